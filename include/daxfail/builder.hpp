@@ -1,0 +1,199 @@
+// A fluent builder for worlds, so that a scenario reads like its description:
+//     auto w = world_builder{}.standard_metadata()
+//                  .file(133, "A", {{.group = 1, .agbno = 100, .blocks = 16}})
+//                  .process(1001, "reader").map(1001, 133, 0, 16, 0x7f0000000000)
+//                  .build();
+// Defaults: one 64 MiB fsdax namespace pmem0 at pfn 0x100000, an XFS with
+// rmapbt, 4 KiB blocks and 4 allocation groups of 4096 blocks.
+#ifndef DAXFAIL_BUILDER_HPP
+#define DAXFAIL_BUILDER_HPP
+
+#include <daxfail/world.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace daxfail {
+
+/// A file extent: `blocks` blocks at block `agbno` of group `group`, holding file blocks from `file_block`.
+struct extent {
+    u32 group = 0;
+    u32 agbno = 0;
+    u32 blocks = 1;
+    u64 file_block = 0;
+};
+
+struct file_options {
+    bool dax = true;
+    bool in_core = true;
+    bool cached = true;        ///< every page with a block has a cached entry
+    bool dirty = false;        ///< cached entries are dirty
+    bool realtime = false;     ///< extents are on the realtime section
+    bool reclaiming = false;
+    u64 size = 0;              ///< 0: up to the last extent
+};
+
+struct thread_options {
+    bool mce_kill_early = false;  ///< prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY)
+    bool mce_kill_late = false;   ///< prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE)
+};
+
+class world_builder {
+public:
+    world_builder() {
+        w_.devices.push_back({"pmem0", 64ull << 20, 0x100000, true, true, true});
+        geometry(4, 4096);
+    }
+
+    /// Replaces the data section's geometry (the whole device, `groups` x `group_blocks` 4 KiB blocks).
+    world_builder& geometry(u32 groups, u32 group_blocks, u64 part_off = 0) {
+        auto& d = w_.mp.data;
+        d.group_count = groups;
+        d.group_blocks = group_blocks;
+        d.blocks = u64{groups} * group_blocks;
+        d.target = {0, part_off, d.blocks * w_.mp.blocksize};
+        d.rmap.assign(groups, {});
+        w_.devices[0].size = std::max(w_.devices[0].size, part_off + d.target.nr_bytes);
+        return *this;
+    }
+    /// Adds another dax device and returns the builder; its index is devices().size() - 1.
+    world_builder& device(std::string name, u64 size, u64 first_pfn) {
+        w_.devices.push_back({std::move(name), size, first_pfn, true, true, true});
+        return *this;
+    }
+    std::size_t device_count() const { return w_.devices.size(); }
+    world_builder& reflink(bool on = true) {
+        w_.mp.reflink = on;
+        return *this;
+    }
+    world_builder& rmapbt(bool on) {
+        w_.mp.data.has_rmapbt = on;
+        return *this;
+    }
+    world_builder& external_log(std::size_t device) {
+        w_.mp.log = buftarg{device, 0, w_.devices.at(device).size};
+        return *this;
+    }
+    world_builder& realtime(std::size_t device, u32 groups, u32 group_blocks, bool rtrmapbt = true) {
+        xfs_section rt;
+        rt.group_count = groups;
+        rt.group_blocks = group_blocks;
+        rt.blocks = u64{groups} * group_blocks;
+        rt.target = {device, 0, rt.blocks * w_.mp.blocksize};
+        rt.has_rmapbt = rtrmapbt;
+        rt.rmap.assign(groups, {});
+        w_.mp.rt = rt;
+        return *this;
+    }
+    /// AG headers, free-space/inode/rmap btree roots in every AG; the inode chunk and internal log in AG 0.
+    world_builder& standard_metadata() {
+        for (u32 g = 0; g < w_.mp.data.group_count; ++g) {
+            metadata(g, 0, 4, rmap_owner::fs);
+            metadata(g, 4, 2, rmap_owner::ag);
+            metadata(g, 6, 1, rmap_owner::inobt);
+            metadata(g, 7, 1, rmap_owner::ag);
+            if (w_.mp.reflink) metadata(g, 8, 1, rmap_owner::refc);
+        }
+        metadata(0, 16, 16, rmap_owner::inodes);
+        metadata(0, 32, 256, rmap_owner::log);
+        return *this;
+    }
+    world_builder& metadata(u32 group, u32 agbno, u32 blocks, u64 owner) {
+        w_.mp.data.rmap.at(group).push_back({agbno, blocks, owner, 0, false, false});
+        return *this;
+    }
+    world_builder& file(u64 ino, std::string name, std::vector<extent> extents, file_options o = {}) {
+        auto& ip = w_.inodes[ino];
+        ip.name = std::move(name);
+        ip.dax = o.dax;
+        ip.in_core = o.in_core;
+        ip.realtime = o.realtime;
+        ip.reclaiming = o.reclaiming;
+        auto& sec = o.realtime ? w_.mp.rt.value() : w_.mp.data;
+        u64 end_block = 0;
+        for (const auto& e : extents) {
+            sec.rmap.at(e.group).push_back({e.agbno, e.blocks, ino, e.file_block, false, false});
+            end_block = std::max(end_block, e.file_block + e.blocks);
+            if (o.cached)
+                for (u64 b = 0; b < e.blocks; ++b)
+                    ip.cache[((e.file_block + b) * w_.mp.blocksize) >> page_shift] = {o.dirty};
+        }
+        ip.size = o.size ? o.size : end_block * w_.mp.blocksize;
+        return *this;
+    }
+    /// A process whose leader thread is `pid`; `kernel_thread` gives it no mm.
+    world_builder& process(u32 pid, std::string comm, thread_options o = {}, bool kernel_thread = false) {
+        task t;
+        t.pid = pid;
+        t.comm = comm;
+        if (!kernel_thread) t.mm = pid;
+        t.threads.push_back(make_thread(pid, std::move(comm), o));
+        w_.tasks.push_back(std::move(t));
+        return *this;
+    }
+    world_builder& thread(u32 pid, u32 tid, std::string comm, thread_options o = {}) {
+        find(pid).threads.push_back(make_thread(tid, std::move(comm), o));
+        return *this;
+    }
+    /// Maps pages [pgoff, pgoff + pages) of `ino` at `start`; `touched` pages get live PTEs (all by default).
+    world_builder& map(u32 pid, u64 ino, u64 pgoff, u64 pages, u64 start, std::vector<u64> touched = {},
+                       bool touch_all = true) {
+        vma v{ino, pgoff, pages, start, {}};
+        if (touch_all && touched.empty())
+            for (u64 p = pgoff; p < pgoff + pages; ++p) v.present.insert(p);
+        for (u64 p : touched) v.present.insert(p);
+        find(pid).vmas.push_back(std::move(v));
+        return *this;
+    }
+    world_builder& early_kill_sysctl(bool on = true) {
+        w_.early_kill_sysctl = on;
+        return *this;
+    }
+    world_builder& frozen_by(freeze_holder who, std::string owner) {
+        w_.mp.sb.holds.push_back({who, std::move(owner)});
+        return *this;
+    }
+    world_builder& thaws_after(std::string owner, freeze_holder who, u64 ms) {
+        w_.scheduled_thaws.push_back({who, std::move(owner), ms});
+        return *this;
+    }
+    world_builder& shut_down(u32 flags) {
+        w_.mp.shutdown_flags = flags;
+        return *this;
+    }
+    world_builder& not_born() {
+        w_.mp.sb.born = false;
+        return *this;
+    }
+    /// Direct access for anything the fluent calls do not cover.
+    world& edit() { return w_; }
+    world build() const { return w_; }
+
+private:
+    static daxfail::thread make_thread(u32 tid, std::string comm, thread_options o) {
+        daxfail::thread t;
+        t.tid = tid;
+        t.comm = std::move(comm);
+        t.mce_process = o.mce_kill_early || o.mce_kill_late;
+        t.mce_early = o.mce_kill_early;
+        return t;
+    }
+    task& find(u32 pid) {
+        for (auto& t : w_.tasks)
+            if (t.pid == pid) return t;
+        throw std::invalid_argument("world_builder: no process " + std::to_string(pid));
+    }
+    world w_;
+};
+
+/// Device byte offset of block `agbno` in data group `group` (for memory-failure events).
+inline u64 data_block_offset(const world& w, u32 group, u32 agbno) {
+    const auto& d = w.mp.data;
+    return d.target.part_off + (u64{group} * d.group_blocks + agbno) * w.mp.blocksize;
+}
+
+}  // namespace daxfail
+
+#endif

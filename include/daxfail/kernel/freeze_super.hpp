@@ -1,0 +1,50 @@
+// freeze_super(sb, who) — fs/super.c; three generations chosen by freeze_api:
+// v6.1-v6.5 (no holders), v6.6-v6.7 (holder bitmask), v6.8+ (holder counts).
+#ifndef DAXFAIL_KERNEL_FREEZE_SUPER_HPP
+#define DAXFAIL_KERNEL_FREEZE_SUPER_HPP
+
+#include <daxfail/detail/context.hpp>
+#include <daxfail/errno.hpp>
+
+#include <algorithm>
+#include <string>
+
+namespace daxfail::kernel {
+
+/// Freezes the superblock for `who`; `owner` names the caller for the holder record.
+inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const std::string& owner) {
+    auto& sb = ctx.w.mp.sb;
+    const auto api = ctx.cfg.freeze_api;
+    auto result = [&](int rc) {
+        ctx.step("freeze_super", holder_name(who) + " by " + owner + " = " + err::name(rc));
+        return rc;
+    };
+    const bool holder_has_one =
+        std::any_of(sb.holds.begin(), sb.holds.end(), [&](const freeze_hold& h) { return h.holder == who; });
+    if (api == freeze_api_kind::no_holders) {
+        // One anonymous freeze; a freeze in progress is busy too, no waiting.
+        if (sb.frozen() || sb.freeze_in_progress) return result(-err::ebusy);
+        if (!sb.born) return result(0);  // returns success without freezing
+    } else {
+        if (sb.frozen()) {
+            // Bitmask: our bit already set; counts: our count non-zero without FREEZE_MAY_NEST.
+            if (holder_has_one) return result(-err::ebusy);
+            sb.holds.push_back({who, owner});  // join the existing freeze
+            return result(0);
+        }
+        if (sb.freeze_in_progress)
+            throw detail::stop_run{end_state::blocked,
+                                   "freeze_super waits (killable) for a partial freeze that nothing completes"};
+        if (api == freeze_api_kind::holder_bitmask && !sb.born) return result(0);  // dead check removed in v6.8
+    }
+    // sync_filesystem: xfs_fs_sync_fs forces the log, which fails on a shut-down log.
+    if (ctx.w.mp.shutdown_flags != 0) return result(-err::eio);
+    for (auto& [ino, ip] : ctx.w.inodes)
+        for (auto& [index, entry] : ip.cache) entry.dirty = false;  // written back
+    sb.holds.push_back({who, owner});
+    return result(0);
+}
+
+}  // namespace daxfail::kernel
+
+#endif

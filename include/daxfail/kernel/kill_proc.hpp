@@ -1,0 +1,31 @@
+// kill_procs / kill_proc — mm/memory-failure.c (v6.1 to v6.14): log the send,
+// then BUS_MCEERR_AR forced on `current` when the failure is action-required,
+// BUS_MCEERR_AO to every other victim; si_addr_lsb is the mapping's shift.
+#ifndef DAXFAIL_KERNEL_KILL_PROC_HPP
+#define DAXFAIL_KERNEL_KILL_PROC_HPP
+
+#include <daxfail/detail/context.hpp>
+
+#include <string>
+#include <vector>
+
+namespace daxfail::kernel {
+
+inline void kill_proc(detail::kernel_context& ctx, const detail::to_kill& tk, u64 pfn, int flags) {
+    ctx.log(log_level::err, "Memory failure: " + detail::hex(pfn) + ": Sending SIGBUS to " + tk.comm + ":" +
+                                std::to_string(tk.tid) + " due to hardware memory corruption");
+    const bool ar = (flags & mf::action_required) && tk.tid == ctx.ev.current_tid;
+    const int code = ar ? si_code::bus_mceerr_ar : si_code::bus_mceerr_ao;
+    ctx.step("kill_proc", si_code::name(code) + " to " + tk.comm + ":" + std::to_string(tk.tid) + " at " +
+                              detail::hex(tk.addr));
+    ctx.out.signals.push_back({tk.tid, tk.comm, sigbus, code, tk.addr, tk.size_shift});
+}
+
+/// fsdax victims always have an address, so the forced-SIGKILL branch is unreachable.
+inline void kill_procs(detail::kernel_context& ctx, const std::vector<detail::to_kill>& victims, u64 pfn, int flags) {
+    for (const auto& tk : victims) kill_proc(ctx, tk, pfn, flags);
+}
+
+}  // namespace daxfail::kernel
+
+#endif

@@ -1,0 +1,59 @@
+// memory_failure(pfn, flags) for a pmem pfn — mm/memory-failure.c
+// memory_failure_dev_pagemap and drivers/nvdimm/pmem.c
+// pmem_pagemap_memory_failure (v6.0 to v6.14, Debian 6.1): notify the holder
+// about the page; only -EOPNOTSUPP falls back to mf_generic_kill_procs; then
+// report "recovery action for dax page".
+#ifndef DAXFAIL_KERNEL_MEMORY_FAILURE_HPP
+#define DAXFAIL_KERNEL_MEMORY_FAILURE_HPP
+
+#include <daxfail/detail/context.hpp>
+#include <daxfail/errno.hpp>
+#include <daxfail/kernel/collect_procs_fsdax.hpp>
+#include <daxfail/kernel/dax_holder_notify_failure.hpp>
+#include <daxfail/kernel/mf_dax_kill_procs.hpp>
+#include <daxfail/kernel/unmap_and_kill.hpp>
+
+#include <optional>
+#include <string>
+
+namespace daxfail::kernel {
+
+/// The file page a pfn is cached as (page->mapping, page->index), if exactly one file holds it.
+inline std::optional<std::pair<u64, u64>> page_mapping(const detail::kernel_context& ctx, u64 pfn) {
+    std::optional<std::pair<u64, u64>> found;
+    for (const auto& [ino, ip] : ctx.w.inodes) {
+        if (!ip.dax) continue;
+        for (const auto& [index, entry] : ip.cache) {
+            if (ctx.pfn_of(ino, index) != pfn) continue;
+            if (found) return std::nullopt;  // shared (reflinked) page: not modelled, treated as unlockable
+            found = std::pair{ino, index};
+        }
+    }
+    return found;
+}
+
+/// mf_generic_kill_procs: page->mapping based, early-kill collector (v6.0+).
+inline int mf_generic_kill_procs(detail::kernel_context& ctx, u64 pfn, int flags) {
+    ctx.step("mf_generic_kill_procs", detail::hex(pfn));
+    const auto owner = page_mapping(ctx, pfn);
+    if (!owner) return -err::ebusy;  // dax_lock_page finds no mapping
+    set_page_hwpoison(ctx, pfn);
+    flags |= mf::action_required | mf::must_kill;
+    const auto victims = collect_procs(ctx, owner->first, owner->second, false);
+    unmap_and_kill(ctx, victims, pfn, owner->first, owner->second, flags);
+    return 0;
+}
+
+inline int memory_failure(detail::kernel_context& ctx, std::size_t dev, u64 pfn, int flags) {
+    ctx.step("memory_failure", detail::hex(pfn));
+    const u64 offset = (pfn - ctx.w.devices[dev].first_pfn) << page_shift;
+    int rc = dax_holder_notify_failure(ctx, dev, offset, page_size, flags);
+    if (rc == -err::eopnotsupp) rc = mf_generic_kill_procs(ctx, pfn, flags);
+    ctx.log(log_level::err, "Memory failure: " + detail::hex(pfn) + ": recovery action for dax page: " +
+                                (rc ? "Failed" : "Recovered"));
+    return rc;
+}
+
+}  // namespace daxfail::kernel
+
+#endif

@@ -1,0 +1,125 @@
+// xfs_dax_notify_ddev_failure (v6.0-v6.13, Debian 6.1) / xfs_dax_notify_dev_failure
+// (v6.14, also rtgroups) — fs/xfs/xfs_notify_failure.c: per-group rmap query
+// over the translated range, then the shutdown decision, then (v13+) the thaw.
+// The range_math policy picks each version's end key, blockcount formula and
+// group-loop bound; freeze/thaw/shutdown policies pick the patch revision.
+#ifndef DAXFAIL_KERNEL_XFS_DAX_NOTIFY_DDEV_FAILURE_HPP
+#define DAXFAIL_KERNEL_XFS_DAX_NOTIFY_DDEV_FAILURE_HPP
+
+#include <daxfail/detail/context.hpp>
+#include <daxfail/errno.hpp>
+#include <daxfail/kernel/xfs_dax_failure_fn.hpp>
+#include <daxfail/kernel/xfs_dax_notify_failure_freeze.hpp>
+#include <daxfail/kernel/xfs_force_shutdown.hpp>
+#include <daxfail/kernel/xfs_rmap_query_range.hpp>
+
+#include <algorithm>
+#include <string>
+
+namespace daxfail::kernel {
+
+/// sb_agblklog: bits of a group block number inside an fsbno.
+inline u32 group_block_log(u32 group_blocks) {
+    u32 log = 0;
+    while ((u64{1} << log) < group_blocks) ++log;
+    return log;
+}
+
+/// Blocks in group `g` (the last group may be short).
+inline u32 group_length(const xfs_section& s, u32 g) {
+    const u64 first = u64{g} * s.group_blocks;
+    return static_cast<u32>(std::min<u64>(s.group_blocks, s.blocks - first));
+}
+
+/// `frozen_by_caller`: v12 froze in xfs_dax_notify_failure before calling us.
+inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_section& sec, u64 daddr, u64 bblen,
+                                       int mf_flags, bool frozen_by_caller) {
+    ctx.step("xfs_dax_notify_ddev_failure", "daddr " + detail::hex(daddr) + " bblen " + detail::hex(bblen) +
+                                                (mf_flags & mf::mem_pre_remove ? " MF_MEM_PRE_REMOVE" : ""));
+    const auto& cfg = ctx.cfg;
+    bool kernel_frozen = frozen_by_caller;
+    if ((mf_flags & mf::mem_pre_remove) && cfg.thaw == thaw_placement::where_frozen) {
+        ctx.xfs_log(log_level::info, "Device is about to be removed!");
+        const auto fr = xfs_dax_notify_failure_freeze(ctx, mf_flags);
+        if (!fr.proceed) return fr.rc;
+        kernel_frozen = fr.kernel_frozen;
+        mf_flags = fr.mf_flags;
+    }
+    // The empty transaction cannot fail here (no allocation failure is modelled).
+
+    const u32 blklog = group_block_log(sec.group_blocks);
+    const u32 bb_per_block_log = group_block_log(ctx.w.mp.blocksize >> 9);
+    auto daddr_to_fsb = [&](u64 d) {
+        const u64 block = d >> bb_per_block_log;
+        const u32 g = static_cast<u32>(block / sec.group_blocks);
+        const u32 gbno = static_cast<u32>(block % sec.group_blocks);
+        return (u64{g} << blklog) | gbno;
+    };
+    const u64 gbno_mask = (u64{1} << blklog) - 1;
+    const auto math = cfg.range_math;
+    u64 fsbno = daddr_to_fsb(daddr);
+    // v6.0-v6.4 used the exclusive end as if inclusive (one block too far).
+    const u64 end_fsbno = daddr_to_fsb(math == range_math_kind::v6_0 ? daddr + bblen : daddr + bblen - 1);
+    u32 group = static_cast<u32>(fsbno >> blklog);
+    const u32 end_group = static_cast<u32>(end_fsbno >> blklog);
+
+    xfs_failure_info notify;
+    notify.mf_flags = mf_flags;
+    int error = 0;
+    for (;; ++group) {
+        if (group > end_group) break;
+        if (group >= sec.group_count) {
+            if (math == range_math_kind::v6_14) break;  // xfs_group_next_range stops at the last group
+            throw detail::stop_run{end_state::oops,
+                                   "NULL pointer dereference: xfs_perag_get(" + std::to_string(group) +
+                                       ") returned NULL (agcount " + std::to_string(sec.group_count) +
+                                       "), dereferenced by xfs_alloc_read_agf"};
+        }
+        const u32 low = static_cast<u32>(fsbno & gbno_mask);
+        const u32 high = group == end_group ? static_cast<u32>(end_fsbno & gbno_mask) : 0xFFFFFFFFu;
+        const u32 length = group_length(sec, group);
+        u32 count = 0;
+        switch (math) {
+            case range_math_kind::v6_0:
+            case range_math_kind::v6_5: count = std::min(length, high) - low; break;
+            case range_math_kind::v6_6:
+            case range_math_kind::merged: count = std::min(length - 1, high) + 1 - low; break;
+            case range_math_kind::v6_14: count = std::min(length, u32(high + 1)) - low; break;  // high + 1 wraps to 0
+        }
+        notify.startblock = low;
+        notify.blockcount = count;
+        ctx.step("xfs_dax_notify_ddev_failure", "group " + std::to_string(group) + " startblock " +
+                                                    std::to_string(low) + " blockcount " + std::to_string(count));
+        error = xfs_rmap_query_range(ctx, sec, group, low, high,
+                                     [&](const rmap_record& r) { return xfs_dax_failure_fn(ctx, r, notify); });
+        if (error) break;
+        if (group == 0xFFFFFFFFu) break;
+        fsbno = u64{group + 1} << blklog;
+    }
+
+    const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
+    const char* caller = "xfs_dax_notify_ddev_failure";
+    auto corrupt = [&] {
+        xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk, caller);
+        if (!error) error = -err::efscorrupted;
+    };
+    switch (cfg.shutdown) {
+        case shutdown_mode::corrupt_on_error:
+            if (error || notify.want_shutdown) corrupt();
+            break;
+        case shutdown_mode::force_umount_unless_error:
+            if (error || notify.want_shutdown) corrupt();
+            else if (pre_remove) xfs_force_shutdown(ctx, shutdown_flag::force_umount, caller);
+            break;
+        case shutdown_mode::force_umount_always:
+            if (pre_remove) xfs_force_shutdown(ctx, shutdown_flag::force_umount, caller);  // raw error kept
+            else if (error || notify.want_shutdown) corrupt();
+            break;
+    }
+    if (pre_remove) xfs_dax_notify_failure_thaw(ctx, kernel_frozen);
+    return error;
+}
+
+}  // namespace daxfail::kernel
+
+#endif

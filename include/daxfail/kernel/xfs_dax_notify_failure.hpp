@@ -1,0 +1,77 @@
+// xfs_dax_notify_failure(dax_dev, offset, len, mf_flags) — the XFS
+// ->notify_failure holder op, fs/xfs/xfs_notify_failure.c, v6.1 to v6.14 and
+// the v12 patch: SB_BORN, external log, realtime device, rmapbt, range
+// translation, then the per-group scan. log_device, rt_device, rmap_source,
+// range_math and (for v12's freeze placement) thaw choose the version.
+#ifndef DAXFAIL_KERNEL_XFS_DAX_NOTIFY_FAILURE_HPP
+#define DAXFAIL_KERNEL_XFS_DAX_NOTIFY_FAILURE_HPP
+
+#include <daxfail/detail/context.hpp>
+#include <daxfail/errno.hpp>
+#include <daxfail/kernel/xfs_dax_notify_ddev_failure.hpp>
+#include <daxfail/kernel/xfs_dax_notify_failure_freeze.hpp>
+#include <daxfail/kernel/xfs_dax_translate_range.hpp>
+#include <daxfail/kernel/xfs_force_shutdown.hpp>
+
+#include <string>
+
+namespace daxfail::kernel {
+
+inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, u64 offset, u64 len, int mf_flags) {
+    ctx.step("xfs_dax_notify_failure", "offset " + detail::hex(offset) + " len " + detail::hex(len) +
+                                           (mf_flags & mf::mem_pre_remove ? " MF_MEM_PRE_REMOVE" : ""));
+    auto& mp = ctx.w.mp;
+    const auto& cfg = ctx.cfg;
+    const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
+    if (!mp.sb.born) {
+        ctx.xfs_log(log_level::warning, "filesystem is not ready for notify_failure()!");
+        return -err::eio;
+    }
+    if (mp.log && mp.log->device == dev) {
+        // v6.14 (f4ed93037966) first checks the range against the log.
+        const bool checked = cfg.log_device == log_device_kind::range_checked;
+        if (checked) {
+            u64 daddr = 0, bblen = 0;
+            if (int rc = xfs_dax_translate_range(ctx, *mp.log, offset, len, daddr, bblen)) return rc;
+        }
+        if (pre_remove && cfg.log_device != log_device_kind::corrupt_always) {
+            ctx.step("xfs_dax_notify_failure", "external log on pre-remove: nothing to do");
+            return 0;
+        }
+        ctx.xfs_log(log_level::err, "ondisk log corrupt, shutting down fs!");
+        xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk,
+                           checked ? "xfs_dax_notify_logdev_failure" : "xfs_dax_notify_failure");
+        return -err::efscorrupted;
+    }
+    const xfs_section* sec = &mp.data;
+    if (mp.rt && mp.rt->target.device == dev) {
+        if (cfg.rt_device == rt_device_kind::unsupported) {
+            // xfs_debug: compiled out of production kernels, so not a log line.
+            ctx.step("xfs_dax_notify_failure", "realtime device not supported: -EOPNOTSUPP");
+            return -err::eopnotsupp;
+        }
+        sec = &*mp.rt;
+    }
+    if (cfg.rmap_source == rmap_source_kind::unsupported ||
+        (cfg.rmap_source == rmap_source_kind::rmapbt_query && !sec->has_rmapbt)) {
+        ctx.step("xfs_dax_notify_failure", "no reverse map: -EOPNOTSUPP");  // xfs_debug, not printed
+        return -err::eopnotsupp;
+    }
+    u64 daddr = 0, bblen = 0;
+    if (int rc = xfs_dax_translate_range(ctx, sec->target, offset, len, daddr, bblen)) return rc;
+
+    bool frozen_here = false;
+    if (pre_remove && cfg.thaw == thaw_placement::in_callee) {
+        // v12 froze here, after the translation, and thawed in the callee.
+        ctx.xfs_log(log_level::info, "device is about to be removed!");
+        const auto fr = xfs_dax_notify_failure_freeze(ctx, mf_flags);
+        if (!fr.proceed) return fr.rc;
+        frozen_here = fr.kernel_frozen;
+        mf_flags = fr.mf_flags;
+    }
+    return xfs_dax_notify_ddev_failure(ctx, *sec, daddr, bblen, mf_flags, frozen_here);
+}
+
+}  // namespace daxfail::kernel
+
+#endif

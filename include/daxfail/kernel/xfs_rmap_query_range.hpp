@@ -1,0 +1,49 @@
+// xfs_rmap_query_range(cur, low, high, fn, priv) — fs/xfs/libxfs/xfs_rmap.c
+// (v6.0+): every record of one group that overlaps [low, high], in key order;
+// a non-zero callback result stops the query and is returned. The rmap_source
+// policy can swap in a full inode scan that returns the same records.
+#ifndef DAXFAIL_KERNEL_XFS_RMAP_QUERY_RANGE_HPP
+#define DAXFAIL_KERNEL_XFS_RMAP_QUERY_RANGE_HPP
+
+#include <daxfail/detail/context.hpp>
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace daxfail::kernel {
+
+inline bool rmap_overlaps(const rmap_record& r, u32 low, u32 high) {
+    return r.startblock <= high && u64{r.startblock} + r.blockcount - 1 >= low && r.blockcount != 0;
+}
+
+inline bool rmap_key_less(const rmap_record& a, const rmap_record& b) {
+    return std::tie(a.startblock, a.owner, a.offset) < std::tie(b.startblock, b.owner, b.offset);
+}
+
+template <class Fn>
+int xfs_rmap_query_range(detail::kernel_context& ctx, const xfs_section& sec, u32 group, u32 low, u32 high, Fn&& fn) {
+    ctx.step("xfs_rmap_query_range", "group " + std::to_string(group) + " blocks " + std::to_string(low) + ".." +
+                                         std::to_string(high));
+    std::vector<const rmap_record*> hits;
+    if (ctx.cfg.rmap_source == rmap_source_kind::full_inode_scan) {
+        // Without a reverse map every extent of every owner must be looked at.
+        for (const auto& g : sec.rmap) ctx.out.cost.rmap_records_examined += g.size();
+    } else {
+        for (const auto& r : sec.rmap[group]) {
+            ++ctx.out.cost.rmap_records_examined;
+            if (r.startblock > high) break;  // records are sorted by key
+        }
+    }
+    for (const auto& r : sec.rmap[group])
+        if (rmap_overlaps(r, low, high)) hits.push_back(&r);
+    std::stable_sort(hits.begin(), hits.end(), [](const rmap_record* a, const rmap_record* b) { return rmap_key_less(*a, *b); });
+    for (const rmap_record* r : hits)
+        if (int rc = fn(*r); rc != 0) return rc;
+    return 0;
+}
+
+}  // namespace daxfail::kernel
+
+#endif

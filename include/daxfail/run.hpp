@@ -1,0 +1,91 @@
+// Runs one event on one world under one variant and records the outcome.
+//     auto o = daxfail::run<daxfail::presets::merged>(world, event);
+// The model itself is compiled once (it runs on the variant's config), so a
+// variant costs one constexpr object, not a copy of the kernel path.
+#ifndef DAXFAIL_RUN_HPP
+#define DAXFAIL_RUN_HPP
+
+#include <daxfail/config.hpp>
+#include <daxfail/detail/context.hpp>
+#include <daxfail/event.hpp>
+#include <daxfail/kernel/del_gendisk.hpp>
+#include <daxfail/kernel/kill_dax.hpp>
+#include <daxfail/kernel/memory_failure.hpp>
+#include <daxfail/outcome.hpp>
+#include <daxfail/validate.hpp>
+#include <daxfail/variant.hpp>
+#include <daxfail/world.hpp>
+
+#include <algorithm>
+
+namespace daxfail {
+
+struct run_options {
+    /// Modelled kernel steps before a run counts as not terminating (v12's
+    /// freeze loop on a shut-down filesystem spends two per 100 ms retry).
+    u64 step_budget = 20000;
+};
+
+namespace detail {
+
+inline void record_final_state(const world& w, const event& ev, outcome& out) {
+    std::sort(out.poisoned.begin(), out.poisoned.end());
+    for (const auto& [ino, ip] : w.inodes)
+        for (const auto& [index, entry] : ip.cache) out.cache_entries_left.push_back({ino, index, entry.dirty});
+    for (const auto& t : w.tasks)
+        for (const auto& v : t.vmas)
+            for (u64 pg : v.present) out.live_mappings.push_back({t.pid, v.ino, pg, v.start + ((pg - v.pgoff) << page_shift)});
+    std::sort(out.live_mappings.begin(), out.live_mappings.end());
+    out.shutdown_flags = w.mp.shutdown_flags;
+    out.shutdown_reason = w.mp.shutdown_flags ? kernel::shutdown_reason(w.mp.shutdown_flags) : std::string{};
+    out.freeze_holders_after = w.mp.sb.holds;
+    out.device_alive = w.devices[ev.device].alive;
+}
+
+}  // namespace detail
+
+/// Runs `ev` on a copy of `w` with the policy values in `cfg`. Throws
+/// invalid_scenario when validate(w, ev) reports errors.
+inline outcome run(const config& cfg, const world& w, const event& ev, const run_options& opts = {}) {
+    if (auto errors = validate(w, ev); !errors.empty()) throw invalid_scenario(std::move(errors));
+    world state = w;
+    auto by_key = [](const rmap_record& a, const rmap_record& b) { return kernel::rmap_key_less(a, b); };
+    for (auto& g : state.mp.data.rmap) std::stable_sort(g.begin(), g.end(), by_key);
+    if (state.mp.rt)
+        for (auto& g : state.mp.rt->rmap) std::stable_sort(g.begin(), g.end(), by_key);
+    outcome out;
+    detail::kernel_context ctx{state, cfg, out, ev, opts.step_budget, 0, detail::build_extent_index(state)};
+    try {
+        if (ev.kind == event_kind::unbind) {
+            kernel::kill_dax(ctx, ev.device);
+            kernel::del_gendisk(ctx, ev.device);
+            out.entry_returns.push_back(0);  // the sysfs write succeeds whatever the holder said
+        } else {
+            const u64 first = ev.offset >> page_shift;
+            const u64 last = (ev.offset + ev.length - 1) >> page_shift;
+            for (u64 page = first; page <= last; ++page) {
+                const u64 pfn = state.devices[ev.device].first_pfn + page;
+                if (ev.madvise_vaddr)
+                    ctx.log(log_level::info, "Injecting memory failure for pfn " + detail::hex(pfn) +
+                                                 " at process virtual address " +
+                                                 detail::hex(*ev.madvise_vaddr + ((page - first) << page_shift)));
+                out.entry_returns.push_back(kernel::memory_failure(ctx, ev.device, pfn, ev.mf_flags));
+            }
+        }
+    } catch (const detail::stop_run& stop) {
+        out.end = stop.end;
+        out.end_detail = stop.detail;
+    }
+    detail::record_final_state(state, ev, out);
+    return out;
+}
+
+/// Runs `ev` on `w` under the variant V (a preset or any policy combination).
+template <variant_type V>
+outcome run(const world& w, const event& ev, const run_options& opts = {}) {
+    return run(V::config, w, ev, opts);
+}
+
+}  // namespace daxfail
+
+#endif

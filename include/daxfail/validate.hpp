@@ -1,0 +1,226 @@
+// Checks a world and an event before a run. Every problem is reported with
+// the path of the offending field and the reason, e.g.
+//   tasks[2].vmas[0].ino: no inode 133 in the filesystem
+// A run never starts on a world that fails validation, so bad input cannot
+// crash the model or produce a partial outcome.
+#ifndef DAXFAIL_VALIDATE_HPP
+#define DAXFAIL_VALIDATE_HPP
+
+#include <daxfail/constants.hpp>
+#include <daxfail/event.hpp>
+#include <daxfail/world.hpp>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace daxfail {
+
+struct validation_error {
+    std::string path;
+    std::string reason;
+    std::string to_string() const { return path + ": " + reason; }
+    friend bool operator==(const validation_error&, const validation_error&) = default;
+};
+
+/// Thrown by run() on a world or event that fails validation; what() lists every error.
+class invalid_scenario : public std::invalid_argument {
+public:
+    explicit invalid_scenario(std::vector<validation_error> errors)
+        : std::invalid_argument(join(errors)), errors_(std::move(errors)) {}
+    const std::vector<validation_error>& errors() const noexcept { return errors_; }
+
+private:
+    static std::string join(const std::vector<validation_error>& errors) {
+        std::string s;
+        for (const auto& e : errors) s += (s.empty() ? "" : "\n") + e.to_string();
+        return s;
+    }
+    std::vector<validation_error> errors_;
+};
+
+namespace detail {
+
+inline bool add_overflows(u64 a, u64 b) { return a + b < a; }
+
+inline bool known_special_owner(u64 owner) { return owner >= rmap_owner::cow; }
+
+inline void validate_buftarg(const world& w, const buftarg& bt, const std::string& path,
+                             std::vector<validation_error>& errs) {
+    if (bt.device >= w.devices.size()) {
+        errs.push_back({path + ".device", "no device " + std::to_string(bt.device) + " (the world has " +
+                                              std::to_string(w.devices.size()) + ")"});
+        return;
+    }
+    if (add_overflows(bt.part_off, bt.nr_bytes)) {
+        errs.push_back({path + ".nr_bytes", "part_off + nr_bytes overflows u64"});
+        return;
+    }
+    if (bt.nr_bytes == 0) errs.push_back({path + ".nr_bytes", "must be positive"});
+    if (bt.part_off + bt.nr_bytes > w.devices[bt.device].size)
+        errs.push_back({path + ".nr_bytes", "part_off + nr_bytes = " + std::to_string(bt.part_off + bt.nr_bytes) +
+                                                " is beyond the device size " +
+                                                std::to_string(w.devices[bt.device].size)});
+}
+
+inline void validate_section(const world& w, const xfs_section& s, const std::string& path,
+                             std::vector<validation_error>& errs) {
+    validate_buftarg(w, s.target, path + ".target", errs);
+    if (s.group_count == 0) errs.push_back({path + ".group_count", "must be positive"});
+    if (s.group_blocks == 0) errs.push_back({path + ".group_blocks", "must be positive"});
+    if (s.group_count == 0 || s.group_blocks == 0) return;
+    const u64 max_blocks = u64{s.group_count} * s.group_blocks;
+    if (s.blocks == 0 || s.blocks > max_blocks || s.blocks <= max_blocks - s.group_blocks)
+        errs.push_back({path + ".blocks", std::to_string(s.blocks) + " does not fit " + std::to_string(s.group_count) +
+                                              " groups of " + std::to_string(s.group_blocks) + " blocks"});
+    else if (s.blocks > s.target.nr_bytes / w.mp.blocksize)
+        errs.push_back({path + ".blocks", std::to_string(s.blocks) + " blocks of " + std::to_string(w.mp.blocksize) +
+                                              " bytes do not fit the device's " + std::to_string(s.target.nr_bytes) +
+                                              " bytes"});
+    if (s.rmap.size() != s.group_count) {
+        errs.push_back({path + ".rmap", "has " + std::to_string(s.rmap.size()) + " groups, expected " +
+                                            std::to_string(s.group_count)});
+        return;
+    }
+    for (u32 g = 0; g < s.group_count; ++g) {
+        const u64 length = std::min<u64>(s.group_blocks, s.blocks - std::min<u64>(s.blocks, u64{g} * s.group_blocks));
+        const auto& recs = s.rmap[g];
+        for (std::size_t i = 0; i < recs.size(); ++i) {
+            const auto& r = recs[i];
+            const std::string rp = path + ".rmap[" + std::to_string(g) + "][" + std::to_string(i) + "]";
+            if (r.blockcount == 0) errs.push_back({rp + ".blockcount", "must be positive"});
+            if (u64{r.startblock} + r.blockcount > length)
+                errs.push_back({rp + ".startblock", "blocks " + std::to_string(r.startblock) + "+" +
+                                                        std::to_string(r.blockcount) + " extend beyond the group (" +
+                                                        std::to_string(length) + " blocks)"});
+            if (rmap_owner::is_non_inode(r.owner)) {
+                if (!known_special_owner(r.owner)) errs.push_back({rp + ".owner", "unknown special owner"});
+            } else if (!w.inodes.count(r.owner)) {
+                errs.push_back({rp + ".owner", "no inode " + std::to_string(r.owner) + " in the filesystem"});
+            }
+            for (std::size_t j = 0; j < i; ++j) {
+                const auto& q = recs[j];
+                const bool overlap = r.startblock < u64{q.startblock} + q.blockcount &&
+                                     q.startblock < u64{r.startblock} + r.blockcount;
+                if (!overlap) continue;
+                const bool both_data = !rmap_owner::is_non_inode(r.owner) && !rmap_owner::is_non_inode(q.owner) &&
+                                       !r.attr_fork && !q.attr_fork && !r.bmbt_block && !q.bmbt_block;
+                if (!(w.mp.reflink && both_data && r.owner != q.owner))
+                    errs.push_back({rp, "overlaps " + path + ".rmap[" + std::to_string(g) + "][" + std::to_string(j) +
+                                            "] and is not a shared (reflinked) file extent"});
+            }
+        }
+    }
+}
+
+}  // namespace detail
+
+/// Every problem in the world and the event; empty when the run may start.
+inline std::vector<validation_error> validate(const world& w, const event& ev) {
+    std::vector<validation_error> errs;
+    if (w.devices.empty()) errs.push_back({"devices", "the world needs at least one dax device"});
+    for (std::size_t i = 0; i < w.devices.size(); ++i) {
+        const auto& d = w.devices[i];
+        const std::string p = "devices[" + std::to_string(i) + "]";
+        if (d.size == 0 || d.size % page_size) errs.push_back({p + ".size", "must be a positive multiple of 4096"});
+        if (detail::add_overflows(d.first_pfn, d.size >> page_shift))
+            errs.push_back({p + ".first_pfn", "first_pfn + pages overflows u64"});
+    }
+    const auto bs = w.mp.blocksize;
+    if (bs < 512 || bs > 65536 || (bs & (bs - 1)) != 0)
+        errs.push_back({"mp.blocksize", std::to_string(bs) + " is not a power of two between 512 and 65536"});
+    if (!errs.empty()) return errs;  // the rest depends on devices and block size
+    detail::validate_section(w, w.mp.data, "mp.data", errs);
+    if (w.mp.log) {
+        detail::validate_buftarg(w, *w.mp.log, "mp.log", errs);
+        if (w.mp.log->device == w.mp.data.target.device)
+            errs.push_back({"mp.log.device", "an external log must be on another dax device (one holder per device)"});
+    }
+    if (w.mp.rt) {
+        detail::validate_section(w, *w.mp.rt, "mp.rt", errs);
+        if (w.mp.rt->target.device == w.mp.data.target.device)
+            errs.push_back({"mp.rt.target.device", "the realtime device must be another dax device"});
+    }
+    for (const auto& [ino, ip] : w.inodes) {
+        const std::string p = "inodes[" + std::to_string(ino) + "]";
+        if (rmap_owner::is_non_inode(ino)) errs.push_back({p, "inode number has the non-inode owner bit set"});
+        if (!ip.in_core && !ip.cache.empty())
+            errs.push_back({p + ".in_core", "an inode with cached pages is in core"});
+        if (ip.dax && bs != page_size)
+            errs.push_back({p + ".dax", "DAX needs the block size to equal the page size (4096)"});
+        const u64 eof_pages = ip.size / page_size + (ip.size % page_size != 0);
+        for (const auto& [index, entry] : ip.cache)
+            if (index >= eof_pages) {
+                errs.push_back({p + ".cache", "entry at page " + std::to_string(index) + " is beyond end of file (" +
+                                                  std::to_string(eof_pages) + " pages)"});
+                break;
+            }
+    }
+    std::set<u32> tids;
+    for (std::size_t i = 0; i < w.tasks.size(); ++i) {
+        const auto& t = w.tasks[i];
+        const std::string p = "tasks[" + std::to_string(i) + "]";
+        if (t.threads.empty()) errs.push_back({p + ".threads", "a task needs at least its leader thread"});
+        else if (t.threads.front().tid != t.pid)
+            errs.push_back({p + ".threads[0].tid", "the leader's tid must equal the pid " + std::to_string(t.pid)});
+        for (std::size_t k = 0; k < t.threads.size(); ++k)
+            if (!tids.insert(t.threads[k].tid).second)
+                errs.push_back({p + ".threads[" + std::to_string(k) + "].tid",
+                                "duplicate pid/tid " + std::to_string(t.threads[k].tid)});
+        if (!t.mm && !t.vmas.empty()) errs.push_back({p + ".vmas", "a kernel thread (no mm) cannot map files"});
+        for (std::size_t k = 0; k < t.vmas.size(); ++k) {
+            const auto& v = t.vmas[k];
+            const std::string vp = p + ".vmas[" + std::to_string(k) + "]";
+            const auto it = w.inodes.find(v.ino);
+            if (it == w.inodes.end()) {
+                errs.push_back({vp + ".ino", "no inode " + std::to_string(v.ino) + " in the filesystem"});
+                continue;
+            }
+            if (!it->second.in_core)
+                errs.push_back({vp + ".ino", "inode " + std::to_string(v.ino) + " is mapped, so it must be in core"});
+            if (v.pages == 0) errs.push_back({vp + ".pages", "must be positive"});
+            if (detail::add_overflows(v.pgoff, v.pages)) {
+                errs.push_back({vp + ".pages", "pgoff + pages overflows u64"});
+                continue;
+            }
+            if (v.start % page_size) errs.push_back({vp + ".start", "must be page aligned"});
+            if (v.pages > (u64_max - v.start) >> page_shift)
+                errs.push_back({vp + ".start", "start + pages * 4096 overflows u64"});
+            const u64 eof_pages = it->second.size / page_size + (it->second.size % page_size != 0);
+            if (v.pgoff + v.pages > eof_pages)
+                errs.push_back({vp + ".pages", "maps file pages " + std::to_string(v.pgoff) + ".." +
+                                                   std::to_string(v.pgoff + v.pages - 1) + " beyond end of file (" +
+                                                   std::to_string(eof_pages) + " pages)"});
+            for (u64 pg : v.present) {
+                if (pg < v.pgoff || pg - v.pgoff >= v.pages) {
+                    errs.push_back({vp + ".present", "page " + std::to_string(pg) + " is outside the mapping"});
+                    break;
+                }
+                if (!it->second.cache.count(pg)) {
+                    errs.push_back({vp + ".present", "page " + std::to_string(pg) +
+                                                         " has a live PTE but no cached entry in the file"});
+                    break;
+                }
+            }
+        }
+    }
+    if (ev.device >= w.devices.size())
+        errs.push_back({"event.device", "no device " + std::to_string(ev.device)});
+    if (!tids.count(ev.current_tid))
+        errs.push_back({"event.current_tid", "no thread " + std::to_string(ev.current_tid) + " among the tasks"});
+    if (ev.kind == event_kind::memory_failure) {
+        if (ev.length == 0) errs.push_back({"event.length", "must be positive"});
+        if (detail::add_overflows(ev.offset, ev.length))
+            errs.push_back({"event.length", "offset + length overflows u64"});
+        else if (ev.device < w.devices.size() && ev.offset + ev.length > w.devices[ev.device].size)
+            errs.push_back({"event.length", "offset + length is beyond the device (" +
+                                                std::to_string(w.devices[ev.device].size) + " bytes)"});
+    }
+    return errs;
+}
+
+}  // namespace daxfail
+
+#endif
