@@ -1,0 +1,301 @@
+// The behaviour table of the reference (§12) for every preset: one test case
+// per scenario, each preset's observables asserted field by field.
+#include "support.hpp"
+
+using namespace daxfail;
+using namespace daxfail::scenarios;
+using namespace daxfail::test;
+
+namespace {
+constexpr u32 corrupt = shutdown_flag::corrupt_ondisk;
+constexpr u32 umount = shutdown_flag::force_umount;
+constexpr u32 removed = shutdown_flag::device_removed;
+
+/// What every pre-remove preset does to the common setup: everybody who maps a page is told (AO), every
+/// mapping and cached entry is gone, nothing is poisoned, and the filesystem is force-unmounted.
+void check_clean_pre_remove(const outcome& o) {
+    CHECK(o.terminated());
+    CHECK(o.notify_returns == std::vector<int>{0});
+    CHECK(o.entry_returns == std::vector<int>{0});
+    CHECK(signals_to(o, reader) == 16);
+    CHECK(signals_to(o, writer) == 4);
+    CHECK(o.signals.size() == 20);
+    for (const auto& s : o.signals) CHECK(s.si_code == si_code::bus_mceerr_ao);
+    CHECK(o.signals.front().addr == reader_va);
+    CHECK(o.signals.front().addr_lsb == 12);
+    CHECK(o.poisoned.empty());
+    CHECK(o.live_mappings.empty());
+    CHECK(o.cache_entries_left.empty());
+    CHECK(o.shutdown_flags == umount);
+    CHECK(o.shutdown_reason == "Metadata I/O Error");
+    CHECK(logged(o, "User initiated shutdown received."));
+    CHECK(o.freeze_holders_after.empty());
+    CHECK_FALSE(o.device_alive);
+}
+
+/// Unbind as a whole-device memory failure (pre_patch, debian_6_1): pages poisoned, nobody told.
+void check_unbind_as_poison(const outcome& o) {
+    CHECK(o.terminated());
+    CHECK(o.notify_returns == std::vector<int>{-err::efscorrupted});
+    CHECK(o.signals.empty());
+    CHECK(o.unmapped.empty());
+    CHECK(o.poisoned.size() == 24);
+    CHECK(o.live_mappings.size() == 20);
+    CHECK(o.cache_entries_left.size() == 24);
+    CHECK(o.shutdown_flags == corrupt);
+    CHECK(o.shutdown_reason == "Corruption of on-disk metadata");
+    CHECK(logged(o, "Corruption of on-disk metadata (0x10) detected at xfs_dax_notify_ddev_failure"));
+    CHECK_FALSE(logged(o, "about to be removed"));
+}
+}  // namespace
+
+TEST_CASE("behaviour table: whole-device unbind of a filesystem with mapped files") {
+    const auto r = run_presets(unbind_mapped_files());
+    check_unbind_as_poison(r.pre_patch);
+    check_unbind_as_poison(r.debian_6_1);
+    CHECK(same(r.pre_patch, r.debian_6_1, "pre_patch", "debian_6_1"));
+    check_clean_pre_remove(r.v12);
+    check_clean_pre_remove(r.v12_reviewed);
+    check_clean_pre_remove(r.merged);
+    check_clean_pre_remove(r.v6_14);
+    CHECK(logged(r.v12, "XFS (pmem0): device is about to be removed!"));  // v12's spelling
+    CHECK(logged(r.merged, "XFS (pmem0): Device is about to be removed!"));
+    // Only the message's capital differs between the freeze placements.
+    const auto d = diff(r.v12, r.v12_reviewed);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].observable == "log");
+    CHECK(same(r.v12_reviewed, r.merged, "v12_reviewed", "merged"));
+    CHECK(same(r.merged, r.v6_14, "merged", "v6_14"));
+    // v6.14's u32 blockcount wraps for the non-end groups: ~2^32 indices per extent (B25).
+    CHECK(r.v6_14.cost.indices_walked > (u64{1} << 32));
+    CHECK(r.merged.cost.indices_walked == 24 + 0);  // 16 + 8 file pages, metadata records walk nothing
+}
+
+TEST_CASE("behaviour table: poison of one page by the task that maps it") {
+    const auto r = run_presets(poison_one_page());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1}) {
+        CHECK(o->entry_returns == std::vector<int>{0});
+        CHECK(o->notify_returns == std::vector<int>{0});
+        REQUIRE(o->signals.size() == 1);
+        CHECK(o->signals[0].pid == reader);
+        CHECK(o->signals[0].si_code == si_code::bus_mceerr_ar);  // current, action required forced
+        CHECK(o->signals[0].addr == reader_va + 3 * page_size);
+        CHECK(o->poisoned == std::vector<u64>{0x100000 + 4096 + 103});
+        CHECK(o->unmapped.size() == 1);
+        CHECK(o->shutdown_flags == 0);
+        CHECK(logged(*o, "Memory failure: 0x101067: recovery action for dax page: Recovered"));
+        CHECK(logged(*o, "Injecting memory failure for pfn 0x101067 at process virtual address 0x7f0000003000"));
+    }
+    CHECK(same(r.pre_patch, r.merged, "pre_patch", "merged"));  // the patch leaves the poison path alone
+}
+
+TEST_CASE("behaviour table: a memory failure in AG metadata shuts down as corrupt in every version") {
+    const auto r = run_presets(metadata_in_range());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1}) {
+        CHECK(o->entry_returns == std::vector<int>{-err::efscorrupted});
+        CHECK(o->signals.empty());
+        CHECK(o->poisoned.empty());
+        CHECK(o->shutdown_flags == corrupt);
+        CHECK(logged(*o, "recovery action for dax page: Failed"));
+    }
+}
+
+TEST_CASE("behaviour table: unbind of an external log device") {
+    const auto r = run_presets(log_on_separate_device());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::efscorrupted});
+        CHECK(logged(*o, "XFS (pmem0): ondisk log corrupt, shutting down fs!"));
+        CHECK(o->shutdown_flags == corrupt);
+    }
+    for (const outcome* o : {&r.v12, &r.v12_reviewed, &r.merged, &r.v6_14}) {
+        CHECK(o->notify_returns == std::vector<int>{0});  // removal in progress, nothing to do
+        CHECK_FALSE(logged(*o, "ondisk log corrupt"));
+        CHECK(o->shutdown_flags == removed);  // only del_gendisk's ->shutdown
+        CHECK(o->signals.empty());
+        CHECK(o->live_mappings.size() == 20);
+    }
+}
+
+TEST_CASE("behaviour table: unbind of the realtime device") {
+    const auto r = run_presets(realtime_device());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::eopnotsupp});
+        CHECK(o->signals.empty());
+        CHECK(o->live_mappings.size() == 24);
+    }
+    CHECK(r.debian_6_1.shutdown_flags == 0);  // 6.1's del_gendisk leaves the filesystem alone
+    CHECK(r.merged.shutdown_flags == removed);
+    // v6.14 walks the rtgroup rmap: reader is told about its 4 realtime pages.
+    CHECK(r.v6_14.notify_returns == std::vector<int>{0});
+    CHECK(r.v6_14.signals.size() == 4);
+    CHECK(signals_to(r.v6_14, reader) == 4);
+    CHECK(r.v6_14.shutdown_flags == umount);
+    CHECK(r.v6_14.live_mappings.size() == 20);  // the data device's mappings are not touched
+}
+
+TEST_CASE("behaviour table: unbind of a filesystem without rmapbt does nothing in the notification") {
+    const auto r = run_presets(no_rmapbt());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::eopnotsupp});
+        CHECK(o->signals.empty());
+        CHECK(o->poisoned.empty());
+        CHECK(o->live_mappings.size() == 20);
+        CHECK(o->freeze_holders_after.empty());
+        CHECK_FALSE(logged(*o, "about to be removed"));
+    }
+    CHECK(r.debian_6_1.shutdown_flags == 0);
+    CHECK(r.pre_patch.shutdown_flags == removed);
+    CHECK(r.merged.shutdown_flags == removed);
+    CHECK(logged(r.merged, "Block device removal (0x20) detected at xfs_fs_shutdown"));
+}
+
+TEST_CASE("behaviour table: a superblock that is not SB_BORN answers -EIO") {
+    const auto r = run_presets(not_sb_born());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::eio});
+        CHECK(logged(*o, "XFS (pmem0): filesystem is not ready for notify_failure()!"));
+        CHECK(o->signals.empty());
+    }
+    CHECK(r.debian_6_1.shutdown_flags == 0);
+}
+
+TEST_CASE("behaviour table: a failed page of a file whose inode is not in core is skipped") {
+    const auto r = run_presets(inode_not_in_core());
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1}) {
+        CHECK(o->entry_returns == std::vector<int>{0});
+        CHECK(o->poisoned.empty());  // no mapping to look the page up in: not even poisoned
+        CHECK(o->signals.empty());
+        CHECK(o->shutdown_flags == 0);
+        CHECK(logged(*o, "recovery action for dax page: Recovered"));
+        CHECK(traced(*o, "xfs_dax_failure_fn", "-ENODATA"));
+    }
+}
+
+TEST_CASE("behaviour table: unbind with a non-DAX file in range") {
+    const auto r = run_presets(non_dax_file());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::ebusy});  // dax_lock_mapping_entry fails, scan aborted
+        CHECK(o->shutdown_flags == corrupt);
+        CHECK(o->signals.empty());
+        CHECK(live_of(*o, reader) == 16);
+        CHECK(live_of(*o, writer) == 4);  // B, after A, is never reached
+        CHECK(o->poisoned.empty());
+    }
+    for (const outcome* o : {&r.v12, &r.v12_reviewed, &r.merged, &r.v6_14}) {
+        CHECK(o->notify_returns == std::vector<int>{0});
+        CHECK(signals_to(*o, reader) == 0);   // kill skipped for non-DAX
+        CHECK(live_of(*o, reader) == 0);      // ... but invalidate zapped its page-cache PTEs
+        CHECK(entries_left(*o, file_a) == 0); // and dropped the clean pages
+        CHECK(signals_to(*o, writer) == 4);
+        CHECK(o->shutdown_flags == umount);
+    }
+}
+
+TEST_CASE("behaviour table: unbind while userspace holds FIFREEZE") {
+    const auto r = run_presets(frozen_by_userspace());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        REQUIRE(o->freeze_holders_after.size() == 1);
+        CHECK(o->freeze_holders_after[0].owner == "xfs_freeze");
+        CHECK(o->shutdown_flags == corrupt);
+    }
+    // v12 on the v6.6 bitmask: freeze(K) joins, thaw(K) returns 0, thaw(U) drops the admin's freeze.
+    for (const outcome* o : {&r.v12, &r.v12_reviewed}) {
+        CHECK(o->freeze_holders_after.empty());
+        CHECK_FALSE(logged(*o, "still frozen"));
+        CHECK(o->signals.size() == 20);
+        CHECK(traced(*o, "thaw_super", "userspace by xfs_dax_notify_failure = 0, dropped the freeze of xfs_freeze"));
+    }
+    for (const outcome* o : {&r.merged, &r.v6_14}) {
+        CHECK(o->freeze_holders_after.empty());
+        CHECK(o->signals.size() == 20);
+        CHECK(traced(*o, "thaw_super", "userspace by xfs_dax_notify_failure = 0, dropped the freeze of xfs_freeze"));
+    }
+}
+
+TEST_CASE("behaviour table: unbind while another kernel holder (scrub) keeps the fs frozen") {
+    const auto r = run_presets(frozen_by_kernel_holder());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        CHECK(o->terminated());
+        CHECK(holders(*o) == std::vector<freeze_holder>{freeze_holder::kernel});
+    }
+    // v12 sleeps 100 ms at a time until it can freeze: unbind never returns (B9).
+    CHECK(r.v12.end == end_state::step_budget_exhausted);
+    CHECK(r.v12.entry_returns.empty());
+    CHECK(r.v12.signals.empty());
+    CHECK(r.v12.device_alive);
+    CHECK(traced(r.v12, "delay", "100 ms"));
+    // Review: give up with the freeze error; nothing is revoked, scrub keeps its freeze.
+    CHECK(r.v12_reviewed.terminated());
+    CHECK(r.v12_reviewed.notify_returns == std::vector<int>{-err::ebusy});
+    CHECK(r.v12_reviewed.signals.empty());
+    CHECK(r.v12_reviewed.live_mappings.size() == 20);
+    CHECK(r.v12_reviewed.shutdown_flags == removed);
+    CHECK(holders(r.v12_reviewed) == std::vector<freeze_holder>{freeze_holder::kernel});
+    // Merged: carry on unfrozen, shout, leave scrub's freeze alone.
+    for (const outcome* o : {&r.merged, &r.v6_14}) {
+        CHECK(o->terminated());
+        CHECK(logged(*o, "XFS (pmem0): already frozen by kernel, err=-16"));
+        CHECK(o->signals.size() == 20);
+        CHECK(o->shutdown_flags == umount);
+        REQUIRE(o->freeze_holders_after.size() == 1);
+        CHECK(o->freeze_holders_after[0].owner == "xfs_scrub");
+    }
+}
+
+TEST_CASE("behaviour table: a kernel holder that lets go after 300 ms only delays v12") {
+    const auto r = run_presets(kernel_holder_thaws_later());
+    CHECK(r.v12.terminated());
+    CHECK(std::count_if(r.v12.trace.begin(), r.v12.trace.end(), [](const trace_step& t) { return t.function == "delay"; }) == 3);
+    CHECK(r.v12.signals.size() == 20);
+    CHECK(r.v12.freeze_holders_after.empty());
+    CHECK(r.merged.freeze_holders_after.size() == 1);  // no time passes: scrub still holds it on return
+}
+
+TEST_CASE("behaviour table: unbind after an earlier corrupt shutdown") {
+    const auto r = run_presets(already_shut_down());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        CHECK(o->notify_returns == std::vector<int>{-err::efscorrupted});
+        CHECK(o->poisoned.size() == 24);
+        CHECK(o->shutdown_flags == corrupt);
+        CHECK_FALSE(logged(*o, "Shutting down filesystem"));  // the second shutdown is silent
+    }
+    CHECK(r.v12.end == end_state::step_budget_exhausted);  // freeze_super -EIO forever
+    CHECK(traced(r.v12, "freeze_super", "= -EIO"));
+    CHECK(r.v12_reviewed.notify_returns == std::vector<int>{-err::eio});
+    CHECK(r.v12_reviewed.signals.empty());
+    CHECK(logged(r.merged, "already frozen by kernel, err=-5"));
+    CHECK(r.merged.signals.size() == 20);
+    CHECK(r.merged.shutdown_flags == corrupt);  // first shutdown wins
+}
+
+TEST_CASE("behaviour table: an early-kill task") {
+    const auto r = run_presets(early_kill_task());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        REQUIRE(o->signals.size() == 1);
+        CHECK(o->signals[0].pid == early);
+        CHECK(o->signals[0].si_code == si_code::bus_mceerr_ao);
+        CHECK(o->signals[0].addr == 0x7f3000005000);
+        CHECK(logged(*o, "Memory failure: 0x101069: Sending SIGBUS to early:1003 due to hardware memory corruption"));
+        // The early victim's page is unmapped in every process that maps it: reader loses page 5 silently.
+        CHECK(live_of(*o, reader) == 15);
+        CHECK(live_of(*o, early) == 0);
+    }
+    for (const outcome* o : {&r.v12, &r.v12_reviewed, &r.merged, &r.v6_14}) {
+        CHECK(signals_to(*o, early) == 1);
+        CHECK(signals_to(*o, reader) == 16);
+        CHECK(o->live_mappings.empty());
+    }
+}
+
+TEST_CASE("behaviour table: a multi-threaded task with one early-kill thread") {
+    const auto r = run_presets(multi_threaded_task());
+    for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
+        REQUIRE(o->signals.size() == 1);
+        CHECK(o->signals[0].pid == 1005);  // the flagged thread, found by find_early_kill_thread
+        CHECK(o->signals[0].comm == "mt-worker");
+    }
+    for (const outcome* o : {&r.v12, &r.merged}) {
+        CHECK(signals_to(*o, 1004) == 1);  // the thread-group leader
+        CHECK(signals_to(*o, 1005) == 0);
+    }
+}
