@@ -265,10 +265,17 @@ TEST_CASE("rt_device: unsupported refuses, rtgroups walks the realtime rmap") {
     CHECK(rt.signals[0].addr == 0x7f2000000000);
 }
 
-TEST_CASE("del_gendisk: device_removed_shutdown shuts down a filesystem the notification left alone") {
-    const auto s = no_rmapbt();
-    CHECK(run<presets::merged>(s.world, s.event).shutdown_flags == shutdown_flag::device_removed);
-    CHECK(run<presets::merged::with<del_gendisk::no_fs_shutdown>>(s.world, s.event).shutdown_flags == 0);
+TEST_CASE("del_gendisk: device_removed_shutdown syncs and shuts down a filesystem the notification left alone") {
+    auto s = no_rmapbt();
+    s.world.inodes.at(file_a).cache.at(2).dirty = true;
+    const auto removed = run<presets::merged>(s.world, s.event);
+    const auto kept = run<presets::merged::with<del_gendisk::no_fs_shutdown>>(s.world, s.event);
+    CHECK(removed.shutdown_flags == shutdown_flag::device_removed);
+    CHECK(logged(removed, "Block device removal (0x20) detected at xfs_fs_shutdown"));
+    CHECK(kept.shutdown_flags == 0);
+    const cache_entry_record dirty{file_a, 2, true};
+    CHECK(std::count(kept.cache_entries_left.begin(), kept.cache_entries_left.end(), dirty) == 1);
+    CHECK(std::count(removed.cache_entries_left.begin(), removed.cache_entries_left.end(), dirty) == 0);
 }
 
 TEST_CASE("freeze_api: the generation decides what a shared thaw returns on the pre-remove path") {

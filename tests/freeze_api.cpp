@@ -57,8 +57,10 @@ TEST_CASE("freeze_api::holder_bitmask (v6.6-v6.7) follows the holder bitmask tab
         auto w = holding({});
         w.mp.shutdown_flags = shutdown_flag::corrupt_ondisk;
         harness h(w, api);
+        h.w.inodes.at(scenarios::file_a).cache.at(0).dirty = true;
         CHECK(kernel::freeze_super(h.ctx, freeze_holder::kernel, "t") == -err::eio);
         CHECK_FALSE(h.w.mp.sb.frozen());
+        CHECK_FALSE(h.w.inodes.at(scenarios::file_a).cache.at(0).dirty);  // writeback ran before the log force
     }
 }
 

@@ -8,6 +8,7 @@
 #define DAXFAIL_DAXFAIL_HPP
 
 #include <daxfail/builder.hpp>
+#include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/constants.hpp>
 #include <daxfail/errno.hpp>

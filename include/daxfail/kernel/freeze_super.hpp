@@ -5,6 +5,7 @@
 
 #include <daxfail/detail/context.hpp>
 #include <daxfail/errno.hpp>
+#include <daxfail/kernel/sync_filesystem.hpp>
 
 #include <algorithm>
 #include <string>
@@ -37,10 +38,7 @@ inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const st
                                    "freeze_super waits (killable) for a partial freeze that nothing completes"};
         if (api == freeze_api_kind::holder_bitmask && !sb.born) return result(0);  // dead check removed in v6.8
     }
-    // sync_filesystem: xfs_fs_sync_fs forces the log, which fails on a shut-down log.
-    if (ctx.w.mp.shutdown_flags != 0) return result(-err::eio);
-    for (auto& [ino, ip] : ctx.w.inodes)
-        for (auto& [index, entry] : ip.cache) entry.dirty = false;  // written back
+    if (int rc = sync_filesystem(ctx)) return result(rc);  // back to unfrozen
     sb.holds.push_back({who, owner});
     return result(0);
 }
