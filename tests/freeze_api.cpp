@@ -115,3 +115,22 @@ TEST_CASE("freeze_api::no_holders (<= v6.5, Debian 6.1): any second freeze is -E
         CHECK_FALSE(h.w.mp.sb.frozen());
     }
 }
+
+TEST_CASE("freeze_api::holder_counts_nested_thaw_ok (6.12.111+): a thaw that leaves a holder returns 0") {
+    const auto api = with_api(freeze_api_kind::holder_counts_nested_thaw_ok);
+    SUBCASE("(1,1): thaw(K) returns 0 and leaves U") {
+        harness h(holding({scrub, admin}), api);
+        CHECK(kernel::thaw_super(h.ctx, freeze_holder::kernel, "t") == 0);
+        REQUIRE(h.w.mp.sb.holds.size() == 1);
+        CHECK(h.w.mp.sb.holds[0] == admin);
+    }
+    SUBCASE("(1,0): thaw(U) by a holder with no count returns 0 and changes nothing") {
+        harness h(holding({scrub}), api);
+        CHECK(kernel::thaw_super(h.ctx, freeze_holder::userspace, "t") == 0);
+        CHECK(h.w.mp.sb.holds.size() == 1);
+    }
+    SUBCASE("unfrozen: -EINVAL as before") {
+        harness h(holding({}), api);
+        CHECK(kernel::thaw_super(h.ctx, freeze_holder::kernel, "t") == -err::einval);
+    }
+}

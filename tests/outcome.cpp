@@ -45,7 +45,7 @@ TEST_CASE("doctest integration: same() prints the diff, the presets are a templa
     CHECK(printed.find("poisoned:\n  pre_patch only: 0x101067") != std::string::npos);
     const std::string whole = doctest::StringMaker<outcome>::convert(a).c_str();
     CHECK(whole.find("signals: SIGBUS BUS_MCEERR_AR to reader:1001 addr 0x7f0000003000 lsb 12") != std::string::npos);
-    CHECK(std::tuple_size_v<testing::presets> == 6);
+    CHECK(std::tuple_size_v<testing::presets> == 7);
 }
 
 TEST_CASE_TEMPLATE_DEFINE("every preset terminates on a poison and keeps the device alive", V, presets_poison) {

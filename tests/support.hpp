@@ -62,13 +62,14 @@ namespace daxfail::test {
 
 /// The outcome of every preset on one scenario, by preset name.
 struct preset_outcomes {
-    outcome pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1;
+    outcome pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12;
 };
 
 inline preset_outcomes run_presets(const scenario& s, run_options o = {}) {
     return {run<presets::pre_patch>(s.world, s.event, o),    run<presets::v12>(s.world, s.event, o),
             run<presets::v12_reviewed>(s.world, s.event, o), run<presets::merged>(s.world, s.event, o),
-            run<presets::v6_14>(s.world, s.event, o),        run<presets::debian_6_1>(s.world, s.event, o)};
+            run<presets::v6_14>(s.world, s.event, o),        run<presets::debian_6_1>(s.world, s.event, o),
+            run<presets::debian_6_12>(s.world, s.event, o)};
 }
 
 }  // namespace daxfail::test

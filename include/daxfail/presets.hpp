@@ -57,16 +57,22 @@ using debian_6_1 =
             non_dax_inode::kill_anyway, metadata_record::want_shutdown, range_math::v6_6, freeze_api::no_holders,
             log_device::corrupt_always, rt_device::unsupported, del_gendisk::no_fs_shutdown>;
 
+/// Debian 12's kernel 6.12.117 (linux-image-6.12-amd64): the merged behaviour, except that the stable fix
+/// "fs: don't return -EINVAL for successful nested thaw" (6.12.111) makes a thaw that leaves a holder return 0.
+using debian_6_12 = merged::with<freeze_api::holder_counts_nested_thaw_ok>;
+
 /// Every preset, as a Hana type list, in release order of what they model.
-inline constexpr auto all = boost::hana::tuple_t<pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1>;
+inline constexpr auto all =
+    boost::hana::tuple_t<pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12>;
 
 /// Names, in the order of `all`.
-inline constexpr std::array<std::string_view, 6> names = {"pre_patch", "v12",   "v12_reviewed",
-                                                          "merged",    "v6_14", "debian_6_1"};
+inline constexpr std::array<std::string_view, 7> names = {"pre_patch", "v12",        "v12_reviewed", "merged",
+                                                          "v6_14",     "debian_6_1", "debian_6_12"};
 
 /// Configs, in the order of `all`.
-inline constexpr std::array<config, 6> configs = {pre_patch::config, v12::config,   v12_reviewed::config,
-                                                  merged::config,    v6_14::config, debian_6_1::config};
+inline constexpr std::array<config, 7> configs = {pre_patch::config, v12::config,        v12_reviewed::config,
+                                                  merged::config,    v6_14::config,      debian_6_1::config,
+                                                  debian_6_12::config};
 
 }  // namespace daxfail::presets
 

@@ -1,6 +1,6 @@
 // thaw_super(sb, who) — fs/super.c; v6.1-v6.5 (no holders), v6.6-v6.7 (a thaw
 // that leaves another holder returns 0), v6.8+ (counts; such a thaw drops the
-// count but returns -EINVAL).
+// count but returns -EINVAL), 6.12.111+ stable (such a thaw returns 0).
 #ifndef DAXFAIL_KERNEL_THAW_SUPER_HPP
 #define DAXFAIL_KERNEL_THAW_SUPER_HPP
 
@@ -31,10 +31,12 @@ inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std:
     auto it = sb.holds.end();
     for (auto i = sb.holds.begin(); i != sb.holds.end(); ++i)
         if (i->holder == who) it = i;
-    if (it == sb.holds.end()) return result(-err::einval);
+    const auto api = ctx.cfg.freeze_api;
+    if (it == sb.holds.end())  // freeze_dec drops nothing; only the stable fix calls that success
+        return result(api == freeze_api_kind::holder_counts_nested_thaw_ok ? 0 : -err::einval);
     dropped = it->owner;
     sb.holds.erase(it);
-    if (ctx.cfg.freeze_api == freeze_api_kind::holder_counts && sb.frozen()) return result(-err::einval);
+    if (api == freeze_api_kind::holder_counts && sb.frozen()) return result(-err::einval);
     return result(0);
 }
 
