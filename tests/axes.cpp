@@ -255,6 +255,9 @@ TEST_CASE("log_device: corrupt_always, ignore_pre_remove and range_checked on th
     CHECK(ignore.notify_returns == std::vector<int>{-err::efscorrupted});
     CHECK(checked.shutdown_flags == 0);
     CHECK(checked.notify_returns == std::vector<int>{-err::enxio});
+    // Debian's 6.12.117 carries the range check as a stable backport.
+    CHECK(run<presets::debian_6_12>(s.world, mce).notify_returns == std::vector<int>{-err::enxio});
+    CHECK(run<presets::merged>(s.world, mce).notify_returns == std::vector<int>{-err::efscorrupted});
 }
 
 TEST_CASE("rt_device: unsupported refuses, rtgroups walks the realtime rmap") {

@@ -57,9 +57,10 @@ using debian_6_1 =
             non_dax_inode::kill_anyway, metadata_record::want_shutdown, range_math::v6_6, freeze_api::no_holders,
             log_device::corrupt_always, rt_device::unsupported, del_gendisk::no_fs_shutdown>;
 
-/// Debian 12's kernel 6.12.117 (linux-image-6.12-amd64): the merged behaviour, except that the stable fix
-/// "fs: don't return -EINVAL for successful nested thaw" (6.12.111) makes a thaw that leaves a holder return 0.
-using debian_6_12 = merged::with<freeze_api::holder_counts_nested_thaw_ok>;
+/// Debian 12's kernel 6.12.117 (linux-image-6.12-amd64), read from linux-source-6.12: the merged behaviour plus
+/// two stable backports, the log range check of f4ed93037966 and "fs: don't return -EINVAL for successful
+/// nested thaw" (6.12.111), which makes a thaw that leaves another holder return 0.
+using debian_6_12 = merged::with<freeze_api::holder_counts_nested_thaw_ok, log_device::range_checked>;
 
 /// Every preset, as a Hana type list, in release order of what they model.
 inline constexpr auto all =
