@@ -42,6 +42,15 @@ using presets = std::tuple<daxfail::presets::pre_patch, daxfail::presets::v12, d
 
 }  // namespace daxfail
 
+// Template test cases over the presets are named after the preset, not the policy list.
+TYPE_TO_STRING(daxfail::presets::pre_patch);
+TYPE_TO_STRING(daxfail::presets::v12);
+TYPE_TO_STRING(daxfail::presets::v12_reviewed);
+TYPE_TO_STRING(daxfail::presets::merged);
+TYPE_TO_STRING(daxfail::presets::v6_14);
+TYPE_TO_STRING(daxfail::presets::debian_6_1);
+TYPE_TO_STRING(daxfail::presets::debian_6_12);
+
 namespace doctest {
 
 template <>
