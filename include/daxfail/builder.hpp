@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace daxfail {
@@ -39,6 +40,26 @@ struct thread_options {
     bool mce_kill_early = false;  ///< prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY)
     bool mce_kill_late = false;   ///< prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE)
 };
+
+/// The metadata a small mkfs.xfs lays down, as (group, record) pairs: per AG the headers (4 blocks), the
+/// free-space btree roots, the inode btree root and the rmap btree root (plus the refcount btree root with
+/// reflink); in AG 0 an inode chunk and the internal log.
+inline std::vector<std::pair<u32, rmap_record>> standard_metadata_records(u32 groups, bool reflink) {
+    std::vector<std::pair<u32, rmap_record>> out;
+    auto add = [&](u32 g, u32 agbno, u32 blocks, u64 owner) { out.push_back({g, {agbno, blocks, owner, 0, false, false}}); };
+    for (u32 g = 0; g < groups; ++g) {
+        add(g, 0, 4, rmap_owner::fs);
+        add(g, 4, 2, rmap_owner::ag);
+        add(g, 6, 1, rmap_owner::inobt);
+        add(g, 7, 1, rmap_owner::ag);
+        if (reflink) add(g, 8, 1, rmap_owner::refc);
+    }
+    if (groups > 0) {
+        add(0, 16, 16, rmap_owner::inodes);
+        add(0, 32, 256, rmap_owner::log);
+    }
+    return out;
+}
 
 class world_builder {
 public:
@@ -89,15 +110,8 @@ public:
     }
     /// AG headers, free-space/inode/rmap btree roots in every AG; the inode chunk and internal log in AG 0.
     world_builder& standard_metadata() {
-        for (u32 g = 0; g < w_.mp.data.group_count; ++g) {
-            metadata(g, 0, 4, rmap_owner::fs);
-            metadata(g, 4, 2, rmap_owner::ag);
-            metadata(g, 6, 1, rmap_owner::inobt);
-            metadata(g, 7, 1, rmap_owner::ag);
-            if (w_.mp.reflink) metadata(g, 8, 1, rmap_owner::refc);
-        }
-        metadata(0, 16, 16, rmap_owner::inodes);
-        metadata(0, 32, 256, rmap_owner::log);
+        for (const auto& [g, r] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
+            w_.mp.data.rmap.at(g).push_back(r);
         return *this;
     }
     world_builder& metadata(u32 group, u32 agbno, u32 blocks, u64 owner) {

@@ -24,6 +24,10 @@ struct event {
     int mf_flags = 0;                   ///< memory_failure: flags passed by the caller
     u32 current_tid = 0;                ///< the thread running the kernel path
     std::optional<u64> madvise_vaddr;   ///< MADV_HWPOISON: user address of the first page
+    /// memory_failure: one dax_holder_notify_failure for the whole range, as pmem's ->memory_failure would
+    /// for nr_pages > 1 (no kernel caller does that up to v6.14; memory_failure() sends one page at a time).
+    bool whole_range_notification = false;
+    friend bool operator==(const event&, const event&) = default;
 
     /// Writing the namespace name to nd_pmem's unbind file, from thread `tid`.
     static event unbind(std::size_t device, u32 tid) {
@@ -33,6 +37,7 @@ struct event {
         return e;
     }
     /// madvise(MADV_HWPOISON) by thread `tid`: memory_failure(pfn, MF_COUNT_INCREASED | MF_SW_SIMULATED).
+    /// (6.12 also passes MF_ACTION_REQUIRED; the fsdax path forces it anyway, so nothing observable differs.)
     static event madvise_hwpoison(std::size_t device, u64 offset, u64 length, u32 tid, u64 vaddr) {
         event e;
         e.kind = event_kind::memory_failure;

@@ -60,6 +60,11 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
             kernel::kill_dax(ctx, ev.device);
             kernel::del_gendisk(ctx, ev.device);
             out.entry_returns.push_back(0);  // the sysfs write succeeds whatever the holder said
+        } else if (ev.whole_range_notification) {
+            const u64 first = ev.offset >> page_shift;
+            const u64 pages = ((ev.offset + ev.length - 1) >> page_shift) - first + 1;
+            out.entry_returns.push_back(kernel::memory_failure_range(
+                ctx, ev.device, state.devices[ev.device].first_pfn + first, pages, ev.mf_flags));
         } else {
             const u64 first = ev.offset >> page_shift;
             const u64 last = (ev.offset + ev.length - 1) >> page_shift;

@@ -25,6 +25,7 @@ struct dax_device {
     bool alive = true;          ///< DAXDEV_ALIVE
     bool has_holder = true;     ///< holder_data != NULL (a mounted filesystem)
     bool holder_ops = true;     ///< holder registered with ->notify_failure
+    friend bool operator==(const dax_device&, const dax_device&) = default;
 };
 
 /// One xfs_buftarg on a dax device: where the filesystem's part starts.
@@ -32,6 +33,7 @@ struct buftarg {
     std::size_t device = 0;     ///< index into world::devices
     u64 part_off = 0;           ///< bt_dax_part_off: partition start on the dax device, bytes
     u64 nr_bytes = 0;           ///< bdev_nr_bytes: size of the (partition) block device
+    friend bool operator==(const buftarg&, const buftarg&) = default;
 };
 
 /// A reverse-mapping record (struct xfs_rmap_irec) inside one group.
@@ -53,6 +55,7 @@ struct xfs_section {
     u64 blocks = 0;             ///< dblocks / rblocks
     bool has_rmapbt = true;     ///< rmapbt (data) / rtrmapbt (realtime)
     std::vector<std::vector<rmap_record>> rmap;  ///< one sorted list per group
+    friend bool operator==(const xfs_section&, const xfs_section&) = default;
 };
 
 enum class freeze_holder { kernel, userspace };
@@ -71,6 +74,7 @@ struct scheduled_thaw {
     freeze_holder holder = freeze_holder::kernel;
     std::string owner;
     u64 at_ms = 0;              ///< model time; only waits (v12's 100 ms delays) advance it
+    friend bool operator==(const scheduled_thaw&, const scheduled_thaw&) = default;
 };
 
 /// The VFS superblock's freeze state (sb->s_writers).
@@ -79,6 +83,7 @@ struct super_block {
     bool freeze_in_progress = false;    ///< a freeze stopped between SB_FREEZE_WRITE and COMPLETE
     std::vector<freeze_hold> holds;     ///< non-empty means SB_FREEZE_COMPLETE
     bool frozen() const noexcept { return !holds.empty(); }
+    friend bool operator==(const super_block&, const super_block&) = default;
 };
 
 struct xfs_mount {
@@ -90,6 +95,7 @@ struct xfs_mount {
     std::optional<xfs_section> rt;      ///< a realtime device
     u32 shutdown_flags = 0;             ///< flags of the first xfs_force_shutdown, 0 = not shut down
     super_block sb;
+    friend bool operator==(const xfs_mount&, const xfs_mount&) = default;
 };
 
 /// A cached entry of a file's address_space (a DAX entry, or a page-cache folio).
@@ -106,6 +112,7 @@ struct inode {
     bool realtime = false;              ///< data on the realtime device
     u64 size = 0;                       ///< i_size, bytes
     std::map<u64, cache_entry> cache;   ///< address_space entries by page index
+    friend bool operator==(const inode&, const inode&) = default;
 };
 
 struct thread {
@@ -113,6 +120,7 @@ struct thread {
     std::string comm;
     bool mce_process = false;           ///< PF_MCE_PROCESS: prctl(PR_MCE_KILL, PR_MCE_KILL_SET, ...)
     bool mce_early = false;             ///< PF_MCE_EARLY: ... with PR_MCE_KILL_EARLY
+    friend bool operator==(const thread&, const thread&) = default;
 };
 
 /// A shared file mapping; `present` holds the file page offsets with a live PTE.
@@ -122,6 +130,7 @@ struct vma {
     u64 pages = 0;
     u64 start = 0;                      ///< vm_start
     std::set<u64> present;
+    friend bool operator==(const vma&, const vma&) = default;
 };
 
 /// A process (thread group). threads[0] is the leader (tid == pid).
@@ -131,6 +140,7 @@ struct task {
     std::optional<u64> mm;              ///< mm identity; nullopt = kernel thread
     std::vector<thread> threads;
     std::vector<vma> vmas;
+    friend bool operator==(const task&, const task&) = default;
 };
 
 struct world {
@@ -141,6 +151,7 @@ struct world {
     bool early_kill_sysctl = false;     ///< vm.memory_failure_early_kill
     std::set<u64> hwpoison;             ///< pfns with PageHWPoison
     std::vector<scheduled_thaw> scheduled_thaws;
+    friend bool operator==(const world&, const world&) = default;
 };
 
 }  // namespace daxfail

@@ -54,6 +54,22 @@ inline int memory_failure(detail::kernel_context& ctx, std::size_t dev, u64 pfn,
     return rc;
 }
 
+/// A failure of `pages` pages reported in one notification (hypothetical: pmem_pagemap_memory_failure with
+/// nr_pages > 1). Shows what the range arithmetic does with ranges that cross group boundaries.
+inline int memory_failure_range(detail::kernel_context& ctx, std::size_t dev, u64 pfn, u64 pages, int flags) {
+    ctx.step("memory_failure_range", detail::hex(pfn) + " + " + std::to_string(pages) + " pages");
+    const u64 offset = (pfn - ctx.w.devices[dev].first_pfn) << page_shift;
+    int rc = dax_holder_notify_failure(ctx, dev, offset, pages << page_shift, flags);
+    if (rc == -err::eopnotsupp) {
+        rc = 0;
+        for (u64 i = 0; i < pages; ++i)
+            if (int r = mf_generic_kill_procs(ctx, pfn + i, flags); r != 0 && rc == 0) rc = r;
+    }
+    ctx.log(log_level::err, "Memory failure: " + detail::hex(pfn) + ": recovery action for dax page: " +
+                                (rc ? "Failed" : "Recovered"));
+    return rc;
+}
+
 }  // namespace daxfail::kernel
 
 #endif

@@ -1,0 +1,650 @@
+// Reads a scenario file (the format is documented field by field in
+// examples/scenarios/scenario.schema.json and in the README). Every problem
+// is reported with the JSON path of the offending field and the reason, e.g.
+//   tasks[2].vmas[0].ino: no inode 133 in the filesystem
+// and a document with any error yields no scenario at all.
+#ifndef DAXFAIL_JSON_SCENARIO_READER_HPP
+#define DAXFAIL_JSON_SCENARIO_READER_HPP
+
+#include <daxfail/builder.hpp>
+#include <daxfail/json/fields.hpp>
+#include <daxfail/scenario.hpp>
+#include <daxfail/validate.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace daxfail::json {
+
+struct load_result {
+    std::optional<scenario> value;
+    std::vector<validation_error> errors;
+    bool ok() const noexcept { return value.has_value(); }
+};
+
+namespace detail {
+
+inline std::optional<u64> owner_from_name(const std::string& s) {
+    static const std::map<std::string, u64> names = {
+        {"null", rmap_owner::null},   {"unknown", rmap_owner::unknown}, {"fs", rmap_owner::fs},
+        {"log", rmap_owner::log},     {"ag", rmap_owner::ag},           {"inobt", rmap_owner::inobt},
+        {"inodes", rmap_owner::inodes}, {"refc", rmap_owner::refc},     {"cow", rmap_owner::cow}};
+    auto it = names.find(s);
+    if (it == names.end()) return std::nullopt;
+    return it->second;
+}
+
+inline std::optional<u32> shutdown_from_name(const std::string& s) {
+    static const std::map<std::string, u32> names = {{"none", 0},
+                                                     {"meta_io_error", shutdown_flag::meta_io_error},
+                                                     {"log_io_error", shutdown_flag::log_io_error},
+                                                     {"force_umount", shutdown_flag::force_umount},
+                                                     {"corrupt_incore", shutdown_flag::corrupt_incore},
+                                                     {"corrupt_ondisk", shutdown_flag::corrupt_ondisk},
+                                                     {"device_removed", shutdown_flag::device_removed}};
+    auto it = names.find(s);
+    if (it == names.end()) return std::nullopt;
+    return it->second;
+}
+
+/// Reads one document; keeps where every world element came from, so that
+/// errors found by validate() on the world can be reported at JSON paths.
+class scenario_reader {
+public:
+    explicit scenario_reader(const nlohmann::json& doc) : doc_(doc) {}
+
+    load_result read() {
+        load_result result;
+        if (!r_.object(doc_, "(document)")) return finish(result);
+        r_.only_keys(doc_, "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
+                                "early_kill_sysctl", "hwpoison", "event", "$schema"});
+        sc_.name = r_.string(doc_, "", "name").value_or("");
+        sc_.description = r_.string(doc_, "", "description").value_or("");
+        read_devices();
+        if (!r_.errors.empty()) return finish(result);  // everything below indexes devices
+        read_filesystem();
+        read_inodes();
+        read_tasks();
+        w_.early_kill_sysctl = r_.boolean(doc_, "", "early_kill_sysctl", false).value_or(false);
+        const auto& poison = r_.array(doc_, "", "hwpoison");
+        for (std::size_t i = 0; i < poison.size(); ++i) {
+            auto pfn = field_reader::parse_number(poison[i]);
+            if (!pfn) r_.fail(field_reader::at("hwpoison", i), "must be a pfn");
+            else w_.hwpoison.insert(*pfn);
+        }
+        read_event();
+        if (r_.errors.empty()) {
+            for (auto& e : validate(w_, sc_.event)) r_.errors.push_back(translate(e));
+        }
+        if (r_.errors.empty()) {
+            sc_.world = w_;
+            result.value = sc_;
+        }
+        return finish(result);
+    }
+
+private:
+    load_result& finish(load_result& r) {
+        r.errors = r_.errors;
+        return r;
+    }
+
+    void read_devices() {
+        const auto& devs = r_.array(doc_, "", "devices");
+        if (devs.empty()) r_.fail("devices", "needs at least one dax device");
+        for (std::size_t i = 0; i < devs.size(); ++i) {
+            const std::string p = field_reader::at("devices", i);
+            if (!r_.object(devs[i], p)) continue;
+            r_.only_keys(devs[i], p, {"name", "size", "first_pfn", "alive", "has_holder", "holder_ops"});
+            dax_device d;
+            d.name = r_.string(devs[i], p, "name", "pmem" + std::to_string(i)).value_or("");
+            d.size = r_.number(devs[i], p, "size").value_or(0);
+            d.first_pfn = r_.number(devs[i], p, "first_pfn", 0x100000 + (u64{i} << 20)).value_or(0);
+            d.alive = r_.boolean(devs[i], p, "alive", true).value_or(true);
+            d.has_holder = r_.boolean(devs[i], p, "has_holder", true).value_or(true);
+            d.holder_ops = r_.boolean(devs[i], p, "holder_ops", true).value_or(true);
+            w_.devices.push_back(d);
+        }
+    }
+
+    std::optional<std::size_t> device_index(const nlohmann::json& obj, const std::string& path, u64 fallback) {
+        auto d = r_.number(obj, path, "device", fallback);
+        if (!d) return std::nullopt;
+        if (*d >= w_.devices.size()) {
+            r_.fail(field_reader::at(path, "device"), "no device " + std::to_string(*d) + " (" +
+                                                          std::to_string(w_.devices.size()) + " devices)");
+            return std::nullopt;
+        }
+        return static_cast<std::size_t>(*d);
+    }
+
+    /// data or realtime section: geometry, target, rmapbt flag.
+    bool read_section(const nlohmann::json& s, const std::string& p, xfs_section& out, const char* count_key,
+                      const char* blocks_key, const char* rmap_key) {
+        auto dev = device_index(s, p, 0);
+        const auto part_off = r_.number(s, p, "part_off", 0);
+        const auto count = r_.number(s, p, count_key, std::nullopt, 0xFFFFFFFFu);
+        const auto gblocks = r_.number(s, p, blocks_key, std::nullopt, 0xFFFFFFFFu);
+        if (!dev || !part_off || !count || !gblocks) return false;
+        out.group_count = static_cast<u32>(*count);
+        out.group_blocks = static_cast<u32>(*gblocks);
+        out.blocks = r_.number(s, p, "blocks", *count * *gblocks).value_or(0);
+        const u64 bytes_default =
+            out.blocks <= u64_max / w_.mp.blocksize ? out.blocks * w_.mp.blocksize : u64_max;
+        out.target = {*dev, *part_off, r_.number(s, p, "nr_bytes", bytes_default).value_or(0)};
+        out.has_rmapbt = r_.boolean(s, p, rmap_key, true).value_or(true);
+        if (out.group_count > (1u << 20)) {
+            r_.fail(field_reader::at(p, count_key), "more than 1048576 groups is not modelled");
+            return false;
+        }
+        out.rmap.assign(out.group_count, {});
+        return true;
+    }
+
+    void read_filesystem() {
+        const std::string p = "filesystem";
+        if (!doc_.contains("filesystem")) {
+            r_.fail(p, "is required");
+            return;
+        }
+        const auto& fs = doc_["filesystem"];
+        if (!r_.object(fs, p)) return;
+        r_.only_keys(fs, p, {"fsname", "blocksize", "reflink", "sb_born", "shutdown", "freeze_in_progress", "freeze",
+                             "data", "log", "realtime", "metadata"});
+        const u64 bs = r_.number(fs, p, "blocksize", 4096).value_or(4096);
+        if (bs < 512 || bs > 65536 || (bs & (bs - 1)) != 0)
+            r_.fail(p + ".blocksize", std::to_string(bs) + " is not a power of two between 512 and 65536");
+        else
+            w_.mp.blocksize = static_cast<u32>(bs);
+        w_.mp.reflink = r_.boolean(fs, p, "reflink", false).value_or(false);
+        w_.mp.sb.born = r_.boolean(fs, p, "sb_born", true).value_or(true);
+        w_.mp.sb.freeze_in_progress = r_.boolean(fs, p, "freeze_in_progress", false).value_or(false);
+        if (auto s = r_.choice(fs, p, "shutdown",
+                               {"none", "meta_io_error", "log_io_error", "force_umount", "corrupt_incore",
+                                "corrupt_ondisk", "device_removed"},
+                               "none"))
+            w_.mp.shutdown_flags = *shutdown_from_name(*s);
+        const auto& freezes = r_.array(fs, p, "freeze");
+        for (std::size_t i = 0; i < freezes.size(); ++i) {
+            const std::string fp = field_reader::at(p + ".freeze", i);
+            if (!r_.object(freezes[i], fp)) continue;
+            r_.only_keys(freezes[i], fp, {"holder", "owner", "thaws_after_ms"});
+            auto holder = r_.choice(freezes[i], fp, "holder", {"kernel", "userspace"});
+            auto owner = r_.string(freezes[i], fp, "owner");
+            if (!holder || !owner) continue;
+            const auto who = *holder == "kernel" ? freeze_holder::kernel : freeze_holder::userspace;
+            w_.mp.sb.holds.push_back({who, *owner});
+            if (freezes[i].contains("thaws_after_ms"))
+                if (auto ms = r_.number(freezes[i], fp, "thaws_after_ms")) w_.scheduled_thaws.push_back({who, *owner, *ms});
+        }
+        if (!fs.contains("data")) {
+            r_.fail(p + ".data", "is required");
+            return;
+        }
+        const auto& data = fs["data"];
+        const std::string dp = p + ".data";
+        if (!r_.object(data, dp)) return;
+        r_.only_keys(data, dp, {"device", "part_off", "nr_bytes", "ag_count", "ag_blocks", "blocks", "rmapbt",
+                                "standard_metadata"});
+        data_ok_ = read_section(data, dp, w_.mp.data, "ag_count", "ag_blocks", "rmapbt");
+        w_.mp.fsname = r_.string(fs, p, "fsname", w_.devices[w_.mp.data.target.device].name).value_or("");
+        if (fs.contains("log")) {
+            const auto& log = fs["log"];
+            const std::string lp = p + ".log";
+            if (r_.object(log, lp)) {
+                r_.only_keys(log, lp, {"device", "part_off", "nr_bytes"});
+                auto dev = device_index(log, lp, 0);
+                const auto part_off = r_.number(log, lp, "part_off", 0);
+                if (dev && part_off) {
+                    const u64 size = w_.devices[*dev].size;
+                    const u64 fallback = size > *part_off ? size - *part_off : 0;
+                    w_.mp.log = buftarg{*dev, *part_off, r_.number(log, lp, "nr_bytes", fallback).value_or(0)};
+                }
+            }
+        }
+        if (fs.contains("realtime")) {
+            const auto& rt = fs["realtime"];
+            const std::string rp = p + ".realtime";
+            if (r_.object(rt, rp)) {
+                r_.only_keys(rt, rp, {"device", "part_off", "nr_bytes", "rg_count", "rg_blocks", "blocks", "rtrmapbt"});
+                xfs_section sec;
+                if (read_section(rt, rp, sec, "rg_count", "rg_blocks", "rtrmapbt")) w_.mp.rt = sec;
+            }
+        }
+        if (data_ok_ && r_.boolean(data, dp, "standard_metadata", true).value_or(true))
+            for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
+                add_record(false, g, rec, dp + ".standard_metadata");
+        const auto& meta = r_.array(fs, p, "metadata");
+        for (std::size_t i = 0; i < meta.size(); ++i) read_metadata(meta[i], field_reader::at(p + ".metadata", i));
+    }
+
+    void read_metadata(const nlohmann::json& m, const std::string& mp) {
+        if (!r_.object(m, mp)) return;
+        r_.only_keys(m, mp, {"section", "group", "agbno", "blocks", "owner", "offset", "attr_fork", "bmbt_block"});
+        auto section = r_.choice(m, mp, "section", {"data", "realtime"}, "data");
+        const auto group = r_.number(m, mp, "group", std::nullopt, 0xFFFFFFFFu);
+        const auto agbno = r_.number(m, mp, "agbno", std::nullopt, 0xFFFFFFFFu);
+        const auto blocks = r_.number(m, mp, "blocks", std::nullopt, 0xFFFFFFFFu);
+        std::optional<u64> owner;
+        if (!m.contains("owner")) r_.fail(mp + ".owner", "is required");
+        else if (m["owner"].is_string() && owner_from_name(m["owner"].get<std::string>()))
+            owner = owner_from_name(m["owner"].get<std::string>());
+        else if (auto n = field_reader::parse_number(m["owner"]); n && !rmap_owner::is_non_inode(*n))
+            owner = n;
+        else
+            r_.fail(mp + ".owner", "must be an inode number or one of fs, log, ag, inobt, inodes, refc, cow, null, unknown");
+        const auto offset = r_.number(m, mp, "offset", 0);
+        const bool attr = r_.boolean(m, mp, "attr_fork", false).value_or(false);
+        const bool bmbt = r_.boolean(m, mp, "bmbt_block", false).value_or(false);
+        if (!section || !group || !agbno || !blocks || !owner || !offset) return;
+        const bool rt = *section == "realtime";
+        if (!check_group(rt, *group, mp + ".group")) return;
+        add_record(rt, static_cast<u32>(*group),
+                   {static_cast<u32>(*agbno), static_cast<u32>(*blocks), *owner, *offset, attr, bmbt}, mp);
+    }
+
+    bool check_group(bool rt, u64 group, const std::string& path) {
+        if (rt && !w_.mp.rt) {
+            r_.fail(path, "the filesystem has no realtime device");
+            return false;
+        }
+        const xfs_section& sec = rt ? *w_.mp.rt : w_.mp.data;
+        if (!rt && !data_ok_) return false;
+        if (group >= sec.group_count) {
+            r_.fail(path, "no group " + std::to_string(group) + " (" + std::to_string(sec.group_count) + " groups)");
+            return false;
+        }
+        return true;
+    }
+
+    void add_record(bool rt, u32 group, const rmap_record& rec, const std::string& origin) {
+        auto& sec = rt ? *w_.mp.rt : w_.mp.data;
+        origins_[{rt, group, sec.rmap[group].size()}] = origin;
+        sec.rmap[group].push_back(rec);
+    }
+
+    void read_inodes() {
+        const auto& inodes = r_.array(doc_, "", "inodes");
+        for (std::size_t i = 0; i < inodes.size(); ++i) {
+            const std::string p = field_reader::at("inodes", i);
+            const auto& j = inodes[i];
+            if (!r_.object(j, p)) continue;
+            r_.only_keys(j, p, {"ino", "name", "dax", "in_core", "reclaiming", "realtime", "size", "extents", "cached",
+                                "dirty"});
+            const auto ino = r_.number(j, p, "ino");
+            if (!ino) continue;
+            if (rmap_owner::is_non_inode(*ino) || *ino == 0) {
+                r_.fail(p + ".ino", "must be a positive inode number below 2^63");
+                continue;
+            }
+            if (w_.inodes.count(*ino)) {
+                r_.fail(p + ".ino", "duplicate inode " + std::to_string(*ino));
+                continue;
+            }
+            inode_paths_[*ino] = p;
+            inode ip;
+            ip.name = r_.string(j, p, "name", "").value_or("");
+            ip.dax = r_.boolean(j, p, "dax", true).value_or(true);
+            ip.in_core = r_.boolean(j, p, "in_core", true).value_or(true);
+            ip.reclaiming = r_.boolean(j, p, "reclaiming", false).value_or(false);
+            ip.realtime = r_.boolean(j, p, "realtime", false).value_or(false);
+            u64 end_block = 0;
+            const auto& extents = r_.array(j, p, "extents");
+            std::vector<std::pair<u64, u64>> blocks;  // file block, count
+            for (std::size_t k = 0; k < extents.size(); ++k) {
+                const std::string ep = field_reader::at(p + ".extents", k);
+                if (!r_.object(extents[k], ep)) continue;
+                r_.only_keys(extents[k], ep, {"group", "agbno", "blocks", "file_block"});
+                const auto group = r_.number(extents[k], ep, "group", std::nullopt, 0xFFFFFFFFu);
+                const auto agbno = r_.number(extents[k], ep, "agbno", std::nullopt, 0xFFFFFFFFu);
+                const auto count = r_.number(extents[k], ep, "blocks", std::nullopt, 0xFFFFFFFFu);
+                const auto fb = r_.number(extents[k], ep, "file_block", end_block, u64{1} << 52);
+                if (!group || !agbno || !count || !fb) continue;
+                if (!check_group(ip.realtime, *group, ep + ".group")) continue;
+                add_record(ip.realtime, static_cast<u32>(*group),
+                           {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false}, ep);
+                end_block = std::max(end_block, *fb + *count);
+                blocks.push_back({*fb, *count});
+            }
+            const u64 bs = w_.mp.blocksize;
+            ip.size = r_.number(j, p, "size", end_block * bs).value_or(0);
+            bool all = false;
+            auto cached = r_.page_set(j, p, "cached", all, ip.in_core ? "all" : "none");
+            if (cached) {
+                if (all) {
+                    for (const auto& [fb, n] : blocks)
+                        for (u64 b = fb; b < fb + n; ++b) ip.cache[(b * bs) >> page_shift] = {};
+                } else {
+                    for (u64 pg : *cached) ip.cache[pg] = {};
+                }
+            }
+            bool dirty_all = false;
+            auto dirty = r_.page_set(j, p, "dirty", dirty_all, "none");
+            if (dirty) {
+                if (dirty_all)
+                    for (auto& [pg, e] : ip.cache) e.dirty = true;
+                for (std::size_t k = 0; k < dirty->size(); ++k) {
+                    auto it = ip.cache.find((*dirty)[k]);
+                    if (it == ip.cache.end())
+                        r_.fail(field_reader::at(p + ".dirty", k), "page " + std::to_string((*dirty)[k]) + " is not cached");
+                    else
+                        it->second.dirty = true;
+                }
+            }
+            w_.inodes[*ino] = std::move(ip);
+        }
+    }
+
+    std::optional<std::pair<bool, bool>> mce_flags(const nlohmann::json& j, const std::string& p) {
+        auto k = r_.choice(j, p, "mce_kill", {"default", "early", "late"}, "default");
+        if (!k) return std::nullopt;
+        return std::pair{*k != "default", *k == "early"};
+    }
+
+    void read_tasks() {
+        const auto& tasks = r_.array(doc_, "", "tasks");
+        for (std::size_t i = 0; i < tasks.size(); ++i) {
+            const std::string p = field_reader::at("tasks", i);
+            const auto& j = tasks[i];
+            if (!r_.object(j, p)) continue;
+            r_.only_keys(j, p, {"pid", "comm", "kernel_thread", "mm", "mce_kill", "threads", "vmas"});
+            task t;
+            const auto pid = r_.number(j, p, "pid", std::nullopt, 0x3FFFFFFFu);
+            if (!pid) continue;
+            t.pid = static_cast<u32>(*pid);
+            t.comm = r_.string(j, p, "comm", "task" + std::to_string(*pid)).value_or("");
+            const bool kthread = r_.boolean(j, p, "kernel_thread", false).value_or(false);
+            if (!kthread) t.mm = r_.number(j, p, "mm", *pid).value_or(*pid);
+            const auto lead = mce_flags(j, p).value_or(std::pair{false, false});
+            t.threads.push_back({t.pid, t.comm, lead.first, lead.second});
+            const auto& threads = r_.array(j, p, "threads");
+            for (std::size_t k = 0; k < threads.size(); ++k) {
+                const std::string tp = field_reader::at(p + ".threads", k);
+                if (!r_.object(threads[k], tp)) continue;
+                r_.only_keys(threads[k], tp, {"tid", "comm", "mce_kill"});
+                const auto tid = r_.number(threads[k], tp, "tid", std::nullopt, 0x3FFFFFFFu);
+                const auto flags = mce_flags(threads[k], tp);
+                if (!tid || !flags) continue;
+                t.threads.push_back({static_cast<u32>(*tid), r_.string(threads[k], tp, "comm", t.comm).value_or(""),
+                                     flags->first, flags->second});
+            }
+            const auto& vmas = r_.array(j, p, "vmas");
+            for (std::size_t k = 0; k < vmas.size(); ++k) {
+                const std::string vp = field_reader::at(p + ".vmas", k);
+                if (!r_.object(vmas[k], vp)) continue;
+                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present"});
+                const auto ino = r_.number(vmas[k], vp, "ino");
+                const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
+                const auto pages = r_.number(vmas[k], vp, "pages");
+                const auto start = r_.number(vmas[k], vp, "start");
+                bool all = false;
+                const auto present = r_.page_set(vmas[k], vp, "present", all, "all");
+                if (!ino || !pgoff || !pages || !start || !present) continue;
+                vma v{*ino, *pgoff, *pages, *start, {}};
+                if (all && *pages <= (u64{1} << 24) && *pgoff + *pages >= *pgoff)
+                    for (u64 pg = *pgoff; pg < *pgoff + *pages; ++pg) v.present.insert(pg);
+                else if (all)
+                    r_.fail(vp + ".present", "\"all\" is limited to 16777216 pages; list the touched pages");
+                for (u64 pg : *present) v.present.insert(pg);
+                t.vmas.push_back(std::move(v));
+            }
+            w_.tasks.push_back(std::move(t));
+        }
+    }
+
+    void read_event() {
+        const std::string p = "event";
+        if (!doc_.contains("event")) {
+            r_.fail(p, "is required");
+            return;
+        }
+        const auto& e = doc_["event"];
+        if (!r_.object(e, p)) return;
+        r_.only_keys(e, p, {"kind", "device", "current", "offset", "length", "inode", "page", "pages", "group", "agbno",
+                            "blocks", "source", "mf_flags", "vaddr", "delivery"});
+        const auto kind = r_.choice(e, p, "kind", {"unbind", "memory_failure"});
+        const auto current = r_.number(e, p, "current", std::nullopt, 0xFFFFFFFFu);
+        const auto data_dev = data_ok_ ? w_.mp.data.target.device : 0;
+        const auto dev = device_index(e, p, data_dev);
+        if (!kind || !current || !dev) return;
+        event ev;
+        ev.device = *dev;
+        ev.current_tid = static_cast<u32>(*current);
+        if (*kind == "unbind") {
+            sc_.event = ev;
+            return;
+        }
+        ev.kind = event_kind::memory_failure;
+        const bool by_offset = e.contains("offset"), by_inode = e.contains("inode"), by_block = e.contains("group");
+        if (int(by_offset) + int(by_inode) + int(by_block) != 1) {
+            r_.fail(p, "a memory_failure needs exactly one location: offset (+ length), inode + page (+ pages), "
+                       "or group + agbno (+ blocks)");
+            return;
+        }
+        std::optional<u64> vaddr;
+        if (by_offset) {
+            const auto off = r_.number(e, p, "offset");
+            const auto len = r_.number(e, p, "length", page_size);
+            if (!off || !len) return;
+            ev.offset = *off;
+            ev.length = *len;
+        } else if (by_block) {
+            const auto group = r_.number(e, p, "group", std::nullopt, 0xFFFFFFFFu);
+            const auto agbno = r_.number(e, p, "agbno", std::nullopt, 0xFFFFFFFFu);
+            const auto blocks = r_.number(e, p, "blocks", 1, 0xFFFFFFFFu);
+            if (!group || !agbno || !blocks || !check_group(false, *group, p + ".group")) return;
+            ev.offset = data_block_offset(w_, static_cast<u32>(*group), static_cast<u32>(*agbno));
+            ev.length = *blocks * w_.mp.blocksize;
+            ev.device = w_.mp.data.target.device;
+        } else {
+            const auto ino = r_.number(e, p, "inode");
+            const auto page = r_.number(e, p, "page");
+            const auto pages = r_.number(e, p, "pages", 1, 1u << 20);
+            if (!ino || !page || !pages) return;
+            const auto located = locate(*ino, *page, p);
+            if (!located) return;
+            ev.device = located->first;
+            ev.offset = located->second;
+            ev.length = *pages * page_size;
+            // The address of that page in current's mapping, for madvise.
+            for (const auto& t : w_.tasks)
+                for (const auto& th : t.threads)
+                    if (th.tid == ev.current_tid)
+                        for (const auto& v : t.vmas)
+                            if (v.ino == *ino && *page >= v.pgoff && *page - v.pgoff < v.pages)
+                                vaddr = v.start + ((*page - v.pgoff) << page_shift);
+        }
+        const auto source = r_.choice(e, p, "source", {"madvise", "machine_check", "raw"}, "madvise");
+        if (!source) return;
+        if (*source == "madvise") {
+            ev.mf_flags = mf::count_increased | mf::sw_simulated;
+            if (e.contains("vaddr")) vaddr = r_.number(e, p, "vaddr");
+            if (!vaddr) {
+                r_.fail(p + ".vaddr", "madvise needs the page's address in current's mapping (give vaddr, or an "
+                                      "inode + page that current maps)");
+                return;
+            }
+            ev.madvise_vaddr = vaddr;
+        } else if (*source == "machine_check") {
+            ev.mf_flags = mf::action_required;
+        } else {
+            ev.mf_flags = static_cast<int>(r_.number(e, p, "mf_flags", 0, 0xFF).value_or(0));
+        }
+        const auto delivery = r_.choice(e, p, "delivery", {"per_page", "range"}, "per_page");
+        ev.whole_range_notification = delivery && *delivery == "range";
+        sc_.event = ev;
+    }
+
+    /// Device and byte offset of page `page` of inode `ino`, from its extents.
+    std::optional<std::pair<std::size_t, u64>> locate(u64 ino, u64 page, const std::string& p) {
+        if (!w_.inodes.count(ino)) {
+            r_.fail(p + ".inode", "no inode " + std::to_string(ino) + " in the filesystem");
+            return std::nullopt;
+        }
+        const u64 bs = w_.mp.blocksize;
+        const u64 block = (page << page_shift) / bs;
+        auto search = [&](const xfs_section& s) -> std::optional<std::pair<std::size_t, u64>> {
+            for (std::size_t g = 0; g < s.rmap.size(); ++g)
+                for (const auto& r : s.rmap[g])
+                    if (r.owner == ino && !r.attr_fork && !r.bmbt_block && block >= r.offset &&
+                        block - r.offset < r.blockcount)
+                        return std::pair{s.target.device, s.target.part_off +
+                                                              (u64{g} * s.group_blocks + r.startblock + (block - r.offset)) * bs +
+                                                              ((page << page_shift) % bs)};
+            return std::nullopt;
+        };
+        auto found = search(w_.mp.data);
+        if (!found && w_.mp.rt) found = search(*w_.mp.rt);
+        if (!found) r_.fail(p + ".page", "inode " + std::to_string(ino) + " has no block at page " + std::to_string(page));
+        return found;
+    }
+
+    /// Rewrites a validate() error from world paths to the JSON paths it came from.
+    validation_error translate(validation_error e) const {
+        e.path = translate_text(e.path);
+        e.reason = translate_text(e.reason);
+        return e;
+    }
+
+    std::string translate_text(const std::string& s) const {
+        std::string out;
+        std::size_t i = 0;
+        while (i < s.size()) {
+            auto try_prefix = [&](const std::string& prefix) { return s.compare(i, prefix.size(), prefix) == 0; };
+            if (try_prefix("mp.data.rmap[") || try_prefix("mp.rt.rmap[")) {
+                const bool rt = try_prefix("mp.rt.rmap[");
+                std::size_t j = i + (rt ? 11 : 13);
+                const u64 g = read_index(s, j);
+                j += 2;  // "]["
+                const u64 k = read_index(s, j);
+                j += 1;  // "]"
+                auto it = origins_.find({rt, g, k});
+                out += it != origins_.end() ? it->second : s.substr(i, j - i);
+                std::string field;
+                if (j < s.size() && s[j] == '.') {
+                    std::size_t f = j + 1;
+                    while (f < s.size() && (std::isalnum(static_cast<unsigned char>(s[f])) || s[f] == '_')) ++f;
+                    field = s.substr(j + 1, f - j - 1);
+                    j = f;
+                    static const std::map<std::string, std::string> names = {
+                        {"startblock", "agbno"}, {"blockcount", "blocks"}, {"owner", "owner"}};
+                    auto n = names.find(field);
+                    out += "." + (n != names.end() ? n->second : field);
+                }
+                i = j;
+            } else if (try_prefix("inodes[")) {
+                std::size_t j = i + 7;
+                const u64 ino = read_index(s, j);
+                j += 1;
+                auto it = inode_paths_.find(ino);
+                out += it != inode_paths_.end() ? it->second : s.substr(i, j - i);
+                if (s.compare(j, 6, ".cache") == 0) {
+                    out += ".cached";
+                    j += 6;
+                }
+                i = j;
+            } else if (try_prefix("mp.data.target.") || try_prefix("mp.data.")) {
+                const bool target = try_prefix("mp.data.target.");
+                out += "filesystem.data.";
+                i += target ? 15 : 8;
+                rename_geometry(s, i, out);
+            } else if (try_prefix("mp.rt.target.") || try_prefix("mp.rt.")) {
+                const bool target = try_prefix("mp.rt.target.");
+                out += "filesystem.realtime.";
+                i += target ? 13 : 6;
+                rename_geometry(s, i, out);
+            } else if (try_prefix("mp.log.")) {
+                out += "filesystem.log.";
+                i += 7;
+            } else if (try_prefix("mp.blocksize")) {
+                out += "filesystem.blocksize";
+                i += 12;
+            } else if (try_prefix("event.current_tid")) {
+                out += "event.current";
+                i += 17;
+            } else if (try_prefix(".threads[")) {
+                // threads[0] is the leader, given by pid; file threads start at 1.
+                std::size_t j = i + 9;
+                const u64 k = read_index(s, j);
+                j += 1;
+                if (k == 0) {
+                    out += ".pid";
+                    if (s.compare(j, 4, ".tid") == 0) j += 4;
+                } else {
+                    out += ".threads[" + std::to_string(k - 1) + "]";
+                }
+                i = j;
+            } else {
+                out += s[i++];
+            }
+        }
+        return out;
+    }
+
+    static void rename_geometry(const std::string& s, std::size_t& i, std::string& out) {
+        static const std::pair<const char*, const char*> names[] = {
+            {"group_count", "ag_count"}, {"group_blocks", "ag_blocks"}, {"has_rmapbt", "rmapbt"}};
+        for (const auto& [from, to] : names)
+            if (s.compare(i, std::string(from).size(), from) == 0) {
+                out += to;
+                i += std::string(from).size();
+                return;
+            }
+    }
+
+    static u64 read_index(const std::string& s, std::size_t& j) {
+        u64 v = 0;
+        while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) v = v * 10 + static_cast<u64>(s[j++] - '0');
+        return v;
+    }
+
+    const nlohmann::json& doc_;
+    field_reader r_;
+    world w_;
+    scenario sc_;
+    bool data_ok_ = false;
+    std::map<std::tuple<bool, u64, u64>, std::string> origins_;
+    std::map<u64, std::string> inode_paths_;
+};
+
+}  // namespace detail
+
+/// Reads a parsed document.
+inline load_result scenario_from_json(const nlohmann::json& doc) { return detail::scenario_reader(doc).read(); }
+
+/// Parses and reads scenario text; a syntax error is reported with its byte position.
+inline load_result scenario_from_text(const std::string& text) {
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        load_result r;
+        r.errors.push_back({"(document)", "not valid JSON: " + std::string(e.what())});
+        return r;
+    }
+    return scenario_from_json(doc);
+}
+
+/// Reads a scenario file; errors are prefixed with nothing, the caller names the file.
+inline load_result load_scenario_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        load_result r;
+        r.errors.push_back({path, "cannot be opened"});
+        return r;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return scenario_from_text(buf.str());
+}
+
+}  // namespace daxfail::json
+
+#endif

@@ -1,0 +1,241 @@
+// Writes a scenario in the file format that scenario_reader.hpp reads, so a
+// scenario built in C++ can be saved, edited and run by the daxfail command.
+// Reading what this writes gives the same world and event back.
+#ifndef DAXFAIL_JSON_SCENARIO_WRITER_HPP
+#define DAXFAIL_JSON_SCENARIO_WRITER_HPP
+
+#include <daxfail/builder.hpp>
+#include <daxfail/outcome.hpp>
+#include <daxfail/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace daxfail::json {
+
+namespace detail {
+
+inline nlohmann::ordered_json hex(u64 v) { return daxfail::detail::hex(v); }
+
+inline std::string owner_name(u64 owner) {
+    switch (owner) {
+        case rmap_owner::null: return "null";
+        case rmap_owner::unknown: return "unknown";
+        case rmap_owner::fs: return "fs";
+        case rmap_owner::log: return "log";
+        case rmap_owner::ag: return "ag";
+        case rmap_owner::inobt: return "inobt";
+        case rmap_owner::inodes: return "inodes";
+        case rmap_owner::refc: return "refc";
+        case rmap_owner::cow: return "cow";
+        default: return "";
+    }
+}
+
+inline std::string shutdown_name(u32 flags) {
+    switch (flags) {
+        case 0: return "none";
+        case shutdown_flag::meta_io_error: return "meta_io_error";
+        case shutdown_flag::log_io_error: return "log_io_error";
+        case shutdown_flag::force_umount: return "force_umount";
+        case shutdown_flag::corrupt_incore: return "corrupt_incore";
+        case shutdown_flag::device_removed: return "device_removed";
+        default: return "corrupt_ondisk";
+    }
+}
+
+inline nlohmann::ordered_json page_set(const std::vector<u64>& pages, const std::vector<u64>& all) {
+    if (pages.empty()) return "none";
+    if (pages == all) return "all";
+    return pages;
+}
+
+inline std::string mce_kill(const thread& t) { return !t.mce_process ? "default" : t.mce_early ? "early" : "late"; }
+
+inline bool is_file_record(const rmap_record& r) {
+    return !rmap_owner::is_non_inode(r.owner) && !r.attr_fork && !r.bmbt_block;
+}
+
+}  // namespace detail
+
+/// The scenario as a document, keys in reading order.
+inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
+    using json = nlohmann::ordered_json;
+    const world& w = s.world;
+    json doc = json::object();
+    doc["name"] = s.name;
+    doc["description"] = s.description;
+    json devices = json::array();
+    for (const auto& d : w.devices) {
+        json j = {{"name", d.name}, {"size", d.size}, {"first_pfn", detail::hex(d.first_pfn)}};
+        if (!d.alive) j["alive"] = false;
+        if (!d.has_holder) j["has_holder"] = false;
+        if (!d.holder_ops) j["holder_ops"] = false;
+        devices.push_back(j);
+    }
+    doc["devices"] = devices;
+
+    const auto& mp = w.mp;
+    json fs = {{"fsname", mp.fsname}, {"blocksize", mp.blocksize}, {"reflink", mp.reflink}, {"sb_born", mp.sb.born},
+               {"shutdown", detail::shutdown_name(mp.shutdown_flags)}};
+    if (mp.sb.freeze_in_progress) fs["freeze_in_progress"] = true;
+    json freezes = json::array();
+    for (const auto& h : mp.sb.holds) {
+        json f = {{"holder", holder_name(h.holder)}, {"owner", h.owner}};
+        for (const auto& t : w.scheduled_thaws)
+            if (t.owner == h.owner && t.holder == h.holder) f["thaws_after_ms"] = t.at_ms;
+        freezes.push_back(f);
+    }
+    if (!freezes.empty()) fs["freeze"] = freezes;
+
+    // Metadata: everything that is not file data; the standard set is written as a flag.
+    std::vector<std::pair<u32, rmap_record>> meta;
+    for (u32 g = 0; g < mp.data.rmap.size(); ++g)
+        for (const auto& r : mp.data.rmap[g])
+            if (!detail::is_file_record(r)) meta.push_back({g, r});
+    const auto standard = standard_metadata_records(mp.data.group_count, mp.reflink);
+    bool has_standard = true;
+    for (const auto& st : standard) {
+        auto it = std::find(meta.begin(), meta.end(), st);
+        if (it == meta.end()) {
+            has_standard = false;
+            break;
+        }
+    }
+    if (has_standard)
+        for (const auto& st : standard) meta.erase(std::find(meta.begin(), meta.end(), st));
+    fs["data"] = {{"device", mp.data.target.device},
+                  {"part_off", mp.data.target.part_off},
+                  {"nr_bytes", mp.data.target.nr_bytes},
+                  {"ag_count", mp.data.group_count},
+                  {"ag_blocks", mp.data.group_blocks},
+                  {"blocks", mp.data.blocks},
+                  {"rmapbt", mp.data.has_rmapbt},
+                  {"standard_metadata", has_standard}};
+    if (mp.log) fs["log"] = {{"device", mp.log->device}, {"part_off", mp.log->part_off}, {"nr_bytes", mp.log->nr_bytes}};
+    json metadata = json::array();
+    auto add_meta = [&](const char* section, u32 g, const rmap_record& r) {
+        json m = {{"section", section}, {"group", g}, {"agbno", r.startblock}, {"blocks", r.blockcount}};
+        const std::string name = detail::owner_name(r.owner);
+        m["owner"] = name.empty() ? json(r.owner) : json(name);
+        if (r.offset) m["offset"] = r.offset;
+        if (r.attr_fork) m["attr_fork"] = true;
+        if (r.bmbt_block) m["bmbt_block"] = true;
+        metadata.push_back(m);
+    };
+    for (const auto& [g, r] : meta) add_meta("data", g, r);
+    if (mp.rt) {
+        fs["realtime"] = {{"device", mp.rt->target.device}, {"part_off", mp.rt->target.part_off},
+                          {"nr_bytes", mp.rt->target.nr_bytes}, {"rg_count", mp.rt->group_count},
+                          {"rg_blocks", mp.rt->group_blocks}, {"blocks", mp.rt->blocks},
+                          {"rtrmapbt", mp.rt->has_rmapbt}};
+        for (u32 g = 0; g < mp.rt->rmap.size(); ++g)
+            for (const auto& r : mp.rt->rmap[g])
+                if (!detail::is_file_record(r)) add_meta("realtime", g, r);
+    }
+    if (!metadata.empty()) fs["metadata"] = metadata;
+    doc["filesystem"] = fs;
+
+    json inodes = json::array();
+    for (const auto& [ino, ip] : w.inodes) {
+        struct ext {
+            u64 file_block;
+            u32 group, agbno, blocks;
+        };
+        std::vector<ext> exts;
+        const xfs_section& sec = ip.realtime && mp.rt ? *mp.rt : mp.data;
+        for (u32 g = 0; g < sec.rmap.size(); ++g)
+            for (const auto& r : sec.rmap[g])
+                if (r.owner == ino && detail::is_file_record(r)) exts.push_back({r.offset, g, r.startblock, r.blockcount});
+        std::stable_sort(exts.begin(), exts.end(), [](const ext& a, const ext& b) { return a.file_block < b.file_block; });
+        json extents = json::array();
+        std::vector<u64> all_pages;
+        u64 next = 0;
+        for (const auto& e : exts) {
+            json x = {{"group", e.group}, {"agbno", e.agbno}, {"blocks", e.blocks}};
+            if (e.file_block != next) x["file_block"] = e.file_block;
+            next = e.file_block + e.blocks;
+            extents.push_back(x);
+            for (u64 b = e.file_block; b < e.file_block + e.blocks; ++b)
+                all_pages.push_back((b * mp.blocksize) >> page_shift);
+        }
+        std::sort(all_pages.begin(), all_pages.end());
+        all_pages.erase(std::unique(all_pages.begin(), all_pages.end()), all_pages.end());
+        std::vector<u64> cached, dirty;
+        for (const auto& [index, entry] : ip.cache) {
+            cached.push_back(index);
+            if (entry.dirty) dirty.push_back(index);
+        }
+        json j = {{"ino", ino}, {"name", ip.name}, {"dax", ip.dax}, {"in_core", ip.in_core}, {"size", ip.size}};
+        if (ip.reclaiming) j["reclaiming"] = true;
+        if (ip.realtime) j["realtime"] = true;
+        j["extents"] = extents;
+        j["cached"] = detail::page_set(cached, all_pages);
+        if (!dirty.empty()) j["dirty"] = dirty;
+        inodes.push_back(j);
+    }
+    doc["inodes"] = inodes;
+
+    json tasks = json::array();
+    for (const auto& t : w.tasks) {
+        json j = {{"pid", t.pid}, {"comm", t.comm}};
+        if (!t.mm) j["kernel_thread"] = true;
+        else if (*t.mm != t.pid) j["mm"] = *t.mm;
+        if (!t.threads.empty() && detail::mce_kill(t.threads[0]) != "default") j["mce_kill"] = detail::mce_kill(t.threads[0]);
+        json threads = json::array();
+        for (std::size_t k = 1; k < t.threads.size(); ++k) {
+            json th = {{"tid", t.threads[k].tid}, {"comm", t.threads[k].comm}};
+            if (detail::mce_kill(t.threads[k]) != "default") th["mce_kill"] = detail::mce_kill(t.threads[k]);
+            threads.push_back(th);
+        }
+        if (!threads.empty()) j["threads"] = threads;
+        json vmas = json::array();
+        for (const auto& v : t.vmas) {
+            std::vector<u64> all(v.pages), present(v.present.begin(), v.present.end());
+            for (u64 i = 0; i < v.pages; ++i) all[i] = v.pgoff + i;
+            vmas.push_back({{"ino", v.ino}, {"pgoff", v.pgoff}, {"pages", v.pages}, {"start", detail::hex(v.start)},
+                            {"present", detail::page_set(present, all)}});
+        }
+        if (!vmas.empty()) j["vmas"] = vmas;
+        tasks.push_back(j);
+    }
+    doc["tasks"] = tasks;
+    if (w.early_kill_sysctl) doc["early_kill_sysctl"] = true;
+    if (!w.hwpoison.empty()) {
+        json poison = json::array();
+        for (u64 pfn : w.hwpoison) poison.push_back(detail::hex(pfn));
+        doc["hwpoison"] = poison;
+    }
+
+    const event& ev = s.event;
+    json e = {{"kind", ev.kind == event_kind::unbind ? "unbind" : "memory_failure"},
+              {"device", ev.device},
+              {"current", ev.current_tid}};
+    if (ev.kind == event_kind::memory_failure) {
+        e["offset"] = detail::hex(ev.offset);
+        e["length"] = ev.length;
+        if (ev.madvise_vaddr && ev.mf_flags == (mf::count_increased | mf::sw_simulated)) {
+            e["source"] = "madvise";
+            e["vaddr"] = detail::hex(*ev.madvise_vaddr);
+        } else if (ev.mf_flags == mf::action_required && !ev.madvise_vaddr) {
+            e["source"] = "machine_check";
+        } else {
+            e["source"] = "raw";
+            e["mf_flags"] = ev.mf_flags;
+        }
+        if (ev.whole_range_notification) e["delivery"] = "range";
+    }
+    doc["event"] = e;
+    return doc;
+}
+
+/// The scenario as indented JSON text, as the catalog files are written.
+inline std::string scenario_to_text(const scenario& s) { return scenario_to_json(s).dump(2) + "\n"; }
+
+}  // namespace daxfail::json
+
+#endif
