@@ -37,7 +37,7 @@ std::string cell(const outcome& o) {
 int main(int argc, char** argv) {
     std::vector<std::string> wanted(argv + 1, argv + argc);
     std::vector<scenario> chosen;
-    for (auto& s : scenarios::behavior_table())
+    for (auto& s : scenarios::catalog())
         if (wanted.empty() || std::find(wanted.begin(), wanted.end(), s.name) != wanted.end()) chosen.push_back(s);
     if (chosen.empty()) {
         std::cerr << "compare_presets: no such scenario\n";

@@ -44,48 +44,48 @@ inline scenario make(std::string name, std::string description, const world_buil
 }
 
 inline scenario unbind_mapped_files() {
-    return make("unbind_mapped_files", "Whole-device unbind of a filesystem with two mapped DAX files.", base(),
+    return make("unbind_mapped_files", "Whole-device unbind of a filesystem with two mapped DAX files: reader maps all 16 pages of A, writer has touched 4 of B's 8 pages. Before the patch (and on Debian 6.1) the unbind is a memory failure of every byte: the cached pages are marked HWPoison although healthy, nobody is signalled, every mapping stays live and the filesystem is shut down as corrupt. From v12 on every mapper gets BUS_MCEERR_AO, mappings and cache entries are revoked, nothing is poisoned, and the filesystem is force-unmounted.", base(),
                 event::unbind(0, unbinder));
 }
 
 inline scenario poison_one_page() {
     auto b = base();
     const u64 off = data_block_offset(b.build(), 1, 103);
-    return make("poison_one_page", "reader poisons page 3 of A with madvise(MADV_HWPOISON).", b,
+    return make("poison_one_page", "reader poisons page 3 of A with madvise(MADV_HWPOISON). The poison path is the same in every version: reader, being current, gets a forced BUS_MCEERR_AR at the page's address, that page alone is poisoned and unmapped, and memory_failure reports the DAX page as recovered. The patch must not change this.", b,
                 event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
 }
 
 inline scenario metadata_in_range() {
     auto b = base();
     const u64 off = data_block_offset(b.build(), 1, 2);
-    return make("metadata_in_range", "Patrol scrub (a kworker) reports poison in AG 1's AGI block.", b,
+    return make("metadata_in_range", "A patrol-scrub machine check (current is a kworker, a kernel thread with no mm) reports poison in AG 1's AGI block. The rmap record belongs to a non-inode owner, so every version shuts the filesystem down as corrupt and memory_failure reports the page as failed.", b,
                 event::machine_check(0, off, page_size, kworker));
 }
 
 inline scenario log_on_separate_device() {
     auto b = base();
     b.device("pmem1", 16ull << 20, 0x200000).external_log(1);
-    return make("log_on_separate_device", "Unbind of pmem1, which holds the external log.", b, event::unbind(1, unbinder));
+    return make("log_on_separate_device", "The filesystem keeps its log on a second pmem namespace (pmem1), which is unbound. Before the patch the notification shuts the filesystem down as if the log were corrupt; from v12 on a pre-remove of the log device does nothing in the notification, and only the block layer's device-removal shutdown (v6.6+) ends the filesystem.", b, event::unbind(1, unbinder));
 }
 
 inline scenario realtime_device() {
     auto b = base();
     b.device("pmem1", 16ull << 20, 0x200000).realtime(1, 2, 2048);
     b.file(135, "R", {{1, 10, 4, 0}}, {.realtime = true}).map(reader, 135, 0, 4, 0x7f2000000000);
-    return make("realtime_device", "Unbind of pmem1, the realtime device; reader maps realtime file R.", b,
+    return make("realtime_device", "The realtime device is a second namespace (pmem1) and reader maps realtime file R. Up to v6.13 the notification answers -EOPNOTSUPP for the realtime device and nothing is revoked; v6.14 walks the rtgroup reverse map and signals reader for R's four pages.", b,
                 event::unbind(1, unbinder));
 }
 
 inline scenario no_rmapbt() {
     auto b = base();
     b.rmapbt(false);
-    return make("no_rmapbt", "Whole-device unbind of a filesystem made without rmapbt.", b, event::unbind(0, unbinder));
+    return make("no_rmapbt", "Whole-device unbind of a filesystem made without rmapbt. Every version answers -EOPNOTSUPP before freezing or scanning, so mappings stay live; kernels with the block-device holder ops (v6.6+) then shut the filesystem down for the removed device, Debian 6.1 leaves it mounted.", b, event::unbind(0, unbinder));
 }
 
 inline scenario not_sb_born() {
     auto b = base();
     b.not_born();
-    return make("not_sb_born", "Whole-device unbind while the superblock is not SB_BORN yet.", b,
+    return make("not_sb_born", "Whole-device unbind while the superblock is not yet SB_BORN (a mount in progress). Every version warns 'filesystem is not ready for notify_failure()!' and returns -EIO.", b,
                 event::unbind(0, unbinder));
 }
 
@@ -96,7 +96,7 @@ inline scenario inode_not_in_core() {
         .process(kworker, "kworker/0:1", {}, true)
         .process(unbinder, "sh");
     const u64 off = data_block_offset(b.build(), 1, 105);
-    return make("inode_not_in_core", "A kworker reports poison in file A, whose inode is not in core.", b,
+    return make("inode_not_in_core", "A kworker reports poison in file A, whose inode is not cached (nobody has it open). xfs_iget(INCORE) answers -ENODATA and the record is skipped: the page is not even marked poisoned, and memory_failure reports recovery.", b,
                 event::machine_check(0, off, page_size, kworker));
 }
 
@@ -110,48 +110,47 @@ inline scenario non_dax_file() {
         .map(reader, file_a, 0, 16, reader_va)
         .process(writer, "writer")
         .map(writer, file_b, 0, 8, writer_va, {0, 1, 2, 3});
-    return make("non_dax_file", "Unbind with file A not DAX (dax=inode), mapped through the page cache.", b,
+    return make("non_dax_file", "Unbind while file A is not a DAX file (dax=inode) and reader maps it through the page cache. Before the patch mf_dax_kill_procs fails with -EBUSY on A, which aborts the whole scan: B is never reached and the filesystem is shut down as corrupt. From v12 the kill is skipped for A but invalidate_inode_pages2_range still zaps reader's page-cache mappings, and writer is signalled for B.", b,
                 event::unbind(0, unbinder));
 }
 
 inline scenario frozen_by_userspace() {
     auto b = base();
     b.frozen_by(freeze_holder::userspace, "xfs_freeze");
-    return make("frozen_by_userspace", "Unbind while an administrator holds FIFREEZE.", b, event::unbind(0, unbinder));
+    return make("frozen_by_userspace", "Unbind while an administrator holds a FIFREEZE freeze. Pre-patch kernels scan the frozen filesystem and keep the freeze. The patch's kernel freeze joins it, and its thaw of the userspace holder drops the administrator's freeze. On v6.8's freeze counters the kernel thaw returns -EINVAL and XFS logs 'still frozen after notify failure'; Debian's 6.12.117 carries the stable fix that returns 0.", b, event::unbind(0, unbinder));
 }
 
 inline scenario frozen_by_kernel_holder() {
     auto b = base();
     b.frozen_by(freeze_holder::kernel, "xfs_scrub");
-    return make("frozen_by_kernel_holder", "Unbind while online fsck (fscounters) holds a kernel freeze it never drops.",
+    return make("frozen_by_kernel_holder", "Unbind while online fsck (xfs_scrub fscounters) holds a kernel freeze it never drops. v12 sleeps 100 ms at a time waiting to freeze and never returns; the reviewed v12 gives up with -EBUSY and revokes nothing; the merged version logs 'already frozen by kernel, err=-16' and revokes everything unfrozen.",
                 b, event::unbind(0, unbinder));
 }
 
 inline scenario kernel_holder_thaws_later() {
     auto b = base();
     b.frozen_by(freeze_holder::kernel, "xfs_scrub").thaws_after("xfs_scrub", freeze_holder::kernel, 300);
-    return make("kernel_holder_thaws_later", "Unbind while online fsck holds a kernel freeze for 300 ms more.", b,
+    return make("kernel_holder_thaws_later", "Unbind while online fsck holds a kernel freeze that it drops 300 ms later. v12's freeze loop waits three 100 ms sleeps and then proceeds normally; the other versions do not wait.", b,
                 event::unbind(0, unbinder));
 }
 
 inline scenario already_shut_down() {
     auto b = base();
     b.shut_down(shutdown_flag::corrupt_ondisk);
-    return make("already_shut_down", "Unbind after an earlier poison shut the filesystem down as corrupt.", b,
+    return make("already_shut_down", "Unbind after an earlier poison shut the filesystem down as corrupt. Freezing a shut-down filesystem fails with -EIO in sync_filesystem, so v12 loops forever, the reviewed v12 returns -EIO, and the merged version proceeds unfrozen; the first shutdown's reason stays.", b,
                 event::unbind(0, unbinder));
 }
 
 inline scenario early_kill_task() {
     auto b = base();
     b.process(early, "early", {.mce_kill_early = true}).map(early, file_a, 0, 16, 0x7f3000000000, {5});
-    return make("early_kill_task", "Unbind; a PR_MCE_KILL_EARLY task maps page 5 of A.", b, event::unbind(0, unbinder));
+    return make("early_kill_task", "Unbind while task early (PR_MCE_KILL_EARLY) maps page 5 of A. Before the patch it is the only task the early-kill collector finds: it alone gets BUS_MCEERR_AO, and the unmap of its page also silently removes reader's mapping of that page. From v12 every mapper is signalled.", b, event::unbind(0, unbinder));
 }
 
 inline scenario multi_threaded_task() {
     auto b = base();
     b.process(1004, "mt").thread(1004, 1005, "mt-worker", {.mce_kill_early = true}).map(1004, file_a, 2, 1, 0x7f4000002000);
-    return make("multi_threaded_task",
-                "Unbind; process mt maps page 2 of A, and only its second thread set PR_MCE_KILL_EARLY.", b,
+    return make("multi_threaded_task", "Unbind while process mt maps page 2 of A and only its second thread (mt-worker) set PR_MCE_KILL_EARLY. The early-kill collector signals that thread; the pre-remove collector signals the thread-group leader.", b,
                 event::unbind(0, unbinder));
 }
 
@@ -161,6 +160,180 @@ inline std::vector<scenario> behavior_table() {
             realtime_device(),     no_rmapbt(),            not_sb_born(),           inode_not_in_core(),
             non_dax_file(),        frozen_by_userspace(),  frozen_by_kernel_holder(), kernel_holder_thaws_later(),
             already_shut_down(),   early_kill_task(),      multi_threaded_task()};
+}
+
+inline scenario ag_boundary_poison() {
+    world_builder b;
+    b.standard_metadata()
+        .file(150, "X", {{1, 4000, 96, 0}, {3, 500, 32, 96}})
+        .process(kworker, "kworker/0:1", {}, true)
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, 150, 0, 128, reader_va)
+        .process(early, "early", {.mce_kill_early = true})
+        .map(early, 150, 100, 10, 0x7f3000000000);
+    event ev = event::machine_check(0, data_block_offset(b.build(), 1, 4095), 2 * page_size, reader);
+    ev.whole_range_notification = true;
+    return make("ag_boundary_poison",
+                "A two-page failure reported in one notification that spans the last block of AG 1 (page 95 of X, "
+                "mapped by reader, who consumed it) and the AG 2 header. Every version shuts the filesystem down as "
+                "corrupt for the header. v6.14's u32 blockcount wraps for AG 1, the non-end group, so pages 96-127 "
+                "of X, which lie in AG 3 and did not fail, are poisoned too and task early, which maps only pages "
+                "100-109, is signalled although it maps nothing in the failed range.",
+                b, ev);
+}
+
+inline scenario range_partly_outside_fs() {
+    world_builder b;
+    b.geometry(4, 4096, 1 << 20).standard_metadata();
+    b.edit().devices[0].size = (64ull << 20) + (1 << 20);
+    b.file(file_a, "A", {{1, 100, 16, 0}})
+        .process(kworker, "kworker/0:1", {}, true)
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va);
+    return make("range_partly_outside_fs",
+                "The filesystem starts 1 MiB into its pmem namespace (a partition) and a machine check covers the "
+                "last page before it and the first page of the filesystem. memory_failure handles one page at a "
+                "time: the page outside the filesystem gets -ENXIO, the first filesystem block (AG 0's headers) "
+                "shuts it down as corrupt.",
+                b, event::machine_check(0, (1 << 20) - page_size, 2 * page_size, kworker));
+}
+
+inline scenario reflinked_files() {
+    world_builder b;
+    b.reflink().standard_metadata()
+        .file(file_a, "A", {{1, 100, 16, 0}})
+        .file(136, "A-clone", {{1, 100, 16, 0}})
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va)
+        .process(1006, "reader2")
+        .map(1006, 136, 0, 16, 0x7f5000000000);
+    return make("reflinked_files",
+                "A and its reflink clone share AG 1 blocks 100-115; reader maps A and reader2 maps the clone. The "
+                "rmap has two overlapping records for the shared blocks, one per file, so a pre-remove signals "
+                "both readers; before the patch the shared pages are poisoned once and nobody is signalled.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario same_page_mapped_twice() {
+    auto b = base();
+    b.map(reader, file_a, 0, 16, 0x7f6000000000);
+    const u64 off = data_block_offset(b.build(), 1, 103);
+    return make("same_page_mapped_twice",
+                "reader maps file A twice, at two addresses, and poisons page 3 through the first mapping. "
+                "collect_procs_fsdax adds one victim per VMA, so every version sends reader two forced "
+                "BUS_MCEERR_AR signals, one for each address, and unmaps the page in both mappings.",
+                b, event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+}
+
+inline scenario early_kill_sysctl_on() {
+    auto b = base();
+    b.early_kill_sysctl();
+    return make("early_kill_sysctl_on",
+                "Whole-device unbind with vm.memory_failure_early_kill = 1. Before the patch the early-kill "
+                "collector then finds every task that did not opt out, so reader and writer are signalled "
+                "(BUS_MCEERR_AO) even though the unbind still poisons every cached page and shuts the filesystem "
+                "down as corrupt.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario huge_file_all_ags() {
+    world_builder b;
+    b.geometry(4, 1u << 26).standard_metadata();  // 1 TiB: four 256 GiB allocation groups
+    b.file(160, "huge", {{0, 1u << 20, 1u << 20, 0}, {1, 4096, 1u << 20, 1u << 20},
+                         {2, 4096, 1u << 20, 2u << 20}, {3, 4096, 1u << 20, 3u << 20}},
+           {.cached = false});
+    auto& ip = b.edit().inodes.at(160);
+    for (u64 part = 0; part < 4; ++part) ip.cache[part << 20] = {};
+    b.process(unbinder, "sh").process(reader, "reader");
+    b.edit().tasks.back().vmas.push_back({160, 0, 4ull << 20, 0x7e0000000000, {0, 1u << 20, 2u << 20, 3u << 20}});
+    return make("huge_file_all_ags",
+                "A 1 TiB filesystem with a 16 GiB file spread over all four allocation groups; reader has touched "
+                "the first page of each extent. The model costs what the world contains (four cached entries), not "
+                "what the device holds. v6.14's wrapped blockcount makes mf_dax_kill_procs walk about 2^32 indices "
+                "for each extent outside the last group, which the cost counter shows.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario empty_filesystem() {
+    world_builder b;
+    b.standard_metadata().process(unbinder, "sh");
+    return make("empty_filesystem",
+                "Whole-device unbind of a freshly made filesystem with no files. Before the patch the scan meets "
+                "only metadata and shuts the filesystem down as corrupt; from v12 metadata is skipped on "
+                "pre-remove and the filesystem is force-unmounted.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario partitioned_pmem_unbind() {
+    world_builder b;
+    b.geometry(4, 4096, 1 << 20).standard_metadata();
+    b.edit().devices[0].size = (64ull << 20) + (1 << 20);
+    b.file(file_a, "A", {{1, 100, 16, 0}})
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va);
+    return make("partitioned_pmem_unbind",
+                "Whole-device unbind of a filesystem on a partition that starts 1 MiB into the namespace. The "
+                "v6.5-v6.7 arithmetic (also Debian 6.1.112+) clamps the range to the partition's end relative to "
+                "the wrong origin, overshoots by the partition offset, and the AG loop reaches agno = agcount: a "
+                "NULL perag is dereferenced. The whole-device special case of v12 and v6.8 avoids it.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario reclaiming_inode() {
+    auto b = base();
+    b.edit().inodes.at(file_b).reclaiming = true;
+    b.edit().tasks.back().vmas.clear();
+    return make("reclaiming_inode",
+                "Unbind while file B's cached inode is being reclaimed, so xfs_iget(INCORE) answers -EAGAIN. Every "
+                "version treats that as a reason to shut down: v12-v14 therefore end a pre-remove as corrupt with "
+                "-EFSCORRUPTED, while the merged version force-unmounts regardless.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario dirty_entries_unfrozen() {
+    auto b = base();
+    b.frozen_by(freeze_holder::kernel, "xfs_scrub");
+    for (auto& [index, entry] : b.edit().inodes.at(file_b).cache) entry.dirty = true;
+    return make("dirty_entries_unfrozen",
+                "Unbind while online fsck holds the kernel freeze and B's cached entries are dirty. The merged "
+                "version carries on unfrozen, so nothing writes the entries back: invalidate_inode_pages2_range "
+                "leaves the dirty entries in place (its -EBUSY is ignored) although it zaps their mappings.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario fs_smaller_than_device() {
+    auto b = base();
+    b.edit().devices[0].size = 128ull << 20;
+    b.edit().mp.data.target.nr_bytes = 128ull << 20;
+    return make("fs_smaller_than_device",
+                "A 64 MiB filesystem on a 128 MiB namespace. The translated range of a whole-device notification "
+                "uses the block device's size, not the filesystem's, so up to v6.13 the AG loop runs past the last "
+                "allocation group and dereferences a NULL perag; v6.14's group iterator stops at the last group.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario attr_fork_poison() {
+    auto b = base();
+    b.edit().mp.data.rmap[2].push_back({300, 1, file_a, 0, true, false});
+    const u64 off = data_block_offset(b.build(), 2, 300);
+    return make("attr_fork_poison",
+                "A machine check in the block holding file A's extended attributes (an attr-fork rmap record). "
+                "It is not file data, so every version shuts the filesystem down as corrupt and signals nobody.",
+                b, event::machine_check(0, off, page_size, kworker));
+}
+
+/// The behaviour table plus the cases that tell the range arithmetic, the collectors and the cost model apart.
+inline std::vector<scenario> catalog() {
+    auto all = behavior_table();
+    for (auto&& s : {ag_boundary_poison(), range_partly_outside_fs(), reflinked_files(), same_page_mapped_twice(),
+                     early_kill_sysctl_on(), huge_file_all_ags(), empty_filesystem(), partitioned_pmem_unbind(),
+                     reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison()})
+        all.push_back(s);
+    return all;
 }
 
 }  // namespace daxfail::scenarios
