@@ -44,6 +44,13 @@ struct cache_entry_record {
     friend auto operator<=>(const cache_entry_record&, const cache_entry_record&) = default;
 };
 
+/// A freeze reference released by someone other than the freezer that took it.
+struct freeze_release {
+    std::string owner;   ///< who had taken the freeze
+    std::string by;      ///< whose thaw_super released it
+    friend bool operator==(const freeze_release&, const freeze_release&) = default;
+};
+
 struct log_line {
     log_level level = log_level::info;
     std::string text;
@@ -93,6 +100,7 @@ struct outcome {
     u32 shutdown_flags = 0;             ///< 0 = not shut down
     std::string shutdown_reason;        ///< the phrase xfs_do_force_shutdown logs
     std::vector<freeze_hold> freeze_holders_after;
+    std::vector<freeze_release> foreign_thaws;  ///< freezes dropped by someone else's thaw
     bool device_alive = true;           ///< DAXDEV_ALIVE of the event's device afterwards
     std::vector<log_line> log;
     end_state end = end_state::returned;
@@ -107,7 +115,8 @@ struct outcome {
                a.signals == b.signals && a.unmapped == b.unmapped && a.poisoned == b.poisoned &&
                a.cache_entries_left == b.cache_entries_left && a.live_mappings == b.live_mappings &&
                a.shutdown_flags == b.shutdown_flags && a.shutdown_reason == b.shutdown_reason &&
-               a.freeze_holders_after == b.freeze_holders_after && a.device_alive == b.device_alive &&
+               a.freeze_holders_after == b.freeze_holders_after && a.foreign_thaws == b.foreign_thaws &&
+               a.device_alive == b.device_alive &&
                a.log == b.log && a.end == b.end && a.end_detail == b.end_detail;
     }
 };
@@ -132,6 +141,7 @@ inline std::string to_string(const cache_entry_record& c) {
     return "ino " + std::to_string(c.ino) + " index " + std::to_string(c.index) + (c.dirty ? " dirty" : " clean");
 }
 inline std::string to_string(const freeze_hold& h) { return holder_name(h.holder) + " (" + h.owner + ")"; }
+inline std::string to_string(const freeze_release& r) { return r.owner + "'s freeze, released by " + r.by; }
 inline std::string to_string(const log_line& l) { return "<" + level_name(l.level) + "> " + l.text; }
 
 /// One named observable rendered as a list of items.
@@ -165,6 +175,7 @@ inline std::vector<observable> observables(const outcome& o) {
     obs.push_back({"live_mappings", list(o.live_mappings, str)});
     obs.push_back({"shutdown", {shutdown_summary(o.shutdown_flags, o.shutdown_reason)}});
     obs.push_back({"freeze_holders_after", list(o.freeze_holders_after, str)});
+    obs.push_back({"foreign_thaws", list(o.foreign_thaws, str)});
     obs.push_back({"device_alive", {o.device_alive ? "yes" : "no"}});
     obs.push_back({"log", list(o.log, str)});
     return obs;

@@ -23,9 +23,13 @@ inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std:
         return rc;
     };
     if (!sb.frozen()) return result(-err::einval);
+    auto note = [&] {
+        if (dropped != by) ctx.out.foreign_thaws.push_back({dropped, by});
+    };
     if (ctx.cfg.freeze_api == freeze_api_kind::no_holders) {
         dropped = sb.holds.back().owner;
         sb.holds.clear();
+        note();
         return result(0);
     }
     auto it = sb.holds.end();
@@ -36,6 +40,7 @@ inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std:
         return result(api == freeze_api_kind::holder_counts_nested_thaw_ok ? 0 : -err::einval);
     dropped = it->owner;
     sb.holds.erase(it);
+    note();
     if (api == freeze_api_kind::holder_counts && sb.frozen()) return result(-err::einval);
     return result(0);
 }

@@ -1,0 +1,277 @@
+// The daxfail command: compare variants of the fsdax pre-remove path over
+// scenarios, explain one run step by step, check scenario files.
+//   daxfail compare [--variants LIST|all] [--scenario FILE|DIR...] [--format table|md|csv|json]
+//                   [--only-differences] [--fail-on-invariant]
+//   daxfail explain FILE|NAME --variant NAME [--dot OUT]
+//   daxfail check FILE|DIR...
+// Exit status: 0 success, 1 an invariant failed and --fail-on-invariant was given, 2 bad input.
+#include <daxfail/compare.hpp>
+#include <daxfail/daxfail.hpp>
+#include <daxfail/json/scenario_reader.hpp>
+#include <daxfail/report/csv.hpp>
+#include <daxfail/report/dot.hpp>
+#include <daxfail/report/json.hpp>
+#include <daxfail/report/text.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace daxfail;
+constexpr int exit_ok = 0, exit_invariant = 1, exit_bad_input = 2;
+
+const char* const usage_main =
+    "usage: daxfail <command> [options]\n"
+    "\n"
+    "Model of the Linux fsdax memory-failure / pmem pre-remove path (kill_dax -> xfs_dax_notify_failure ->\n"
+    "mf_dax_kill_procs -> shutdown) under variants of the MF_MEM_PRE_REMOVE patch.\n"
+    "\n"
+    "commands:\n"
+    "  compare   run variants over scenarios and compare their outcomes and invariants\n"
+    "  explain   show the kernel steps of one run, in words and optionally as Graphviz DOT\n"
+    "  check     validate scenario files and report every error\n"
+    "\n"
+    "'daxfail <command> --help' describes each command.\n";
+
+const char* const usage_compare =
+    "usage: daxfail compare [--variants LIST|all] [--scenario FILE|DIR...] [--format table|md|csv|json]\n"
+    "                       [--only-differences] [--fail-on-invariant]\n"
+    "\n"
+    "  --variants LIST   presets (pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12) and\n"
+    "                    policy combinations, comma-separated; axis=value items form one combination on top\n"
+    "                    of merged (or base=PRESET), ';' starts another. Default: the presets.\n"
+    "                    'all': rmap_source x freeze x thaw x shutdown x collector over merged (216 variants).\n"
+    "  --scenario F...   scenario files, or directories of *.json files. Default: the built-in catalog.\n"
+    "  --format F        table (default; coloured on a terminal), md, csv or json.\n"
+    "  --only-differences  only scenarios on which the variants differ.\n"
+    "  --fail-on-invariant exit with status 1 when any run fails an invariant.\n";
+
+const char* const usage_explain =
+    "usage: daxfail explain FILE|NAME --variant NAME [--dot OUT]\n"
+    "\n"
+    "  FILE|NAME      a scenario file, or the name of a built-in catalog scenario\n"
+    "  --variant NAME a preset or policy combination (see 'daxfail compare --help')\n"
+    "  --dot OUT      also write the step trace as Graphviz DOT to OUT ('-' for stdout)\n";
+
+const char* const usage_check =
+    "usage: daxfail check FILE|DIR...\n"
+    "\n"
+    "Validates scenario files and prints every error as FILE: field.path: reason.\n";
+
+bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
+
+/// Expands directories into their *.json scenario files (sorted; JSON Schema files skipped).
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(p, ec)) {
+            std::vector<std::string> files;
+            for (const auto& e : std::filesystem::directory_iterator(p, ec)) {
+                const std::string name = e.path().filename().string();
+                if (e.path().extension() == ".json" && name.find(".schema.") == std::string::npos)
+                    files.push_back(e.path().string());
+            }
+            std::sort(files.begin(), files.end());
+            out.insert(out.end(), files.begin(), files.end());
+        } else {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+/// Loads scenario files; prints every error and returns false if any file is bad.
+bool load_all(const std::vector<std::string>& files, std::vector<scenario>& out, std::ostream& err) {
+    bool ok = true;
+    for (const auto& f : files) {
+        auto r = json::load_scenario_file(f);
+        if (!r.ok()) {
+            ok = false;
+            for (const auto& e : r.errors) err << f << ": " << e.to_string() << "\n";
+            continue;
+        }
+        out.push_back(*r.value);
+    }
+    return ok;
+}
+
+int cmd_compare(const std::vector<std::string>& args) {
+    std::string variants_arg, format = "table";
+    std::vector<std::string> scenario_paths;
+    bool only_differences = false, fail_on_invariant = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        auto value = [&](const char* flag) -> std::optional<std::string> {
+            if (i + 1 >= args.size()) {
+                std::cerr << "daxfail compare: " << flag << " needs a value\n";
+                return std::nullopt;
+            }
+            return args[++i];
+        };
+        if (is_help(a)) {
+            std::cout << usage_compare;
+            return exit_ok;
+        } else if (a == "--variants") {
+            auto v = value("--variants");
+            if (!v) return exit_bad_input;
+            variants_arg += (variants_arg.empty() ? "" : ";") + *v;
+        } else if (a == "--format") {
+            auto v = value("--format");
+            if (!v) return exit_bad_input;
+            format = *v;
+        } else if (a == "--scenario") {
+            bool any = false;
+            while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+                scenario_paths.push_back(args[++i]);
+                any = true;
+            }
+            if (!any) {
+                std::cerr << "daxfail compare: --scenario needs at least one file\n";
+                return exit_bad_input;
+            }
+        } else if (a == "--only-differences") {
+            only_differences = true;
+        } else if (a == "--fail-on-invariant") {
+            fail_on_invariant = true;
+        } else {
+            std::cerr << "daxfail compare: unknown argument '" << a << "'\n" << usage_compare;
+            return exit_bad_input;
+        }
+    }
+    if (format != "table" && format != "md" && format != "csv" && format != "json") {
+        std::cerr << "daxfail compare: --format must be table, md, csv or json, not '" << format << "'\n";
+        return exit_bad_input;
+    }
+    std::vector<variant_spec> variants;
+    if (variants_arg.empty()) {
+        variants = preset_specs();
+    } else if (variants_arg == "all") {
+        variants = all_combination_specs();
+    } else {
+        std::string error;
+        auto parsed = parse_variant_list(variants_arg, error);
+        if (!parsed) {
+            std::cerr << "daxfail compare: --variants: " << error << "\n";
+            return exit_bad_input;
+        }
+        variants = *parsed;
+    }
+    std::vector<scenario> scens;
+    if (scenario_paths.empty()) scens = scenarios::catalog();
+    else if (!load_all(expand_paths(scenario_paths), scens, std::cerr)) return exit_bad_input;
+    if (scens.empty()) {
+        std::cerr << "daxfail compare: no scenario files found\n";
+        return exit_bad_input;
+    }
+    const auto c = compare(std::move(variants), std::move(scens));
+    if (format == "json") std::cout << report::to_json(c, only_differences).dump(2) << "\n";
+    else if (format == "csv") std::cout << report::to_csv(c, only_differences);
+    else if (format == "md") std::cout << report::to_markdown(c, only_differences);
+    else std::cout << report::to_table(c, only_differences, isatty(STDOUT_FILENO) != 0);
+    return fail_on_invariant && c.any_invariant_failed() ? exit_invariant : exit_ok;
+}
+
+int cmd_explain(const std::vector<std::string>& args) {
+    std::string target, variant, dot_out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (is_help(args[i])) {
+            std::cout << usage_explain;
+            return exit_ok;
+        } else if (args[i] == "--variant" && i + 1 < args.size()) {
+            variant = args[++i];
+        } else if (args[i] == "--dot" && i + 1 < args.size()) {
+            dot_out = args[++i];
+        } else if (args[i].rfind("--", 0) != 0 && target.empty()) {
+            target = args[i];
+        } else {
+            std::cerr << "daxfail explain: unexpected argument '" << args[i] << "'\n" << usage_explain;
+            return exit_bad_input;
+        }
+    }
+    if (target.empty() || variant.empty()) {
+        std::cerr << usage_explain;
+        return exit_bad_input;
+    }
+    std::optional<scenario> sc;
+    for (auto& s : scenarios::catalog())
+        if (s.name == target) sc = s;
+    if (!sc) {
+        std::vector<scenario> loaded;
+        if (!load_all({target}, loaded, std::cerr)) return exit_bad_input;
+        sc = loaded.front();
+    }
+    std::string error;
+    auto v = parse_variant(variant, error);
+    if (!v) {
+        std::cerr << "daxfail explain: --variant: " << error << "\n";
+        return exit_bad_input;
+    }
+    const auto c = compare({*v}, {*sc});
+    const auto& r = c.at(0, 0);
+    std::cout << "scenario: " << sc->name << "\n";
+    if (!sc->description.empty()) std::cout << sc->description << "\n";
+    std::cout << "variant:  " << v->name << "\n\nkernel steps:\n";
+    for (std::size_t i = 0; i < r.out.trace.size(); ++i)
+        std::cout << "  " << i + 1 << ". " << r.out.trace[i].function
+                  << (r.out.trace[i].detail.empty() ? "" : ": " + r.out.trace[i].detail) << "\n";
+    std::cout << "\noutcome:\n" << to_string(r.out) << "\ninvariants:\n";
+    for (const auto& i : r.invariants) std::cout << "  " << i.name << ": " << verdict_name(i.result) << " (" << i.reason << ")\n";
+    if (!dot_out.empty()) {
+        const auto dot = report::to_dot(*sc, v->name, r.out);
+        if (dot_out == "-") std::cout << "\n" << dot;
+        else if (!(std::ofstream(dot_out) << dot)) {
+            std::cerr << "daxfail explain: cannot write " << dot_out << "\n";
+            return exit_bad_input;
+        }
+    }
+    return exit_ok;
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+    if (args.empty()) {
+        std::cerr << usage_check;
+        return exit_bad_input;
+    }
+    for (const auto& a : args)
+        if (is_help(a)) {
+            std::cout << usage_check;
+            return exit_ok;
+        }
+    bool ok = true;
+    for (const auto& f : expand_paths(args)) {
+        auto r = json::load_scenario_file(f);
+        if (r.ok()) {
+            std::cout << f << ": ok\n";
+        } else {
+            ok = false;
+            for (const auto& e : r.errors) std::cout << f << ": " << e.to_string() << "\n";
+        }
+    }
+    return ok ? exit_ok : exit_bad_input;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return cmd_compare({});  // the main job: presets over the catalog
+    const std::string cmd = args.front();
+    args.erase(args.begin());
+    if (is_help(cmd)) {
+        std::cout << usage_main;
+        return exit_ok;
+    }
+    if (cmd == "compare") return cmd_compare(args);
+    if (cmd == "explain") return cmd_explain(args);
+    if (cmd == "check") return cmd_check(args);
+    std::cerr << "daxfail: unknown command '" << cmd << "'\n" << usage_main;
+    return exit_bad_input;
+}

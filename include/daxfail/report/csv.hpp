@@ -1,0 +1,44 @@
+// CSV report: one row per run (RFC 4180 quoting; variant names contain commas).
+// Columns: variant, scenario, return_code, terminated, signals, unmapped, poisoned_pages,
+// cache_entries_left, shutdown, freeze_holders_after, then one column per invariant.
+#ifndef DAXFAIL_REPORT_CSV_HPP
+#define DAXFAIL_REPORT_CSV_HPP
+
+#include <daxfail/report/summary.hpp>
+
+#include <string>
+
+namespace daxfail::report {
+
+inline std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+}
+
+inline std::string to_csv(const comparison& c, bool only_differences = false) {
+    std::string out = "variant,scenario,return_code,terminated,signals,unmapped,poisoned_pages,cache_entries_left,"
+                      "shutdown,freeze_holders_after";
+    for (auto name : invariant_names) out += "," + std::string(name);
+    out += "\n";
+    for (auto s : reported_scenarios(c, only_differences))
+        for (std::size_t v = 0; v < c.variants.size(); ++v) {
+            const auto& r = c.at(v, s);
+            const auto rc = return_code(c.scenarios[s], r.out);
+            std::string holders;
+            for (const auto& h : r.out.freeze_holders_after) holders += (holders.empty() ? "" : "+") + holder_name(h.holder);
+            out += csv_field(c.variants[v].name) + "," + csv_field(c.scenarios[s].name) + "," +
+                   (rc ? std::to_string(*rc) : std::string()) + "," + (r.out.terminated() ? "true" : "false") + "," +
+                   std::to_string(r.out.signals.size()) + "," + std::to_string(r.out.unmapped.size()) + "," +
+                   std::to_string(r.out.poisoned.size()) + "," + std::to_string(r.out.cache_entries_left.size()) + "," +
+                   shutdown_name(r.out.shutdown_flags) + "," + holders;
+            for (const auto& i : r.invariants) out += "," + verdict_name(i.result);
+            out += "\n";
+        }
+    return out;
+}
+
+}  // namespace daxfail::report
+
+#endif

@@ -1,0 +1,92 @@
+// The JSON report (stable contract):
+// { "variants": [name...], "scenarios": [name...],
+//   "results": [ { "variant", "scenario", "return_code" (negative errno, null if the path never
+//                  returned), "terminated", "signals": [{"pid","signo","si_code","address",...}],
+//                  "unmapped", "poisoned_pages", "cache_entries_left" (counts), "shutdown",
+//                  "freeze_holders_after": ["kernel"|"userspace"...], "invariants": {name: "pass"|"fail"|"n/a"},
+//                  plus details: "end_state", "notify_returns", "entry_returns", "shutdown_reason",
+//                  "live_mappings", "invariant_reasons", "log" } ... ],
+//   "classes": [ { "scenario", "classes": [[variant...]...], "differences": [{"a","b","observables"}] } ] }
+#ifndef DAXFAIL_REPORT_JSON_HPP
+#define DAXFAIL_REPORT_JSON_HPP
+
+#include <daxfail/report/summary.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace daxfail::report {
+
+inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences = false) {
+    using json = nlohmann::ordered_json;
+    const auto shown = reported_scenarios(c, only_differences);
+    json doc;
+    doc["variants"] = json::array();
+    for (const auto& v : c.variants) doc["variants"].push_back(v.name);
+    doc["scenarios"] = json::array();
+    for (auto s : shown) doc["scenarios"].push_back(c.scenarios[s].name);
+    doc["results"] = json::array();
+    for (auto s : shown)
+        for (std::size_t v = 0; v < c.variants.size(); ++v) {
+            const auto& r = c.at(v, s);
+            const auto& o = r.out;
+            json j;
+            j["variant"] = c.variants[v].name;
+            j["scenario"] = c.scenarios[s].name;
+            const auto rc = return_code(c.scenarios[s], o);
+            j["return_code"] = rc ? json(*rc) : json(nullptr);
+            j["terminated"] = o.terminated();
+            j["signals"] = json::array();
+            for (const auto& sig : o.signals)
+                j["signals"].push_back({{"pid", sig.pid},
+                                        {"signo", sig.signo},
+                                        {"si_code", si_code::name(sig.si_code)},
+                                        {"address", sig.addr},
+                                        {"addr_lsb", sig.addr_lsb},
+                                        {"comm", sig.comm}});
+            j["unmapped"] = o.unmapped.size();
+            j["poisoned_pages"] = o.poisoned.size();
+            j["cache_entries_left"] = o.cache_entries_left.size();
+            j["shutdown"] = shutdown_name(o.shutdown_flags);
+            j["freeze_holders_after"] = json::array();
+            for (const auto& h : o.freeze_holders_after) j["freeze_holders_after"].push_back(holder_name(h.holder));
+            j["invariants"] = json::object();
+            j["invariant_reasons"] = json::object();
+            for (const auto& i : r.invariants) {
+                j["invariants"][i.name] = verdict_name(i.result);
+                j["invariant_reasons"][i.name] = i.reason;
+            }
+            j["end_state"] = end_state_name(o.end) + (o.end_detail.empty() ? "" : ": " + o.end_detail);
+            j["notify_returns"] = o.notify_returns;
+            j["entry_returns"] = o.entry_returns;
+            j["shutdown_reason"] = o.shutdown_reason;
+            j["live_mappings"] = o.live_mappings.size();
+            j["log"] = json::array();
+            for (const auto& l : o.log) j["log"].push_back(to_string(l));
+            doc["results"].push_back(std::move(j));
+        }
+    doc["classes"] = json::array();
+    for (auto s : shown) {
+        json k;
+        k["scenario"] = c.scenarios[s].name;
+        k["classes"] = json::array();
+        for (const auto& cls : c.classes[s].classes) {
+            json names = json::array();
+            for (auto v : cls) names.push_back(c.variants[v].name);
+            k["classes"].push_back(names);
+        }
+        k["differences"] = json::array();
+        for (const auto& d : c.classes[s].differences) {
+            json obs = json::array();
+            for (const auto& x : d.differences) obs.push_back(x.observable);
+            k["differences"].push_back({{"a", d.a}, {"b", d.b}, {"observables", obs}});
+        }
+        doc["classes"].push_back(std::move(k));
+    }
+    return doc;
+}
+
+}  // namespace daxfail::report
+
+#endif

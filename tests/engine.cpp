@@ -1,0 +1,74 @@
+// The comparison engine and run-time variant names.
+#include "support.hpp"
+
+#include <daxfail/compare.hpp>
+
+using namespace daxfail;
+using namespace daxfail::scenarios;
+
+TEST_CASE("classes group identical outcomes and name what differs between them") {
+    const auto c = compare(preset_specs(), {unbind_mapped_files(), poison_one_page(), frozen_by_userspace()});
+    REQUIRE(c.results.size() == 3 * 7);
+    auto names = [&](std::size_t s, std::size_t k) {
+        std::vector<std::string> out;
+        for (auto v : c.classes[s].classes[k]) out.push_back(c.variants[v].name);
+        return out;
+    };
+    // unbind: pre-patch kernels / v12 (its message spelling) / every later pre-remove version.
+    REQUIRE(c.classes[0].classes.size() == 3);
+    CHECK(names(0, 0) == std::vector<std::string>{"pre_patch", "debian_6_1"});
+    CHECK(names(0, 1) == std::vector<std::string>{"v12"});
+    CHECK(names(0, 2) == std::vector<std::string>{"v12_reviewed", "merged", "v6_14", "debian_6_12"});
+    REQUIRE(c.classes[0].differences.size() == 3);
+    const auto& d12 = c.classes[0].differences[2];  // class 2 vs class 3
+    CHECK(d12.a == 1);
+    CHECK(d12.b == 2);
+    REQUIRE(d12.differences.size() == 1);
+    CHECK(d12.differences[0].observable == "log");
+    // the poison path: one class.
+    CHECK(c.classes[1].classes.size() == 1);
+    CHECK(c.classes[1].differences.empty());
+    // a userspace freeze: v6.8's -EINVAL thaw sets merged and v6_14 apart from 6.12.117.
+    REQUIRE(c.classes[2].classes.size() == 4);
+    CHECK(names(2, 3) == std::vector<std::string>{"merged", "v6_14"});
+    CHECK(c.any_invariant_failed());
+}
+
+TEST_CASE("variant names parse: presets, axis=value on merged, base=, aliases, errors") {
+    std::string error;
+    auto v = parse_variant("v12", error);
+    REQUIRE(v);
+    CHECK(v->cfg == presets::v12::config);
+    v = parse_variant("freeze=return_ebusy", error);
+    REQUIRE(v);
+    CHECK(v->cfg == presets::merged::with<freeze::return_ebusy>::config);
+    v = parse_variant("base=v12,freeze=return_ebusy,thaw=caller", error);
+    REQUIRE(v);
+    CHECK(v->cfg == presets::v12_reviewed::config);
+    CHECK(v->name == "v12_reviewed");  // a preset is named as such however it was spelled
+    CHECK_FALSE(parse_variant("freeze=forever", error));
+    CHECK(error.rfind("axis freeze has no value \"forever\"", 0) == 0);
+    CHECK_FALSE(parse_variant("speed=fast", error));
+    CHECK(error == "unknown axis \"speed\"");
+    CHECK_FALSE(parse_variant("base=debian_6_1,freeze=loop_until_frozen", error));
+    CHECK(error.find("freeze_api=no_holders") != std::string::npos);
+    const auto list = parse_variant_list("pre_patch,merged,freeze=none,thaw=in_callee;freeze=loop_until_frozen", error);
+    REQUIRE(list);
+    REQUIRE(list->size() == 4);
+    CHECK((*list)[2].cfg == presets::merged::with<freeze::none, thaw::in_callee>::config);
+    CHECK((*list)[3].cfg == presets::merged::with<freeze::loop_until_frozen>::config);
+}
+
+TEST_CASE("all: 216 distinct combinations of the main axes, each named so that the name selects it") {
+    const auto all = all_combination_specs();
+    CHECK(all.size() == 3 * 6 * 2 * 3 * 2);
+    std::string error;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) REQUIRE_FALSE(all[i].cfg == all[j].cfg);
+        const auto back = parse_variant(all[i].name, error);
+        REQUIRE(back);
+        CHECK(back->cfg == all[i].cfg);
+    }
+    // merged itself is one of them, and is named as the preset.
+    CHECK(std::count_if(all.begin(), all.end(), [](const variant_spec& v) { return v.name == "merged"; }) == 1);
+}
