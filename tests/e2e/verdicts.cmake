@@ -1,0 +1,32 @@
+# Runs `daxfail compare --format json` over the scenario catalog and compares
+# every preset's invariant verdicts on every scenario with the expected file
+# (one line per run: scenario variant invariant=verdict ...).
+#   -DDAXFAIL=<path> -DSCENARIOS=<dir> -DEXPECTED=<file> -DACTUAL=<file to write>
+execute_process(COMMAND "${DAXFAIL}" compare --format json --scenario "${SCENARIOS}"
+                RESULT_VARIABLE status OUTPUT_VARIABLE json ERROR_VARIABLE err)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "daxfail compare failed (${status}): ${err}")
+endif()
+string(JSON count LENGTH "${json}" results)
+math(EXPR last "${count} - 1")
+set(lines "")
+foreach(i RANGE ${last})
+  string(JSON result GET "${json}" results ${i})
+  string(JSON scenario GET "${result}" scenario)
+  string(JSON variant GET "${result}" variant)
+  string(JSON verdicts GET "${result}" invariants)
+  string(JSON n LENGTH "${verdicts}")
+  math(EXPR n_last "${n} - 1")
+  set(line "${scenario} ${variant}")
+  foreach(k RANGE ${n_last})
+    string(JSON name MEMBER "${verdicts}" ${k})
+    string(JSON value GET "${verdicts}" "${name}")
+    string(APPEND line " ${name}=${value}")
+  endforeach()
+  string(APPEND lines "${line}\n")
+endforeach()
+file(WRITE "${ACTUAL}" "${lines}")
+execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${ACTUAL}" "${EXPECTED}" RESULT_VARIABLE differs)
+if(differs)
+  message(FATAL_ERROR "invariant verdicts differ from ${EXPECTED}; actual verdicts are in ${ACTUAL} (diff them)")
+endif()
