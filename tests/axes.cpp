@@ -123,10 +123,7 @@ TEST_CASE("thaw_userspace: anyway drops the administrator's FIFREEZE, never keep
 }
 
 TEST_CASE("shutdown: how each mode ends a pre-remove that met a reclaiming inode, and a clean one") {
-    auto b = base();
-    b.edit().inodes.at(file_b).reclaiming = true;  // xfs_iget -> -EAGAIN -> want_shutdown
-    b.edit().tasks.back().vmas.clear();
-    const scenario s{"reclaiming", "", b.build(), event::unbind(0, unbinder)};
+    const scenario s = reclaiming_inode();  // xfs_iget -> -EAGAIN -> want_shutdown
     const auto corrupt = run<quiet_merged::with<shutdown::corrupt_on_error>>(s.world, s.event);
     const auto unless = run<quiet_merged::with<shutdown::force_umount_unless_error>>(s.world, s.event);
     const auto always = run<quiet_merged>(s.world, s.event);
@@ -204,17 +201,12 @@ TEST_CASE("range_math: each version's arithmetic on the cases that tell them apa
         CHECK(run<presets::pre_patch>(s.world, s.event).signals.size() == 1);
     }
     SUBCASE("v6_6 vs merged: on a partition, R1 overshoots by the partition offset, R2 does not") {
-        auto b = base();
-        b.geometry(4, 4096, 1 << 20);  // filesystem starts 1 MiB into the pmem disk
-        b.edit().mp.data.rmap[1].push_back({100, 16, file_a, 0, false, false});
-        b.edit().mp.data.rmap[2].push_back({200, 8, file_b, 0, false, false});
-        b.standard_metadata();
-        const scenario s{"partition", "", b.build(), event::unbind(0, unbinder)};
+        const scenario s = partitioned_pmem_unbind();  // filesystem starts 1 MiB into the pmem disk
         const auto r1 = run<presets::merged::with<range_math::v6_6>>(s.world, s.event);
         const auto r2 = run<presets::merged>(s.world, s.event);
         CHECK(r1.end == end_state::oops);
         CHECK(r2.terminated());
-        CHECK(r2.signals.size() == 20);
+        CHECK(r2.signals.size() == 16);
     }
     SUBCASE("v6_14: the u32 wrap kills beyond the extent; the bounded loop survives a device larger than the fs") {
         const auto s = split_file_unbind();
@@ -233,9 +225,7 @@ TEST_CASE("range_math: each version's arithmetic on the cases that tell them apa
         };
         CHECK(position(wrap, "collect_procs_fsdax", "pgoff 8 ") < position(wrap, "xfs_rmap_query_range", "group 3"));
         CHECK(position(merged, "collect_procs_fsdax", "pgoff 8 ") > position(merged, "xfs_rmap_query_range", "group 3"));
-        auto big = unbind_mapped_files();
-        big.world.devices[0].size *= 2;
-        big.world.mp.data.target.nr_bytes *= 2;  // block device twice the filesystem
+        const auto big = fs_smaller_than_device();  // block device twice the filesystem
         CHECK(run<presets::merged>(big.world, big.event).end == end_state::oops);
         CHECK(run<presets::merged::with<range_math::v6_14>>(big.world, big.event).terminated());
     }

@@ -67,7 +67,8 @@ inline std::pair<u64, u64> failed_range(const scenario& s) {
 /// File pages of inodes with data on the failed range, and the mappings of them that were live.
 inline std::set<failed_mapping> failed_mappings(const scenario& s) {
     const auto extents = build_extent_index(s.world);
-    const auto [lo, hi] = failed_range(s);
+    const auto range = failed_range(s);  // clang 14 cannot capture structured bindings
+    const u64 lo = range.first, hi = range.second;
     const u64 bs = s.world.mp.blocksize;
     std::set<failed_mapping> out;
     for (const auto& t : s.world.tasks)
@@ -99,7 +100,8 @@ inline u32 tgid_of(const world& w, u32 tid) {
 /// Does the failed range hold filesystem metadata (a non-file rmap record, or the external log)?
 inline bool failure_hits_metadata(const scenario& s) {
     const auto& w = s.world;
-    const auto [lo, hi] = failed_range(s);
+    const auto range = failed_range(s);  // clang 14 cannot capture structured bindings
+    const u64 lo = range.first, hi = range.second;
     auto in_section = [&](const xfs_section& sec) {
         if (sec.target.device != s.event.device) return false;
         for (std::size_t g = 0; g < sec.rmap.size(); ++g)
