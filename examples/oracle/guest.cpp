@@ -1,0 +1,294 @@
+// The oracle's guest side: runs inside a qemu guest booted from a Debian
+// kernel with emulated pmem (memmap=1G!4G), as PID 1 after the init script
+// loaded the nvdimm and xfs modules. It builds one scenario's world for real
+// (files on an XFS mounted dax=always, tasks mapping them), performs the event
+// (unbind of namespace0.0, or MADV_HWPOISON by a task), and reports what it
+// observed as JSON on the second serial port (/dev/ttyS1). Input: /plan.json.
+//
+// Plan: {"files": [{"name": "A", "pages": 16}, ...],
+//        "tasks": [{"comm": "reader", "mce_kill": "default|early|late",
+//                   "vmas": [{"file": "A", "pgoff": 0, "pages": 16, "start": "0x7f0000000000",
+//                             "touch": [0, 1, ...]}]}],
+//        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}}
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/reboot.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using json = nlohmann::ordered_json;
+constexpr std::size_t page = 4096;
+
+/// Signals delivered to any guest task, recorded in memory shared by all of them.
+struct delivery {
+    int pid, signo, code, lsb;
+    std::uint64_t addr;
+    int during_check;
+};
+struct shared_log {
+    std::atomic<int> count;
+    int checking[64];
+    delivery d[4096];
+};
+shared_log* logbuf = nullptr;
+thread_local sigjmp_buf* fault_jump = nullptr;
+
+void on_sigbus(int signo, siginfo_t* si, void*) {
+    const int i = logbuf->count.fetch_add(1);
+    if (i < 4096)
+        logbuf->d[i] = {static_cast<int>(getpid()), signo, si->si_code, static_cast<int>(si->si_addr_lsb),
+                        reinterpret_cast<std::uint64_t>(si->si_addr), fault_jump != nullptr};
+    // Action-required and access faults re-fault if we return: skip the access.
+    if (fault_jump && si->si_code != BUS_MCEERR_AO) siglongjmp(*fault_jump, 1);
+}
+
+std::uint64_t number(const json& j) {
+    return j.is_string() ? std::stoull(j.get<std::string>(), nullptr, 0) : j.get<std::uint64_t>();
+}
+
+int run(const std::vector<std::string>& argv) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::uint32_t be32(const unsigned char* p) { return (p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
+std::uint64_t be64(const unsigned char* p) { return (std::uint64_t(be32(p)) << 32) | be32(p + 4); }
+
+/// Reads one byte of every listed page, recording which ones fault.
+json touch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& pages) {
+    json faults = json::array();
+    for (const auto& [addr, pg] : pages) {
+        sigjmp_buf jb;
+        fault_jump = &jb;
+        if (sigsetjmp(jb, 1) == 0) {
+            volatile char c = *reinterpret_cast<volatile char*>(addr);
+            (void)c;
+        } else {
+            faults.push_back(pg);
+        }
+        fault_jump = nullptr;
+    }
+    return faults;
+}
+
+}  // namespace
+
+int main() {
+    std::FILE* out = std::fopen("/dev/ttyS1", "w");
+    json report;
+    utsname u{};
+    uname(&u);
+    report["uname_r"] = u.release;
+    std::ifstream pin("/plan.json");
+    json plan = json::parse(pin);
+
+    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", "rmapbt=1,reflink=0", "-d", "agcount=4", "/dev/pmem0"});
+    mkdir("/mnt", 0755);
+    report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, "dax=always") == 0 ? 0 : -errno;
+
+    // Geometry from the superblock.
+    {
+        unsigned char sb[512];
+        const int fd = open("/dev/pmem0", O_RDONLY);
+        if (pread(fd, sb, sizeof sb, 0) == static_cast<ssize_t>(sizeof sb))
+            report["geometry"] = {{"blocksize", be32(sb + 4)}, {"dblocks", be64(sb + 8)}, {"agblocks", be32(sb + 84)},
+                                  {"agcount", be32(sb + 88)}};
+        close(fd);
+        std::uint64_t bytes = 0;
+        const int bfd = open("/dev/pmem0", O_RDONLY);
+        ioctl(bfd, BLKGETSIZE64, &bytes);
+        close(bfd);
+        report["device_bytes"] = bytes;
+    }
+
+    // Files: written through the page cache of DAX (pwrite), synced, then their layout read back.
+    report["files"] = json::array();
+    for (const auto& f : plan["files"]) {
+        const std::string path = "/mnt/" + f["name"].get<std::string>();
+        const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
+        std::vector<char> buf(page, 'a');
+        for (std::uint64_t i = 0; i < number(f["pages"]); ++i) pwrite(fd, buf.data(), page, static_cast<off_t>(i * page));
+        fsync(fd);
+        struct stat st{};
+        fstat(fd, &st);
+        std::vector<char> fm(sizeof(fiemap) + 64 * sizeof(fiemap_extent), 0);
+        auto* m = reinterpret_cast<fiemap*>(fm.data());
+        m->fm_length = ~0ull;
+        m->fm_flags = FIEMAP_FLAG_SYNC;
+        m->fm_extent_count = 64;
+        json extents = json::array();
+        if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
+            for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
+                extents.push_back({{"logical", m->fm_extents[i].fe_logical},
+                                   {"physical", m->fm_extents[i].fe_physical},
+                                   {"length", m->fm_extents[i].fe_length}});
+        close(fd);
+        report["files"].push_back({{"name", f["name"]}, {"ino", st.st_ino}, {"size", st.st_size}, {"extents", extents}});
+    }
+
+    logbuf = static_cast<shared_log*>(
+        mmap(nullptr, sizeof(shared_log), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    new (logbuf) shared_log{};
+    struct sigaction sa{};
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;  // tasks must survive an AO signal while waiting
+    sigaction(SIGBUS, &sa, nullptr);
+
+    // Tasks: each maps its files, touches its pages, then obeys commands on a pipe.
+    struct child {
+        pid_t pid;
+        int cmd, ack;
+    };
+    std::vector<child> children;
+    for (const auto& t : plan["tasks"]) {
+        int to_child[2], to_parent[2];
+        pipe(to_child);
+        pipe(to_parent);
+        const pid_t pid = fork();
+        if (pid == 0) {
+            prctl(PR_SET_NAME, t["comm"].get<std::string>().c_str());
+            const std::string kill = t.value("mce_kill", "default");
+            if (kill != "default")
+                prctl(PR_MCE_KILL, PR_MCE_KILL_SET, kill == "early" ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0);
+            std::vector<std::pair<std::uint64_t, std::uint64_t>> mapped;  // address, file page
+            json vmas = json::array();
+            for (const auto& v : t["vmas"]) {
+                const std::string path = "/mnt/" + v["file"].get<std::string>();
+                const int fd = open(path.c_str(), O_RDONLY);
+                const auto start = number(v["start"]), pgoff = number(v["pgoff"]), pages = number(v["pages"]);
+                void* p = mmap(reinterpret_cast<void*>(start), pages * page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
+                               fd, static_cast<off_t>(pgoff * page));
+                close(fd);
+                for (std::uint64_t i = 0; i < pages; ++i) mapped.push_back({start + i * page, pgoff + i});
+                std::vector<std::pair<std::uint64_t, std::uint64_t>> touched;
+                for (const auto& pg : v["touch"]) touched.push_back({start + (number(pg) - pgoff) * page, number(pg)});
+                touch(touched);
+                (void)p;
+            }
+            char ready = 'r';
+            write(to_parent[1], &ready, 1);
+            for (;;) {
+                char cmd[256] = {};
+                ssize_t got;
+                while ((got = read(to_child[0], cmd, sizeof cmd - 1)) < 0 && errno == EINTR) {
+                }
+                if (got <= 0) _exit(0);
+                std::string c(cmd);
+                std::string reply;
+                if (c.rfind("madvise ", 0) == 0) {
+                    const std::uint64_t addr = std::stoull(c.substr(8), nullptr, 0);
+                    sigjmp_buf jb;
+                    fault_jump = &jb;
+                    volatile int rc = 0;
+                    if (sigsetjmp(jb, 1) == 0) rc = madvise(reinterpret_cast<void*>(addr), page, MADV_HWPOISON) == 0 ? 0 : -errno;
+                    fault_jump = nullptr;
+                    reply = std::to_string(rc);
+                } else if (c == "check") {
+                    reply = touch(mapped).dump();
+                }
+                reply += "\n";
+                write(to_parent[1], reply.data(), reply.size());
+            }
+        }
+        char ready;
+        read(to_parent[0], &ready, 1);
+        children.push_back({pid, to_child[1], to_parent[0]});
+    }
+    auto ask = [&](std::size_t i, const std::string& cmd) {
+        write(children[i].cmd, cmd.data(), cmd.size());
+        std::string reply;
+        char ch;
+        while (read(children[i].ack, &ch, 1) == 1 && ch != '\n') reply += ch;
+        return reply;
+    };
+    report["tasks"] = json::array();
+    for (std::size_t i = 0; i < children.size(); ++i)
+        report["tasks"].push_back({{"comm", plan["tasks"][i]["comm"]}, {"pid", children[i].pid}});
+    report["unbinder_pid"] = getpid();
+    prctl(PR_SET_NAME, "sh");
+
+    std::fprintf(stderr, "guest: %zu tasks ready, event next\n", children.size());
+    klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
+    const auto& ev = plan["event"];
+    if (ev["kind"] == "unbind") {
+        const int fd = open("/sys/bus/nd/drivers/nd_pmem/unbind", O_WRONLY);
+        const ssize_t w = write(fd, "namespace0.0", 12);
+        report["event_return"] = w < 0 ? -errno : 0;
+        close(fd);
+    } else {
+        const std::size_t t = ev["task"].get<std::size_t>();
+        std::uint64_t addr = 0;
+        for (const auto& v : plan["tasks"][t]["vmas"])
+            if (v["file"] == ev["file"]) addr = number(v["start"]) + (number(ev["page"]) - number(v["pgoff"])) * page;
+        report["event_return"] = std::stoi(ask(t, "madvise " + std::to_string(addr)));
+    }
+    std::fprintf(stderr, "guest: event done\n");
+
+    sleep(1);
+    const int during_event = logbuf->count.load();
+    for (std::size_t i = 0; i < children.size(); ++i)
+    {
+        std::fprintf(stderr, "guest: checking task %zu\n", i);
+        report["tasks"][i]["faulting_pages_after"] = json::parse(ask(i, "check"));
+    }
+
+    json signals = json::array();
+    for (int i = 0; i < logbuf->count.load() && i < 4096; ++i) {
+        const auto& d = logbuf->d[i];
+        signals.push_back({{"pid", d.pid}, {"signo", d.signo}, {"si_code", d.code}, {"addr", d.addr}, {"lsb", d.lsb},
+                           {"phase", i < during_event ? "event" : "check"}});
+    }
+    report["deliveries"] = signals;
+    const int probe = open(("/mnt/" + plan["files"][0]["name"].get<std::string>()).c_str(), O_RDONLY);
+    report["open_after"] = probe < 0 ? -errno : 0;
+    if (probe >= 0) close(probe);
+
+    std::vector<char> klog(1 << 20);
+    const int n = klogctl(3, klog.data(), static_cast<int>(klog.size()));
+    std::istringstream lines(std::string(klog.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
+    json log = json::array();
+    for (std::string line; std::getline(lines, line);) log.push_back(line);
+    report["kernel_log"] = log;
+
+    const std::string text = report.dump() + "\n";
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fflush(out);
+    fsync(fileno(out));
+    sync();
+    reboot(LINUX_REBOOT_CMD_POWER_OFF);
+    return 0;
+}
