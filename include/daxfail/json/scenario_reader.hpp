@@ -7,6 +7,7 @@
 #define DAXFAIL_JSON_SCENARIO_READER_HPP
 
 #include <daxfail/builder.hpp>
+#include <daxfail/json/error_paths.hpp>
 #include <daxfail/json/fields.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/validate.hpp>
@@ -81,7 +82,7 @@ public:
         }
         read_event();
         if (r_.errors.empty()) {
-            for (auto& e : validate(w_, sc_.event)) r_.errors.push_back(translate(e));
+            for (auto& e : validate(w_, sc_.event)) r_.errors.push_back(paths_.translate(e));
         }
         if (r_.errors.empty()) {
             sc_.world = w_;
@@ -266,7 +267,7 @@ private:
 
     void add_record(bool rt, u32 group, const rmap_record& rec, const std::string& origin) {
         auto& sec = rt ? *w_.mp.rt : w_.mp.data;
-        origins_[{rt, group, sec.rmap[group].size()}] = origin;
+        paths_.record(rt, group, sec.rmap[group].size(), origin);
         sec.rmap[group].push_back(rec);
     }
 
@@ -288,7 +289,7 @@ private:
                 r_.fail(p + ".ino", "duplicate inode " + std::to_string(*ino));
                 continue;
             }
-            inode_paths_[*ino] = p;
+            paths_.inode(*ino, p);
             inode ip;
             ip.name = r_.string(j, p, "name", "").value_or("");
             ip.dax = r_.boolean(j, p, "dax", true).value_or(true);
@@ -506,112 +507,12 @@ private:
         return found;
     }
 
-    /// Rewrites a validate() error from world paths to the JSON paths it came from.
-    validation_error translate(validation_error e) const {
-        e.path = translate_text(e.path);
-        e.reason = translate_text(e.reason);
-        return e;
-    }
-
-    std::string translate_text(const std::string& s) const {
-        std::string out;
-        std::size_t i = 0;
-        while (i < s.size()) {
-            auto try_prefix = [&](const std::string& prefix) { return s.compare(i, prefix.size(), prefix) == 0; };
-            if (try_prefix("mp.data.rmap[") || try_prefix("mp.rt.rmap[")) {
-                const bool rt = try_prefix("mp.rt.rmap[");
-                std::size_t j = i + (rt ? 11 : 13);
-                const u64 g = read_index(s, j);
-                j += 2;  // "]["
-                const u64 k = read_index(s, j);
-                j += 1;  // "]"
-                auto it = origins_.find({rt, g, k});
-                out += it != origins_.end() ? it->second : s.substr(i, j - i);
-                std::string field;
-                if (j < s.size() && s[j] == '.') {
-                    std::size_t f = j + 1;
-                    while (f < s.size() && (std::isalnum(static_cast<unsigned char>(s[f])) || s[f] == '_')) ++f;
-                    field = s.substr(j + 1, f - j - 1);
-                    j = f;
-                    static const std::map<std::string, std::string> names = {
-                        {"startblock", "agbno"}, {"blockcount", "blocks"}, {"owner", "owner"}};
-                    auto n = names.find(field);
-                    out += "." + (n != names.end() ? n->second : field);
-                }
-                i = j;
-            } else if (try_prefix("inodes[")) {
-                std::size_t j = i + 7;
-                const u64 ino = read_index(s, j);
-                j += 1;
-                auto it = inode_paths_.find(ino);
-                out += it != inode_paths_.end() ? it->second : s.substr(i, j - i);
-                if (s.compare(j, 6, ".cache") == 0) {
-                    out += ".cached";
-                    j += 6;
-                }
-                i = j;
-            } else if (try_prefix("mp.data.target.") || try_prefix("mp.data.")) {
-                const bool target = try_prefix("mp.data.target.");
-                out += "filesystem.data.";
-                i += target ? 15 : 8;
-                rename_geometry(s, i, out);
-            } else if (try_prefix("mp.rt.target.") || try_prefix("mp.rt.")) {
-                const bool target = try_prefix("mp.rt.target.");
-                out += "filesystem.realtime.";
-                i += target ? 13 : 6;
-                rename_geometry(s, i, out);
-            } else if (try_prefix("mp.log.")) {
-                out += "filesystem.log.";
-                i += 7;
-            } else if (try_prefix("mp.blocksize")) {
-                out += "filesystem.blocksize";
-                i += 12;
-            } else if (try_prefix("event.current_tid")) {
-                out += "event.current";
-                i += 17;
-            } else if (try_prefix(".threads[")) {
-                // threads[0] is the leader, given by pid; file threads start at 1.
-                std::size_t j = i + 9;
-                const u64 k = read_index(s, j);
-                j += 1;
-                if (k == 0) {
-                    out += ".pid";
-                    if (s.compare(j, 4, ".tid") == 0) j += 4;
-                } else {
-                    out += ".threads[" + std::to_string(k - 1) + "]";
-                }
-                i = j;
-            } else {
-                out += s[i++];
-            }
-        }
-        return out;
-    }
-
-    static void rename_geometry(const std::string& s, std::size_t& i, std::string& out) {
-        static const std::pair<const char*, const char*> names[] = {
-            {"group_count", "ag_count"}, {"group_blocks", "ag_blocks"}, {"has_rmapbt", "rmapbt"}};
-        for (const auto& [from, to] : names)
-            if (s.compare(i, std::string(from).size(), from) == 0) {
-                out += to;
-                i += std::string(from).size();
-                return;
-            }
-    }
-
-    static u64 read_index(const std::string& s, std::size_t& j) {
-        u64 v = 0;
-        while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) v = v * 10 + static_cast<u64>(s[j++] - '0');
-        return v;
-    }
-
     const nlohmann::json& doc_;
     field_reader r_;
     world w_;
     scenario sc_;
     bool data_ok_ = false;
-    std::map<std::tuple<bool, u64, u64>, std::string> origins_;
-    std::map<u64, std::string> inode_paths_;
+    error_paths paths_;
 };
 
 }  // namespace detail
