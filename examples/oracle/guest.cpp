@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -87,6 +88,24 @@ int run(const std::vector<std::string>& argv) {
 
 std::uint32_t be32(const unsigned char* p) { return (p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
 std::uint64_t be64(const unsigned char* p) { return (std::uint64_t(be32(p)) << 32) | be32(p + 4); }
+
+/// Present bit and pfn of a user page, from /proc/self/pagemap (root sees pfns).
+std::pair<bool, std::uint64_t> pagemap(std::uint64_t addr) {
+    const int fd = open("/proc/self/pagemap", O_RDONLY);
+    std::uint64_t entry = 0;
+    pread(fd, &entry, sizeof entry, static_cast<off_t>((addr / page) * sizeof entry));
+    close(fd);
+    return {(entry >> 63) & 1, entry & ((std::uint64_t{1} << 55) - 1)};
+}
+
+/// KPF_HWPOISON (bit 19) of a pfn, from /proc/kpageflags.
+bool hwpoison(std::uint64_t pfn) {
+    const int fd = open("/proc/kpageflags", O_RDONLY);
+    std::uint64_t flags = 0;
+    pread(fd, &flags, sizeof flags, static_cast<off_t>(pfn * sizeof flags));
+    close(fd);
+    return (flags >> 19) & 1;
+}
 
 /// Reads one byte of every listed page, recording which ones fault.
 json touch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& pages) {
@@ -217,6 +236,16 @@ int main() {
                     if (sigsetjmp(jb, 1) == 0) rc = madvise(reinterpret_cast<void*>(addr), page, MADV_HWPOISON) == 0 ? 0 : -errno;
                     fault_jump = nullptr;
                     reply = std::to_string(rc);
+                } else if (c == "pfns") {
+                    json pfns = json::array();
+                    for (const auto& [addr, pg] : mapped)
+                        if (const auto [present, pfn] = pagemap(addr); present) pfns.push_back({pg, pfn});
+                    reply = pfns.dump();
+                } else if (c == "present") {
+                    json present = json::array();
+                    for (const auto& [addr, pg] : mapped)
+                        if (pagemap(addr).first) present.push_back(pg);
+                    reply = present.dump();
                 } else if (c == "check") {
                     reply = touch(mapped).dump();
                 }
@@ -240,8 +269,12 @@ int main() {
         report["tasks"].push_back({{"comm", plan["tasks"][i]["comm"]}, {"pid", children[i].pid}});
     report["unbinder_pid"] = getpid();
     prctl(PR_SET_NAME, "sh");
+    std::vector<std::uint64_t> file_pfns;  // every mapped DAX pfn, to read HWPoison afterwards
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        report["tasks"][i]["pfns_before"] = json::parse(ask(i, "pfns"));
+        for (const auto& e : report["tasks"][i]["pfns_before"]) file_pfns.push_back(e[1].get<std::uint64_t>());
+    }
 
-    std::fprintf(stderr, "guest: %zu tasks ready, event next\n", children.size());
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     const auto& ev = plan["event"];
     if (ev["kind"] == "unbind") {
@@ -256,15 +289,16 @@ int main() {
             if (v["file"] == ev["file"]) addr = number(v["start"]) + (number(ev["page"]) - number(v["pgoff"])) * page;
         report["event_return"] = std::stoi(ask(t, "madvise " + std::to_string(addr)));
     }
-    std::fprintf(stderr, "guest: event done\n");
-
     sleep(1);
     const int during_event = logbuf->count.load();
+    // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads.
+    for (std::size_t i = 0; i < children.size(); ++i) report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
+    json poisoned = json::array();
+    for (auto pfn : file_pfns)
+        if (hwpoison(pfn) && std::find(poisoned.begin(), poisoned.end(), pfn) == poisoned.end()) poisoned.push_back(pfn);
+    report["hwpoison_pfns"] = poisoned;
     for (std::size_t i = 0; i < children.size(); ++i)
-    {
-        std::fprintf(stderr, "guest: checking task %zu\n", i);
         report["tasks"][i]["faulting_pages_after"] = json::parse(ask(i, "check"));
-    }
 
     json signals = json::array();
     for (int i = 0; i < logbuf->count.load() && i < 4096; ++i) {

@@ -1,0 +1,185 @@
+// The oracle's host side, without qemu: turn a guest report (what a real
+// kernel did, recorded by examples/oracle/guest.cpp) into the model's world,
+// run the model on it, and compare observable by observable. An observable the
+// guest cannot see is reported as such, never counted as agreement.
+#ifndef DAXFAIL_ORACLE_AGREEMENT_HPP
+#define DAXFAIL_ORACLE_AGREEMENT_HPP
+
+#include <daxfail/builder.hpp>
+#include <daxfail/outcome.hpp>
+#include <daxfail/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace daxfail::oracle {
+
+using nlohmann::json;
+
+namespace detail {
+inline u64 number(const json& j) {
+    return j.is_string() ? std::stoull(j.get<std::string>(), nullptr, 0) : j.get<u64>();
+}
+}  // namespace detail
+
+/// The world the guest really built (geometry and file layout read back in the guest) and the event it ran.
+/// AG headers (blocks 0-3 of each AG) are the only metadata modelled: every unbind meets them.
+inline scenario scenario_from_report(const json& plan, const json& report) {
+    const auto& geo = report.at("geometry");
+    const u32 bs = geo.at("blocksize").get<u32>();
+    const u32 agblocks = geo.at("agblocks").get<u32>();
+    world_builder b;
+    b.geometry(geo.at("agcount").get<u32>(), agblocks);
+    b.edit().devices[0].size = report.at("device_bytes").get<u64>();
+    for (u32 g = 0; g < geo.at("agcount").get<u32>(); ++g) b.metadata(g, 0, 4, rmap_owner::fs);
+    auto ino_of = [&](const std::string& name) {
+        for (const auto& f : report.at("files"))
+            if (f.at("name") == name) return f.at("ino").get<u64>();
+        return u64{0};
+    };
+    for (const auto& f : report.at("files")) {
+        std::vector<extent> extents;
+        for (const auto& e : f.at("extents")) {
+            const u64 block = e.at("physical").get<u64>() / bs;
+            extents.push_back({static_cast<u32>(block / agblocks), static_cast<u32>(block % agblocks),
+                               static_cast<u32>(e.at("length").get<u64>() / bs), e.at("logical").get<u64>() / bs});
+        }
+        b.file(f.at("ino").get<u64>(), f.at("name").get<std::string>(), extents,
+               {.cached = false, .size = f.at("size").get<u64>()});
+    }
+    const u32 unbinder = report.at("unbinder_pid").get<u32>();
+    b.process(unbinder, "sh");
+    const auto& tasks = plan.at("tasks");
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const auto& t = tasks[i];
+        const u32 pid = report.at("tasks").at(i).at("pid").get<u32>();
+        const std::string kill = t.value("mce_kill", "default");
+        b.process(pid, t.at("comm").get<std::string>(), {.mce_kill_early = kill == "early", .mce_kill_late = kill == "late"});
+        for (const auto& v : t.at("vmas")) {
+            const u64 ino = ino_of(v.at("file").get<std::string>());
+            std::vector<u64> touched;
+            for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
+            for (u64 p : touched) b.edit().inodes.at(ino).cache[p] = {};  // DAX entries exist where faults were
+            b.map(pid, ino, detail::number(v.at("pgoff")), detail::number(v.at("pages")), detail::number(v.at("start")),
+                  touched, false);
+        }
+    }
+    world w = b.build();
+    const auto& ev = plan.at("event");
+    event e = event::unbind(0, unbinder);
+    if (ev.at("kind") == "madvise") {
+        const std::size_t t = ev.at("task").get<std::size_t>();
+        const u32 pid = report.at("tasks").at(t).at("pid").get<u32>();
+        const u64 ino = ino_of(ev.at("file").get<std::string>());
+        const u64 pg = detail::number(ev.at("page"));
+        u64 vaddr = 0;
+        for (const auto& v : tasks[t].at("vmas"))
+            if (v.at("file") == ev.at("file")) vaddr = detail::number(v.at("start")) + (pg - detail::number(v.at("pgoff"))) * page_size;
+        u64 offset = 0;
+        for (const auto& f : report.at("files"))
+            if (f.at("ino").get<u64>() == ino)
+                for (const auto& x : f.at("extents")) {
+                    const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
+                    if (pg * page_size >= lo && pg * page_size < lo + len) offset = x.at("physical").get<u64>() + pg * page_size - lo;
+                }
+        e = event::madvise_hwpoison(0, offset, page_size, pid, vaddr);
+    }
+    return {plan.value("name", std::string("oracle")), "", w, e};
+}
+
+/// One observable, as the model and the kernel show it.
+struct observation {
+    std::string observable;
+    std::vector<std::string> model;
+    std::vector<std::string> kernel;
+    bool visible = true;  ///< false: the guest cannot see it; never counted as agreement
+    bool agree = false;
+};
+
+namespace detail {
+/// "<3>[    6.97] text" -> "text"; the shutdown message's caller symbol and offsets are build artefacts.
+inline std::string normalize_log(std::string line) {
+    static const std::regex prefix(R"(^(<\d+>)?\[\s*\d+\.\d+\]\s*)");
+    static const std::regex caller(R"(detected at \S+( \[xfs\])?( \([^)]*\))?\.)");
+    line = std::regex_replace(line, prefix, "");
+    return std::regex_replace(line, caller, "detected at <caller>.");
+}
+inline std::vector<std::string> sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+}
+}  // namespace detail
+
+/// Compares the model's outcome on scenario_from_report() with the guest's report.
+inline std::vector<observation> compare(const outcome& model, const json& report) {
+    std::vector<observation> rows;
+    std::vector<std::string> k_sent, k_mf, k_xfs, m_sent, m_mf, m_xfs;
+    for (const auto& l : report.at("kernel_log")) {
+        const std::string t = detail::normalize_log(l.get<std::string>());
+        if (t.find("Sending SIGBUS") != std::string::npos) k_sent.push_back(t);
+        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) k_mf.push_back(t);
+        else if (t.rfind("XFS (", 0) == 0) k_xfs.push_back(t);
+    }
+    for (const auto& l : model.log) {
+        const std::string t = detail::normalize_log(l.text);
+        if (t.find("Sending SIGBUS") != std::string::npos) m_sent.push_back(t);
+        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) m_mf.push_back(t);
+        else if (t.rfind("XFS (", 0) == 0) m_xfs.push_back(t);
+    }
+    rows.push_back({"sigbus_sent", detail::sorted(m_sent), detail::sorted(k_sent)});
+    rows.push_back({"memory_failure_log", m_mf, k_mf});
+    rows.push_back({"xfs_log", m_xfs, k_xfs});
+
+    // Live PTEs after the event, read from /proc/PID/pagemap in the guest.
+    std::vector<std::string> m_live, k_live;
+    for (const auto& p : model.live_mappings) m_live.push_back(std::to_string(p.pid) + " page " + std::to_string(p.pgoff));
+    for (const auto& t : report.at("tasks"))
+        for (const auto& pg : t.at("present_after"))
+            k_live.push_back(std::to_string(t.at("pid").get<int>()) + " page " + std::to_string(pg.get<u64>()));
+    rows.push_back({"live_mappings_after", detail::sorted(m_live), detail::sorted(k_live)});
+
+    // Delivered signals: pending SIGBUS coalesce, so the kernel's set must be within the model's, task for task.
+    std::vector<std::string> m_sig, k_sig;
+    for (const auto& sig : model.signals)
+        m_sig.push_back(std::to_string(sig.pid) + " " + si_code::name(sig.si_code) + " " + daxfail::detail::hex(sig.addr) +
+                        " lsb " + std::to_string(sig.addr_lsb));
+    for (const auto& d : report.at("deliveries"))
+        if (d.at("phase") == "event")
+            k_sig.push_back(std::to_string(d.at("pid").get<int>()) + " " + si_code::name(d.at("si_code").get<int>()) + " " +
+                            daxfail::detail::hex(d.at("addr").get<u64>()) + " lsb " + std::to_string(d.at("lsb").get<int>()));
+    auto uniq = [](std::vector<std::string> v) {
+        v = detail::sorted(std::move(v));
+        v.erase(std::unique(v.begin(), v.end()), v.end());
+        return v;
+    };
+    m_sig = uniq(m_sig);
+    k_sig = uniq(k_sig);
+    observation delivered{"signals_delivered", m_sig, k_sig};
+    auto pids = [](const std::vector<std::string>& v) {
+        std::vector<std::string> p;
+        for (const auto& x : v) p.push_back(x.substr(0, x.find(' ')));
+        p.erase(std::unique(p.begin(), p.end()), p.end());
+        return p;
+    };
+    delivered.agree = std::includes(m_sig.begin(), m_sig.end(), k_sig.begin(), k_sig.end()) && pids(m_sig) == pids(k_sig);
+    const bool shut = model.shutdown_flags != 0;
+    rows.push_back({"entry_return", {model.entry_returns.empty() ? "none" : err::name(model.entry_returns.front())},
+                    {err::name(report.at("event_return").get<int>())}});
+    rows.push_back({"open_after", {shut ? "-EIO" : "0"}, {err::name(report.at("open_after").get<int>())}});
+    std::vector<std::string> m_poison;
+    for (u64 pfn : model.poisoned) m_poison.push_back(daxfail::detail::hex(pfn));
+    observation poison{"poisoned", m_poison, {"(not visible: /proc/kpageflags does not report ZONE_DEVICE pages)"}};
+    poison.visible = false;
+    for (auto& r : rows) r.agree = r.model == r.kernel;
+    rows.insert(rows.begin() + 4, delivered);
+    rows.push_back(poison);
+    return rows;
+}
+
+}  // namespace daxfail::oracle
+
+#endif
