@@ -4,10 +4,13 @@
 //                   [--only-differences] [--fail-on-invariant]
 //   daxfail explain FILE|NAME --variant NAME [--dot OUT]
 //   daxfail check FILE|DIR...
+//   daxfail oracle [--kernel 6.1|6.12|all] [--scenario FILE|DIR...] [--format table|md|json] [--fail-on-disagreement]
 // Exit status: 0 success, 1 an invariant failed and --fail-on-invariant was given, 2 bad input.
 #include <daxfail/compare.hpp>
 #include <daxfail/daxfail.hpp>
 #include <daxfail/json/scenario_reader.hpp>
+#include <daxfail/oracle/plan.hpp>
+#include <daxfail/oracle/report.hpp>
 #include <daxfail/report/csv.hpp>
 #include <daxfail/report/dot.hpp>
 #include <daxfail/report/json.hpp>
@@ -16,9 +19,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,6 +46,7 @@ const char* const usage_main =
     "  compare   run variants over scenarios and compare their outcomes and invariants\n"
     "  explain   show the kernel steps of one run, in words and optionally as Graphviz DOT\n"
     "  check     validate scenario files and report every error\n"
+    "  oracle    run scenarios on real Debian kernels under qemu and compare them with the model\n"
     "\n"
     "'daxfail <command> --help' describes each command.\n";
 
@@ -64,6 +74,17 @@ const char* const usage_check =
     "usage: daxfail check FILE|DIR...\n"
     "\n"
     "Validates scenario files and prints every error as FILE: field.path: reason.\n";
+
+const char* const usage_oracle =
+    "usage: daxfail oracle [--kernel 6.1|6.12|all] [--scenario FILE|DIR...] [--format table|md|json]\n"
+    "                      [--fail-on-disagreement] [--cache DIR]\n"
+    "\n"
+    "Boots Debian 12's kernels (linux-image-amd64: 6.1, preset debian_6_1; linux-image-6.12-amd64: 6.12,\n"
+    "preset debian_6_12) under qemu with emulated pmem, builds each scenario that a real machine can express\n"
+    "(default: the built-in catalog), runs it twice, and compares every observable with the model run on the\n"
+    "layout the guest reports. Needs root, qemu-system-x86, busybox-static, xfsprogs, cpio and xz-utils;\n"
+    "kernel packages are downloaded with apt-get into the cache (default /var/tmp/daxfail-oracle).\n"
+    "  --fail-on-disagreement  exit with status 1 when the model and a kernel disagree, or a run is not repeatable.\n";
 
 bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
 
@@ -258,6 +279,136 @@ int cmd_check(const std::vector<std::string>& args) {
     return ok ? exit_ok : exit_bad_input;
 }
 
+
+/// Runs a shell command, returning its standard output; nullopt when it fails.
+std::optional<std::string> shell(const std::string& cmd) {
+    std::FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return std::nullopt;
+    std::string out;
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    if (pclose(p) != 0) return std::nullopt;
+    return out;
+}
+
+std::string quote(const std::string& s) {
+    std::string q = "'";
+    for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return q + "'";
+}
+
+int cmd_oracle(const std::vector<std::string>& args) {
+    std::string kernel_arg = "all", format = "table", cache = "/var/tmp/daxfail-oracle";
+    std::vector<std::string> scenario_paths;
+    bool fail_on_disagreement = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (is_help(a)) {
+            std::cout << usage_oracle;
+            return exit_ok;
+        } else if ((a == "--kernel" || a == "--format" || a == "--cache") && i + 1 < args.size()) {
+            (a == "--kernel" ? kernel_arg : a == "--format" ? format : cache) = args[++i];
+        } else if (a == "--scenario") {
+            while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) scenario_paths.push_back(args[++i]);
+        } else if (a == "--fail-on-disagreement") {
+            fail_on_disagreement = true;
+        } else {
+            std::cerr << "daxfail oracle: unknown argument '" << a << "'\n" << usage_oracle;
+            return exit_bad_input;
+        }
+    }
+    if (kernel_arg != "6.1" && kernel_arg != "6.12" && kernel_arg != "all") {
+        std::cerr << "daxfail oracle: --kernel must be 6.1, 6.12 or all\n";
+        return exit_bad_input;
+    }
+    if (format != "table" && format != "md" && format != "json") {
+        std::cerr << "daxfail oracle: --format must be table, md or json\n";
+        return exit_bad_input;
+    }
+    for (const char* tool : {"qemu-system-x86_64", "busybox", "mkfs.xfs", "cpio", "xz", "dpkg-deb", "apt-get"})
+        if (!shell(std::string("command -v ") + tool + " >/dev/null")) {
+            std::cerr << "daxfail oracle: " << tool
+                      << " is missing; install qemu-system-x86 busybox-static xfsprogs cpio xz-utils (apt-get install)\n";
+            return exit_bad_input;
+        }
+    std::vector<scenario> scens;
+    if (scenario_paths.empty()) scens = scenarios::catalog();
+    else if (!load_all(expand_paths(scenario_paths), scens, std::cerr)) return exit_bad_input;
+
+    struct kernel_spec {
+        std::string label, metapackage, preset;
+        config cfg;
+    };
+    std::vector<kernel_spec> kernels;
+    if (kernel_arg != "6.12") kernels.push_back({"6.1", "linux-image-amd64", "debian_6_1", presets::debian_6_1::config});
+    if (kernel_arg != "6.1") kernels.push_back({"6.12", "linux-image-6.12-amd64", "debian_6_12", presets::debian_6_12::config});
+    const std::string dir = DAXFAIL_ORACLE_DIR;
+    std::filesystem::create_directories(cache);
+
+    oracle::agreement result;
+    for (const auto& k : kernels) {
+        const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache));
+        if (!fetched) {
+            std::cerr << "daxfail oracle: could not fetch " << k.metapackage << " (apt-get update? network?)\n";
+            return exit_bad_input;
+        }
+        std::istringstream words(*fetched);
+        std::string kdir, release;
+        words >> kdir >> release;
+        std::string uname_r = "(not booted)";
+        for (const auto& s : scens) {
+            std::string why;
+            const auto plan = oracle::plan_from_scenario(s, why);
+            if (!plan) {
+                if (k.label == kernels.front().label) result.skipped.push_back({s.name, why});
+                continue;
+            }
+            const std::string base = cache + "/" + k.label + "-" + s.name;
+            std::ofstream(base + ".plan.json") << plan->dump(1);
+            const auto start = std::chrono::steady_clock::now();
+            // Two boots of the same plan, side by side: a difference between them is nondeterminism.
+            auto boot = [&](int n) {
+                const std::string n_s = std::to_string(n);
+                return shell(quote(dir + "/boot.sh") + " " + quote(kdir) + " " + quote(release) + " " +
+                             quote(DAXFAIL_ORACLE_GUEST) + " " + quote(base + ".plan.json") + " " +
+                             quote(base + ".report" + n_s + ".json") + " " + quote(base + ".console" + n_s + ".txt") +
+                             " 2>&1")
+                    .has_value();
+            };
+            auto second = std::async(std::launch::async, boot, 2);
+            const bool ok1 = boot(1), ok2 = second.get();
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 2;
+            if (!ok1 || !ok2) {
+                oracle::verdict v(s.name, k.label, k.preset);
+                v.boot_error = "no report from the guest; see " + base + ".console" + (ok1 ? "2" : "1") + ".txt";
+                v.seconds = seconds;
+                result.results.push_back(v);
+                continue;
+            }
+            try {
+                const auto p = nlohmann::json::parse(plan->dump());
+                const auto r1 = nlohmann::json::parse(std::ifstream(base + ".report1.json"));
+                const auto r2 = nlohmann::json::parse(std::ifstream(base + ".report2.json"));
+                uname_r = r1.at("uname_r").get<std::string>();
+                auto v = oracle::judge(s.name, k.label, k.preset, k.cfg, p, r1, r2);
+                v.seconds = seconds;
+                result.results.push_back(v);
+            } catch (const std::exception& e) {
+                oracle::verdict v(s.name, k.label, k.preset);
+                v.boot_error = std::string("unreadable guest report (") + e.what() + "); see " + base + ".report1.json";
+                v.seconds = seconds;
+                result.results.push_back(v);
+            }
+        }
+        result.kernels.push_back({k.label, uname_r, k.metapackage});
+    }
+    if (format == "json") std::cout << oracle::to_json(result).dump(2) << "\n";
+    else std::cout << oracle::to_text(result, {format == "md", false});
+    // Nothing compared is not agreement.
+    const bool all_agree = !result.results.empty() && result.all_agree();
+    return fail_on_disagreement && !all_agree ? exit_invariant : exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,6 +423,7 @@ int main(int argc, char** argv) {
     if (cmd == "compare") return cmd_compare(args);
     if (cmd == "explain") return cmd_explain(args);
     if (cmd == "check") return cmd_check(args);
+    if (cmd == "oracle") return cmd_oracle(args);
     std::cerr << "daxfail: unknown command '" << cmd << "'\n" << usage_main;
     return exit_bad_input;
 }

@@ -1,71 +1,179 @@
-// The oracle's normalizer and comparison on guest reports recorded on the real
-// Debian kernels (tests/oracle/*.json, made with examples/oracle/boot.sh).
+// The oracle's host side on guest reports recorded on the real Debian kernels
+// 6.1.192 and 6.12.117 (tests/oracle/*.json, made by `daxfail oracle --cache DIR`
+// and tests/oracle/record.sh): plans, the normalizer, the verdict with its
+// nondeterminism check, and the agreement table and JSON.
 #include "support.hpp"
 
-#include <daxfail/oracle/agreement.hpp>
+#include <daxfail/oracle/plan.hpp>
+#include <daxfail/oracle/report.hpp>
 
 #include <filesystem>
 #include <fstream>
 
 using namespace daxfail;
+using nlohmann::json;
 
 namespace {
-nlohmann::json load(const std::string& relative) {
-    const auto path = std::filesystem::path(DAXFAIL_SOURCE_DIR) / relative;
+struct recorded {
+    json plan, r1, r2;
+};
+
+recorded load(const std::string& scenario, const std::string& kernel) {
+    const auto path = std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle" / (scenario + "." + kernel + ".json");
     std::ifstream in(path);
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in);
+    REQUIRE_MESSAGE(in.good(), path.string());
+    const auto j = json::parse(in);
+    return {j.at("plan"), j.at("reports").at(0), j.at("reports").at(1)};
 }
 
-template <class V>
-std::vector<oracle::observation> check(const std::string& plan, const std::string& report) {
-    const auto p = load("examples/oracle/" + plan);
-    const auto r = load("tests/oracle/" + report);
-    const auto s = oracle::scenario_from_report(p, r);
+const config& preset_of(const std::string& kernel) {
+    return kernel == "6.1" ? presets::debian_6_1::config : presets::debian_6_12::config;
+}
+
+oracle::verdict judge(const std::string& scenario, const std::string& kernel, const config& cfg) {
+    const auto r = load(scenario, kernel);
+    return oracle::judge(scenario, kernel, "preset", cfg, r.plan, r.r1, r.r2);
+}
+
+std::vector<oracle::observation> rows(const std::string& scenario, const std::string& kernel, const config& cfg) {
+    const auto r = load(scenario, kernel);
+    const auto s = oracle::scenario_from_report(r.plan, r.r1);
     REQUIRE(validate(s.world, s.event).empty());
-    return oracle::compare(run<V>(s.world, s.event), r);
+    return oracle::compare(run(cfg, s.world, s.event), r.r1);
 }
 
-const oracle::observation& row(const std::vector<oracle::observation>& rows, const std::string& name) {
-    for (const auto& r : rows)
+const oracle::observation& row(const std::vector<oracle::observation>& rs, const std::string& name) {
+    for (const auto& r : rs)
         if (r.observable == name) return r;
     FAIL("no observable " << name);
-    return rows.front();
+    return rs.front();
 }
 
-void all_visible_agree(const std::vector<oracle::observation>& rows) {
-    for (const auto& r : rows) {
-        INFO(r.observable);
-        if (r.visible) CHECK(r.agree);
-    }
-}
+const std::vector<std::string> recorded_scenarios{"unbind_mapped_files",    "poison_one_page",      "early_kill_task",
+                                                  "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem"};
 }  // namespace
 
-TEST_CASE("oracle: the real 6.1.192 and 6.12.117 agree with debian_6_1 and debian_6_12 on an unbind") {
-    const auto old = check<presets::debian_6_1>("plan-unbind-early-kill.json", "unbind_early_kill.6.1.json");
-    all_visible_agree(old);
-    CHECK(row(old, "sigbus_sent").kernel.size() == 1);   // only the PR_MCE_KILL_EARLY task
-    CHECK(row(old, "xfs_log").kernel.front() ==
-          "XFS (pmem0): Corruption of on-disk metadata (0x10) detected at <caller>.  Shutting down filesystem.");
-    const auto now = check<presets::debian_6_12>("plan-unbind-early-kill.json", "unbind_early_kill.6.12.json");
-    all_visible_agree(now);
-    CHECK(row(now, "sigbus_sent").kernel.size() == 21);  // every mapper, every live page
-    CHECK(row(now, "live_mappings_after").kernel.empty());
-    CHECK_FALSE(row(now, "poisoned").visible);
+TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
+    for (const auto& s : recorded_scenarios)
+        for (const std::string k : {"6.1", "6.12"}) {
+            INFO(s << " on " << k);
+            const auto v = judge(s, k, preset_of(k));
+            CHECK_FALSE(v.nondeterministic);
+            for (const auto& d : v.differences) CHECK_MESSAGE(false, d.observable << " differs");
+            CHECK(v.agree);
+            CHECK(v.not_visible == std::vector<std::string>{"poisoned"});  // shown, never counted as agreement
+        }
 }
 
-TEST_CASE("oracle: a madvise poison agrees on both kernels") {
-    all_visible_agree(check<presets::debian_6_1>("plan-madvise-page3.json", "madvise_page3.6.1.json"));
-    const auto now = check<presets::debian_6_12>("plan-madvise-page3.json", "madvise_page3.6.12.json");
-    all_visible_agree(now);
-    CHECK(row(now, "memory_failure_log").kernel.back() == "Memory failure: 0x10001a: recovery action for dax page: Recovered");
+TEST_CASE("oracle: the catalog's plans are the ones the recorded reports ran") {
+    for (const auto& s : scenarios::catalog()) {
+        std::string why;
+        const auto plan = oracle::plan_from_scenario(s, why);
+        const bool recorded_one = std::find(recorded_scenarios.begin(), recorded_scenarios.end(), s.name) != recorded_scenarios.end();
+        INFO(s.name << ": " << why);
+        CHECK(plan.has_value() == recorded_one);
+        if (plan) CHECK(json::parse(plan->dump()) == load(s.name, "6.1").plan);
+        else CHECK_FALSE(why.empty());
+    }
+}
+
+TEST_CASE("oracle: what the kernels did, as the normalizer reads it") {
+    // Whole-device unbind, a PR_MCE_KILL_EARLY task among default ones.
+    const auto old = rows("early_kill_task", "6.1", presets::debian_6_1::config);
+    CHECK(row(old, "xfs_log").kernel.front() ==
+          "XFS (pmem0): Corruption of on-disk metadata (0x10) detected at <caller>.  Shutting down filesystem.");
+    CHECK(row(old, "open_after").kernel == std::vector<std::string>{"-EIO"});
+    CHECK_FALSE(row(old, "live_mappings_after").kernel.empty());  // 6.1 unmaps only what it signals
+    const auto now = rows("early_kill_task", "6.12", presets::debian_6_12::config);
+    CHECK(row(now, "xfs_log").kernel.at(0) == "XFS (pmem0): Device is about to be removed!");
+    CHECK(row(now, "xfs_log").kernel.at(1) == "XFS (pmem0): User initiated shutdown received.");
+    CHECK(row(now, "live_mappings_after").kernel.empty());
+    CHECK(row(now, "sigbus_sent").kernel.size() > row(old, "sigbus_sent").kernel.size());
+    // A task mapping the poisoned page twice is sent two SIGBUS and receives the first.
+    const auto twice = rows("same_page_mapped_twice", "6.12", presets::debian_6_12::config);
+    CHECK(row(twice, "sigbus_sent").kernel.size() == 2);
+    CHECK(row(twice, "signals_delivered").kernel.size() == 1);
+    CHECK(row(twice, "memory_failure_log").kernel.back() ==
+          "Memory failure: 0x10001a: recovery action for dax page: Recovered");
 }
 
 TEST_CASE("oracle: the comparison is not vacuous - the wrong preset disagrees") {
-    const auto swapped = check<presets::debian_6_1>("plan-unbind-early-kill.json", "unbind_early_kill.6.12.json");
-    CHECK_FALSE(row(swapped, "sigbus_sent").agree);
-    CHECK_FALSE(row(swapped, "xfs_log").agree);
-    CHECK_FALSE(row(swapped, "live_mappings_after").agree);
-    const auto merged_on_6_1 = check<presets::merged>("plan-unbind-early-kill.json", "unbind_early_kill.6.1.json");
-    CHECK_FALSE(row(merged_on_6_1, "signals_delivered").agree);
+    const auto swapped = judge("early_kill_task", "6.12", presets::debian_6_1::config);
+    CHECK_FALSE(swapped.agree);
+    std::vector<std::string> names;
+    for (const auto& d : swapped.differences) names.push_back(d.observable);
+    for (const char* o : {"sigbus_sent", "xfs_log", "live_mappings_after", "signals_delivered"})
+        CHECK_MESSAGE(std::find(names.begin(), names.end(), o) != names.end(), o);
+    CHECK_FALSE(judge("unbind_mapped_files", "6.1", presets::merged::config).agree);
+    CHECK_FALSE(judge("early_kill_sysctl_on", "6.12", presets::pre_patch::config).agree);
+}
+
+TEST_CASE("oracle: two boots that differ are nondeterministic, pids alone are not a difference") {
+    auto r = load("unbind_mapped_files", "6.12");
+    // Another boot where kernel threads took one more pid: every planned task is renumbered.
+    json renumbered = r.r2;
+    std::string text = renumbered.dump();
+    auto replace_all = [&](const std::string& from, const std::string& to) {
+        for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
+    };
+    for (auto it = renumbered["tasks"].rbegin(); it != renumbered["tasks"].rend(); ++it) {  // highest first: no collisions
+        const int pid = (*it)["pid"].get<int>();
+        replace_all("\"pid\":" + std::to_string(pid) + ",", "\"pid\":" + std::to_string(pid + 1) + ",");
+        replace_all(":" + std::to_string(pid) + " due", ":" + std::to_string(pid + 1) + " due");
+    }
+    renumbered = json::parse(text);
+    REQUIRE(renumbered["tasks"][0]["pid"] != r.r2["tasks"][0]["pid"]);
+    auto v = oracle::judge("unbind_mapped_files", "6.12", "debian_6_12", presets::debian_6_12::config, r.plan, r.r1, renumbered);
+    CHECK_FALSE(v.nondeterministic);
+    CHECK(v.agree);
+
+    // A boot where one task did not receive its signal.
+    json lost = r.r2;
+    auto& d = lost["deliveries"];
+    const auto first_event = std::find_if(d.begin(), d.end(), [](const json& x) { return x["phase"] == "event"; });
+    REQUIRE(first_event != d.end());
+    d.erase(first_event);
+    v = oracle::judge("unbind_mapped_files", "6.12", "debian_6_12", presets::debian_6_12::config, r.plan, r.r1, lost);
+    CHECK(v.nondeterministic);
+    CHECK(v.unrepeatable == std::vector<std::string>{"signals_delivered"});
+    CHECK_FALSE(v.agree);
+}
+
+TEST_CASE("oracle: the agreement table and its JSON") {
+    oracle::agreement a;
+    a.kernels = {{"6.1", "6.1.0-56-amd64", "linux-image-amd64"}, {"6.12", "6.12.117+deb12-amd64", "linux-image-6.12-amd64"}};
+    a.results.push_back(judge("poison_one_page", "6.1", presets::debian_6_1::config));
+    a.results.back().preset = "debian_6_1";
+    a.results.back().seconds = 5.25;
+    a.results.push_back(judge("unbind_mapped_files", "6.12", presets::debian_6_1::config));  // wrong preset
+    a.results.back().preset = "debian_6_1";
+    a.skipped.push_back({"no_rmapbt", "a filesystem without rmapbt"});
+    CHECK_FALSE(a.all_agree());
+
+    const auto j = json::parse(oracle::to_json(a).dump());
+    REQUIRE(j["results"].size() == 2);
+    CHECK(j["kernels"][1]["uname_r"] == "6.12.117+deb12-amd64");
+    const auto& ok = j["results"][0];
+    CHECK(ok["scenario"] == "poison_one_page");
+    CHECK(ok["kernel"] == "6.1");
+    CHECK(ok["preset"] == "debian_6_1");
+    CHECK(ok["agree"] == true);
+    CHECK(ok["differences"].empty());
+    CHECK(ok["nondeterministic"] == false);
+    CHECK(ok["seconds"] == 5.25);
+    CHECK(ok["not_visible"] == json::array({"poisoned"}));
+    const auto& bad = j["results"][1];
+    CHECK(bad["agree"] == false);
+    REQUIRE_FALSE(bad["differences"].empty());
+    const auto& d = bad["differences"][0];
+    CHECK(d.contains("observable"));
+    CHECK(d["model"] != d["kernel"]);
+    CHECK(j["not_expressible"][0]["scenario"] == "no_rmapbt");
+
+    const auto md = oracle::to_text(a, {true, false});
+    CHECK(md.find("| poison_one_page | 6.1 | debian_6_1 | yes | - | 5.2 |") != std::string::npos);
+    CHECK(md.find("| unbind_mapped_files | 6.12 | debian_6_1 | no | sigbus_sent") != std::string::npos);
+    CHECK(md.find("unbind_mapped_files on 6.12, sigbus_sent:\n  model:  ") != std::string::npos);
+    CHECK(md.find("- no_rmapbt: a filesystem without rmapbt") != std::string::npos);
+    CHECK(md.find("not visible in the guest (shown, never counted as agreement): poisoned") != std::string::npos);
 }

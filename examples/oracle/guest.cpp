@@ -5,6 +5,8 @@
 // (unbind of namespace0.0, or MADV_HWPOISON by a task), and reports what it
 // observed as JSON on the second serial port (/dev/ttyS1). Input: /plan.json.
 //
+// Tasks other than `current` are stopped across the event (see there).
+//
 // Plan: {"files": [{"name": "A", "pages": 16}, ...],
 //        "tasks": [{"comm": "reader", "mce_kill": "default|early|late",
 //                   "vmas": [{"file": "A", "pgoff": 0, "pages": 16, "start": "0x7f0000000000",
@@ -154,6 +156,12 @@ int main() {
         report["device_bytes"] = bytes;
     }
 
+    if (plan.value("early_kill_sysctl", false)) {
+        const int fd = open("/proc/sys/vm/memory_failure_early_kill", O_WRONLY);
+        report["early_kill_sysctl"] = write(fd, "1", 1) == 1;
+        close(fd);
+    }
+
     // Files: written through the page cache of DAX (pwrite), synced, then their layout read back.
     report["files"] = json::array();
     for (const auto& f : plan["files"]) {
@@ -275,8 +283,20 @@ int main() {
         for (const auto& e : report["tasks"][i]["pfns_before"]) file_pfns.push_back(e[1].get<std::uint64_t>());
     }
 
-    klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
+    // Every task but `current` is stopped across the event. A SIGBUS sent to a stopped task stays pending and
+    // the later ones coalesce into it (a legacy signal queues once), so what each task receives is the first
+    // SIGBUS the kernel sent it, not whatever the scheduler let it handle between two sends.
     const auto& ev = plan["event"];
+    const std::size_t current = ev["kind"] == "madvise" ? ev["task"].get<std::size_t>() : children.size();
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        report["tasks"][i]["stopped_during_event"] = i != current;
+        if (i == current) continue;
+        kill(children[i].pid, SIGSTOP);
+        int st = 0;
+        waitpid(children[i].pid, &st, WUNTRACED);
+    }
+
+    klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     if (ev["kind"] == "unbind") {
         const int fd = open("/sys/bus/nd/drivers/nd_pmem/unbind", O_WRONLY);
         const ssize_t w = write(fd, "namespace0.0", 12);
@@ -289,10 +309,12 @@ int main() {
             if (v["file"] == ev["file"]) addr = number(v["start"]) + (number(ev["page"]) - number(v["pgoff"])) * page;
         report["event_return"] = std::stoi(ask(t, "madvise " + std::to_string(addr)));
     }
-    sleep(1);
-    const int during_event = logbuf->count.load();
-    // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads.
+    for (std::size_t i = 0; i < children.size(); ++i)
+        if (i != current) kill(children[i].pid, SIGCONT);
+    // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads. A task answers only
+    // after its handler ran for the signal pending since the event.
     for (std::size_t i = 0; i < children.size(); ++i) report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
+    const int during_event = logbuf->count.load();
     json poisoned = json::array();
     for (auto pfn : file_pfns)
         if (hwpoison(pfn) && std::find(poisoned.begin(), poisoned.end(), pfn) == poisoned.end()) poisoned.push_back(pfn);
@@ -307,7 +329,8 @@ int main() {
                            {"phase", i < during_event ? "event" : "check"}});
     }
     report["deliveries"] = signals;
-    const int probe = open(("/mnt/" + plan["files"][0]["name"].get<std::string>()).c_str(), O_RDONLY);
+    const std::string probe_path = plan["files"].empty() ? "/mnt/." : "/mnt/" + plan["files"][0]["name"].get<std::string>();
+    const int probe = open(probe_path.c_str(), O_RDONLY);
     report["open_after"] = probe < 0 ? -errno : 0;
     if (probe >= 0) close(probe);
 

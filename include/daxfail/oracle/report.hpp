@@ -1,0 +1,117 @@
+// The agreement table of `daxfail oracle`: scenario x kernel, agree or the
+// observables that differ (model value vs kernel value), as a terminal table,
+// Markdown, or JSON. The JSON fields are a contract:
+//   kernels[]: kernel ("6.1"/"6.12"), uname_r, package
+//   results[]: scenario, kernel, preset, agree, differences[{observable, model, kernel}],
+//              not_visible[], nondeterministic, unrepeatable[], seconds, and boot_error when a boot failed
+//   not_expressible[]: scenario, why
+#ifndef DAXFAIL_ORACLE_REPORT_HPP
+#define DAXFAIL_ORACLE_REPORT_HPP
+
+#include <daxfail/oracle/verdict.hpp>
+#include <daxfail/report/text.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace daxfail::oracle {
+
+struct booted_kernel {
+    std::string kernel, uname_r, package;
+};
+
+struct not_expressible {
+    std::string scenario, why;
+};
+
+struct agreement {
+    std::vector<booted_kernel> kernels;
+    std::vector<verdict> results;
+    std::vector<not_expressible> skipped;
+
+    bool all_agree() const {
+        for (const auto& r : results)
+            if (!r.agree) return false;
+        return true;
+    }
+};
+
+namespace detail {
+inline std::string join(const std::vector<std::string>& v, const char* sep) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+inline std::string seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", s);
+    return buf;
+}
+}  // namespace detail
+
+inline nlohmann::ordered_json to_json(const agreement& a) {
+    using oj = nlohmann::ordered_json;
+    oj doc;
+    doc["kernels"] = oj::array();
+    for (const auto& k : a.kernels) doc["kernels"].push_back({{"kernel", k.kernel}, {"uname_r", k.uname_r}, {"package", k.package}});
+    doc["results"] = oj::array();
+    for (const auto& r : a.results) {
+        oj j = {{"scenario", r.scenario}, {"kernel", r.kernel}, {"preset", r.preset}, {"agree", r.agree}};
+        j["differences"] = oj::array();
+        for (const auto& d : r.differences)
+            j["differences"].push_back({{"observable", d.observable}, {"model", d.model}, {"kernel", d.kernel}});
+        j["not_visible"] = r.not_visible;
+        j["nondeterministic"] = r.nondeterministic;
+        j["unrepeatable"] = r.unrepeatable;
+        j["seconds"] = r.seconds;
+        if (!r.boot_error.empty()) j["boot_error"] = r.boot_error;
+        doc["results"].push_back(j);
+    }
+    doc["not_expressible"] = oj::array();
+    for (const auto& n : a.skipped) doc["not_expressible"].push_back({{"scenario", n.scenario}, {"why", n.why}});
+    return doc;
+}
+
+/// The table, then each difference spelled out (model value vs kernel value).
+inline std::string to_text(const agreement& a, const report::text_style& st) {
+    std::string out = st.markdown ? "# daxfail oracle: the model vs real kernels\n\n" : "daxfail oracle: the model vs real kernels\n\n";
+    for (const auto& k : a.kernels)
+        out += (st.markdown ? "- " : "  ") + k.kernel + ": " + k.uname_r + " (" + k.package + ")\n";
+    out += "\n";
+    std::vector<std::vector<std::string>> rows{{"scenario", "kernel", "preset", "agree", "differences", "s/boot"}};
+    for (const auto& r : a.results) {
+        std::vector<std::string> names;
+        for (const auto& d : r.differences) names.push_back(d.observable);
+        std::string what = !r.boot_error.empty() ? "boot failed"
+                           : r.nondeterministic  ? "nondeterministic: " + detail::join(r.unrepeatable, ", ")
+                           : names.empty()       ? "-"
+                                                 : detail::join(names, ", ");
+        rows.push_back({r.scenario, r.kernel, r.preset, r.agree ? "yes" : "no", what, detail::seconds(r.seconds)});
+    }
+    out += report::detail::table(st, rows);
+    for (const auto& r : a.results) {
+        if (!r.boot_error.empty()) out += "\n" + r.scenario + " on " + r.kernel + ": " + r.boot_error + "\n";
+        for (const auto& d : r.differences)
+            out += "\n" + r.scenario + " on " + r.kernel + ", " + d.observable + ":\n  model:  " +
+                   detail::join(d.model, "\n          ") + "\n  kernel: " + detail::join(d.kernel, "\n          ") + "\n";
+    }
+    std::vector<std::string> hidden;
+    for (const auto& r : a.results)
+        for (const auto& h : r.not_visible)
+            if (std::find(hidden.begin(), hidden.end(), h) == hidden.end()) hidden.push_back(h);
+    if (!hidden.empty())
+        out += "\nnot visible in the guest (shown, never counted as agreement): " + detail::join(hidden, ", ") + "\n";
+    if (!a.skipped.empty()) {
+        out += "\nnot expressible on a real machine yet:\n";
+        for (const auto& n : a.skipped) out += (st.markdown ? "- " : "  ") + n.scenario + ": " + n.why + "\n";
+    }
+    return out;
+}
+
+}  // namespace daxfail::oracle
+
+#endif

@@ -1,0 +1,82 @@
+// The oracle's verdict on one scenario and one kernel: the model run on the
+// layout the guest reported, compared observable by observable with two boots
+// of the same plan. The boots must agree with each other (nondeterminism is
+// reported, never hidden) and with the model.
+#ifndef DAXFAIL_ORACLE_VERDICT_HPP
+#define DAXFAIL_ORACLE_VERDICT_HPP
+
+#include <daxfail/oracle/agreement.hpp>
+#include <daxfail/run.hpp>
+
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace daxfail::oracle {
+
+/// One row of the agreement table.
+struct verdict {
+    verdict() = default;
+    verdict(std::string scenario_name, std::string kernel_label, std::string preset_name)
+        : scenario(std::move(scenario_name)), kernel(std::move(kernel_label)), preset(std::move(preset_name)) {}
+
+    std::string scenario, kernel, preset;
+    bool agree = false;
+    std::vector<observation> differences;  ///< visible observables where the model and the kernel differ
+    std::vector<std::string> not_visible;  ///< observables the guest cannot see: never counted as agreement
+    bool nondeterministic = false;         ///< the two boots of the plan disagree with each other
+    std::vector<std::string> unrepeatable; ///< which observables, when nondeterministic
+    std::string boot_error;                ///< non-empty when a boot produced no report
+    double seconds = 0;                    ///< wall time per boot
+};
+
+namespace detail {
+/// The kernel's side of each row with every planned task's pid replaced by its place in the plan: kernel
+/// threads take pids in a different order from one boot to the next, so pids alone do not make a difference.
+inline std::vector<std::vector<std::string>> kernel_side(const std::vector<observation>& rows, const json& report) {
+    std::vector<std::pair<std::regex, std::string>> pids;
+    const auto& tasks = report.at("tasks");
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+        pids.emplace_back(std::regex("\\b" + std::to_string(tasks[i].at("pid").get<int>()) + "\\b"),
+                          "task" + std::to_string(i));
+    std::vector<std::vector<std::string>> out;
+    for (const auto& r : rows) {
+        std::vector<std::string> k;
+        for (std::string v : r.kernel) {
+            for (const auto& [re, name] : pids) v = std::regex_replace(v, re, name);
+            k.push_back(v);
+        }
+        std::sort(k.begin(), k.end());
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+}  // namespace detail
+
+/// Judges two guest reports of one plan against the model under `cfg`.
+inline verdict judge(const std::string& scenario_name, const std::string& kernel, const std::string& preset,
+                     const config& cfg, const json& plan, const json& report1, const json& report2) {
+    verdict v(scenario_name, kernel, preset);
+    const auto real1 = scenario_from_report(plan, report1);
+    const auto real2 = scenario_from_report(plan, report2);
+    const auto rows1 = compare(run(cfg, real1.world, real1.event), report1);
+    const auto rows2 = compare(run(cfg, real2.world, real2.event), report2);
+    const auto k1 = detail::kernel_side(rows1, report1), k2 = detail::kernel_side(rows2, report2);
+    for (std::size_t i = 0; i < rows1.size(); ++i)
+        if (k1[i] != k2[i]) v.unrepeatable.push_back(rows1[i].observable);
+    v.nondeterministic = !v.unrepeatable.empty();
+    v.agree = !v.nondeterministic;
+    for (const auto& r : rows1) {
+        if (!r.visible) v.not_visible.push_back(r.observable);
+        else if (!r.agree) {
+            v.agree = false;
+            v.differences.push_back(r);
+        }
+    }
+    return v;
+}
+
+}  // namespace daxfail::oracle
+
+#endif
