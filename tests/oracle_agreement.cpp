@@ -49,8 +49,10 @@ const oracle::observation& row(const std::vector<oracle::observation>& rs, const
     return rs.front();
 }
 
-const std::vector<std::string> recorded_scenarios{"unbind_mapped_files",    "poison_one_page",      "early_kill_task",
-                                                  "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem"};
+const std::vector<std::string> recorded_scenarios{
+    "unbind_mapped_files", "poison_one_page",     "metadata_in_range",      "no_rmapbt",
+    "non_dax_file",        "frozen_by_userspace", "early_kill_task",        "multi_threaded_task",
+    "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem"};
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
@@ -95,6 +97,27 @@ TEST_CASE("oracle: what the kernels did, as the normalizer reads it") {
     CHECK(row(twice, "signals_delivered").kernel.size() == 1);
     CHECK(row(twice, "memory_failure_log").kernel.back() ==
           "Memory failure: 0x10001a: recovery action for dax page: Recovered");
+}
+
+TEST_CASE("oracle: what the patch changed, seen on the real kernels") {
+    // An administrator's freeze survives 6.1's unbind, and is dropped by 6.12's kernel thaw.
+    CHECK(row(rows("frozen_by_userspace", "6.1", presets::debian_6_1::config), "userspace_freeze_after").kernel ==
+          std::vector<std::string>{"held"});
+    CHECK(row(rows("frozen_by_userspace", "6.12", presets::debian_6_12::config), "userspace_freeze_after").kernel ==
+          std::vector<std::string>{"not held"});
+    // Only the thread that asked for early kill is signalled on 6.1; the thread-group leader on 6.12.
+    const auto mt_old = row(rows("multi_threaded_task", "6.1", presets::debian_6_1::config), "signals_delivered").kernel;
+    const auto mt_new = row(rows("multi_threaded_task", "6.12", presets::debian_6_12::config), "signals_delivered").kernel;
+    const auto mt = load("multi_threaded_task", "6.1").r1.at("tasks").at(2);
+    REQUIRE(mt_old.size() == 1);
+    CHECK(mt_old[0].rfind(std::to_string(mt.at("tids").at(0).get<int>()) + " BUS_MCEERR_AO", 0) == 0);
+    CHECK(mt_new.size() == 3);
+    // A poisoned AG header: the write to hard_offline_page fails with EFSCORRUPTED on both kernels.
+    for (const std::string k : {"6.1", "6.12"})
+        CHECK(row(rows("metadata_in_range", k, preset_of(k)), "entry_return").kernel == std::vector<std::string>{"-EFSCORRUPTED"});
+    // Without rmapbt 6.1 leaves the filesystem running; 6.12's block-device holder shuts it down.
+    CHECK(row(rows("no_rmapbt", "6.1", presets::debian_6_1::config), "open_after").kernel == std::vector<std::string>{"0"});
+    CHECK(row(rows("no_rmapbt", "6.12", presets::debian_6_12::config), "open_after").kernel == std::vector<std::string>{"-EIO"});
 }
 
 TEST_CASE("oracle: the comparison is not vacuous - the wrong preset disagrees") {

@@ -12,7 +12,7 @@ cp "$plan" "$work/plan.json"
 cp "$guest" "$work/guest"
 "$here/mkinitramfs.sh" "$kdir" "$kver" "$work/initrd.gz" "$here/init.sh" "$work/guest" "$work/plan.json"
 rm -f "$report"
-timeout 300 qemu-system-x86_64 -accel tcg -m 6G -smp 1 -display none -no-reboot \
+timeout 120 qemu-system-x86_64 -accel tcg -m 6G -smp 1 -display none -no-reboot \
   -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 memmap=1G!4G panic=-1 loglevel=4" \
   -serial "file:$console" -serial "file:$report"

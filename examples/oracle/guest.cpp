@@ -11,7 +11,10 @@
 //        "tasks": [{"comm": "reader", "mce_kill": "default|early|late",
 //                   "vmas": [{"file": "A", "pgoff": 0, "pages": 16, "start": "0x7f0000000000",
 //                             "touch": [0, 1, ...]}]}],
-//        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}}
+//        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}
+//                 | {"kind": "memory_failure", "group": 1, "agbno": 2},
+//        optional: "rmapbt": false, "mount_dax": "inode" with files[].dax, "freeze": "userspace",
+//                  "early_kill_sysctl": true}
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
@@ -40,7 +43,12 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000  // linux/stat.h, v5.8
+#endif
 
 namespace {
 
@@ -49,7 +57,7 @@ constexpr std::size_t page = 4096;
 
 /// Signals delivered to any guest task, recorded in memory shared by all of them.
 struct delivery {
-    int pid, signo, code, lsb;
+    int pid, signo, code, lsb;  // pid: the thread that handled it (gettid)
     std::uint64_t addr;
     int during_check;
 };
@@ -64,7 +72,7 @@ thread_local sigjmp_buf* fault_jump = nullptr;
 void on_sigbus(int signo, siginfo_t* si, void*) {
     const int i = logbuf->count.fetch_add(1);
     if (i < 4096)
-        logbuf->d[i] = {static_cast<int>(getpid()), signo, si->si_code, static_cast<int>(si->si_addr_lsb),
+        logbuf->d[i] = {static_cast<int>(gettid()), signo, si->si_code, static_cast<int>(si->si_addr_lsb),
                         reinterpret_cast<std::uint64_t>(si->si_addr), fault_jump != nullptr};
     // Action-required and access faults re-fault if we return: skip the access.
     if (fault_jump && si->si_code != BUS_MCEERR_AO) siglongjmp(*fault_jump, 1);
@@ -98,6 +106,14 @@ std::pair<bool, std::uint64_t> pagemap(std::uint64_t addr) {
     pread(fd, &entry, sizeof entry, static_cast<off_t>((addr / page) * sizeof entry));
     close(fd);
     return {(entry >> 63) & 1, entry & ((std::uint64_t{1} << 55) - 1)};
+}
+
+/// Physical address of the emulated pmem (memmap=1G!4G), from /proc/iomem.
+std::uint64_t pmem_base() {
+    std::ifstream in("/proc/iomem");
+    for (std::string line; std::getline(in, line);)
+        if (line.find("Persistent Memory") != std::string::npos) return std::stoull(line, nullptr, 16);
+    return std::uint64_t{4} << 30;
 }
 
 /// KPF_HWPOISON (bit 19) of a pfn, from /proc/kpageflags.
@@ -137,9 +153,12 @@ int main() {
     std::ifstream pin("/plan.json");
     json plan = json::parse(pin);
 
-    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", "rmapbt=1,reflink=0", "-d", "agcount=4", "/dev/pmem0"});
+    const bool rmapbt = plan.value("rmapbt", true);
+    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", rmapbt ? "rmapbt=1,reflink=0" : "rmapbt=0,reflink=0", "-d",
+                          "agcount=4", "/dev/pmem0"});
     mkdir("/mnt", 0755);
-    report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, "dax=always") == 0 ? 0 : -errno;
+    const std::string dax_mode = plan.value("mount_dax", std::string("always"));
+    report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, ("dax=" + dax_mode).c_str()) == 0 ? 0 : -errno;
 
     // Geometry from the superblock.
     {
@@ -162,9 +181,25 @@ int main() {
         close(fd);
     }
 
-    // Files: written through the page cache of DAX (pwrite), synced, then their layout read back.
-    report["files"] = json::array();
-    for (const auto& f : plan["files"]) {
+    // Files: written (pwrite), synced, then their layout read back. Under dax=inode the non-DAX files are made
+    // first, then FS_XFLAG_DAX is set on /mnt so that the files created after it inherit it.
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < plan["files"].size(); ++i)
+        if (!plan["files"][i].value("dax", true)) order.push_back(i);
+    const std::size_t non_dax = order.size();
+    for (std::size_t i = 0; i < plan["files"].size(); ++i)
+        if (plan["files"][i].value("dax", true)) order.push_back(i);
+    std::vector<json> files(plan["files"].size());
+    for (std::size_t n = 0; n < order.size(); ++n) {
+        if (n == non_dax && dax_mode == "inode") {
+            const int dfd = open("/mnt", O_RDONLY | O_DIRECTORY);
+            fsxattr fa{};
+            ioctl(dfd, FS_IOC_FSGETXATTR, &fa);
+            fa.fsx_xflags |= FS_XFLAG_DAX;
+            report["set_dax_flag"] = ioctl(dfd, FS_IOC_FSSETXATTR, &fa) == 0 ? 0 : -errno;
+            close(dfd);
+        }
+        const auto& f = plan["files"][order[n]];
         const std::string path = "/mnt/" + f["name"].get<std::string>();
         const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
         std::vector<char> buf(page, 'a');
@@ -183,9 +218,13 @@ int main() {
                 extents.push_back({{"logical", m->fm_extents[i].fe_logical},
                                    {"physical", m->fm_extents[i].fe_physical},
                                    {"length", m->fm_extents[i].fe_length}});
+        struct statx stx{};
+        statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
         close(fd);
-        report["files"].push_back({{"name", f["name"]}, {"ino", st.st_ino}, {"size", st.st_size}, {"extents", extents}});
+        files[order[n]] = {{"name", f["name"]}, {"ino", st.st_ino}, {"size", st.st_size}, {"extents", extents},
+                           {"dax", (stx.stx_attributes & STATX_ATTR_DAX) != 0}};
     }
+    report["files"] = files;
 
     logbuf = static_cast<shared_log*>(
         mmap(nullptr, sizeof(shared_log), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
@@ -199,6 +238,7 @@ int main() {
     struct child {
         pid_t pid;
         int cmd, ack;
+        std::vector<int> tids;  ///< threads other than the leader
     };
     std::vector<child> children;
     for (const auto& t : plan["tasks"]) {
@@ -226,8 +266,27 @@ int main() {
                 touch(touched);
                 (void)p;
             }
-            char ready = 'r';
-            write(to_parent[1], &ready, 1);
+            // Further threads: each names itself, sets its own PR_MCE_KILL policy (a per-thread flag) and waits.
+            std::string ready = "r";
+            if (t.contains("threads"))
+                for (const auto& th : t["threads"]) {
+                    int tid_pipe[2];
+                    pipe(tid_pipe);
+                    const std::string comm = th["comm"].get<std::string>(), k = th.value("mce_kill", "default");
+                    std::thread([comm, k, fd = tid_pipe[1]] {
+                        prctl(PR_SET_NAME, comm.c_str());
+                        if (k != "default")
+                            prctl(PR_MCE_KILL, PR_MCE_KILL_SET, k == "early" ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0);
+                        const int tid = gettid();
+                        write(fd, &tid, sizeof tid);
+                        for (;;) pause();
+                    }).detach();
+                    int tid = 0;
+                    read(tid_pipe[0], &tid, sizeof tid);
+                    ready += " " + std::to_string(tid);
+                }
+            ready += "\n";
+            write(to_parent[1], ready.data(), ready.size());
             for (;;) {
                 char cmd[256] = {};
                 ssize_t got;
@@ -261,9 +320,12 @@ int main() {
                 write(to_parent[1], reply.data(), reply.size());
             }
         }
-        char ready;
-        read(to_parent[0], &ready, 1);
-        children.push_back({pid, to_child[1], to_parent[0]});
+        std::string ready;
+        for (char ch; read(to_parent[0], &ch, 1) == 1 && ch != '\n';) ready += ch;
+        std::istringstream tids(ready.substr(1));
+        std::vector<int> thread_ids;
+        for (int tid; tids >> tid;) thread_ids.push_back(tid);
+        children.push_back({pid, to_child[1], to_parent[0], thread_ids});
     }
     auto ask = [&](std::size_t i, const std::string& cmd) {
         write(children[i].cmd, cmd.data(), cmd.size());
@@ -274,7 +336,7 @@ int main() {
     };
     report["tasks"] = json::array();
     for (std::size_t i = 0; i < children.size(); ++i)
-        report["tasks"].push_back({{"comm", plan["tasks"][i]["comm"]}, {"pid", children[i].pid}});
+        report["tasks"].push_back({{"comm", plan["tasks"][i]["comm"]}, {"pid", children[i].pid}, {"tids", children[i].tids}});
     report["unbinder_pid"] = getpid();
     prctl(PR_SET_NAME, "sh");
     std::vector<std::uint64_t> file_pfns;  // every mapped DAX pfn, to read HWPoison afterwards
@@ -296,11 +358,31 @@ int main() {
         waitpid(children[i].pid, &st, WUNTRACED);
     }
 
+    // An administrator's freeze (FIFREEZE, FREEZE_HOLDER_USERSPACE) held across the event.
+    const bool freeze = plan.value("freeze", std::string()) == "userspace";
+    const int mnt = open("/mnt", O_RDONLY | O_DIRECTORY);
+    if (freeze) report["freeze_return"] = ioctl(mnt, FIFREEZE, 0) == 0 ? 0 : -errno;
+
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     if (ev["kind"] == "unbind") {
         const int fd = open("/sys/bus/nd/drivers/nd_pmem/unbind", O_WRONLY);
         const ssize_t w = write(fd, "namespace0.0", 12);
         report["event_return"] = w < 0 ? -errno : 0;
+        close(fd);
+    } else if (ev["kind"] == "memory_failure") {
+        // hard_offline_page takes a physical address: memory_failure(pfn, MF_SW_SIMULATED) from this task.
+        const auto& geo = report["geometry"];
+        const std::uint64_t offset = (number(ev["group"]) * geo["agblocks"].get<std::uint64_t>() + number(ev["agbno"])) *
+                                     geo["blocksize"].get<std::uint64_t>();
+        const std::string addr = "0x" + [](std::uint64_t v) {
+            char b[32];
+            std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
+            return std::string(b);
+        }(pmem_base() + offset);
+        const int fd = open("/sys/devices/system/memory/hard_offline_page", O_WRONLY);
+        const ssize_t w = write(fd, addr.data(), addr.size());
+        report["event_return"] = w < 0 ? -errno : 0;
+        report["event_offset"] = offset;
         close(fd);
     } else {
         const std::size_t t = ev["task"].get<std::size_t>();
@@ -311,6 +393,7 @@ int main() {
     }
     for (std::size_t i = 0; i < children.size(); ++i)
         if (i != current) kill(children[i].pid, SIGCONT);
+    usleep(200000);  // a thread's own pending signal is handled by that thread, not before its leader answers
     // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads. A task answers only
     // after its handler ran for the signal pending since the event.
     for (std::size_t i = 0; i < children.size(); ++i) report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
@@ -333,6 +416,9 @@ int main() {
     const int probe = open(probe_path.c_str(), O_RDONLY);
     report["open_after"] = probe < 0 ? -errno : 0;
     if (probe >= 0) close(probe);
+    // FITHAW succeeds only while the userspace holder still holds its freeze.
+    if (freeze) report["userspace_thaw_after"] = ioctl(mnt, FITHAW, 0) == 0 ? 0 : -errno;
+    close(mnt);
 
     std::vector<char> klog(1 << 20);
     const int n = klogctl(3, klog.data(), static_cast<int>(klog.size()));

@@ -35,6 +35,7 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     world_builder b;
     b.geometry(geo.at("agcount").get<u32>(), agblocks);
     b.edit().devices[0].size = report.at("device_bytes").get<u64>();
+    b.rmapbt(plan.value("rmapbt", true));
     for (u32 g = 0; g < geo.at("agcount").get<u32>(); ++g) b.metadata(g, 0, 4, rmap_owner::fs);
     auto ino_of = [&](const std::string& name) {
         for (const auto& f : report.at("files"))
@@ -48,8 +49,11 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
             extents.push_back({static_cast<u32>(block / agblocks), static_cast<u32>(block % agblocks),
                                static_cast<u32>(e.at("length").get<u64>() / bs), e.at("logical").get<u64>() / bs});
         }
+        // A non-DAX file was written through the page cache: every page is cached. DAX entries exist where
+        // the tasks faulted (below).
+        const bool dax = f.value("dax", true);
         b.file(f.at("ino").get<u64>(), f.at("name").get<std::string>(), extents,
-               {.cached = false, .size = f.at("size").get<u64>()});
+               {.dax = dax, .cached = !dax, .size = f.at("size").get<u64>()});
     }
     const u32 unbinder = report.at("unbinder_pid").get<u32>();
     b.process(unbinder, "sh");
@@ -59,19 +63,33 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
         const u32 pid = report.at("tasks").at(i).at("pid").get<u32>();
         const std::string kill = t.value("mce_kill", "default");
         b.process(pid, t.at("comm").get<std::string>(), {.mce_kill_early = kill == "early", .mce_kill_late = kill == "late"});
+        if (t.contains("threads"))
+            for (std::size_t n = 0; n < t.at("threads").size(); ++n) {
+                const auto& th = t.at("threads")[n];
+                const std::string k = th.value("mce_kill", "default");
+                b.thread(pid, report.at("tasks").at(i).at("tids").at(n).get<u32>(), th.at("comm").get<std::string>(),
+                         {.mce_kill_early = k == "early", .mce_kill_late = k == "late"});
+            }
         for (const auto& v : t.at("vmas")) {
             const u64 ino = ino_of(v.at("file").get<std::string>());
             std::vector<u64> touched;
             for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
-            for (u64 p : touched) b.edit().inodes.at(ino).cache[p] = {};  // DAX entries exist where faults were
+            for (u64 p : touched) b.edit().inodes.at(ino).cache[p] = {};
             b.map(pid, ino, detail::number(v.at("pgoff")), detail::number(v.at("pages")), detail::number(v.at("start")),
                   touched, false);
         }
     }
     b.early_kill_sysctl(plan.value("early_kill_sysctl", false));
+    if (plan.value("freeze", std::string()) == "userspace") b.frozen_by(freeze_holder::userspace, "fsfreeze");
     world w = b.build();
     const auto& ev = plan.at("event");
     event e = event::unbind(0, unbinder);
+    if (ev.at("kind") == "memory_failure") {  // hard_offline_page, written by the guest itself
+        e.kind = event_kind::memory_failure;
+        e.offset = report.at("event_offset").get<u64>();
+        e.length = page_size;
+        e.mf_flags = mf::sw_simulated;
+    }
     if (ev.at("kind") == "madvise") {
         const std::size_t t = ev.at("task").get<std::size_t>();
         const u32 pid = report.at("tasks").at(t).at("pid").get<u32>();
@@ -165,6 +183,12 @@ inline std::vector<observation> compare(const outcome& model, const json& report
     rows.push_back({"entry_return", {model.entry_returns.empty() ? "none" : err::name(model.entry_returns.front())},
                     {err::name(report.at("event_return").get<int>())}});
     rows.push_back({"open_after", {shut ? "-EIO" : "0"}, {err::name(report.at("open_after").get<int>())}});
+    if (report.contains("userspace_thaw_after")) {  // FITHAW after the event: 0 while userspace still held it
+        bool held = false;
+        for (const auto& h : model.freeze_holders_after) held |= h.holder == freeze_holder::userspace;
+        rows.push_back({"userspace_freeze_after", {held ? "held" : "not held"},
+                        {report.at("userspace_thaw_after").get<int>() == 0 ? "held" : "not held"}});
+    }
     std::vector<std::string> m_poison;
     for (u64 pfn : model.poisoned) m_poison.push_back(daxfail::detail::hex(pfn));
     observation poison{"poisoned", m_poison, {"(not visible: /proc/kpageflags does not report ZONE_DEVICE pages)"}};

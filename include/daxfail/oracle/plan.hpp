@@ -1,8 +1,11 @@
 // Turns a model scenario into a plan for the oracle's guest, when a real
-// machine can express it: one fsdax namespace holding an rmapbt XFS, DAX files
-// in core, single-threaded tasks mapping them, and an unbind or a
-// madvise(MADV_HWPOISON). The guest builds the files itself, so the kernel
-// chooses the blocks; the model is then run on the layout the guest reports.
+// machine can express it: one fsdax namespace holding an XFS (with or without
+// rmapbt), files in core (DAX, or not DAX under dax=inode), tasks (with
+// threads) mapping them, optionally a userspace freeze held across the event, and
+// an unbind, a madvise(MADV_HWPOISON) by a mapping task, or a memory failure of
+// an AG header block that nobody maps (written to hard_offline_page). The guest
+// builds the files itself, so the kernel chooses the blocks; the model is then
+// run on the layout the guest reports.
 #ifndef DAXFAIL_ORACLE_PLAN_HPP
 #define DAXFAIL_ORACLE_PLAN_HPP
 
@@ -26,35 +29,51 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         return std::nullopt;
     };
     if (w.devices.size() != 1 || w.mp.log || w.mp.rt) return no("needs more than one pmem device");
-    if (!w.mp.data.has_rmapbt) return no("a filesystem without rmapbt (not yet in the guest)");
     if (w.mp.data.target.part_off != 0) return no("a partitioned namespace");
     if (w.mp.data.target.nr_bytes != w.devices[0].size || w.mp.data.blocks * w.mp.blocksize != w.mp.data.target.nr_bytes)
         return no("a filesystem smaller than its namespace (mkfs uses it all)");
-    if (!w.mp.sb.born || w.mp.sb.freeze_in_progress || !w.mp.sb.holds.empty()) return no("freeze or mount state");
+    if (!w.mp.sb.born) return no("a filesystem that is not SB_BORN (mount in progress)");
+    if (w.mp.sb.freeze_in_progress || !w.scheduled_thaws.empty()) return no("a freeze in progress or a thaw during the event");
+    bool userspace_freeze = false;
+    for (const auto& h : w.mp.sb.holds) {
+        if (h.holder != freeze_holder::userspace || userspace_freeze) return no("a kernel freeze holder (FREEZE_HOLDER_KERNEL)");
+        userspace_freeze = true;
+    }
     if (w.mp.shutdown_flags != 0 || w.mp.reflink || !w.hwpoison.empty()) return no("prior shutdown, reflink or poison");
     json plan;
     plan["name"] = s.name;
     plan["early_kill_sysctl"] = w.early_kill_sysctl;
+    plan["rmapbt"] = w.mp.data.has_rmapbt;
+    if (userspace_freeze) plan["freeze"] = "userspace";
+    bool any_non_dax = false;
     plan["files"] = json::array();
     std::map<u64, std::string> names;
     u64 total_pages = 0;
     for (const auto& [ino, ip] : w.inodes) {
-        if (!ip.dax || !ip.in_core || ip.reclaiming || ip.realtime) return no("a file that is not an in-core DAX file");
+        if (!ip.in_core || ip.reclaiming) return no("an inode that is not in core (or being reclaimed)");
+        if (ip.realtime) return no("a realtime file");
         if (ip.size % page_size) return no("a file size that is not whole pages");
         total_pages += ip.size / page_size;
         if (total_pages > (u64{1} << 16)) return no("more file data than the guest's 1 GiB namespace holds comfortably");
         names[ino] = ip.name.empty() ? "f" + std::to_string(ino) : ip.name;
-        plan["files"].push_back({{"name", names[ino]}, {"pages", ip.size / page_size}});
+        plan["files"].push_back({{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}});
+        any_non_dax |= !ip.dax;
     }
+    plan["mount_dax"] = any_non_dax ? "inode" : "always";
     plan["tasks"] = json::array();
     std::optional<std::size_t> current_task;
     for (const auto& t : w.tasks) {
-        if (t.threads.size() > 1) return no("a multi-threaded task (not yet in the guest)");
         const bool is_current = t.pid == s.event.current_tid;
-        if (t.vmas.empty() && !(is_current && s.event.kind != event_kind::unbind)) continue;  // the unbinder is the guest
+        // The unbinder, or whoever reports a memory failure nobody maps, is the guest itself.
+        if (t.vmas.empty() && !(is_current && s.event.madvise_vaddr)) continue;
         if (!t.mm) return no("a kernel thread as current");
-        json task = {{"comm", t.comm},
-                     {"mce_kill", !t.threads[0].mce_process ? "default" : t.threads[0].mce_early ? "early" : "late"}};
+        auto mce_kill = [](const thread& th) { return !th.mce_process ? "default" : th.mce_early ? "early" : "late"; };
+        json task = {{"comm", t.comm}, {"mce_kill", mce_kill(t.threads[0])}};
+        if (t.threads.size() > 1) {
+            task["threads"] = json::array();
+            for (std::size_t i = 1; i < t.threads.size(); ++i)
+                task["threads"].push_back({{"comm", t.threads[i].comm}, {"mce_kill", mce_kill(t.threads[i])}});
+        }
         task["vmas"] = json::array();
         for (const auto& v : t.vmas) {
             json touch = json::array();
@@ -68,6 +87,23 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     if (s.event.kind == event_kind::unbind) {
         plan["event"] = {{"kind", "unbind"}};
         return plan;
+    }
+    if (!s.event.madvise_vaddr && s.event.length == page_size && !s.event.whole_range_notification &&
+        w.mp.blocksize == page_size && s.event.offset % page_size == 0) {
+        // A memory failure nobody maps, in an AG header: the guest's mkfs puts those at the same blocks.
+        const u64 block = s.event.offset / page_size;
+        const u64 agblocks = w.mp.data.group_blocks;
+        const auto& groups = w.mp.data.rmap;
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            for (const auto& r : groups[g]) {
+                const u64 first = g * agblocks + r.startblock;
+                if (block < first || block >= first + r.blockcount) continue;
+                if (r.owner != rmap_owner::fs || r.startblock != 0)
+                    return no("a memory failure outside the AG headers that is not a madvise");
+                plan["event"] = {{"kind", "memory_failure"}, {"group", g}, {"agbno", block - g * agblocks}};
+                return plan;
+            }
+        return no("a memory failure outside the AG headers that is not a madvise");
     }
     if (!s.event.madvise_vaddr || s.event.length != page_size || s.event.whole_range_notification || !current_task)
         return no("a memory failure other than one page poisoned with madvise by a mapping task");

@@ -37,9 +37,14 @@ namespace detail {
 inline std::vector<std::vector<std::string>> kernel_side(const std::vector<observation>& rows, const json& report) {
     std::vector<std::pair<std::regex, std::string>> pids;
     const auto& tasks = report.at("tasks");
-    for (std::size_t i = 0; i < tasks.size(); ++i)
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
         pids.emplace_back(std::regex("\\b" + std::to_string(tasks[i].at("pid").get<int>()) + "\\b"),
                           "task" + std::to_string(i));
+        if (tasks[i].contains("tids"))
+            for (std::size_t n = 0; n < tasks[i].at("tids").size(); ++n)
+                pids.emplace_back(std::regex("\\b" + std::to_string(tasks[i].at("tids")[n].get<int>()) + "\\b"),
+                                  "task" + std::to_string(i) + ".thread" + std::to_string(n + 1));
+    }
     std::vector<std::vector<std::string>> out;
     for (const auto& r : rows) {
         std::vector<std::string> k;
