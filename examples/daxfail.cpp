@@ -82,9 +82,11 @@ const char* const usage_oracle =
     "Boots Debian 12's kernels (linux-image-amd64: 6.1, preset debian_6_1; linux-image-6.12-amd64: 6.12,\n"
     "preset debian_6_12) under qemu with emulated pmem, builds each scenario that a real machine can express\n"
     "(default: the built-in catalog), runs it twice, and compares every observable with the model run on the\n"
-    "layout the guest reports. Needs root, qemu-system-x86, busybox-static, xfsprogs, cpio and xz-utils;\n"
-    "kernel packages are downloaded with apt-get into the cache (default /var/tmp/daxfail-oracle).\n"
-    "  --fail-on-disagreement  exit with status 1 when the model and a kernel disagree, or a run is not repeatable.\n";
+    "layout the guest reports. Needs qemu-system-x86, busybox-static, xfsprogs, cpio and xz-utils; kernel\n"
+    "packages are downloaded with apt-get into the cache (default /var/tmp/daxfail-oracle), where each\n"
+    "scenario's plan, guest reports and serial console stay.\n"
+    "  --fail-on-disagreement  exit with status 1 when the model and a kernel disagree, a boot fails,\n"
+    "                          two boots differ, or nothing could be compared.\n";
 
 bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
 
