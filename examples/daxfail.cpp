@@ -26,6 +26,7 @@
 #include <future>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -348,6 +349,11 @@ int cmd_oracle(const std::vector<std::string>& args) {
     std::filesystem::create_directories(cache);
 
     oracle::agreement result;
+    struct planned {
+        std::string name;
+        nlohmann::json plan;
+        std::string file;
+    };
     for (const auto& k : kernels) {
         const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache));
         if (!fetched) {
@@ -357,7 +363,7 @@ int cmd_oracle(const std::vector<std::string>& args) {
         std::istringstream words(*fetched);
         std::string kdir, release;
         words >> kdir >> release;
-        std::string uname_r = "(not booted)";
+        std::vector<planned> todo;
         for (const auto& s : scens) {
             std::string why;
             const auto plan = oracle::plan_from_scenario(s, why);
@@ -365,45 +371,79 @@ int cmd_oracle(const std::vector<std::string>& args) {
                 if (k.label == kernels.front().label) result.skipped.push_back({s.name, why});
                 continue;
             }
-            const std::string base = cache + "/" + k.label + "-" + s.name;
-            std::ofstream(base + ".plan.json") << plan->dump(1);
-            const auto start = std::chrono::steady_clock::now();
-            // Two boots of the same plan, side by side: a difference between them is nondeterminism.
+            const std::string file = cache + "/" + k.label + "-" + s.name + ".plan.json";
+            std::ofstream(file) << plan->dump(1);
+            todo.push_back({s.name, nlohmann::json::parse(plan->dump()), file});
+        }
+        // Memory failures first: they leave the kernel reusable; an unbind ends its boot (see guest.cpp).
+        std::stable_partition(todo.begin(), todo.end(), [](const planned& t) { return t.plan["event"]["kind"] != "unbind"; });
+        // One boot runs the remaining plans in turn; two boots run side by side, and a difference between them
+        // is nondeterminism. A plan that leaves the kernel unusable ends a boot: boot again for the rest.
+        std::string uname_r = "(not booted)";
+        double boot_seconds = 0;
+        int boots = 0;
+        while (!todo.empty()) {
+            const std::string batch = cache + "/" + k.label + "-boot" + std::to_string(++boots);
+            std::string plans;
+            for (const auto& t : todo) plans += " " + quote(t.file);
             auto boot = [&](int n) {
                 const std::string n_s = std::to_string(n);
-                return shell(quote(dir + "/boot.sh") + " " + quote(kdir) + " " + quote(release) + " " +
-                             quote(DAXFAIL_ORACLE_GUEST) + " " + quote(base + ".plan.json") + " " +
-                             quote(base + ".report" + n_s + ".json") + " " + quote(base + ".console" + n_s + ".txt") +
-                             " 2>&1")
-                    .has_value();
+                shell(quote(dir + "/boot.sh") + " " + quote(kdir) + " " + quote(release) + " " + quote(DAXFAIL_ORACLE_GUEST) +
+                      " " + quote(batch + ".reports" + n_s + ".jsonl") + " " + quote(batch + ".console" + n_s + ".txt") +
+                      plans + " 2>&1");
+                std::map<std::string, nlohmann::json> by_name;
+                std::ifstream in(batch + ".reports" + n_s + ".jsonl");
+                for (std::string line; std::getline(in, line);) {
+                    try {
+                        auto r = nlohmann::json::parse(line);
+                        const std::string name = r.value("name", std::string());
+                        by_name.emplace(name, std::move(r));
+                    } catch (const std::exception&) {  // a line cut short by a dying guest: no report
+                    }
+                }
+                return by_name;
             };
+            const auto start = std::chrono::steady_clock::now();
             auto second = std::async(std::launch::async, boot, 2);
-            const bool ok1 = boot(1), ok2 = second.get();
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 2;
-            if (!ok1 || !ok2) {
-                oracle::verdict v(s.name, k.label, k.preset);
-                v.boot_error = "no report from the guest; see " + base + ".console" + (ok1 ? "2" : "1") + ".txt";
-                v.seconds = seconds;
-                result.results.push_back(v);
-                continue;
+            const auto reports1 = boot(1), reports2 = second.get();
+            boot_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::size_t done = 0;
+            for (; done < todo.size(); ++done) {
+                const auto& t = todo[done];
+                const auto r1 = reports1.find(t.name), r2 = reports2.find(t.name);
+                if (r1 == reports1.end() || r2 == reports2.end()) break;
+                uname_r = r1->second.at("uname_r").get<std::string>();
+                std::ofstream(cache + "/" + k.label + "-" + t.name + ".report1.json") << r1->second.dump();
+                std::ofstream(cache + "/" + k.label + "-" + t.name + ".report2.json") << r2->second.dump();
+                try {
+                    auto v = oracle::judge(t.name, k.label, k.preset, k.cfg, t.plan, r1->second, r2->second);
+                    v.seconds = (r1->second.value("seconds", 0.0) + r2->second.value("seconds", 0.0)) / 2;
+                    result.results.push_back(v);
+                } catch (const std::exception& e) {
+                    oracle::verdict v(t.name, k.label, k.preset);
+                    v.boot_error = std::string("unreadable guest report (") + e.what() + ")";
+                    result.results.push_back(v);
+                }
             }
-            try {
-                const auto p = nlohmann::json::parse(plan->dump());
-                const auto r1 = nlohmann::json::parse(std::ifstream(base + ".report1.json"));
-                const auto r2 = nlohmann::json::parse(std::ifstream(base + ".report2.json"));
-                uname_r = r1.at("uname_r").get<std::string>();
-                auto v = oracle::judge(s.name, k.label, k.preset, k.cfg, p, r1, r2);
-                v.seconds = seconds;
+            if (done == 0) {  // the first plan itself got no report from one of the boots
+                oracle::verdict v(todo[0].name, k.label, k.preset);
+                v.boot_error = "no report from the guest; see " + batch + ".console1.txt and .console2.txt";
                 result.results.push_back(v);
-            } catch (const std::exception& e) {
-                oracle::verdict v(s.name, k.label, k.preset);
-                v.boot_error = std::string("unreadable guest report (") + e.what() + "); see " + base + ".report1.json";
-                v.seconds = seconds;
-                result.results.push_back(v);
+                done = 1;
             }
+            todo.erase(todo.begin(), todo.begin() + static_cast<std::ptrdiff_t>(done));
         }
-        result.kernels.push_back({k.label, uname_r, k.metapackage});
+        result.kernels.push_back({k.label, uname_r, k.metapackage, boots, boot_seconds});
     }
+    // The table in catalog (or command-line) order, kernel by kernel.
+    auto rank = [&](const oracle::verdict& v) {
+        std::size_t k = 0, i = 0;
+        while (k < kernels.size() && kernels[k].label != v.kernel) ++k;
+        while (i < scens.size() && scens[i].name != v.scenario) ++i;
+        return std::pair{k, i};
+    };
+    std::stable_sort(result.results.begin(), result.results.end(),
+                     [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
     if (format == "json") std::cout << oracle::to_json(result).dump(2) << "\n";
     else std::cout << oracle::to_text(result, {format == "md", false});
     // Nothing compared is not agreement.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Builds the oracle's initramfs for one Debian kernel: busybox-static, mkfs.xfs
 # with its shared libraries, the nvdimm/xfs modules (decompressed if .ko.xz),
-# the init script, the guest program and a plan.
+# the init script, the guest program and its plans (files or directories).
 # usage: mkinitramfs.sh <kernel package extracted with dpkg-deb -x> <kernel release> <out.cpio.gz> <init> [files...]
 # Needs: busybox-static, xfsprogs, cpio, xz-utils.
 set -euo pipefail
@@ -21,5 +21,5 @@ for m in drivers/nvdimm/libnvdimm drivers/nvdimm/nd_btt drivers/nvdimm/nd_pmem d
   case $f in *.xz) xz -dc "$f" > "$root/modules/$(basename "$m").ko" ;; *) cp "$f" "$root/modules/$(basename "$m").ko" ;; esac
 done
 cp "$init" "$root/init"; chmod +x "$root/init"
-for f in "$@"; do cp "$f" "$root/"; done
+for f in "$@"; do cp -r "$f" "$root/"; done
 (cd "$root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) > "$out"

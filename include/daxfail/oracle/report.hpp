@@ -1,9 +1,10 @@
 // The agreement table of `daxfail oracle`: scenario x kernel, agree or the
 // observables that differ (model value vs kernel value), as a terminal table,
 // Markdown, or JSON. The JSON fields are a contract:
-//   kernels[]: kernel ("6.1"/"6.12"), uname_r, package
+//   kernels[]: kernel ("6.1"/"6.12"), uname_r, package, boots, seconds (wall time of the boots)
 //   results[]: scenario, kernel, preset, agree, differences[{observable, model, kernel}],
-//              not_visible[], nondeterministic, unrepeatable[], seconds, and boot_error when a boot failed
+//              not_visible[], nondeterministic, unrepeatable[], seconds (the scenario's own time in the
+//              guest), and boot_error when a boot gave no report for it
 //   not_expressible[]: scenario, why
 #ifndef DAXFAIL_ORACLE_REPORT_HPP
 #define DAXFAIL_ORACLE_REPORT_HPP
@@ -22,6 +23,8 @@ namespace daxfail::oracle {
 
 struct booted_kernel {
     std::string kernel, uname_r, package;
+    int boots = 0;            ///< qemu boots (each run twice, side by side)
+    double seconds = 0;       ///< wall time of all of them
 };
 
 struct not_expressible {
@@ -57,7 +60,9 @@ inline nlohmann::ordered_json to_json(const agreement& a) {
     using oj = nlohmann::ordered_json;
     oj doc;
     doc["kernels"] = oj::array();
-    for (const auto& k : a.kernels) doc["kernels"].push_back({{"kernel", k.kernel}, {"uname_r", k.uname_r}, {"package", k.package}});
+    for (const auto& k : a.kernels)
+        doc["kernels"].push_back({{"kernel", k.kernel}, {"uname_r", k.uname_r}, {"package", k.package}, {"boots", k.boots},
+                                  {"seconds", k.seconds}});
     doc["results"] = oj::array();
     for (const auto& r : a.results) {
         oj j = {{"scenario", r.scenario}, {"kernel", r.kernel}, {"preset", r.preset}, {"agree", r.agree}};
@@ -80,9 +85,10 @@ inline nlohmann::ordered_json to_json(const agreement& a) {
 inline std::string to_text(const agreement& a, const report::text_style& st) {
     std::string out = st.markdown ? "# daxfail oracle: the model vs real kernels\n\n" : "daxfail oracle: the model vs real kernels\n\n";
     for (const auto& k : a.kernels)
-        out += (st.markdown ? "- " : "  ") + k.kernel + ": " + k.uname_r + " (" + k.package + ")\n";
+        out += (st.markdown ? "- " : "  ") + k.kernel + ": " + k.uname_r + " (" + k.package + "), " +
+               std::to_string(k.boots) + " boot(s) x 2 side by side, " + detail::seconds(k.seconds) + " s\n";
     out += "\n";
-    std::vector<std::vector<std::string>> rows{{"scenario", "kernel", "preset", "agree", "differences", "s/boot"}};
+    std::vector<std::vector<std::string>> rows{{"scenario", "kernel", "preset", "agree", "differences", "seconds"}};
     for (const auto& r : a.results) {
         std::vector<std::string> names;
         for (const auto& d : r.differences) names.push_back(d.observable);
