@@ -52,7 +52,8 @@ const oracle::observation& row(const std::vector<oracle::observation>& rs, const
 const std::vector<std::string> recorded_scenarios{
     "unbind_mapped_files", "poison_one_page",     "metadata_in_range",      "no_rmapbt",
     "non_dax_file",        "frozen_by_userspace", "early_kill_task",        "multi_threaded_task",
-    "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem"};
+    "reflinked_files",     "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem",
+    "attr_fork_poison"};
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
@@ -120,6 +121,10 @@ TEST_CASE("oracle: what the patch changed, seen on the real kernels") {
     // A poisoned AG header: the write to hard_offline_page fails with EFSCORRUPTED on both kernels.
     for (const std::string k : {"6.1", "6.12"})
         CHECK(row(rows("metadata_in_range", k, preset_of(k)), "entry_return").kernel == std::vector<std::string>{"-EFSCORRUPTED"});
+    // Both readers of a reflinked extent are signalled on 6.12; the xattr block poisons like metadata.
+    CHECK(row(rows("reflinked_files", "6.12", presets::debian_6_12::config), "signals_delivered").kernel.size() == 2);
+    CHECK(row(rows("attr_fork_poison", "6.1", presets::debian_6_1::config), "entry_return").kernel ==
+          std::vector<std::string>{"-EFSCORRUPTED"});
     // Without rmapbt 6.1 leaves the filesystem running; 6.12's block-device holder shuts it down.
     CHECK(row(rows("no_rmapbt", "6.1", presets::debian_6_1::config), "open_after").kernel == std::vector<std::string>{"0"});
     CHECK(row(rows("no_rmapbt", "6.12", presets::debian_6_12::config), "open_after").kernel == std::vector<std::string>{"-EIO"});

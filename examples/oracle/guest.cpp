@@ -13,8 +13,9 @@
 //                   "vmas": [{"file": "A", "pgoff": 0, "pages": 16, "start": "0x7f0000000000",
 //                             "touch": [0, 1, ...]}]}],
 //        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}
-//                 | {"kind": "memory_failure", "group": 1, "agbno": 2},
-//        optional: "rmapbt": false, "mount_dax": "inode" with files[].dax, "freeze": "userspace",
+//                 | {"kind": "memory_failure", "group": 1, "agbno": 2} | {"kind": "memory_failure", "attr_of": "A"},
+//        optional: "rmapbt": false, "reflink": true with files[].clone_of, "mount_dax": "inode" with
+//                  files[].dax, "freeze": "userspace",
 //                  "early_kill_sysctl": true}
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -172,8 +174,9 @@ json run_plan(const json& plan) {
     report["name"] = plan.value("name", std::string());
 
     const bool rmapbt = plan.value("rmapbt", true);
-    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", rmapbt ? "rmapbt=1,reflink=0" : "rmapbt=0,reflink=0", "-d",
-                          "agcount=4", "/dev/pmem0"});
+    const bool reflink = plan.value("reflink", false);
+    const std::string features = std::string(rmapbt ? "rmapbt=1" : "rmapbt=0") + (reflink ? ",reflink=1" : ",reflink=0");
+    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", "agcount=4", "/dev/pmem0"});
     mkdir("/mnt", 0755);
     const std::string dax_mode = plan.value("mount_dax", std::string("always"));
     report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, ("dax=" + dax_mode).c_str()) == 0 ? 0 : -errno;
@@ -221,7 +224,18 @@ json run_plan(const json& plan) {
         const std::string path = "/mnt/" + f["name"].get<std::string>();
         const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
         std::vector<char> buf(page, 'a');
-        for (std::uint64_t i = 0; i < number(f["pages"]); ++i) pwrite(fd, buf.data(), page, static_cast<off_t>(i * page));
+        if (f.contains("clone_of")) {  // a reflink copy: shares every block of its source
+            const int src = open(("/mnt/" + f["clone_of"].get<std::string>()).c_str(), O_RDONLY);
+            report["clone_" + f["name"].get<std::string>()] = ioctl(fd, FICLONE, src) == 0 ? 0 : -errno;
+            close(src);
+        } else {
+            for (std::uint64_t i = 0; i < number(f["pages"]); ++i) pwrite(fd, buf.data(), page, static_cast<off_t>(i * page));
+        }
+        if (plan["event"].value("attr_of", std::string()) == f["name"].get<std::string>()) {
+            // Too big for the inode's literal area: the attr fork gets a block of its own.
+            const std::string value(2048, 'x');
+            report["setxattr"] = fsetxattr(fd, "user.daxfail", value.data(), value.size(), 0) == 0 ? 0 : -errno;
+        }
         fsync(fd);
         struct stat st{};
         fstat(fd, &st);
@@ -236,11 +250,20 @@ json run_plan(const json& plan) {
                 extents.push_back({{"logical", m->fm_extents[i].fe_logical},
                                    {"physical", m->fm_extents[i].fe_physical},
                                    {"length", m->fm_extents[i].fe_length}});
+        json attr_extents = json::array();
+        m->fm_flags = FIEMAP_FLAG_SYNC | FIEMAP_FLAG_XATTR;
+        m->fm_mapped_extents = 0;
+        if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
+            for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
+                if (!(m->fm_extents[i].fe_flags & FIEMAP_EXTENT_DATA_INLINE))
+                    attr_extents.push_back({{"logical", m->fm_extents[i].fe_logical},
+                                            {"physical", m->fm_extents[i].fe_physical},
+                                            {"length", m->fm_extents[i].fe_length}});
         struct statx stx{};
         statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
         close(fd);
         files[order[n]] = {{"name", f["name"]}, {"ino", st.st_ino}, {"size", st.st_size}, {"extents", extents},
-                           {"dax", (stx.stx_attributes & STATX_ATTR_DAX) != 0}};
+                           {"dax", (stx.stx_attributes & STATX_ATTR_DAX) != 0}, {"attr_extents", attr_extents}};
     }
     report["files"] = files;
 
@@ -383,8 +406,14 @@ json run_plan(const json& plan) {
     } else if (ev["kind"] == "memory_failure") {
         // hard_offline_page takes a physical address: memory_failure(pfn, MF_SW_SIMULATED) from this task.
         const auto& geo = report["geometry"];
-        const std::uint64_t offset = (number(ev["group"]) * geo["agblocks"].get<std::uint64_t>() + number(ev["agbno"])) *
-                                     geo["blocksize"].get<std::uint64_t>();
+        std::uint64_t offset = 0;
+        if (ev.contains("attr_of")) {
+            for (const auto& f : report["files"])
+                if (f["name"] == ev["attr_of"] && !f["attr_extents"].empty()) offset = f["attr_extents"][0]["physical"];
+        } else {
+            offset = (number(ev["group"]) * geo["agblocks"].get<std::uint64_t>() + number(ev["agbno"])) *
+                     geo["blocksize"].get<std::uint64_t>();
+        }
         const std::string addr = "0x" + [](std::uint64_t v) {
             char b[32];
             std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));

@@ -36,6 +36,7 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     b.geometry(geo.at("agcount").get<u32>(), agblocks);
     b.edit().devices[0].size = report.at("device_bytes").get<u64>();
     b.rmapbt(plan.value("rmapbt", true));
+    b.reflink(plan.value("reflink", false));
     for (u32 g = 0; g < geo.at("agcount").get<u32>(); ++g) b.metadata(g, 0, 4, rmap_owner::fs);
     auto ino_of = [&](const std::string& name) {
         for (const auto& f : report.at("files"))
@@ -54,6 +55,12 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
         const bool dax = f.value("dax", true);
         b.file(f.at("ino").get<u64>(), f.at("name").get<std::string>(), extents,
                {.dax = dax, .cached = !dax, .size = f.at("size").get<u64>()});
+        for (const auto& e : f.value("attr_extents", json::array())) {  // attr-fork rmap records
+            const u64 block = e.at("physical").get<u64>() / bs;
+            b.edit().mp.data.rmap.at(block / agblocks).push_back(
+                {static_cast<u32>(block % agblocks), static_cast<u32>(e.at("length").get<u64>() / bs),
+                 f.at("ino").get<u64>(), e.at("logical").get<u64>() / bs, true, false});
+        }
     }
     const u32 unbinder = report.at("unbinder_pid").get<u32>();
     b.process(unbinder, "sh");

@@ -1,9 +1,10 @@
 // Turns a model scenario into a plan for the oracle's guest, when a real
 // machine can express it: one fsdax namespace holding an XFS (with or without
-// rmapbt), files in core (DAX, or not DAX under dax=inode), tasks (with
+// rmapbt, with reflink), files in core (DAX, or not DAX under dax=inode; whole-file
+// reflink clones), tasks (with
 // threads) mapping them, optionally a userspace freeze held across the event, and
 // an unbind, a madvise(MADV_HWPOISON) by a mapping task, or a memory failure of
-// an AG header block that nobody maps (written to hard_offline_page). The guest
+// an AG header or an xattr block that nobody maps (written to hard_offline_page). The guest
 // builds the files itself, so the kernel chooses the blocks; the model is then
 // run on the layout the guest reports.
 #ifndef DAXFAIL_ORACLE_PLAN_HPP
@@ -16,6 +17,8 @@
 
 #include <map>
 #include <optional>
+#include <tuple>
+#include <vector>
 #include <string>
 
 namespace daxfail::oracle {
@@ -39,11 +42,13 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         if (h.holder != freeze_holder::userspace || userspace_freeze) return no("a kernel freeze holder (FREEZE_HOLDER_KERNEL)");
         userspace_freeze = true;
     }
-    if (w.mp.shutdown_flags != 0 || w.mp.reflink || !w.hwpoison.empty()) return no("prior shutdown, reflink or poison");
+    if (w.mp.shutdown_flags != 0) return no("a filesystem already shut down (the guest cannot shut it down as corrupt without poisoning a page)");
+    if (!w.hwpoison.empty()) return no("pages poisoned before the event");
     json plan;
     plan["name"] = s.name;
     plan["early_kill_sysctl"] = w.early_kill_sysctl;
     plan["rmapbt"] = w.mp.data.has_rmapbt;
+    plan["reflink"] = w.mp.reflink;
     if (userspace_freeze) plan["freeze"] = "userspace";
     bool any_non_dax = false;
     plan["files"] = json::array();
@@ -56,7 +61,27 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         total_pages += ip.size / page_size;
         if (total_pages > (u64{1} << 16)) return no("more file data than the guest's 1 GiB namespace holds comfortably");
         names[ino] = ip.name.empty() ? "f" + std::to_string(ino) : ip.name;
-        plan["files"].push_back({{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}});
+        json file = {{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}};
+        // A file whose blocks another file owns too: the guest makes it with FICLONE, whole-file only.
+        const auto blocks_of = [&](u64 owner) {
+            std::vector<std::tuple<std::size_t, u32, u32, u64>> out;
+            for (std::size_t g = 0; g < w.mp.data.rmap.size(); ++g)
+                for (const auto& r : w.mp.data.rmap[g])
+                    if (r.owner == owner) out.emplace_back(g, r.startblock, r.blockcount, r.offset);
+            return out;
+        };
+        for (const auto& [other, name] : names)
+            if (other != ino && w.mp.reflink) {
+                const auto mine = blocks_of(ino), theirs = blocks_of(other);
+                if (mine == theirs && w.inodes.at(other).size == ip.size) file["clone_of"] = name;
+                else
+                    for (const auto& a : mine)
+                        for (const auto& b : theirs)
+                            if (std::get<0>(a) == std::get<0>(b) && std::get<1>(a) < std::get<1>(b) + std::get<2>(b) &&
+                                std::get<1>(b) < std::get<1>(a) + std::get<2>(a))
+                                return no("a partly shared (reflinked) file");
+            }
+        plan["files"].push_back(file);
         any_non_dax |= !ip.dax;
     }
     plan["mount_dax"] = any_non_dax ? "inode" : "always";
@@ -98,8 +123,13 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
             for (const auto& r : groups[g]) {
                 const u64 first = g * agblocks + r.startblock;
                 if (block < first || block >= first + r.blockcount) continue;
+                if (r.attr_fork && names.count(r.owner) && r.blockcount == 1) {
+                    // An extended attribute block: the guest gives the file an xattr too big for its inode.
+                    plan["event"] = {{"kind", "memory_failure"}, {"attr_of", names.at(r.owner)}};
+                    return plan;
+                }
                 if (r.owner != rmap_owner::fs || r.startblock != 0)
-                    return no("a memory failure outside the AG headers that is not a madvise");
+                    return no("a memory failure outside the AG headers and attr blocks that is not a madvise");
                 plan["event"] = {{"kind", "memory_failure"}, {"group", g}, {"agbno", block - g * agblocks}};
                 return plan;
             }
