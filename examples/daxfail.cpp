@@ -352,8 +352,17 @@ int cmd_oracle(const std::vector<std::string>& args) {
     struct planned {
         std::string name;
         nlohmann::json plan;
-        std::string file;
+        std::string text;  ///< the plan as written for the guest (keys in plan order)
+        std::string file;  ///< per kernel, in the cache
     };
+    std::vector<planned> expressible;  // the same plans for every kernel
+    for (const auto& s : scens) {
+        std::string why;
+        if (const auto plan = oracle::plan_from_scenario(s, why))
+            expressible.push_back({s.name, nlohmann::json::parse(plan->dump()), plan->dump(1), ""});
+        else
+            result.skipped.push_back({s.name, why});
+    }
     for (const auto& k : kernels) {
         const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache));
         if (!fetched) {
@@ -363,17 +372,10 @@ int cmd_oracle(const std::vector<std::string>& args) {
         std::istringstream words(*fetched);
         std::string kdir, release;
         words >> kdir >> release;
-        std::vector<planned> todo;
-        for (const auto& s : scens) {
-            std::string why;
-            const auto plan = oracle::plan_from_scenario(s, why);
-            if (!plan) {
-                if (k.label == kernels.front().label) result.skipped.push_back({s.name, why});
-                continue;
-            }
-            const std::string file = cache + "/" + k.label + "-" + s.name + ".plan.json";
-            std::ofstream(file) << plan->dump(1);
-            todo.push_back({s.name, nlohmann::json::parse(plan->dump()), file});
+        std::vector<planned> todo = expressible;
+        for (auto& t : todo) {
+            t.file = cache + "/" + k.label + "-" + t.name + ".plan.json";
+            std::ofstream(t.file) << t.text;
         }
         // Memory failures first: they leave the kernel reusable; an unbind ends its boot (see guest.cpp).
         std::stable_partition(todo.begin(), todo.end(), [](const planned& t) { return t.plan["event"]["kind"] != "unbind"; });

@@ -164,6 +164,23 @@ int write_file(const char* path, const std::string& value) {
     return rc;
 }
 
+/// A file's extents (data fork, or with FIEMAP_FLAG_XATTR the attr fork; inline data is not a block).
+json fiemap_extents(int fd, std::uint32_t fork_flag) {
+    std::vector<char> buf(sizeof(fiemap) + 64 * sizeof(fiemap_extent), 0);
+    auto* m = reinterpret_cast<fiemap*>(buf.data());
+    m->fm_length = ~0ull;
+    m->fm_flags = FIEMAP_FLAG_SYNC | fork_flag;
+    m->fm_extent_count = 64;
+    json extents = json::array();
+    if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
+        for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
+            if (!(m->fm_extents[i].fe_flags & FIEMAP_EXTENT_DATA_INLINE))
+                extents.push_back({{"logical", m->fm_extents[i].fe_logical},
+                                   {"physical", m->fm_extents[i].fe_physical},
+                                   {"length", m->fm_extents[i].fe_length}});
+    return extents;
+}
+
 /// Runs one plan on a fresh filesystem and returns its report.
 json run_plan(const json& plan) {
     const auto started = std::chrono::steady_clock::now();
@@ -196,11 +213,8 @@ json run_plan(const json& plan) {
         report["device_bytes"] = bytes;
     }
 
-    if (plan.value("early_kill_sysctl", false)) {
-        const int fd = open("/proc/sys/vm/memory_failure_early_kill", O_WRONLY);
-        report["early_kill_sysctl"] = write(fd, "1", 1) == 1;
-        close(fd);
-    }
+    if (plan.value("early_kill_sysctl", false))
+        report["early_kill_sysctl"] = write_file("/proc/sys/vm/memory_failure_early_kill", "1") == 0;
 
     // Files: written (pwrite), synced, then their layout read back. Under dax=inode the non-DAX files are made
     // first, then FS_XFLAG_DAX is set on /mnt so that the files created after it inherit it.
@@ -239,26 +253,7 @@ json run_plan(const json& plan) {
         fsync(fd);
         struct stat st{};
         fstat(fd, &st);
-        std::vector<char> fm(sizeof(fiemap) + 64 * sizeof(fiemap_extent), 0);
-        auto* m = reinterpret_cast<fiemap*>(fm.data());
-        m->fm_length = ~0ull;
-        m->fm_flags = FIEMAP_FLAG_SYNC;
-        m->fm_extent_count = 64;
-        json extents = json::array();
-        if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
-            for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
-                extents.push_back({{"logical", m->fm_extents[i].fe_logical},
-                                   {"physical", m->fm_extents[i].fe_physical},
-                                   {"length", m->fm_extents[i].fe_length}});
-        json attr_extents = json::array();
-        m->fm_flags = FIEMAP_FLAG_SYNC | FIEMAP_FLAG_XATTR;
-        m->fm_mapped_extents = 0;
-        if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
-            for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
-                if (!(m->fm_extents[i].fe_flags & FIEMAP_EXTENT_DATA_INLINE))
-                    attr_extents.push_back({{"logical", m->fm_extents[i].fe_logical},
-                                            {"physical", m->fm_extents[i].fe_physical},
-                                            {"length", m->fm_extents[i].fe_length}});
+        const json extents = fiemap_extents(fd, 0), attr_extents = fiemap_extents(fd, FIEMAP_FLAG_XATTR);
         struct statx stx{};
         statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
         close(fd);
@@ -399,10 +394,7 @@ json run_plan(const json& plan) {
 
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     if (ev["kind"] == "unbind") {
-        const int fd = open("/sys/bus/nd/drivers/nd_pmem/unbind", O_WRONLY);
-        const ssize_t w = write(fd, "namespace0.0", 12);
-        report["event_return"] = w < 0 ? -errno : 0;
-        close(fd);
+        report["event_return"] = write_file("/sys/bus/nd/drivers/nd_pmem/unbind", "namespace0.0");
     } else if (ev["kind"] == "memory_failure") {
         // hard_offline_page takes a physical address: memory_failure(pfn, MF_SW_SIMULATED) from this task.
         const auto& geo = report["geometry"];
@@ -419,11 +411,8 @@ json run_plan(const json& plan) {
             std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
             return std::string(b);
         }(pmem_base() + offset);
-        const int fd = open("/sys/devices/system/memory/hard_offline_page", O_WRONLY);
-        const ssize_t w = write(fd, addr.data(), addr.size());
-        report["event_return"] = w < 0 ? -errno : 0;
+        report["event_return"] = write_file("/sys/devices/system/memory/hard_offline_page", addr);
         report["event_offset"] = offset;
-        close(fd);
     } else {
         const std::size_t t = ev["task"].get<std::size_t>();
         std::uint64_t addr = 0;

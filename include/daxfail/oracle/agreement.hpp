@@ -144,18 +144,15 @@ inline std::vector<std::string> sorted(std::vector<std::string> v) {
 inline std::vector<observation> compare(const outcome& model, const json& report) {
     std::vector<observation> rows;
     std::vector<std::string> k_sent, k_mf, k_xfs, m_sent, m_mf, m_xfs;
-    for (const auto& l : report.at("kernel_log")) {
-        const std::string t = detail::normalize_log(l.get<std::string>());
-        if (t.find("Sending SIGBUS") != std::string::npos) k_sent.push_back(t);
-        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) k_mf.push_back(t);
-        else if (t.rfind("XFS (", 0) == 0) k_xfs.push_back(t);
-    }
-    for (const auto& l : model.log) {
-        const std::string t = detail::normalize_log(l.text);
-        if (t.find("Sending SIGBUS") != std::string::npos) m_sent.push_back(t);
-        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) m_mf.push_back(t);
-        else if (t.rfind("XFS (", 0) == 0) m_xfs.push_back(t);
-    }
+    // Log lines of the path, sorted into what kill_proc, memory_failure and XFS printed.
+    auto classify = [](const std::string& line, auto& sent, auto& mf, auto& xfs) {
+        const std::string t = detail::normalize_log(line);
+        if (t.find("Sending SIGBUS") != std::string::npos) sent.push_back(t);
+        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) mf.push_back(t);
+        else if (t.rfind("XFS (", 0) == 0) xfs.push_back(t);
+    };
+    for (const auto& l : report.at("kernel_log")) classify(l.get<std::string>(), k_sent, k_mf, k_xfs);
+    for (const auto& l : model.log) classify(l.text, m_sent, m_mf, m_xfs);
     rows.push_back({"sigbus_sent", detail::sorted(m_sent), detail::sorted(k_sent)});
     rows.push_back({"memory_failure_log", m_mf, k_mf});
     rows.push_back({"xfs_log", m_xfs, k_xfs});
