@@ -57,10 +57,10 @@ TEST_CASE("freeze_api::holder_bitmask (v6.6-v6.7) follows the holder bitmask tab
         auto w = holding({});
         w.mp.shutdown_flags = shutdown_flag::corrupt_ondisk;
         harness h(w, api);
-        h.w.inodes.at(scenarios::file_a).cache.at(0).dirty = true;
+        h.w.inodes.at(scenarios::file_a).cache.update(0, 0, [](cache_entry& e) { e.dirty = true; });
         CHECK(kernel::freeze_super(h.ctx, freeze_holder::kernel, "t") == -err::eio);
         CHECK_FALSE(h.w.mp.sb.frozen());
-        CHECK_FALSE(h.w.inodes.at(scenarios::file_a).cache.at(0).dirty);  // writeback ran before the log force
+        CHECK_FALSE(h.w.inodes.at(scenarios::file_a).cache.find(0)->value.dirty);  // writeback ran before the log force
     }
 }
 
@@ -85,11 +85,11 @@ TEST_CASE("freeze_api::holder_counts (v6.8+) returns -EINVAL from a thaw that le
     SUBCASE("a successful freeze writes back dirty cached entries") {
         auto w = holding({});
         for (auto& [ino, ip] : w.inodes)
-            for (auto& [i, e] : ip.cache) e.dirty = true;
+            ip.cache.update(0, u64_max, [](cache_entry& e) { e.dirty = true; });
         harness h(w, api);
         CHECK(kernel::freeze_super(h.ctx, freeze_holder::kernel, "t") == 0);
         for (const auto& [ino, ip] : h.w.inodes)
-            for (const auto& [i, e] : ip.cache) CHECK_FALSE(e.dirty);
+            for (const auto& r : ip.cache) CHECK_FALSE(r.value.dirty);
     }
 }
 

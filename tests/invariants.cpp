@@ -23,7 +23,7 @@ TEST_CASE("no_live_mapping_after_pre_remove") {
     CHECK(verdict_of<presets::merged>(s, "no_live_mapping_after_pre_remove").result == verdict::pass);
     const auto f = verdict_of<presets::debian_6_1>(s, "no_live_mapping_after_pre_remove");
     CHECK(f.result == verdict::fail);
-    CHECK(f.reason.rfind("20 live mapping(s) of the removed device: pid 1001 ino 133 pgoff 0", 0) == 0);
+    CHECK(f.reason.rfind("20 live mapping(s) of the removed device: pid 1001 at 0x7f0000000000..0x7f000000f000", 0) == 0);
     CHECK(verdict_of<presets::merged>(poison_one_page(), "no_live_mapping_after_pre_remove").result == verdict::not_applicable);
     CHECK(verdict_of<presets::v12>(frozen_by_kernel_holder(), "no_live_mapping_after_pre_remove").result == verdict::not_applicable);
     CHECK(verdict_of<presets::merged>(realtime_device(), "no_live_mapping_after_pre_remove").result == verdict::fail);
@@ -73,7 +73,7 @@ TEST_CASE("terminates") {
     CHECK(verdict_of<presets::merged>(already_shut_down(), "terminates").result == verdict::pass);
     const auto f = verdict_of<presets::v12>(already_shut_down(), "terminates");
     CHECK(f.result == verdict::fail);
-    CHECK(f.reason.rfind("did not terminate (step budget exhausted): still running after 20000 steps", 0) == 0);
+    CHECK(f.reason.rfind("did not terminate: freeze_super keeps returning -EIO", 0) == 0);
     CHECK(verdict_of<presets::merged>(fs_smaller_than_device(), "terminates").result == verdict::fail);  // oops
 }
 

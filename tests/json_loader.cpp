@@ -65,8 +65,8 @@ TEST_CASE("a good document reads, with defaults filled in") {
     CHECK(w.mp.data.target.nr_bytes == 64ull << 20);
     CHECK(w.mp.fsname == "pmem0");
     CHECK(w.inodes.at(133).size == 16 * 4096);
-    CHECK(w.inodes.at(133).cache.size() == 16);  // in core: every page cached by default
-    CHECK(w.tasks[1].vmas[0].present.size() == 16);
+    CHECK(w.inodes.at(133).cache.pages() == 16);  // in core: every page cached by default
+    CHECK(w.tasks[1].vmas[0].present.pages() == 16);
     CHECK(w.mp.data.rmap[0].size() == 6);  // standard metadata
     CHECK(r.value->event == event::unbind(0, 900));
 }
@@ -90,7 +90,7 @@ TEST_CASE("syntax errors, unknown fields, missing and mistyped fields") {
     has(errors(d), "devices[0].size: must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\"");
     d = good();
     d["tasks"][1]["vmas"][0]["present"] = "some";
-    has(errors(d), "tasks[1].vmas[0].present: must be \"all\", \"none\" or an array of page numbers");
+    has(errors(d), "tasks[1].vmas[0].present: must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
     d = good();
     d["event"]["kind"] = "reboot";
     has(errors(d), "event.kind: \"reboot\" is not one of unbind, memory_failure");

@@ -22,7 +22,7 @@ struct harness {
     outcome out;
     detail::kernel_context ctx;
     harness(world w_, const config& c, event e = event::unbind(0, 900))
-        : w(std::move(w_)), cfg(c), ev(e), ctx{w, cfg, out, ev, 100000, 0, detail::build_extent_index(w)} {}
+        : w(std::move(w_)), cfg(c), ev(e), ctx{w, cfg, out, ev, run_options{}} {}
 };
 
 inline bool logged(const outcome& o, const std::string& needle) {
@@ -30,18 +30,24 @@ inline bool logged(const outcome& o, const std::string& needle) {
 }
 
 inline std::size_t signals_to(const outcome& o, u32 tid) {
-    return static_cast<std::size_t>(
-        std::count_if(o.signals.begin(), o.signals.end(), [&](const signal_record& s) { return s.pid == tid; }));
+    std::size_t n = 0;
+    for (const auto& s : o.signals)
+        if (s.pid == tid) n += s.pages;
+    return n;
 }
 
 inline std::size_t live_of(const outcome& o, u32 pid) {
-    return static_cast<std::size_t>(
-        std::count_if(o.live_mappings.begin(), o.live_mappings.end(), [&](const pte_record& p) { return p.pid == pid; }));
+    std::size_t n = 0;
+    for (const auto& p : o.live_mappings)
+        if (p.pid == pid) n += p.pages;
+    return n;
 }
 
 inline std::size_t entries_left(const outcome& o, u64 ino) {
-    return static_cast<std::size_t>(std::count_if(o.cache_entries_left.begin(), o.cache_entries_left.end(),
-                                                  [&](const cache_entry_record& c) { return c.ino == ino; }));
+    std::size_t n = 0;
+    for (const auto& c : o.cache_entries_left)
+        if (c.ino == ino) n += c.pages;
+    return n;
 }
 
 inline std::vector<freeze_holder> holders(const outcome& o) {

@@ -39,7 +39,7 @@ TEST_CASE("a mapping beyond end of file, of an unknown inode, or of a page with 
     CHECK(has(errs, "tasks[2].vmas[1].pages: maps file pages 4..11 beyond end of file (8 pages)"));
     CHECK(has(errs, "tasks[2].vmas[2].ino: no inode 999 in the filesystem"));
     auto c = base();
-    c.edit().inodes.at(file_a).cache.erase(3);
+    c.edit().inodes.at(file_a).cache.erase(3, 3);
     CHECK(has(errors_of(c.build(), event::unbind(0, unbinder)),
               "tasks[2].vmas[0].present: page 3 has a live PTE but no cached entry in the file"));
 }

@@ -130,9 +130,9 @@ public:
         for (const auto& e : extents) {
             sec.rmap.at(e.group).push_back({e.agbno, e.blocks, ino, e.file_block, false, false});
             end_block = std::max(end_block, e.file_block + e.blocks);
-            if (o.cached)
-                for (u64 b = 0; b < e.blocks; ++b)
-                    ip.cache[((e.file_block + b) * w_.mp.blocksize) >> page_shift] = {o.dirty};
+            if (o.cached && e.blocks)
+                ip.cache.assign((e.file_block * w_.mp.blocksize) >> page_shift,
+                                (((e.file_block + e.blocks) * w_.mp.blocksize) >> page_shift) - 1, {o.dirty, false});
         }
         ip.size = o.size ? o.size : end_block * w_.mp.blocksize;
         return *this;
@@ -155,9 +155,19 @@ public:
     world_builder& map(u32 pid, u64 ino, u64 pgoff, u64 pages, u64 start, std::vector<u64> touched = {},
                        bool touch_all = true) {
         vma v{ino, pgoff, pages, start, {}};
-        if (touch_all && touched.empty())
-            for (u64 p = pgoff; p < pgoff + pages; ++p) v.present.insert(p);
-        for (u64 p : touched) v.present.insert(p);
+        if (touch_all && touched.empty() && pages) v.present.assign(pgoff, pgoff + pages - 1, mapping_size::pte);
+        for (u64 p : touched) v.present.assign(p, p, mapping_size::pte);
+        find(pid).vmas.push_back(std::move(v));
+        return *this;
+    }
+    /// Maps pages [pgoff, pgoff + pages) of `ino` at `start` with 2 MiB PMDs (pgoff, pages and start 2 MiB
+    /// aligned, the file's blocks 2 MiB aligned and contiguous); the file's entries there become 2 MiB entries.
+    world_builder& map_huge(u32 pid, u64 ino, u64 pgoff, u64 pages, u64 start) {
+        vma v{ino, pgoff, pages, start, {}};
+        if (pages) {
+            v.present.assign(pgoff, pgoff + pages - 1, mapping_size::pmd);
+            w_.inodes.at(ino).cache.update(pgoff, pgoff + pages - 1, [](cache_entry& e) { e.pmd = true; });
+        }
         find(pid).vmas.push_back(std::move(v));
         return *this;
     }

@@ -14,6 +14,9 @@ using u64 = std::uint64_t;
 inline constexpr u64 page_shift = 12;
 inline constexpr u64 page_size = u64{1} << page_shift;
 inline constexpr u64 u64_max = ~u64{0};
+/// A DAX PMD maps 2 MiB: 512 pages.
+inline constexpr int pmd_shift = 21;
+inline constexpr u64 pmd_pages = u64{1} << (pmd_shift - page_shift);
 
 /// enum mf_flags (include/linux/mm.h). MF_MEM_PRE_REMOVE exists from v12 / v6.8.
 namespace mf {

@@ -5,7 +5,7 @@
 //   no_bystander_signaled              nobody is signalled for a page it does not map in the failed range
 //   no_foreign_freeze_dropped          no freeze is released by anyone but the freezer that took it
 //   not_left_frozen                    the filesystem is not left frozen after an unbind
-//   terminates                         the path returns within its step budget
+//   terminates                         the path returns (no livelock, deadlock or oops; a user limit is not a verdict)
 //   metadata_failure_shuts_down_corrupt  a memory failure in metadata shuts the filesystem down as corrupt
 //   poison_path_unregressed            a plain memory failure behaves exactly as in pre_patch
 #ifndef DAXFAIL_INVARIANTS_HPP
@@ -14,9 +14,12 @@
 #include <daxfail/detail/context.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/scenario.hpp>
+#include <daxfail/run_map.hpp>
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <unordered_map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -50,51 +53,88 @@ inline constexpr std::array<std::string_view, 8> invariant_names = {
 
 namespace detail {
 
-/// A live PTE of a failed page, before the event.
-struct failed_mapping {
-    u32 pid;
-    u64 ino, pgoff, vaddr;
-    auto key() const { return std::tie(pid, ino, pgoff, vaddr); }
-    bool operator<(const failed_mapping& o) const { return key() < o.key(); }
-};
-
 /// The device byte ranges that failed: the whole device for an unbind.
 inline std::pair<u64, u64> failed_range(const scenario& s) {
     if (s.event.kind == event_kind::unbind) return {0, s.world.devices.at(s.event.device).size};
     return {s.event.offset, s.event.offset + s.event.length};
 }
 
-/// File pages of inodes with data on the failed range, and the mappings of them that were live.
-inline std::set<failed_mapping> failed_mappings(const scenario& s) {
+/// Live mappings of failed pages before the event: per process, the virtual page numbers, plus the runs.
+struct failed_mappings_t {
+    std::map<u32, page_set> vpages;
+    std::vector<pte_record> runs;
+    u64 pages = 0;
+    bool empty() const noexcept { return runs.empty(); }
+};
+
+inline failed_mappings_t failed_mappings(const scenario& s) {
     const auto extents = build_extent_index(s.world);
     const auto range = failed_range(s);  // clang 14 cannot capture structured bindings
     const u64 lo = range.first, hi = range.second;
     const u64 bs = s.world.mp.blocksize;
-    std::set<failed_mapping> out;
+    failed_mappings_t out;
     for (const auto& t : s.world.tasks)
         for (const auto& v : t.vmas) {
             auto it = extents.find(v.ino);
-            if (it == extents.end()) continue;
-            for (u64 pg : v.present) {
-                const u64 byte = pg << page_shift;
-                const u64 block = byte / bs;
-                for (const auto& e : it->second) {
-                    if (e.device != s.event.device || block < e.file_block || block - e.file_block >= e.blocks) continue;
-                    const u64 dev_byte = e.device_byte + (block - e.file_block) * bs + byte % bs;
-                    if (dev_byte >= lo && dev_byte < hi)
-                        out.insert({t.pid, v.ino, pg, v.start + ((pg - v.pgoff) << page_shift)});
-                }
+            if (it == extents.end() || v.pages == 0) continue;
+            for (const auto& e : it->second) {
+                if (e.device != s.event.device || e.blocks == 0) continue;
+                // Page i of the extent starts at device byte device_byte + (i * 4096 - file_block * bs).
+                const u64 ext_byte = e.file_block * bs, ext_end = (e.file_block + e.blocks) * bs;
+                const u64 dev_end = e.device_byte + (ext_end - ext_byte);
+                if (dev_end <= lo || e.device_byte >= hi) continue;
+                const u64 k_lo = lo > e.device_byte ? lo - e.device_byte : 0;
+                const u64 k_hi = std::min(hi, dev_end) - e.device_byte;  // exclusive
+                const u64 first = (ext_byte + k_lo + page_size - 1) >> page_shift;
+                const u64 end = (ext_byte + k_hi + page_size - 1) >> page_shift;  // exclusive
+                if (first >= end) continue;
+                const u64 a = std::max(first, v.pgoff), b = std::min(end - 1, v.pgoff + v.pages - 1);
+                if (a > b) continue;
+                v.present.for_each_in(a, b, [&](const page_run<mapping_size>& r) {
+                    const u64 vfirst = (v.start >> page_shift) + (r.first - v.pgoff);
+                    out.vpages[t.pid].insert(vfirst, vfirst + (r.last - r.first));
+                    out.runs.push_back({t.pid, v.ino, r.first, v.start + ((r.first - v.pgoff) << page_shift),
+                                        r.last - r.first + 1, mapping_shift(r.value)});
+                    out.pages += r.last - r.first + 1;
+                });
             }
         }
     return out;
 }
 
-/// The process (tgid) a thread belongs to.
-inline u32 tgid_of(const world& w, u32 tid) {
+/// The process (tgid) of every thread.
+inline std::unordered_map<u32, u32> tgids(const world& w) {
+    std::unordered_map<u32, u32> m;
     for (const auto& t : w.tasks)
-        for (const auto& th : t.threads)
-            if (th.tid == tid) return t.pid;
-    return tid;
+        for (const auto& th : t.threads) m.emplace(th.tid, t.pid);
+    return m;
+}
+
+/// Pages of `set` (virtual page numbers of pid) that `other` also has, as runs rendered for messages.
+inline u64 overlap(const page_set& set, const page_set& other, std::vector<std::string>& shown, u32 pid) {
+    u64 n = 0;
+    for (const auto& r : set)
+        other.for_each_in(r.first, r.last, [&](const page_run<present_t>& x) {
+            n += x.last - x.first + 1;
+            if (shown.size() < 4)
+                shown.push_back("pid " + std::to_string(pid) + " at " + hex(x.first << page_shift) +
+                                (x.last != x.first ? ".." + hex(x.last << page_shift) : std::string{}));
+        });
+    return n;
+}
+
+/// `set` minus `other`.
+inline page_set minus(const page_set& set, const page_set& other) {
+    page_set out = set;
+    for (const auto& r : other) out.erase(r.first, r.last);
+    return out;
+}
+
+inline std::string first_items(const std::vector<std::string>& items, std::size_t n = 3) {
+    std::string s;
+    for (std::size_t i = 0; i < items.size() && i < n; ++i) s += (i ? "; " : "") + items[i];
+    if (items.size() > n) s += "; +" + std::to_string(items.size() - n) + " more";
+    return s;
 }
 
 /// Does the failed range hold filesystem metadata (a non-file rmap record, or the external log)?
@@ -120,12 +160,6 @@ inline bool failure_hits_metadata(const scenario& s) {
     return false;
 }
 
-inline std::string first_items(const std::vector<std::string>& items, std::size_t n = 3) {
-    std::string s;
-    for (std::size_t i = 0; i < items.size() && i < n; ++i) s += (i ? "; " : "") + items[i];
-    if (items.size() > n) s += "; +" + std::to_string(items.size() - n) + " more";
-    return s;
-}
 
 }  // namespace detail
 
@@ -141,17 +175,38 @@ inline std::vector<invariant_result> check_invariants(const scenario& s, const o
         out.push_back({std::string(name), v, std::move(reason)});
     };
 
+    // Per process, the virtual pages still mapped after the run and those a signal was sent for.
+    std::map<u32, page_set> live, signalled;
+    for (const auto& p : o.live_mappings) {
+        const u64 first = p.vaddr >> page_shift;
+        live[p.pid].insert(first, first + p.pages * (u64{1} << (p.shift - int(page_shift))) - 1);
+    }
+    const auto tgid = detail::tgids(s.world);
+    auto tgid_of = [&](u32 tid) {
+        auto it = tgid.find(tid);
+        return it == tgid.end() ? tid : it->second;
+    };
+    for (const auto& sig : o.signals) {
+        auto& set = signalled[tgid_of(sig.pid)];
+        if (sig.addr_lsb == int(page_shift)) set.insert(sig.addr >> page_shift, (sig.last_addr()) >> page_shift);
+        else
+            for (u64 i = 0; i < sig.pages; ++i) set.insert((sig.addr + (i << sig.addr_lsb)) >> page_shift);
+    }
+    static const page_set none;
+    auto of = [](const std::map<u32, page_set>& m, u32 pid) -> const page_set& {
+        auto it = m.find(pid);
+        return it == m.end() ? none : it->second;
+    };
+
     // no_live_mapping_after_pre_remove
     if (!unbind) add(invariant_names[0], verdict::not_applicable, "not a device removal");
     else if (!done) add(invariant_names[0], verdict::not_applicable, "unbind did not complete");
     else {
         std::vector<std::string> left;
-        for (const auto& m : before) {
-            const pte_record p{m.pid, m.ino, m.pgoff, m.vaddr};
-            if (std::binary_search(o.live_mappings.begin(), o.live_mappings.end(), p)) left.push_back(to_string(p));
-        }
-        if (left.empty()) add(invariant_names[0], verdict::pass, "no mapping of the removed device is left");
-        else add(invariant_names[0], verdict::fail, std::to_string(left.size()) + " live mapping(s) of the removed device: " + first_items(left));
+        u64 n = 0;
+        for (const auto& [pid, set] : before.vpages) n += detail::overlap(set, of(live, pid), left, pid);
+        if (n == 0) add(invariant_names[0], verdict::pass, "no mapping of the removed device is left");
+        else add(invariant_names[0], verdict::fail, std::to_string(n) + " live mapping(s) of the removed device: " + first_items(left));
     }
 
     // mapped_tasks_signaled
@@ -159,30 +214,41 @@ inline std::vector<invariant_result> check_invariants(const scenario& s, const o
     else if (!done) add(invariant_names[1], verdict::not_applicable, "the path did not complete");
     else {
         std::vector<std::string> missed;
-        for (const auto& m : before) {
-            const bool signaled = std::any_of(o.signals.begin(), o.signals.end(), [&](const signal_record& sig) {
-                return detail::tgid_of(s.world, sig.pid) == m.pid && sig.addr == m.vaddr;
-            });
-            const pte_record p{m.pid, m.ino, m.pgoff, m.vaddr};
-            const bool unmapped = !std::binary_search(o.live_mappings.begin(), o.live_mappings.end(), p);
-            if (!signaled && !unmapped) missed.push_back(to_string(p));
-        }
-        if (missed.empty()) add(invariant_names[1], verdict::pass, std::to_string(before.size()) + " mapping(s) of failed pages all signalled or unmapped");
-        else add(invariant_names[1], verdict::fail, std::to_string(missed.size()) + " mapping(s) neither signalled nor unmapped: " + first_items(missed));
+        u64 n = 0;
+        for (const auto& [pid, set] : before.vpages)
+            n += detail::overlap(detail::minus(set, of(signalled, pid)), of(live, pid), missed, pid);
+        if (n == 0) add(invariant_names[1], verdict::pass, std::to_string(before.pages) + " mapping(s) of failed pages all signalled or unmapped");
+        else add(invariant_names[1], verdict::fail, std::to_string(n) + " mapping(s) neither signalled nor unmapped: " + first_items(missed));
     }
 
     // no_bystander_signaled
     if (o.signals.empty()) add(invariant_names[2], verdict::pass, "nobody was signalled");
     else {
         std::vector<std::string> bystanders;
+        u64 n = 0;
         for (const auto& sig : o.signals) {
-            const u32 tgid = detail::tgid_of(s.world, sig.pid);
-            const bool mapped = std::any_of(before.begin(), before.end(),
-                                            [&](const detail::failed_mapping& m) { return m.pid == tgid && m.vaddr == sig.addr; });
-            if (!mapped) bystanders.push_back(to_string(sig));
+            const u32 pid = tgid_of(sig.pid);
+            const page_set& mapped = of(before.vpages, pid);
+            for (u64 i = 0; i < sig.pages; ++i) {
+                const u64 vpage = (sig.addr + (i << sig.addr_lsb)) >> page_shift;
+                if (mapped.contains(vpage)) {
+                    if (sig.addr_lsb == int(page_shift)) {  // skip the rest of the mapped run at once
+                        const auto r = mapped.find(vpage);
+                        i += std::min(r->last - vpage, sig.pages - 1 - i);
+                    }
+                    continue;
+                }
+                ++n;
+                if (bystanders.size() < 4) {
+                    signal_record one = sig;
+                    one.addr = sig.addr + (i << sig.addr_lsb);
+                    one.pages = 1;
+                    bystanders.push_back(to_string(one));
+                }
+            }
         }
-        if (bystanders.empty()) add(invariant_names[2], verdict::pass, "every signal is for a mapped failed page");
-        else add(invariant_names[2], verdict::fail, std::to_string(bystanders.size()) + " signal(s) for pages outside the failure: " + first_items(bystanders));
+        if (n == 0) add(invariant_names[2], verdict::pass, "every signal is for a mapped failed page");
+        else add(invariant_names[2], verdict::fail, std::to_string(n) + " signal(s) for pages outside the failure: " + first_items(bystanders));
     }
 
     // no_foreign_freeze_dropped
@@ -216,6 +282,7 @@ inline std::vector<invariant_result> check_invariants(const scenario& s, const o
 
     // terminates
     if (done) add(invariant_names[5], verdict::pass, "returned");
+    else if (o.end == end_state::limit_reached) add(invariant_names[5], verdict::not_applicable, "stopped by a user limit: " + o.end_detail);
     else add(invariant_names[5], verdict::fail, end_state_name(o.end) + ": " + o.end_detail);
 
     // metadata_failure_shuts_down_corrupt

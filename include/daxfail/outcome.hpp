@@ -1,46 +1,59 @@
 // Everything observable about one run, recorded as the model executes, plus
-// the step trace. Outcomes compare by their observables (the trace and the
-// cost counters are excluded: two variants that reach the same end by
-// different steps are equivalent) and diff into named observables.
+// the step trace. Per-page detail is kept as runs (a signal run, an unmapped
+// run, a repeated log line with a pfn range), so an outcome grows with runs,
+// not pages, and counts stay exact at any size. Outcomes compare by their
+// observables (the trace and the cost counters are excluded: two variants
+// that reach the same end by different steps are equivalent) and diff into
+// named observables in time linear in their size.
 #ifndef DAXFAIL_OUTCOME_HPP
 #define DAXFAIL_OUTCOME_HPP
 
 #include <daxfail/constants.hpp>
 #include <daxfail/errno.hpp>
+#include <daxfail/run_map.hpp>
 #include <daxfail/world.hpp>
 
-#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace daxfail {
 
-/// A signal the kernel sent (kill_proc / force_sig_mceerr / send_sig_mceerr).
+/// A run of signals the kernel sent to one thread (kill_proc / force_sig_mceerr /
+/// send_sig_mceerr): `pages` signals at addr, addr + 2^addr_lsb, ...
 struct signal_record {
     u32 pid = 0;                ///< the thread it was sent to (PIDTYPE_PID)
     std::string comm;
     int signo = sigbus;
     int si_code = 0;
-    u64 addr = 0;               ///< si_addr
+    u64 addr = 0;               ///< si_addr of the first signal
     int addr_lsb = 0;           ///< si_addr_lsb
+    u64 pages = 1;              ///< signals in the run
+    u64 last_addr() const noexcept { return addr + ((pages - 1) << addr_lsb); }
     friend bool operator==(const signal_record&, const signal_record&) = default;
 };
 
-/// A page of a task's mapping: zapped by the run, or still live after it.
+/// A run of a task's mapping of a file: zapped by the run, or still live after it.
 struct pte_record {
     u32 pid = 0;
     u64 ino = 0;
-    u64 pgoff = 0;
-    u64 vaddr = 0;
+    u64 pgoff = 0;              ///< first file page
+    u64 vaddr = 0;              ///< its address
+    u64 pages = 1;
+    int shift = int(page_shift);  ///< 12: PTEs, 21: PMDs
     friend auto operator<=>(const pte_record&, const pte_record&) = default;
 };
 
+/// A run of cached address_space entries.
 struct cache_entry_record {
     u64 ino = 0;
     u64 index = 0;
+    u64 pages = 1;
     bool dirty = false;
+    bool pmd = false;
     friend auto operator<=>(const cache_entry_record&, const cache_entry_record&) = default;
 };
 
@@ -51,9 +64,13 @@ struct freeze_release {
     friend bool operator==(const freeze_release&, const freeze_release&) = default;
 };
 
+/// A kernel log line, or `count` lines that differ only in their pfn (pfn,
+/// pfn + 1, ...; "Memory failure: %#lx: ..."), or `count` identical lines.
 struct log_line {
     log_level level = log_level::info;
-    std::string text;
+    std::string text;           ///< the first line
+    u64 count = 1;
+    std::optional<u64> pfn;     ///< the pfn of the first line's "Memory failure: <pfn>:" prefix
     friend bool operator==(const log_line&, const log_line&) = default;
 };
 
@@ -66,18 +83,20 @@ struct trace_step {
 
 /// How the run ended.
 enum class end_state {
-    returned,               ///< the entry point returned
-    step_budget_exhausted,  ///< still looping when the budget ran out (e.g. v12's freeze loop)
-    blocked,                ///< waits for something nothing in the world will do
-    oops,                   ///< the kernel would crash (e.g. NULL perag)
+    returned,       ///< the entry point returned
+    no_progress,    ///< loops forever: the state that decides the loop can no longer change (v12's freeze loop)
+    blocked,        ///< waits for something nothing in the world will do
+    oops,           ///< the kernel would crash (e.g. NULL perag)
+    limit_reached,  ///< stopped by the user's run_options limit: no verdict about the kernel
 };
 
 inline std::string end_state_name(end_state e) {
     switch (e) {
         case end_state::returned: return "returned";
-        case end_state::step_budget_exhausted: return "did not terminate (step budget exhausted)";
+        case end_state::no_progress: return "did not terminate";
         case end_state::blocked: return "blocked forever";
         case end_state::oops: return "oops";
+        case end_state::limit_reached: return "limit reached";
     }
     return "?";
 }
@@ -87,16 +106,18 @@ struct cost_counters {
     u64 steps = 0;                  ///< modelled kernel steps
     u64 rmap_records_examined = 0;  ///< by the rmap source
     u64 indices_walked = 0;         ///< mf_dax_kill_procs loop iterations the kernel would make
+    u64 page_task_visits = 0;       ///< (page, task) pairs the collector looked at
+    u64 trace_dropped = 0;          ///< steps not kept in the trace (run_options::trace_limit)
 };
 
 struct outcome {
     std::vector<int> entry_returns;     ///< per entry call: unbind write / memory_failure()
     std::vector<int> notify_returns;    ///< per dax_holder_notify_failure() call
-    std::vector<signal_record> signals;
-    std::vector<pte_record> unmapped;   ///< PTEs zapped by this run, in order
-    std::vector<u64> poisoned;          ///< pfns newly marked HWPoison, ascending
-    std::vector<cache_entry_record> cache_entries_left;
-    std::vector<pte_record> live_mappings;  ///< PTEs still present afterwards, sorted
+    std::vector<signal_record> signals; ///< runs, in the order of their first signal
+    std::vector<pte_record> unmapped;   ///< runs zapped by this run, in the order of their first page
+    page_set poisoned;                  ///< pfns newly marked HWPoison
+    std::vector<cache_entry_record> cache_entries_left;  ///< sorted runs
+    std::vector<pte_record> live_mappings;  ///< runs still present afterwards, sorted
     u32 shutdown_flags = 0;             ///< 0 = not shut down
     std::string shutdown_reason;        ///< the phrase xfs_do_force_shutdown logs
     std::vector<freeze_hold> freeze_holders_after;
@@ -110,6 +131,20 @@ struct outcome {
 
     bool terminated() const noexcept { return end == end_state::returned; }
 
+private:
+    template <class T>
+    static u64 total(const std::vector<T>& runs, u64 T::*count) noexcept {
+        u64 n = 0;
+        for (const auto& r : runs) n += r.*count;
+        return n;
+    }
+
+public:
+    u64 signal_count() const noexcept { return total(signals, &signal_record::pages); }
+    u64 unmapped_pages() const noexcept { return total(unmapped, &pte_record::pages); }
+    u64 live_pages() const noexcept { return total(live_mappings, &pte_record::pages); }
+    u64 cache_pages_left() const noexcept { return total(cache_entries_left, &cache_entry_record::pages); }
+    u64 log_lines() const noexcept { return total(log, &log_line::count); }
     friend bool operator==(const outcome& a, const outcome& b) {
         return a.entry_returns == b.entry_returns && a.notify_returns == b.notify_returns &&
                a.signals == b.signals && a.unmapped == b.unmapped && a.poisoned == b.poisoned &&
@@ -127,22 +162,109 @@ inline std::string hex(u64 v) {
     std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
     return buf;
 }
+
+/// The pfn of a "Memory failure: <pfn>: ..." line and where its digits are.
+struct pfn_token {
+    u64 pfn = 0;
+    std::size_t pos = 0, len = 0;
+};
+inline std::optional<pfn_token> find_pfn_token(const std::string& text) {
+    static constexpr std::string_view prefix = "Memory failure: 0x";
+    if (text.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    const std::size_t start = prefix.size() - 2;
+    std::size_t i = prefix.size();
+    u64 v = 0;
+    for (; i < text.size() && i < prefix.size() + 16; ++i) {
+        const char c = text[i];
+        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) break;
+        v = (v << 4) | u64(d);
+    }
+    if (i == prefix.size() || i >= text.size() || text[i] != ':') return std::nullopt;
+    return pfn_token{v, start, i - start};
+}
 }  // namespace detail
 
+/// Builds a log as runs: a line that repeats the latest line of the same text
+/// with the next pfn joins it, and so does an identical line right after
+/// another. The model's log and a real kernel's log (the oracle) are built the
+/// same way, so they compare run for run.
+class log_builder {
+    std::vector<log_line>* out_;
+    std::unordered_map<std::string, std::size_t> latest_;  ///< text without its pfn -> index in *out_
+
+public:
+    explicit log_builder(std::vector<log_line>& out) : out_(&out) {}
+    /// Adds `count` lines: `text`, then (for a pfn line) the same text with the next pfns, else repeats.
+    void add(log_level level, std::string text, u64 count = 1) {
+        if (count == 0) return;
+        auto& out = *out_;
+        if (auto tok = detail::find_pfn_token(text)) {
+            std::string shape = text;
+            shape.replace(tok->pos, tok->len, "#");
+            shape.insert(0, 1, char('0' + int(level)));
+            auto [it, fresh] = latest_.try_emplace(std::move(shape), out.size());
+            if (!fresh) {
+                auto& l = out[it->second];
+                if (*l.pfn + l.count == tok->pfn) {
+                    l.count += count;
+                    return;
+                }
+                it->second = out.size();
+            }
+            out.push_back({level, std::move(text), count, tok->pfn});
+            return;
+        }
+        if (!out.empty() && !out.back().pfn && out.back().level == level && out.back().text == text) {
+            out.back().count += count;
+            return;
+        }
+        out.push_back({level, std::move(text), count, std::nullopt});
+    }
+};
+
+/// The runs of `lines` (single kernel log lines) as log_builder makes them.
+inline std::vector<log_line> compress_log(const std::vector<log_line>& lines) {
+    std::vector<log_line> out;
+    log_builder b(out);
+    for (const auto& l : lines) b.add(l.level, l.text, l.count);
+    return out;
+}
+
 inline std::string to_string(const signal_record& s) {
-    return "SIGBUS " + si_code::name(s.si_code) + " to " + s.comm + ":" + std::to_string(s.pid) + " addr " +
-           detail::hex(s.addr) + " lsb " + std::to_string(s.addr_lsb);
+    std::string r = "SIGBUS " + si_code::name(s.si_code) + " to " + s.comm + ":" + std::to_string(s.pid) + " addr " +
+                    detail::hex(s.addr);
+    if (s.pages > 1) r += ".." + detail::hex(s.last_addr()) + " (" + std::to_string(s.pages) + " signals)";
+    return r + " lsb " + std::to_string(s.addr_lsb);
 }
 inline std::string to_string(const pte_record& p) {
-    return "pid " + std::to_string(p.pid) + " ino " + std::to_string(p.ino) + " pgoff " + std::to_string(p.pgoff) +
-           " at " + detail::hex(p.vaddr);
+    std::string r = "pid " + std::to_string(p.pid) + " ino " + std::to_string(p.ino) + " pgoff " + std::to_string(p.pgoff);
+    if (p.pages > 1) r += ".." + std::to_string(p.pgoff + p.pages - 1);
+    r += " at " + detail::hex(p.vaddr);
+    if (p.shift == pmd_shift) r += " (PMD)";
+    return r;
 }
 inline std::string to_string(const cache_entry_record& c) {
-    return "ino " + std::to_string(c.ino) + " index " + std::to_string(c.index) + (c.dirty ? " dirty" : " clean");
+    std::string r = "ino " + std::to_string(c.ino) + " index " + std::to_string(c.index);
+    if (c.pages > 1) r += ".." + std::to_string(c.index + c.pages - 1);
+    return r + (c.dirty ? " dirty" : " clean") + (c.pmd ? " (PMD)" : "");
 }
 inline std::string to_string(const freeze_hold& h) { return holder_name(h.holder) + " (" + h.owner + ")"; }
 inline std::string to_string(const freeze_release& r) { return r.owner + "'s freeze, released by " + r.by; }
-inline std::string to_string(const log_line& l) { return "<" + level_name(l.level) + "> " + l.text; }
+inline std::string to_string(const log_line& l) {
+    std::string text = l.text;
+    if (l.count > 1) {
+        if (l.pfn) {
+            if (auto tok = detail::find_pfn_token(text))
+                text.replace(tok->pos, tok->len, detail::hex(*l.pfn) + ".." + detail::hex(*l.pfn + l.count - 1));
+        }
+        text += " [" + std::to_string(l.count) + " lines]";
+    }
+    return "<" + level_name(l.level) + "> " + text;
+}
+inline std::string to_string(const page_run<present_t>& r) {
+    return r.first == r.last ? detail::hex(r.first) : detail::hex(r.first) + ".." + detail::hex(r.last);
+}
 
 /// One named observable rendered as a list of items.
 struct observable {
@@ -159,7 +281,6 @@ inline std::string shutdown_summary(u32 flags, const std::string& reason) {
 inline std::vector<observable> observables(const outcome& o) {
     auto list = [](const auto& v, auto&& f) {
         std::vector<std::string> out;
-        out.reserve(v.size());
         for (const auto& x : v) out.push_back(f(x));
         return out;
     };
@@ -170,7 +291,7 @@ inline std::vector<observable> observables(const outcome& o) {
     obs.push_back({"notify_returns", list(o.notify_returns, [](int rc) { return err::name(rc); })});
     obs.push_back({"signals", list(o.signals, str)});
     obs.push_back({"unmapped", list(o.unmapped, str)});
-    obs.push_back({"poisoned", list(o.poisoned, [](u64 pfn) { return detail::hex(pfn); })});
+    obs.push_back({"poisoned", list(o.poisoned, str)});
     obs.push_back({"cache_entries_left", list(o.cache_entries_left, str)});
     obs.push_back({"live_mappings", list(o.live_mappings, str)});
     obs.push_back({"shutdown", {shutdown_summary(o.shutdown_flags, o.shutdown_reason)}});
@@ -188,7 +309,8 @@ struct difference {
     std::vector<std::string> only_in_b;
 };
 
-/// The observables that differ; empty exactly when a == b.
+/// The observables that differ; empty exactly when a == b. Linear in the
+/// outcomes' size: a multiset difference by hashing.
 inline std::vector<difference> diff(const outcome& a, const outcome& b) {
     auto oa = observables(a);
     auto ob = observables(b);
@@ -196,41 +318,61 @@ inline std::vector<difference> diff(const outcome& a, const outcome& b) {
     for (std::size_t i = 0; i < oa.size(); ++i) {
         if (oa[i].items == ob[i].items) continue;
         difference d{oa[i].name, {}, {}};
-        // Multiset difference keeps order and shows repeated items (two signals for one page).
-        auto rest_b = ob[i].items;
+        // Multiset difference keeps order and shows repeated items (two signal runs alike).
+        std::unordered_map<std::string, long> in_b;
+        for (const auto& x : ob[i].items) ++in_b[x];
+        std::unordered_map<std::string, long> in_a;
         for (const auto& x : oa[i].items) {
-            auto it = std::find(rest_b.begin(), rest_b.end(), x);
-            if (it == rest_b.end()) d.only_in_a.push_back(x);
-            else rest_b.erase(it);
+            auto it = in_b.find(x);
+            if (it != in_b.end() && it->second > 0) {
+                --it->second;
+                ++in_a[x];
+            } else {
+                d.only_in_a.push_back(x);
+            }
         }
-        d.only_in_b = std::move(rest_b);
+        for (const auto& x : ob[i].items) {
+            auto it = in_a.find(x);
+            if (it != in_a.end() && it->second > 0) --it->second;
+            else d.only_in_b.push_back(x);
+        }
         if (d.only_in_a.empty() && d.only_in_b.empty()) d.only_in_a.push_back("(same items, different order)");
         out.push_back(std::move(d));
     }
     return out;
 }
 
-/// Human-readable rendering of a diff; labels name the two sides.
-inline std::string to_string(const std::vector<difference>& ds, const std::string& a = "a", const std::string& b = "b") {
+/// Human-readable rendering of a diff; labels name the two sides. At most
+/// `per_side` items are listed per side and observable, then a count.
+inline std::string to_string(const std::vector<difference>& ds, const std::string& a = "a", const std::string& b = "b",
+                             std::size_t per_side = 10) {
     if (ds.empty()) return "no observable differs\n";
     std::string s;
+    auto side = [&](const std::vector<std::string>& items, const std::string& label) {
+        for (std::size_t i = 0; i < items.size() && i < per_side; ++i) s += "  " + label + " only: " + items[i] + "\n";
+        if (items.size() > per_side)
+            s += "  " + label + " only: ... and " + std::to_string(items.size() - per_side) + " more\n";
+    };
     for (const auto& d : ds) {
         s += d.observable + ":\n";
-        for (const auto& x : d.only_in_a) s += "  " + a + " only: " + x + "\n";
-        for (const auto& x : d.only_in_b) s += "  " + b + " only: " + x + "\n";
+        side(d.only_in_a, a);
+        side(d.only_in_b, b);
     }
     return s;
 }
 
-/// All observables, one per line group.
-inline std::string to_string(const outcome& o) {
+/// All observables, one per line group; at most `per_observable` items each.
+inline std::string to_string(const outcome& o, std::size_t per_observable = 50) {
     std::string s;
     for (const auto& ob : observables(o)) {
         s += ob.name + ":";
         if (ob.items.empty()) s += " (none)";
         if (ob.items.size() == 1) s += " " + ob.items[0];
-        else
-            for (const auto& x : ob.items) s += "\n  " + x;
+        else {
+            for (std::size_t i = 0; i < ob.items.size() && i < per_observable; ++i) s += "\n  " + ob.items[i];
+            if (ob.items.size() > per_observable)
+                s += "\n  ... and " + std::to_string(ob.items.size() - per_observable) + " more";
+        }
         s += "\n";
     }
     return s;
@@ -239,6 +381,8 @@ inline std::string to_string(const outcome& o) {
 inline std::string trace_to_string(const outcome& o) {
     std::string s;
     for (const auto& t : o.trace) s += t.function + (t.detail.empty() ? "" : ": " + t.detail) + "\n";
+    if (o.cost.trace_dropped)
+        s += "... " + std::to_string(o.cost.trace_dropped) + " more steps not kept (run_options::trace_limit)\n";
     return s;
 }
 

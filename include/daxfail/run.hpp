@@ -20,21 +20,16 @@
 
 namespace daxfail {
 
-struct run_options {
-    /// Modelled kernel steps before a run counts as not terminating (v12's
-    /// freeze loop on a shut-down filesystem spends two per 100 ms retry).
-    u64 step_budget = 20000;
-};
-
 namespace detail {
 
 inline void record_final_state(const world& w, const event& ev, outcome& out) {
-    std::sort(out.poisoned.begin(), out.poisoned.end());
     for (const auto& [ino, ip] : w.inodes)
-        for (const auto& [index, entry] : ip.cache) out.cache_entries_left.push_back({ino, index, entry.dirty});
+        for (const auto& r : ip.cache) out.cache_entries_left.push_back({ino, r.first, r.pages(), r.value.dirty, r.value.pmd});
     for (const auto& t : w.tasks)
         for (const auto& v : t.vmas)
-            for (u64 pg : v.present) out.live_mappings.push_back({t.pid, v.ino, pg, v.start + ((pg - v.pgoff) << page_shift)});
+            for (const auto& r : v.present)
+                out.live_mappings.push_back({t.pid, v.ino, r.first, v.start + ((r.first - v.pgoff) << page_shift),
+                                             r.pages(), mapping_shift(r.value)});
     std::sort(out.live_mappings.begin(), out.live_mappings.end());
     out.shutdown_flags = w.mp.shutdown_flags;
     out.shutdown_reason = w.mp.shutdown_flags ? kernel::shutdown_reason(w.mp.shutdown_flags) : std::string{};
@@ -54,7 +49,7 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
     if (state.mp.rt)
         for (auto& g : state.mp.rt->rmap) std::stable_sort(g.begin(), g.end(), by_key);
     outcome out;
-    detail::kernel_context ctx{state, cfg, out, ev, opts.step_budget, 0, detail::build_extent_index(state)};
+    detail::kernel_context ctx{state, cfg, out, ev, opts};
     try {
         if (ev.kind == event_kind::unbind) {
             kernel::kill_dax(ctx, ev.device);

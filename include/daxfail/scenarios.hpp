@@ -246,9 +246,9 @@ inline scenario huge_file_all_ags() {
                          {2, 4096, 1u << 20, 2u << 20}, {3, 4096, 1u << 20, 3u << 20}},
            {.cached = false});
     auto& ip = b.edit().inodes.at(160);
-    for (u64 part = 0; part < 4; ++part) ip.cache[part << 20] = {};
+    for (u64 part = 0; part < 4; ++part) ip.cache.assign(part << 20, part << 20, {});
     b.process(unbinder, "sh").process(reader, "reader");
-    b.edit().tasks.back().vmas.push_back({160, 0, 4ull << 20, 0x7e0000000000, {0, 1u << 20, 2u << 20, 3u << 20}});
+    b.map(reader, 160, 0, 4ull << 20, 0x7e0000000000, {0, 1u << 20, 2u << 20, 3u << 20});
     return make("huge_file_all_ags",
                 "A 1 TiB filesystem with a 16 GiB file spread over all four allocation groups; reader has touched "
                 "the first page of each extent. The model costs what the world contains (four cached entries), not "
@@ -297,7 +297,7 @@ inline scenario reclaiming_inode() {
 inline scenario dirty_entries_unfrozen() {
     auto b = base();
     b.frozen_by(freeze_holder::kernel, "xfs_scrub");
-    for (auto& [index, entry] : b.edit().inodes.at(file_b).cache) entry.dirty = true;
+    b.edit().inodes.at(file_b).cache.update(0, u64_max, [](cache_entry& e) { e.dirty = true; });
     return make("dirty_entries_unfrozen",
                 "Unbind while online fsck holds the kernel freeze and B's cached entries are dirty. The merged "
                 "version carries on unfrozen, so nothing writes the entries back: invalidate_inode_pages2_range "

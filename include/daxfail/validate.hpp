@@ -7,10 +7,13 @@
 #define DAXFAIL_VALIDATE_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/context.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -115,6 +118,20 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
     }
 }
 
+/// The first page of [first, last] without a cached entry.
+inline std::optional<u64> first_uncached(const run_map<cache_entry>& cache, u64 first, u64 last) {
+    u64 next = first;
+    bool gap = false;
+    cache.for_each_in(first, last, [&](const page_run<cache_entry>& r) {
+        if (gap) return;
+        if (r.first > next) gap = true;
+        else next = r.last == u64_max ? u64_max : r.last + 1;
+    });
+    if (gap || next <= last) return next;
+    if (next == u64_max && last == u64_max && !cache.contains(u64_max)) return u64_max;
+    return std::nullopt;
+}
+
 }  // namespace detail
 
 /// Every problem in the world and the event; empty when the run may start.
@@ -151,13 +168,20 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
         if (ip.dax && bs != page_size)
             errs.push_back({p + ".dax", "DAX needs the block size to equal the page size (4096)"});
         const u64 eof_pages = ip.size / page_size + (ip.size % page_size != 0);
-        for (const auto& [index, entry] : ip.cache)
-            if (index >= eof_pages) {
-                errs.push_back({p + ".cache", "entry at page " + std::to_string(index) + " is beyond end of file (" +
-                                                  std::to_string(eof_pages) + " pages)"});
+        if (!ip.cache.empty()) {
+            const u64 last = (*std::prev(ip.cache.end())).last;
+            if (last >= eof_pages)
+                errs.push_back({p + ".cache", "entry at page " + std::to_string(std::max(eof_pages, (*ip.cache.begin()).first)) +
+                                                  " is beyond end of file (" + std::to_string(eof_pages) + " pages)"});
+        }
+        for (const auto& r : ip.cache)
+            if (r.value.pmd && (r.first % pmd_pages || (r.last + 1) % pmd_pages)) {
+                errs.push_back({p + ".cache", "2 MiB entries must cover whole 512-page blocks (pages " +
+                                                  std::to_string(r.first) + ".." + std::to_string(r.last) + ")"});
                 break;
             }
     }
+    const auto extents = detail::build_extent_index(w);
     std::set<u32> tids;
     for (std::size_t i = 0; i < w.tasks.size(); ++i) {
         const auto& t = w.tasks[i];
@@ -193,15 +217,44 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
                 errs.push_back({vp + ".pages", "maps file pages " + std::to_string(v.pgoff) + ".." +
                                                    std::to_string(v.pgoff + v.pages - 1) + " beyond end of file (" +
                                                    std::to_string(eof_pages) + " pages)"});
-            for (u64 pg : v.present) {
-                if (pg < v.pgoff || pg - v.pgoff >= v.pages) {
-                    errs.push_back({vp + ".present", "page " + std::to_string(pg) + " is outside the mapping"});
+            for (const auto& r : v.present) {
+                if (r.first < v.pgoff || r.last - v.pgoff >= v.pages) {
+                    errs.push_back({vp + ".present", "page " + std::to_string(r.first < v.pgoff ? r.first : r.last) +
+                                                         " is outside the mapping"});
                     break;
                 }
-                if (!it->second.cache.count(pg)) {
-                    errs.push_back({vp + ".present", "page " + std::to_string(pg) +
+                if (auto gap = detail::first_uncached(it->second.cache, r.first, r.last)) {
+                    errs.push_back({vp + ".present", "page " + std::to_string(*gap) +
                                                          " has a live PTE but no cached entry in the file"});
                     break;
+                }
+                if (r.value != mapping_size::pmd) continue;
+                const std::string pp = vp + ".pmd";
+                if (r.first % pmd_pages || (r.last + 1) % pmd_pages) {
+                    errs.push_back({pp, "a PMD maps a whole 512-page (2 MiB) block of the file; pages " +
+                                            std::to_string(r.first) + ".." + std::to_string(r.last) + " are not"});
+                    break;
+                }
+                if ((v.start + ((r.first - v.pgoff) << page_shift)) % (u64{1} << pmd_shift)) {
+                    errs.push_back({pp, "page " + std::to_string(r.first) + " is not mapped at a 2 MiB aligned address"});
+                    break;
+                }
+                const auto ext = extents.find(v.ino);
+                for (u64 b = r.first; ext != extents.end(); b += pmd_pages) {
+                    const auto pr = detail::pfn_run_of(ext->second, w.devices, bs, b);
+                    if (!pr || pr->pfn % pmd_pages || pr->pages < pmd_pages) {
+                        errs.push_back({pp, "pages " + std::to_string(b) + ".." + std::to_string(b + pmd_pages - 1) +
+                                                " are not one 2 MiB aligned, contiguous run of pmem"});
+                        break;
+                    }
+                    bool pmd_entry = true;
+                    it->second.cache.for_each_in(b, b + pmd_pages - 1, [&](const page_run<cache_entry>& c) { pmd_entry &= c.value.pmd; });
+                    if (!pmd_entry) {
+                        errs.push_back({pp, "pages " + std::to_string(b) + ".." + std::to_string(b + pmd_pages - 1) +
+                                                " are PMD mapped, so their cached entry is a 2 MiB one"});
+                        break;
+                    }
+                    if (b + pmd_pages > r.last) break;
                 }
             }
         }

@@ -7,6 +7,7 @@
 #define DAXFAIL_WORLD_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/run_map.hpp>
 
 #include <cstddef>
 #include <map>
@@ -101,8 +102,15 @@ struct xfs_mount {
 /// A cached entry of a file's address_space (a DAX entry, or a page-cache folio).
 struct cache_entry {
     bool dirty = false;
+    bool pmd = false;                   ///< part of a 2 MiB DAX entry (DAX_PMD); its page is the entry's first pfn
     friend bool operator==(const cache_entry&, const cache_entry&) = default;
 };
+
+/// How a present page is mapped: a 4 KiB PTE or a 2 MiB PMD (DAX huge mapping).
+enum class mapping_size : unsigned char { pte, pmd };
+
+/// si_addr_lsb / size_shift of a mapping (dev_pagemap_mapping_shift).
+constexpr int mapping_shift(mapping_size m) noexcept { return m == mapping_size::pmd ? pmd_shift : int(page_shift); }
 
 struct inode {
     std::string name;                   ///< for reports only
@@ -111,7 +119,7 @@ struct inode {
     bool dax = true;                    ///< S_DAX / dax_mapping()
     bool realtime = false;              ///< data on the realtime device
     u64 size = 0;                       ///< i_size, bytes
-    std::map<u64, cache_entry> cache;   ///< address_space entries by page index
+    run_map<cache_entry> cache;         ///< address_space entries by page index, as runs
     friend bool operator==(const inode&, const inode&) = default;
 };
 
@@ -123,13 +131,14 @@ struct thread {
     friend bool operator==(const thread&, const thread&) = default;
 };
 
-/// A shared file mapping; `present` holds the file page offsets with a live PTE.
+/// A shared file mapping; `present` holds the file page offsets with a live
+/// PTE or PMD (PMD runs are 512-page aligned in the file and in the address).
 struct vma {
     u64 ino = 0;
     u64 pgoff = 0;                      ///< vm_pgoff: first file page mapped
     u64 pages = 0;
     u64 start = 0;                      ///< vm_start
-    std::set<u64> present;
+    run_map<mapping_size> present;
     friend bool operator==(const vma&, const vma&) = default;
 };
 
@@ -149,7 +158,7 @@ struct world {
     std::map<u64, inode> inodes;
     std::vector<task> tasks;            ///< in creation order (the order of for_each_process)
     bool early_kill_sysctl = false;     ///< vm.memory_failure_early_kill
-    std::set<u64> hwpoison;             ///< pfns with PageHWPoison
+    page_set hwpoison;                  ///< pfns with PageHWPoison
     std::vector<scheduled_thaw> scheduled_thaws;
     friend bool operator==(const world&, const world&) = default;
 };

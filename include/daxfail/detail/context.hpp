@@ -1,6 +1,7 @@
 // The state one run threads through the modelled kernel functions: the world
-// being changed, the variant's config, the outcome being recorded, the model
-// clock and the step budget. Users never name this.
+// being changed, the variant's config, the outcome being recorded (as runs),
+// the model clock, the indexes built once per run (file extents, who maps
+// which file) and the user's limits. Users never name this.
 #ifndef DAXFAIL_DETAIL_CONTEXT_HPP
 #define DAXFAIL_DETAIL_CONTEXT_HPP
 
@@ -10,10 +11,34 @@
 #include <daxfail/world.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
+
+namespace daxfail {
+
+/// How the model finds the victims of each page.
+enum class collect_algorithm {
+    indexed_ranges,       ///< an index from (file, page range) to the mappings, runs of pages at once
+    per_page_every_task,  ///< the kernel's own loop: every page, every task (counts page_task_visits)
+};
+
+/// Limits and instrumentation of one run; none of them changes what the kernel does.
+struct run_options {
+    /// Stop after this many modelled steps (0: no limit); reported as end_state::limit_reached.
+    u64 max_steps = 0;
+    /// Stop after this much wall-clock time (0: no limit); reported as end_state::limit_reached.
+    double max_seconds = 0;
+    /// Steps kept in outcome::trace; later steps are only counted (cost.trace_dropped).
+    u64 trace_limit = 10000;
+    collect_algorithm algorithm = collect_algorithm::indexed_ranges;
+};
+
+}  // namespace daxfail
 
 namespace daxfail::detail {
 
@@ -31,34 +56,140 @@ struct file_extent {
     u64 device_byte = 0;    ///< absolute byte on the dax device of file_block
 };
 
-/// A victim found by collect_procs (struct to_kill).
+/// A victim found by collect_procs (struct to_kill), for a run of `pages` pages from `addr`.
 struct to_kill {
     u32 tid = 0;
     std::string comm;
     u64 addr = 0;
     int size_shift = 0;
+    u64 base = 0;           ///< addr of file page 0 in this mapping: tells two mappings of one task apart
 };
+
+/// A mapping of a file by a task that may be a victim: the task's mm maps it through `v`.
+struct mapper {
+    std::size_t task = 0;   ///< index into world::tasks (for_each_process order)
+    vma* v = nullptr;
+    u32 pid = 0;            ///< the pid of the task owning the vma (for unmap records)
+};
+
+/// Absolute device byte of block `gbno` of group `g` in section `s`.
+inline u64 section_block_byte(const xfs_section& s, u32 blocksize, u64 g, u64 gbno) {
+    return s.target.part_off + (g * s.group_blocks + gbno) * blocksize;
+}
+
+/// Data-fork extents of every inode, read off the rmap records, sorted by file block.
+inline std::map<u64, std::vector<file_extent>> build_extent_index(const world& w) {
+    std::map<u64, std::vector<file_extent>> idx;
+    auto add = [&](const xfs_section& s) {
+        for (std::size_t g = 0; g < s.rmap.size(); ++g)
+            for (const auto& r : s.rmap[g]) {
+                if (rmap_owner::is_non_inode(r.owner) || r.attr_fork || r.bmbt_block) continue;
+                idx[r.owner].push_back(
+                    {r.offset, r.blockcount, s.target.device, section_block_byte(s, w.mp.blocksize, g, r.startblock)});
+            }
+    };
+    add(w.mp.data);
+    if (w.mp.rt) add(*w.mp.rt);
+    for (auto& [ino, v] : idx)
+        std::stable_sort(v.begin(), v.end(), [](const file_extent& a, const file_extent& b) { return a.file_block < b.file_block; });
+    return idx;
+}
+
+/// The pfns behind a run of file pages: `pfn` for `index`, contiguous for `pages` pages.
+struct pfn_run {
+    u64 pfn = 0;
+    u64 pages = 0;
+};
+
+/// pfn of page `index` of a file with extents `ext` (sorted), and how far it stays contiguous.
+inline std::optional<pfn_run> pfn_run_of(const std::vector<file_extent>& ext, const std::vector<dax_device>& devices,
+                                         u32 blocksize, u64 index) {
+    if (index > (u64_max >> page_shift)) return std::nullopt;
+    const u64 byte = index << page_shift;
+    const u64 block = byte / blocksize;
+    auto it = std::upper_bound(ext.begin(), ext.end(), block, [](u64 b, const file_extent& e) { return b < e.file_block; });
+    // A file's data-fork extents never overlap in file blocks: the one before is the only candidate.
+    if (it == ext.begin()) return std::nullopt;
+    const auto& e = *std::prev(it);
+    if (block - e.file_block >= e.blocks) return std::nullopt;
+    const u64 dev_byte = e.device_byte + (block - e.file_block) * blocksize + byte % blocksize;
+    const u64 end_byte = e.device_byte + e.blocks * blocksize;
+    return pfn_run{devices[e.device].first_pfn + (dev_byte >> page_shift), (end_byte - dev_byte) >> page_shift};
+}
 
 struct kernel_context {
     world& w;
     const config& cfg;
     outcome& out;
     const event& ev;
-    u64 step_budget = 0;
+    run_options opts;
     u64 now_ms = 0;
     std::map<u64, std::vector<file_extent>> extents;  ///< data-fork extents by inode
+    /// Per task, the thread a notification signals ([0] early kill, [1] pre-remove leaders), once per run.
+    std::optional<std::vector<const thread*>> candidates[2];
 
-    /// Records a modelled kernel step; every step costs one unit of the budget.
-    void step(std::string function, std::string detail = {}) {
-        out.trace.push_back({std::move(function), std::move(detail)});
-        if (++out.cost.steps > step_budget)
-            throw stop_run{end_state::step_budget_exhausted,
-                           "still running after " + std::to_string(step_budget) + " steps, at " +
-                               out.trace.back().function + " (" + std::to_string(now_ms) + " ms of model time)"};
+    kernel_context(world& w_, const config& cfg_, outcome& out_, const event& ev_, const run_options& o)
+        : w(w_), cfg(cfg_), out(out_), ev(ev_), opts(o), extents(build_extent_index(w_)), log_(out_.log) {
+        if (o.max_seconds > 0)
+            deadline_ = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(o.max_seconds));
+        build_mapper_index();
     }
-    void log(log_level level, std::string text) { out.log.push_back({level, std::move(text)}); }
+    kernel_context(const kernel_context&) = delete;
+    kernel_context& operator=(const kernel_context&) = delete;
+
+    /// Whether step details are still being kept (build them only then).
+    bool tracing() const noexcept { return out.trace.size() < opts.trace_limit; }
+
+    /// Records a modelled kernel step. Only the user's limits can stop a run here.
+    void step(const char* function, std::string detail = {}) {
+        if (tracing()) out.trace.push_back({function, std::move(detail)});
+        else ++out.cost.trace_dropped;
+        count_step(function);
+    }
+    /// Same, building the detail only while the trace is kept.
+    template <class F>
+        requires std::is_invocable_r_v<std::string, F>
+    void step(const char* function, F&& detail) {
+        if (tracing()) out.trace.push_back({function, detail()});
+        else ++out.cost.trace_dropped;
+        count_step(function);
+    }
+
+    /// A log line; with `count` > 1, that many lines "Memory failure: <pfn + i>: ..." (i from 0), given the first.
+    void log(log_level level, std::string text, u64 count = 1) { log_.add(level, std::move(text), count); }
     /// xfs_alert/xfs_err/...: "XFS (<fsname>): <text>".
     void xfs_log(log_level level, const std::string& text) { log(level, "XFS (" + w.mp.fsname + "): " + text); }
+
+    /// Records `s` (a run of signals of one mapping), joining the latest run of that thread and mapping.
+    void signal(signal_record s, u64 base) {
+        const auto key = std::make_tuple(s.pid, base, s.addr_lsb);
+        auto [it, fresh] = signal_runs_.try_emplace(key, out.signals.size());
+        if (!fresh) {
+            auto& r = out.signals[it->second];
+            if (r.si_code == s.si_code && r.signo == s.signo && r.comm == s.comm &&
+                r.addr + (r.pages << r.addr_lsb) == s.addr) {
+                r.pages += s.pages;
+                return;
+            }
+            it->second = out.signals.size();
+        }
+        out.signals.push_back(std::move(s));
+    }
+    /// Records a zapped run of one mapping, joining its latest run when contiguous.
+    void unmapped(const pte_record& p) {
+        const auto key = std::make_tuple(p.pid, p.ino, p.vaddr - (p.pgoff << page_shift));
+        auto [it, fresh] = unmap_runs_.try_emplace(key, out.unmapped.size());
+        if (!fresh) {
+            auto& r = out.unmapped[it->second];
+            if (r.shift == p.shift && r.pgoff + r.pages == p.pgoff) {
+                r.pages += p.pages;
+                return;
+            }
+            it->second = out.unmapped.size();
+        }
+        out.unmapped.push_back(p);
+    }
 
     const thread* find_thread(u32 tid) const {
         for (const auto& t : w.tasks)
@@ -80,39 +211,63 @@ struct kernel_context {
 
     /// pfn backing page `index` of inode `ino`, if the file has a block there.
     std::optional<u64> pfn_of(u64 ino, u64 index) const {
+        auto r = pfn_run_at(ino, index);
+        return r ? std::optional<u64>(r->pfn) : std::nullopt;
+    }
+    std::optional<pfn_run> pfn_run_at(u64 ino, u64 index) const {
         auto it = extents.find(ino);
         if (it == extents.end()) return std::nullopt;
-        const u64 byte = index << page_shift;
-        const u64 block = byte / w.mp.blocksize;
-        for (const auto& e : it->second) {
-            if (block < e.file_block || block - e.file_block >= e.blocks) continue;
-            const u64 dev_byte = e.device_byte + (block - e.file_block) * w.mp.blocksize + byte % w.mp.blocksize;
-            return w.devices[e.device].first_pfn + (dev_byte >> page_shift);
-        }
-        return std::nullopt;
+        return pfn_run_of(it->second, w.devices, w.mp.blocksize, index);
     }
-};
 
-/// Absolute device byte of block `gbno` of group `g` in section `s`.
-inline u64 section_block_byte(const xfs_section& s, u32 blocksize, u64 g, u64 gbno) {
-    return s.target.part_off + (g * s.group_blocks + gbno) * blocksize;
-}
+    /// Every mapping of `ino` by a task's mm, in for_each_process order, each task's in interval-tree order.
+    const std::vector<mapper>& mappers_of(u64 ino) const {
+        static const std::vector<mapper> none;
+        auto it = mappers_.find(ino);
+        return it == mappers_.end() ? none : it->second;
+    }
+    /// Every vma of `ino` once, with its owner's pid (the interval tree's contents).
+    const std::vector<mapper>& vmas_of(u64 ino) const {
+        static const std::vector<mapper> none;
+        auto it = vmas_.find(ino);
+        return it == vmas_.end() ? none : it->second;
+    }
 
-/// Data-fork extents of every inode, read off the rmap records.
-inline std::map<u64, std::vector<file_extent>> build_extent_index(const world& w) {
-    std::map<u64, std::vector<file_extent>> idx;
-    auto add = [&](const xfs_section& s) {
-        for (std::size_t g = 0; g < s.rmap.size(); ++g)
-            for (const auto& r : s.rmap[g]) {
-                if (rmap_owner::is_non_inode(r.owner) || r.attr_fork || r.bmbt_block) continue;
-                idx[r.owner].push_back(
-                    {r.offset, r.blockcount, s.target.device, section_block_byte(s, w.mp.blocksize, g, r.startblock)});
+private:
+    void count_step(const char* function) {
+        ++out.cost.steps;
+        if (opts.max_steps && out.cost.steps > opts.max_steps)
+            throw stop_run{end_state::limit_reached, "run_options::max_steps (" + std::to_string(opts.max_steps) +
+                                                         ") reached at " + function};
+        if (deadline_ && (out.cost.steps & 1023) == 0 && std::chrono::steady_clock::now() > *deadline_)
+            throw stop_run{end_state::limit_reached,
+                           "run_options::max_seconds (" + std::to_string(opts.max_seconds) + ") reached at " + function};
+    }
+
+    void build_mapper_index() {
+        std::unordered_map<u64, std::vector<std::size_t>> tasks_of_mm;
+        for (std::size_t i = 0; i < w.tasks.size(); ++i)
+            if (w.tasks[i].mm) tasks_of_mm[*w.tasks[i].mm].push_back(i);
+        for (auto& t : w.tasks) {
+            if (!t.mm) continue;
+            for (auto& v : t.vmas) {
+                vmas_[v.ino].push_back({0, &v, t.pid});
+                for (std::size_t i : tasks_of_mm[*t.mm]) mappers_[v.ino].push_back({i, &v, t.pid});
             }
-    };
-    add(w.mp.data);
-    if (w.mp.rt) add(*w.mp.rt);
-    return idx;
-}
+        }
+        for (auto& [ino, list] : mappers_)
+            std::stable_sort(list.begin(), list.end(), [](const mapper& a, const mapper& b) {
+                return std::tie(a.task, a.v->pgoff, a.v->start) < std::tie(b.task, b.v->pgoff, b.v->start);
+            });
+    }
+
+    log_builder log_;
+    std::optional<std::chrono::steady_clock::time_point> deadline_;
+    std::map<std::tuple<u32, u64, int>, std::size_t> signal_runs_;
+    std::map<std::tuple<u32, u64, u64>, std::size_t> unmap_runs_;
+    std::unordered_map<u64, std::vector<mapper>> mappers_;
+    std::unordered_map<u64, std::vector<mapper>> vmas_;
+};
 
 }  // namespace daxfail::detail
 

@@ -113,29 +113,46 @@ public:
         return obj[key];
     }
 
-    /// "all", "none" or an array of page numbers.
-    std::optional<std::vector<u64>> page_set(const json& obj, const std::string& path, const char* key,
-                                             bool& all, const char* fallback) {
+    /// "all", "none" or an array whose items are page numbers or runs {"first": N, "pages": M}.
+    std::optional<daxfail::page_set> page_set(const json& obj, const std::string& path, const char* key, bool& all,
+                                              const char* fallback) {
         all = false;
         const std::string p = at(path, key);
         const json v = obj.contains(key) ? obj[key] : json(fallback);
         if (v.is_string() && v == "all") {
             all = true;
-            return std::vector<u64>{};
+            return daxfail::page_set{};
         }
-        if (v.is_string() && v == "none") return std::vector<u64>{};
+        if (v.is_string() && v == "none") return daxfail::page_set{};
         if (!v.is_array()) {
-            fail(p, "must be \"all\", \"none\" or an array of page numbers");
+            fail(p, "must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
             return std::nullopt;
         }
-        std::vector<u64> pages;
+        daxfail::page_set pages;
         for (std::size_t i = 0; i < v.size(); ++i) {
+            const std::string ip = at(p, i);
+            if (v[i].is_object()) {
+                only_keys(v[i], ip, {"first", "pages"});
+                const auto first = number(v[i], ip, "first");
+                const auto n = number(v[i], ip, "pages");
+                if (!first || !n) return std::nullopt;
+                if (*n == 0) {
+                    fail(at(ip, "pages"), "must be positive");
+                    return std::nullopt;
+                }
+                if (*first + (*n - 1) < *first) {
+                    fail(at(ip, "pages"), "first + pages overflows u64");
+                    return std::nullopt;
+                }
+                pages.insert(*first, *first + *n - 1);
+                continue;
+            }
             auto n = parse_number(v[i]);
             if (!n) {
-                fail(at(p, i), "must be a page number");
+                fail(ip, "must be a page number or {\"first\", \"pages\"}");
                 return std::nullopt;
             }
-            pages.push_back(*n);
+            pages.insert(*n);
         }
         return pages;
     }

@@ -74,11 +74,10 @@ public:
         read_inodes();
         read_tasks();
         w_.early_kill_sysctl = r_.boolean(doc_, "", "early_kill_sysctl", false).value_or(false);
-        const auto& poison = r_.array(doc_, "", "hwpoison");
-        for (std::size_t i = 0; i < poison.size(); ++i) {
-            auto pfn = field_reader::parse_number(poison[i]);
-            if (!pfn) r_.fail(field_reader::at("hwpoison", i), "must be a pfn");
-            else w_.hwpoison.insert(*pfn);
+        bool all_poisoned = false;
+        if (auto poison = r_.page_set(doc_, "", "hwpoison", all_poisoned, "none")) {
+            if (all_poisoned) r_.fail("hwpoison", "must list pfns (numbers or {\"first\", \"pages\"} runs)");
+            w_.hwpoison = *poison;
         }
         read_event();
         if (r_.errors.empty()) {
@@ -321,22 +320,22 @@ private:
             if (cached) {
                 if (all) {
                     for (const auto& [fb, n] : blocks)
-                        for (u64 b = fb; b < fb + n; ++b) ip.cache[(b * bs) >> page_shift] = {};
+                        if (n) ip.cache.assign((fb * bs) >> page_shift, (((fb + n) * bs) >> page_shift) - 1, {});
                 } else {
-                    for (u64 pg : *cached) ip.cache[pg] = {};
+                    for (const auto& r : *cached) ip.cache.assign(r.first, r.last, {});
                 }
             }
             bool dirty_all = false;
             auto dirty = r_.page_set(j, p, "dirty", dirty_all, "none");
             if (dirty) {
-                if (dirty_all)
-                    for (auto& [pg, e] : ip.cache) e.dirty = true;
-                for (std::size_t k = 0; k < dirty->size(); ++k) {
-                    auto it = ip.cache.find((*dirty)[k]);
-                    if (it == ip.cache.end())
-                        r_.fail(field_reader::at(p + ".dirty", k), "page " + std::to_string((*dirty)[k]) + " is not cached");
+                if (dirty_all) ip.cache.update(0, u64_max, [](cache_entry& e) { e.dirty = true; });
+                std::size_t k = 0;
+                for (const auto& r : *dirty) {
+                    if (auto gap = daxfail::detail::first_uncached(ip.cache, r.first, r.last))
+                        r_.fail(field_reader::at(p + ".dirty", k), "page " + std::to_string(*gap) + " is not cached");
                     else
-                        it->second.dirty = true;
+                        ip.cache.update(r.first, r.last, [](cache_entry& e) { e.dirty = true; });
+                    ++k;
                 }
             }
             w_.inodes[*ino] = std::move(ip);
@@ -380,20 +379,33 @@ private:
             for (std::size_t k = 0; k < vmas.size(); ++k) {
                 const std::string vp = field_reader::at(p + ".vmas", k);
                 if (!r_.object(vmas[k], vp)) continue;
-                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present"});
+                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "pmd"});
                 const auto ino = r_.number(vmas[k], vp, "ino");
                 const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
                 const auto pages = r_.number(vmas[k], vp, "pages");
                 const auto start = r_.number(vmas[k], vp, "start");
-                bool all = false;
+                bool all = false, pmd_all = false;
                 const auto present = r_.page_set(vmas[k], vp, "present", all, "all");
-                if (!ino || !pgoff || !pages || !start || !present) continue;
+                const auto pmd = r_.page_set(vmas[k], vp, "pmd", pmd_all, "none");
+                if (!ino || !pgoff || !pages || !start || !present || !pmd) continue;
                 vma v{*ino, *pgoff, *pages, *start, {}};
-                if (all && *pages <= (u64{1} << 24) && *pgoff + *pages >= *pgoff)
-                    for (u64 pg = *pgoff; pg < *pgoff + *pages; ++pg) v.present.insert(pg);
-                else if (all)
-                    r_.fail(vp + ".present", "\"all\" is limited to 16777216 pages; list the touched pages");
-                for (u64 pg : *present) v.present.insert(pg);
+                if (all && *pages && *pgoff + (*pages - 1) >= *pgoff)
+                    v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pte);
+                for (const auto& r : *present) v.present.assign(r.first, r.last, mapping_size::pte);
+                if (pmd_all && *pages && *pgoff + (*pages - 1) >= *pgoff)
+                    v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pmd);
+                for (const auto& r : *pmd) {
+                    if (!all)
+                        present->for_each_in(r.first, r.last, [&](const page_run<present_t>& both) {
+                            r_.fail(vp + ".pmd", "page " + std::to_string(both.first) + " is in both present and pmd");
+                        });
+                    v.present.assign(r.first, r.last, mapping_size::pmd);
+                }
+                // A PMD mapping means a 2 MiB entry in the file's address_space.
+                if (auto f = w_.inodes.find(*ino); f != w_.inodes.end())
+                    for (const auto& r : v.present)
+                        if (r.value == mapping_size::pmd)
+                            f->second.cache.update(r.first, r.last, [](cache_entry& e) { e.pmd = true; });
                 t.vmas.push_back(std::move(v));
             }
             w_.tasks.push_back(std::move(t));

@@ -48,10 +48,22 @@ inline std::string shutdown_name(u32 flags) {
     }
 }
 
-inline nlohmann::ordered_json page_set(const std::vector<u64>& pages, const std::vector<u64>& all) {
+/// Runs as a page-set array: a lone page as its number, longer runs as {"first", "pages"}.
+template <class V>
+nlohmann::ordered_json page_runs(const run_map<V>& pages, bool hex = false) {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& r : pages) {
+        nlohmann::ordered_json first = hex ? nlohmann::ordered_json(detail::hex(r.first)) : nlohmann::ordered_json(r.first);
+        if (r.first == r.last) out.push_back(first);
+        else out.push_back({{"first", first}, {"pages", r.pages()}});
+    }
+    return out;
+}
+
+inline nlohmann::ordered_json page_set(const daxfail::page_set& pages, const daxfail::page_set& all) {
     if (pages.empty()) return "none";
     if (pages == all) return "all";
-    return pages;
+    return page_runs(pages);
 }
 
 inline std::string mce_kill(const thread& t) { return !t.mce_process ? "default" : t.mce_early ? "early" : "late"; }
@@ -153,29 +165,28 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
                 if (r.owner == ino && detail::is_file_record(r)) exts.push_back({r.offset, g, r.startblock, r.blockcount});
         std::stable_sort(exts.begin(), exts.end(), [](const ext& a, const ext& b) { return a.file_block < b.file_block; });
         json extents = json::array();
-        std::vector<u64> all_pages;
+        daxfail::page_set all_pages;
         u64 next = 0;
         for (const auto& e : exts) {
             json x = {{"group", e.group}, {"agbno", e.agbno}, {"blocks", e.blocks}};
             if (e.file_block != next) x["file_block"] = e.file_block;
             next = e.file_block + e.blocks;
             extents.push_back(x);
-            for (u64 b = e.file_block; b < e.file_block + e.blocks; ++b)
-                all_pages.push_back((b * mp.blocksize) >> page_shift);
+            if (e.blocks)
+                all_pages.insert((e.file_block * mp.blocksize) >> page_shift,
+                                 (((e.file_block + e.blocks) * mp.blocksize) >> page_shift) - 1);
         }
-        std::sort(all_pages.begin(), all_pages.end());
-        all_pages.erase(std::unique(all_pages.begin(), all_pages.end()), all_pages.end());
-        std::vector<u64> cached, dirty;
-        for (const auto& [index, entry] : ip.cache) {
-            cached.push_back(index);
-            if (entry.dirty) dirty.push_back(index);
+        daxfail::page_set cached, dirty;
+        for (const auto& r : ip.cache) {
+            cached.insert(r.first, r.last);
+            if (r.value.dirty) dirty.insert(r.first, r.last);
         }
         json j = {{"ino", ino}, {"name", ip.name}, {"dax", ip.dax}, {"in_core", ip.in_core}, {"size", ip.size}};
         if (ip.reclaiming) j["reclaiming"] = true;
         if (ip.realtime) j["realtime"] = true;
         j["extents"] = extents;
         j["cached"] = detail::page_set(cached, all_pages);
-        if (!dirty.empty()) j["dirty"] = dirty;
+        if (!dirty.empty()) j["dirty"] = detail::page_runs(dirty);
         inodes.push_back(j);
     }
     doc["inodes"] = inodes;
@@ -195,10 +206,16 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
         if (!threads.empty()) j["threads"] = threads;
         json vmas = json::array();
         for (const auto& v : t.vmas) {
-            std::vector<u64> all(v.pages), present(v.present.begin(), v.present.end());
-            for (u64 i = 0; i < v.pages; ++i) all[i] = v.pgoff + i;
-            vmas.push_back({{"ino", v.ino}, {"pgoff", v.pgoff}, {"pages", v.pages}, {"start", detail::hex(v.start)},
-                            {"present", detail::page_set(present, all)}});
+            daxfail::page_set all, present, pmd;
+            if (v.pages) all.insert(v.pgoff, v.pgoff + v.pages - 1);
+            for (const auto& r : v.present) (r.value == mapping_size::pmd ? pmd : present).insert(r.first, r.last);
+            json vj = {{"ino", v.ino}, {"pgoff", v.pgoff}, {"pages", v.pages}, {"start", detail::hex(v.start)}};
+            if (pmd.empty()) vj["present"] = detail::page_set(present, all);
+            else {
+                vj["present"] = present.empty() ? json("none") : detail::page_runs(present);
+                vj["pmd"] = detail::page_runs(pmd);
+            }
+            vmas.push_back(vj);
         }
         if (!vmas.empty()) j["vmas"] = vmas;
         tasks.push_back(j);
@@ -206,9 +223,7 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
     doc["tasks"] = tasks;
     if (w.early_kill_sysctl) doc["early_kill_sysctl"] = true;
     if (!w.hwpoison.empty()) {
-        json poison = json::array();
-        for (u64 pfn : w.hwpoison) poison.push_back(detail::hex(pfn));
-        doc["hwpoison"] = poison;
+        doc["hwpoison"] = detail::page_runs(w.hwpoison, true);
     }
 
     const event& ev = s.event;

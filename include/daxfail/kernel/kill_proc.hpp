@@ -11,19 +11,25 @@
 
 namespace daxfail::kernel {
 
-inline void kill_proc(detail::kernel_context& ctx, const detail::to_kill& tk, u64 pfn, int flags) {
-    ctx.log(log_level::err, "Memory failure: " + detail::hex(pfn) + ": Sending SIGBUS to " + tk.comm + ":" +
-                                std::to_string(tk.tid) + " due to hardware memory corruption");
+/// kill_proc for `pages` consecutive pages of one mapping (pfn, pfn + 1, ...), as the kernel does page by page.
+inline void kill_proc(detail::kernel_context& ctx, const detail::to_kill& tk, u64 pfn, int flags, u64 pages = 1) {
+    ctx.log(log_level::err,
+            "Memory failure: " + detail::hex(pfn) + ": Sending SIGBUS to " + tk.comm + ":" + std::to_string(tk.tid) +
+                " due to hardware memory corruption",
+            pages);
     const bool ar = (flags & mf::action_required) && tk.tid == ctx.ev.current_tid;
     const int code = ar ? si_code::bus_mceerr_ar : si_code::bus_mceerr_ao;
-    ctx.step("kill_proc", si_code::name(code) + " to " + tk.comm + ":" + std::to_string(tk.tid) + " at " +
-                              detail::hex(tk.addr));
-    ctx.out.signals.push_back({tk.tid, tk.comm, sigbus, code, tk.addr, tk.size_shift});
+    ctx.step("kill_proc", [&] {
+        return si_code::name(code) + " to " + tk.comm + ":" + std::to_string(tk.tid) + " at " + detail::hex(tk.addr) +
+               (pages > 1 ? " (" + std::to_string(pages) + " pages)" : std::string{});
+    });
+    ctx.signal({tk.tid, tk.comm, sigbus, code, tk.addr, tk.size_shift, pages}, tk.base);
 }
 
 /// fsdax victims always have an address, so the forced-SIGKILL branch is unreachable.
-inline void kill_procs(detail::kernel_context& ctx, const std::vector<detail::to_kill>& victims, u64 pfn, int flags) {
-    for (const auto& tk : victims) kill_proc(ctx, tk, pfn, flags);
+inline void kill_procs(detail::kernel_context& ctx, const std::vector<detail::to_kill>& victims, u64 pfn, int flags,
+                       u64 pages = 1) {
+    for (const auto& tk : victims) kill_proc(ctx, tk, pfn, flags, pages);
 }
 
 }  // namespace daxfail::kernel

@@ -21,10 +21,16 @@ namespace daxfail::kernel {
 /// The file page a pfn is cached as (page->mapping, page->index), if exactly one file holds it.
 inline std::optional<std::pair<u64, u64>> page_mapping(const detail::kernel_context& ctx, u64 pfn) {
     std::optional<std::pair<u64, u64>> found;
-    for (const auto& [ino, ip] : ctx.w.inodes) {
-        if (!ip.dax) continue;
-        for (const auto& [index, entry] : ip.cache) {
-            if (ctx.pfn_of(ino, index) != pfn) continue;
+    const u32 bs = ctx.w.mp.blocksize;
+    for (const auto& [ino, ext] : ctx.extents) {
+        auto ip = ctx.w.inodes.find(ino);
+        if (ip == ctx.w.inodes.end() || !ip->second.dax) continue;
+        for (const auto& e : ext) {
+            const u64 first = ctx.w.devices[e.device].first_pfn + (e.device_byte >> page_shift);
+            const u64 pages = (e.blocks * bs) >> page_shift;
+            if (pfn < first || pfn - first >= pages) continue;
+            const u64 index = ((e.file_block * bs) >> page_shift) + (pfn - first);
+            if (!ip->second.cache.contains(index)) continue;
             if (found) return std::nullopt;  // shared (reflinked) page: not modelled, treated as unlockable
             found = std::pair{ino, index};
         }

@@ -1,7 +1,8 @@
 // mf_dax_kill_procs(mapping, index, count, mf_flags) — mm/memory-failure.c:
 // v6.0-v6.7 and Debian 6.1 poison every page; v12 and v6.8+ skip
 // SetPageHWPoison on MF_MEM_PRE_REMOVE (pre_remove_poison policy). A non-DAX
-// mapping fails at the first index with -EBUSY (dax_lock_mapping_entry).
+// mapping fails at the first index with -EBUSY (dax_lock_mapping_entry). The
+// page of an index inside a 2 MiB entry is the entry's first page.
 #ifndef DAXFAIL_KERNEL_MF_DAX_KILL_PROCS_HPP
 #define DAXFAIL_KERNEL_MF_DAX_KILL_PROCS_HPP
 
@@ -10,34 +11,64 @@
 #include <daxfail/kernel/collect_procs_fsdax.hpp>
 #include <daxfail/kernel/unmap_and_kill.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace daxfail::kernel {
 
-inline void set_page_hwpoison(detail::kernel_context& ctx, u64 pfn) {
-    if (ctx.w.hwpoison.insert(pfn).second) ctx.out.poisoned.push_back(pfn);
+/// SetPageHWPoison on pfns [pfn, pfn + pages); only newly poisoned pfns are recorded.
+inline void set_page_hwpoison(detail::kernel_context& ctx, u64 pfn, u64 pages = 1) {
+    const u64 last = pfn + pages - 1;
+    u64 p = pfn;
+    while (p <= last) {
+        const auto r = ctx.w.hwpoison.find(p);
+        const u64 q = r ? std::min(r->last, last) : std::min(ctx.w.hwpoison.next_boundary(p) - 1, last);
+        if (!r) ctx.out.poisoned.insert(p, q);
+        if (q == last) break;
+        p = q + 1;
+    }
+    ctx.w.hwpoison.insert(pfn, last);
 }
 
 inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u64 count, int mf_flags) {
-    ctx.step("mf_dax_kill_procs", "ino " + std::to_string(ino) + " index " + std::to_string(index) + " count " +
-                                      std::to_string(count));
+    ctx.step("mf_dax_kill_procs", [&] {
+        return "ino " + std::to_string(ino) + " index " + std::to_string(index) + " count " + std::to_string(count);
+    });
     const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
     mf_flags |= mf::action_required | mf::must_kill;
     // The kernel visits every index; only those with an entry do anything, and
-    // the model visits only those (a 2^32-page walk costs what its entries cost).
+    // the model visits only runs of those (a 2^32-page walk costs what its entries cost).
     ctx.out.cost.indices_walked += count;
     if (count == 0) return 0;
     const auto& ip = ctx.w.inodes.at(ino);
     if (!ip.dax) return -err::ebusy;
-    const u64 end = index + count < index ? u64_max : index + count;
-    for (auto it = ip.cache.lower_bound(index); it != ip.cache.end() && it->first < end; ++it) {
-        const u64 i = it->first;
-        const auto pfn = ctx.pfn_of(ino, i);
-        if (!pfn) continue;  // no page behind the entry
-        if (!pre_remove || ctx.cfg.pre_remove_poison == pre_remove_poison_kind::set_hwpoison)
-            set_page_hwpoison(ctx, *pfn);
-        const auto victims = collect_procs_fsdax(ctx, ino, i, pre_remove);
-        unmap_and_kill(ctx, victims, *pfn, ino, i, mf_flags);
+    const u64 last = index + count - 1 < index ? u64_max : index + count - 1;
+    const bool poison = !pre_remove || ctx.cfg.pre_remove_poison == pre_remove_poison_kind::set_hwpoison;
+    const bool all_leaders = pre_remove_collects_all(ctx, pre_remove);
+    std::vector<page_run<cache_entry>> entries;  // unmap and kill leave the cache alone
+    ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& r) { entries.push_back(r); });
+    for (const auto& e : entries) {
+        for (u64 p = e.first;;) {
+            const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
+            const auto pr = ctx.pfn_run_at(ino, head);
+            u64 q = p;
+            if (pr) {
+                if (!e.value.pmd) q = std::min(e.last, p + pr->pages - 1);
+                auto c = collect_run(ctx, ino, p, q, all_leaders);
+                q = c.last;
+                const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
+                                              [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
+                if (huge && q != p) {  // a PMD zaps beyond this page: take it alone
+                    q = p;
+                    c = collect_run(ctx, ino, p, p, all_leaders);
+                }
+                if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
+                unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
+            }  // else no page behind the entry
+            if (q >= e.last) break;
+            p = q + 1;
+        }
     }
     return 0;
 }

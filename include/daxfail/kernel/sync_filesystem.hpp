@@ -12,8 +12,7 @@
 namespace daxfail::kernel {
 
 inline int sync_filesystem(detail::kernel_context& ctx) {
-    for (auto& [ino, ip] : ctx.w.inodes)
-        for (auto& [index, entry] : ip.cache) entry.dirty = false;
+    for (auto& [ino, ip] : ctx.w.inodes) ip.cache.update(0, u64_max, [](cache_entry& e) { e.dirty = false; });
     const int rc = ctx.w.mp.shutdown_flags != 0 ? -err::eio : 0;
     ctx.step("sync_filesystem", err::name(rc));
     return rc;

@@ -16,30 +16,32 @@ namespace daxfail::kernel {
 
 inline int xfs_dax_failure_fn(detail::kernel_context& ctx, const rmap_record& rec, xfs_failure_info& notify) {
     const bool pre_remove = (notify.mf_flags & mf::mem_pre_remove) != 0;
-    const std::string what = rmap_owner::name(rec.owner) + " blocks " + std::to_string(rec.startblock) + "+" +
-                             std::to_string(rec.blockcount);
+    auto what = [&] {
+        return rmap_owner::name(rec.owner) + " blocks " + std::to_string(rec.startblock) + "+" +
+               std::to_string(rec.blockcount);
+    };
     if (rmap_owner::is_non_inode(rec.owner) || rec.attr_fork || rec.bmbt_block) {
         if (pre_remove && ctx.cfg.metadata_record == metadata_record_kind::skip_on_pre_remove) {
-            ctx.step("xfs_dax_failure_fn", what + ": metadata, skipped on pre-remove");
+            ctx.step("xfs_dax_failure_fn", [&] { return what() + ": metadata, skipped on pre-remove"; });
             return 0;
         }
-        ctx.step("xfs_dax_failure_fn", what + ": metadata, want_shutdown");
+        ctx.step("xfs_dax_failure_fn", [&] { return what() + ": metadata, want_shutdown"; });
         notify.want_shutdown = true;
         return 0;
     }
     const auto it = ctx.w.inodes.find(rec.owner);
     if (it == ctx.w.inodes.end() || !it->second.in_core) {
-        ctx.step("xfs_dax_failure_fn", what + ": xfs_iget(INCORE) = -ENODATA, not cached");
+        ctx.step("xfs_dax_failure_fn", [&] { return what() + ": xfs_iget(INCORE) = -ENODATA, not cached"; });
         return 0;
     }
     if (it->second.reclaiming) {
-        ctx.step("xfs_dax_failure_fn", what + ": xfs_iget(INCORE) = -EAGAIN, want_shutdown");
+        ctx.step("xfs_dax_failure_fn", [&] { return what() + ": xfs_iget(INCORE) = -EAGAIN, want_shutdown"; });
         notify.want_shutdown = true;
         return 0;
     }
     const u64 pgoff = xfs_failure_pgoff(ctx.w.mp.blocksize, rec, notify);
     const u64 pgcnt = xfs_failure_pgcnt(ctx.w.mp.blocksize, rec, notify);
-    ctx.step("xfs_dax_failure_fn", what + ": pgoff " + std::to_string(pgoff) + " pgcnt " + std::to_string(pgcnt));
+    ctx.step("xfs_dax_failure_fn", [&] { return what() + ": pgoff " + std::to_string(pgoff) + " pgcnt " + std::to_string(pgcnt); });
     int error = 0;
     if (it->second.dax || ctx.cfg.non_dax_inode == non_dax_inode_kind::kill_anyway)
         error = mf_dax_kill_procs(ctx, rec.owner, pgoff, pgcnt, notify.mf_flags);

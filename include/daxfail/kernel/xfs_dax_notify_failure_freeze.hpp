@@ -32,8 +32,18 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
         case freeze_strategy::none:
             return {true, 0, false, mf_flags};
         case freeze_strategy::loop_until_frozen:
-            // v12: HZ/10 uninterruptible sleeps until the freeze succeeds; the step budget bounds it.
-            while (freeze_super(ctx, freeze_holder::kernel, notify_failure_owner) != 0) delay(ctx, 100);
+            // v12: HZ/10 uninterruptible sleeps until the freeze succeeds. Only another actor can make a
+            // retry succeed; once none is left, every retry meets the state the last one failed on.
+            for (;;) {
+                const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+                if (rc == 0) break;
+                if (ctx.w.scheduled_thaws.empty())
+                    throw detail::stop_run{end_state::no_progress,
+                                           "freeze_super keeps returning " + err::name(rc) +
+                                               " every 100 ms and nothing left in the world can change that (at " +
+                                               std::to_string(ctx.now_ms) + " ms of model time)"};
+                delay(ctx, 100);
+            }
             return {true, 0, true, mf_flags};
         case freeze_strategy::return_ebusy: {
             const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);

@@ -24,8 +24,9 @@ inline bool rmap_key_less(const rmap_record& a, const rmap_record& b) {
 
 template <class Fn>
 int xfs_rmap_query_range(detail::kernel_context& ctx, const xfs_section& sec, u32 group, u32 low, u32 high, Fn&& fn) {
-    ctx.step("xfs_rmap_query_range", "group " + std::to_string(group) + " blocks " + std::to_string(low) + ".." +
-                                         std::to_string(high));
+    ctx.step("xfs_rmap_query_range", [&] {
+        return "group " + std::to_string(group) + " blocks " + std::to_string(low) + ".." + std::to_string(high);
+    });
     std::vector<const rmap_record*> hits;
     if (ctx.cfg.rmap_source == rmap_source_kind::full_inode_scan) {
         // Without a reverse map every extent of every owner must be looked at.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
@@ -81,7 +82,7 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
             const u64 ino = ino_of(v.at("file").get<std::string>());
             std::vector<u64> touched;
             for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
-            for (u64 p : touched) b.edit().inodes.at(ino).cache[p] = {};
+            for (u64 p : touched) b.edit().inodes.at(ino).cache.assign(p, p, {});
             b.map(pid, ino, detail::number(v.at("pgoff")), detail::number(v.at("pages")), detail::number(v.at("start")),
                   touched, false);
         }
@@ -144,26 +145,47 @@ inline std::vector<std::string> sorted(std::vector<std::string> v) {
 inline std::vector<observation> compare(const outcome& model, const json& report) {
     std::vector<observation> rows;
     std::vector<std::string> k_sent, k_mf, k_xfs, m_sent, m_mf, m_xfs;
-    // Log lines of the path, sorted into what kill_proc, memory_failure and XFS printed.
-    auto classify = [](const std::string& line, auto& sent, auto& mf, auto& xfs) {
-        const std::string t = detail::normalize_log(line);
-        if (t.find("Sending SIGBUS") != std::string::npos) sent.push_back(t);
-        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) mf.push_back(t);
-        else if (t.rfind("XFS (", 0) == 0) xfs.push_back(t);
+    // Log lines of the path as runs (the same runs for both: log_builder's rule), sorted into what
+    // kill_proc, memory_failure and XFS printed.
+    auto runs_of = [](std::vector<log_line> lines) {
+        std::vector<std::string> out;
+        for (const auto& l : compress_log(lines)) {
+            std::string t = to_string(l);
+            out.push_back(t.substr(t.find("> ") + 2));  // without the level
+        }
+        return out;
     };
-    for (const auto& l : report.at("kernel_log")) classify(l.get<std::string>(), k_sent, k_mf, k_xfs);
-    for (const auto& l : model.log) classify(l.text, m_sent, m_mf, m_xfs);
+    auto classify = [](const std::vector<std::string>& lines, auto& sent, auto& mf, auto& xfs) {
+        for (const auto& t : lines) {
+            if (t.find("Sending SIGBUS") != std::string::npos) sent.push_back(t);
+            else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) mf.push_back(t);
+            else if (t.rfind("XFS (", 0) == 0) xfs.push_back(t);
+        }
+    };
+    std::vector<log_line> k_lines, m_lines;
+    for (const auto& l : report.at("kernel_log"))
+        k_lines.push_back({log_level::info, detail::normalize_log(l.get<std::string>()), 1, std::nullopt});
+    for (const auto& l : model.log) m_lines.push_back({log_level::info, detail::normalize_log(l.text), l.count, std::nullopt});
+    classify(runs_of(k_lines), k_sent, k_mf, k_xfs);
+    classify(runs_of(m_lines), m_sent, m_mf, m_xfs);
     rows.push_back({"sigbus_sent", detail::sorted(m_sent), detail::sorted(k_sent)});
     rows.push_back({"memory_failure_log", m_mf, k_mf});
     rows.push_back({"xfs_log", m_xfs, k_xfs});
 
-    // Live PTEs after the event, read from /proc/PID/pagemap in the guest.
-    std::vector<std::string> m_live, k_live;
-    for (const auto& p : model.live_mappings) m_live.push_back(std::to_string(p.pid) + " page " + std::to_string(p.pgoff));
+    // Live PTEs after the event, read from /proc/PID/pagemap in the guest, as runs of file pages per task.
+    std::map<u64, page_set> m_pages, k_pages;
+    for (const auto& p : model.live_mappings) m_pages[p.pid].insert(p.pgoff, p.pgoff + p.pages - 1);
     for (const auto& t : report.at("tasks"))
-        for (const auto& pg : t.at("present_after"))
-            k_live.push_back(std::to_string(t.at("pid").get<int>()) + " page " + std::to_string(pg.get<u64>()));
-    rows.push_back({"live_mappings_after", detail::sorted(m_live), detail::sorted(k_live)});
+        for (const auto& pg : t.at("present_after")) k_pages[t.at("pid").get<u64>()].insert(pg.get<u64>());
+    auto live_runs = [](const std::map<u64, page_set>& m) {
+        std::vector<std::string> out;
+        for (const auto& [pid, set] : m)
+            for (const auto& r : set)
+                out.push_back(std::to_string(pid) + " page " + std::to_string(r.first) +
+                              (r.last != r.first ? ".." + std::to_string(r.last) : std::string{}));
+        return out;
+    };
+    rows.push_back({"live_mappings_after", live_runs(m_pages), live_runs(k_pages)});
 
     // Delivered signals. During the event every task is either stopped by the guest or inside the event's own
     // system call (`current`), and a legacy signal queues once: each task receives the first SIGBUS the kernel
@@ -194,7 +216,7 @@ inline std::vector<observation> compare(const outcome& model, const json& report
                         {report.at("userspace_thaw_after").get<int>() == 0 ? "held" : "not held"}});
     }
     std::vector<std::string> m_poison;
-    for (u64 pfn : model.poisoned) m_poison.push_back(daxfail::detail::hex(pfn));
+    for (const auto& r : model.poisoned) m_poison.push_back(to_string(r));
     observation poison{"poisoned", m_poison, {"(not visible: /proc/kpageflags does not report ZONE_DEVICE pages)"}};
     poison.visible = false;
     for (auto& r : rows) r.agree = r.model == r.kernel;

@@ -102,7 +102,8 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         task["vmas"] = json::array();
         for (const auto& v : t.vmas) {
             json touch = json::array();
-            for (u64 p : v.present) touch.push_back(p);
+            for (const auto& r : v.present)
+                for (u64 p = r.first; p <= r.last; ++p) touch.push_back(p);
             task["vmas"].push_back({{"file", names.at(v.ino)}, {"pgoff", v.pgoff}, {"pages", v.pages},
                                     {"start", daxfail::detail::hex(v.start)}, {"touch", touch}});
         }

@@ -30,8 +30,8 @@ inline std::string to_csv(const comparison& c, bool only_differences = false) {
             for (const auto& h : r.out.freeze_holders_after) holders += (holders.empty() ? "" : "+") + holder_name(h.holder);
             out += csv_field(c.variants[v].name) + "," + csv_field(c.scenarios[s].name) + "," +
                    (rc ? std::to_string(*rc) : std::string()) + "," + (r.out.terminated() ? "true" : "false") + "," +
-                   std::to_string(r.out.signals.size()) + "," + std::to_string(r.out.unmapped.size()) + "," +
-                   std::to_string(r.out.poisoned.size()) + "," + std::to_string(r.out.cache_entries_left.size()) + "," +
+                   std::to_string(r.out.signal_count()) + "," + std::to_string(r.out.unmapped_pages()) + "," +
+                   std::to_string(r.out.poisoned.pages()) + "," + std::to_string(r.out.cache_pages_left()) + "," +
                    shutdown_name(r.out.shutdown_flags) + "," + holders;
             for (const auto& i : r.invariants) out += "," + verdict_name(i.result);
             out += "\n";

@@ -44,13 +44,16 @@ inline std::string to_dot(const scenario& s, const std::string& variant, const o
                 if (th.tid == tid) return t.pid;
         return tid;
     };
-    std::size_t signal_index = 0;
     for (std::size_t i = 0; i < o.trace.size(); ++i) {
         const auto& f = o.trace[i].function;
-        if (f == "kill_proc" && signal_index < o.signals.size()) {
-            const auto& sig = o.signals[signal_index++];
-            out += "  s" + std::to_string(i) + " -> task_" + std::to_string(tid_to_pid(sig.pid)) + " [color=red, label=\"" +
-                   si_code::name(sig.si_code) + "\"];\n";
+        const auto& d = o.trace[i].detail;
+        // kill_proc's detail: "<si_code> to <comm>:<tid> at <addr>..."
+        const auto to = d.find(" to "), at = d.find(" at ");
+        const auto colon = at == std::string::npos ? std::string::npos : d.rfind(':', at);
+        if (f == "kill_proc" && to != std::string::npos && colon != std::string::npos && colon > to) {
+            const u32 tid = static_cast<u32>(std::stoul(d.substr(colon + 1, at - colon - 1)));
+            out += "  s" + std::to_string(i) + " -> task_" + std::to_string(tid_to_pid(tid)) + " [color=red, label=\"" +
+                   d.substr(0, to) + "\"];\n";
         } else if (f == "freeze_super" || f == "thaw_super") {
             out += "  s" + std::to_string(i) + " -> holders [color=blue, style=dashed];\n";
         }

@@ -1,11 +1,12 @@
 // The JSON report (stable contract):
 // { "variants": [name...], "scenarios": [name...],
 //   "results": [ { "variant", "scenario", "return_code" (negative errno, null if the path never
-//                  returned), "terminated", "signals": [{"pid","signo","si_code","address",...}],
-//                  "unmapped", "poisoned_pages", "cache_entries_left" (counts), "shutdown",
+//                  returned), "terminated", "signals": [{"pid","signo","si_code","address",...,"pages"}]
+//                  (runs: "pages" signals from "address", 2^addr_lsb apart), "signal_count",
+//                  "unmapped", "poisoned_pages", "cache_entries_left" (page counts), "shutdown",
 //                  "freeze_holders_after": ["kernel"|"userspace"...], "invariants": {name: "pass"|"fail"|"n/a"},
 //                  plus details: "end_state", "notify_returns", "entry_returns", "shutdown_reason",
-//                  "live_mappings", "invariant_reasons", "log" } ... ],
+//                  "live_mappings" (pages), "invariant_reasons", "log" (runs), "log_lines", "cost" } ... ],
 //   "classes": [ { "scenario", "classes": [[variant...]...], "differences": [{"a","b","observables"}] } ] }
 #ifndef DAXFAIL_REPORT_JSON_HPP
 #define DAXFAIL_REPORT_JSON_HPP
@@ -44,10 +45,12 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
                                         {"si_code", si_code::name(sig.si_code)},
                                         {"address", sig.addr},
                                         {"addr_lsb", sig.addr_lsb},
-                                        {"comm", sig.comm}});
-            j["unmapped"] = o.unmapped.size();
-            j["poisoned_pages"] = o.poisoned.size();
-            j["cache_entries_left"] = o.cache_entries_left.size();
+                                        {"comm", sig.comm},
+                                        {"pages", sig.pages}});
+            j["signal_count"] = o.signal_count();
+            j["unmapped"] = o.unmapped_pages();
+            j["poisoned_pages"] = o.poisoned.pages();
+            j["cache_entries_left"] = o.cache_pages_left();
             j["shutdown"] = shutdown_name(o.shutdown_flags);
             j["freeze_holders_after"] = json::array();
             for (const auto& h : o.freeze_holders_after) j["freeze_holders_after"].push_back(holder_name(h.holder));
@@ -61,9 +64,14 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
             j["notify_returns"] = o.notify_returns;
             j["entry_returns"] = o.entry_returns;
             j["shutdown_reason"] = o.shutdown_reason;
-            j["live_mappings"] = o.live_mappings.size();
+            j["live_mappings"] = o.live_pages();
             j["log"] = json::array();
             for (const auto& l : o.log) j["log"].push_back(to_string(l));
+            j["log_lines"] = o.log_lines();
+            j["cost"] = {{"steps", o.cost.steps},
+                         {"rmap_records_examined", o.cost.rmap_records_examined},
+                         {"indices_walked", o.cost.indices_walked},
+                         {"page_task_visits", o.cost.page_task_visits}};
             doc["results"].push_back(std::move(j));
         }
     doc["classes"] = json::array();

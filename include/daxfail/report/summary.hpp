@@ -38,9 +38,9 @@ inline std::string shutdown_name(u32 flags) {
 inline std::string one_line(const scenario& s, const outcome& o) {
     if (!o.terminated()) return end_state_name(o.end);
     const auto rc = return_code(s, o);
-    std::string line = "rc " + (rc ? err::name(*rc) : std::string("-")) + ", " + std::to_string(o.signals.size()) +
-                       " signals, " + std::to_string(o.poisoned.size()) + " poisoned, " +
-                       std::to_string(o.live_mappings.size()) + " live, shutdown " + shutdown_name(o.shutdown_flags);
+    std::string line = "rc " + (rc ? err::name(*rc) : std::string("-")) + ", " + std::to_string(o.signal_count()) +
+                       " signals, " + std::to_string(o.poisoned.pages()) + " poisoned, " +
+                       std::to_string(o.live_pages()) + " live, shutdown " + shutdown_name(o.shutdown_flags);
     if (!o.freeze_holders_after.empty()) {
         line += ", frozen by";
         for (const auto& h : o.freeze_holders_after) line += " " + holder_name(h.holder);
