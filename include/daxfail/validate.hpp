@@ -90,30 +90,39 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
     for (u32 g = 0; g < s.group_count; ++g) {
         const u64 length = std::min<u64>(s.group_blocks, s.blocks - std::min<u64>(s.blocks, u64{g} * s.group_blocks));
         const auto& recs = s.rmap[g];
+        auto rec_path = [&](std::size_t i) { return path + ".rmap[" + std::to_string(g) + "][" + std::to_string(i) + "]"; };
         for (std::size_t i = 0; i < recs.size(); ++i) {
             const auto& r = recs[i];
-            const std::string rp = path + ".rmap[" + std::to_string(g) + "][" + std::to_string(i) + "]";
-            if (r.blockcount == 0) errs.push_back({rp + ".blockcount", "must be positive"});
+            if (r.blockcount == 0) errs.push_back({rec_path(i) + ".blockcount", "must be positive"});
             if (u64{r.startblock} + r.blockcount > length)
-                errs.push_back({rp + ".startblock", "blocks " + std::to_string(r.startblock) + "+" +
-                                                        std::to_string(r.blockcount) + " extend beyond the group (" +
-                                                        std::to_string(length) + " blocks)"});
+                errs.push_back({rec_path(i) + ".startblock", "blocks " + std::to_string(r.startblock) + "+" +
+                                                                 std::to_string(r.blockcount) + " extend beyond the group (" +
+                                                                 std::to_string(length) + " blocks)"});
             if (rmap_owner::is_non_inode(r.owner)) {
-                if (!known_special_owner(r.owner)) errs.push_back({rp + ".owner", "unknown special owner"});
+                if (!known_special_owner(r.owner)) errs.push_back({rec_path(i) + ".owner", "unknown special owner"});
             } else if (!w.inodes.count(r.owner)) {
-                errs.push_back({rp + ".owner", "no inode " + std::to_string(r.owner) + " in the filesystem"});
+                errs.push_back({rec_path(i) + ".owner", "no inode " + std::to_string(r.owner) + " in the filesystem"});
             }
-            for (std::size_t j = 0; j < i; ++j) {
+        }
+        // Overlaps by a sweep over the records in block order: each is compared with those still open.
+        std::vector<std::size_t> order(recs.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t x, std::size_t y) { return recs[x].startblock < recs[y].startblock; });
+        std::vector<std::size_t> open;
+        for (std::size_t i : order) {
+            const auto& r = recs[i];
+            std::erase_if(open, [&](std::size_t j) { return u64{recs[j].startblock} + recs[j].blockcount <= r.startblock; });
+            for (std::size_t j : open) {
                 const auto& q = recs[j];
-                const bool overlap = r.startblock < u64{q.startblock} + q.blockcount &&
-                                     q.startblock < u64{r.startblock} + r.blockcount;
-                if (!overlap) continue;
+                if (r.blockcount == 0 || q.blockcount == 0) continue;
                 const bool both_data = !rmap_owner::is_non_inode(r.owner) && !rmap_owner::is_non_inode(q.owner) &&
                                        !r.attr_fork && !q.attr_fork && !r.bmbt_block && !q.bmbt_block;
                 if (!(w.mp.reflink && both_data && r.owner != q.owner))
-                    errs.push_back({rp, "overlaps " + path + ".rmap[" + std::to_string(g) + "][" + std::to_string(j) +
-                                            "] and is not a shared (reflinked) file extent"});
+                    errs.push_back({rec_path(std::max(i, j)), "overlaps " + rec_path(std::min(i, j)) +
+                                                                  " and is not a shared (reflinked) file extent"});
             }
+            open.push_back(i);
         }
     }
 }
