@@ -119,9 +119,22 @@ public:
         while (it != runs_.end() && it->first <= last) {
             const u64 f = it->first;
             const tail t = it->second;
-            it = runs_.erase(it);
-            if (f < first) runs_.emplace(f, tail{first - 1, t.value});
-            if (t.last > last) it = runs_.emplace(last + 1, tail{t.last, t.value}).first;
+            if (f < first) {
+                // Keep the head in place, move the tail (if any) under a new key: no allocation.
+                it->second.last = first - 1;
+                ++it;
+                if (t.last > last) {
+                    runs_.emplace_hint(it, last + 1, tail{t.last, t.value});
+                    on_erased(page_run<V>{first, last, t.value});
+                    return;
+                }
+            } else if (t.last > last) {
+                auto node = runs_.extract(it++);
+                node.key() = last + 1;
+                it = runs_.insert(it, std::move(node));
+            } else {
+                it = runs_.erase(it);
+            }
             on_erased(page_run<V>{f < first ? first : f, t.last > last ? last : t.last, t.value});
         }
     }

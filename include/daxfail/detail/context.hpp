@@ -78,8 +78,11 @@ inline u64 section_block_byte(const xfs_section& s, u32 blocksize, u64 g, u64 gb
 }
 
 /// Data-fork extents of every inode, read off the rmap records, sorted by file block.
-inline std::map<u64, std::vector<file_extent>> build_extent_index(const world& w) {
-    std::map<u64, std::vector<file_extent>> idx;
+using extent_index = std::unordered_map<u64, std::vector<file_extent>>;
+
+inline extent_index build_extent_index(const world& w) {
+    extent_index idx;
+    idx.reserve(w.inodes.size());
     auto add = [&](const xfs_section& s) {
         for (std::size_t g = 0; g < s.rmap.size(); ++g)
             for (const auto& r : s.rmap[g]) {
@@ -124,7 +127,7 @@ struct kernel_context {
     const event& ev;
     run_options opts;
     u64 now_ms = 0;
-    std::map<u64, std::vector<file_extent>> extents;  ///< data-fork extents by inode
+    extent_index extents;  ///< data-fork extents by inode
     /// Per task, the thread a notification signals ([0] early kill, [1] pre-remove leaders), once per run.
     std::optional<std::vector<const thread*>> candidates[2];
 
@@ -163,7 +166,7 @@ struct kernel_context {
 
     /// Records `s` (a run of signals of one mapping), joining the latest run of that thread and mapping.
     void signal(signal_record s, u64 base) {
-        const auto key = std::make_tuple(s.pid, base, s.addr_lsb);
+        const key3 key{s.pid, base, static_cast<u64>(s.addr_lsb)};
         auto [it, fresh] = signal_runs_.try_emplace(key, out.signals.size());
         if (!fresh) {
             auto& r = out.signals[it->second];
@@ -178,7 +181,7 @@ struct kernel_context {
     }
     /// Records a zapped run of one mapping, joining its latest run when contiguous.
     void unmapped(const pte_record& p) {
-        const auto key = std::make_tuple(p.pid, p.ino, p.vaddr - (p.pgoff << page_shift));
+        const key3 key{p.pid, p.ino, p.vaddr - (p.pgoff << page_shift)};
         auto [it, fresh] = unmap_runs_.try_emplace(key, out.unmapped.size());
         if (!fresh) {
             auto& r = out.unmapped[it->second];
@@ -220,6 +223,12 @@ struct kernel_context {
         return pfn_run_of(it->second, w.devices, w.mp.blocksize, index);
     }
 
+    /// The inode `ino` (xfs_iget's lookup), or null; a hash lookup instead of a walk of world::inodes.
+    inode* find_inode(u64 ino) const {
+        auto it = inodes_.find(ino);
+        return it == inodes_.end() ? nullptr : it->second;
+    }
+
     /// Every mapping of `ino` by a task's mm, in for_each_process order, each task's in interval-tree order.
     const std::vector<mapper>& mappers_of(u64 ino) const {
         static const std::vector<mapper> none;
@@ -245,6 +254,8 @@ private:
     }
 
     void build_mapper_index() {
+        inodes_.reserve(w.inodes.size());
+        for (auto& [ino, ip] : w.inodes) inodes_.emplace(ino, &ip);
         std::unordered_map<u64, std::vector<std::size_t>> tasks_of_mm;
         for (std::size_t i = 0; i < w.tasks.size(); ++i)
             if (w.tasks[i].mm) tasks_of_mm[*w.tasks[i].mm].push_back(i);
@@ -263,8 +274,24 @@ private:
 
     log_builder log_;
     std::optional<std::chrono::steady_clock::time_point> deadline_;
-    std::map<std::tuple<u32, u64, int>, std::size_t> signal_runs_;
-    std::map<std::tuple<u32, u64, u64>, std::size_t> unmap_runs_;
+    /// Run keys: (thread or pid, a mapping's base or inode, ...) mixed into one hash.
+    struct key3 {
+        u64 a, b, c;
+        bool operator==(const key3&) const = default;
+    };
+    struct key3_hash {
+        static u64 mix(u64 x) noexcept {  // splitmix64's finalizer
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+            return x ^ (x >> 31);
+        }
+        std::size_t operator()(const key3& k) const noexcept {
+            return static_cast<std::size_t>(mix(k.a ^ mix(k.b ^ mix(k.c))));
+        }
+    };
+    std::unordered_map<key3, std::size_t, key3_hash> signal_runs_;
+    std::unordered_map<key3, std::size_t, key3_hash> unmap_runs_;
+    std::unordered_map<u64, inode*> inodes_;
     std::unordered_map<u64, std::vector<mapper>> mappers_;
     std::unordered_map<u64, std::vector<mapper>> vmas_;
 };

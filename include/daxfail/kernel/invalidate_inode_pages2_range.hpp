@@ -36,7 +36,7 @@ inline int invalidate_inode_pages2_range(detail::kernel_context& ctx, u64 ino, u
     ctx.step("invalidate_inode_pages2_range", [&] {
         return "ino " + std::to_string(ino) + " pages " + std::to_string(start) + ".." + std::to_string(end);
     });
-    auto& ip = ctx.w.inodes.at(ino);
+    auto& ip = *ctx.find_inode(ino);
     if (ip.cache.empty()) return 0;  // mapping_empty(): nothing, not even the trailing zap
     int ret = 0;
     std::vector<page_run<cache_entry>> entries;

@@ -23,14 +23,14 @@ inline std::optional<std::pair<u64, u64>> page_mapping(const detail::kernel_cont
     std::optional<std::pair<u64, u64>> found;
     const u32 bs = ctx.w.mp.blocksize;
     for (const auto& [ino, ext] : ctx.extents) {
-        auto ip = ctx.w.inodes.find(ino);
-        if (ip == ctx.w.inodes.end() || !ip->second.dax) continue;
+        const inode* ip = ctx.find_inode(ino);
+        if (!ip || !ip->dax) continue;
         for (const auto& e : ext) {
             const u64 first = ctx.w.devices[e.device].first_pfn + (e.device_byte >> page_shift);
             const u64 pages = (e.blocks * bs) >> page_shift;
             if (pfn < first || pfn - first >= pages) continue;
             const u64 index = ((e.file_block * bs) >> page_shift) + (pfn - first);
-            if (!ip->second.cache.contains(index)) continue;
+            if (!ip->cache.contains(index)) continue;
             if (found) return std::nullopt;  // shared (reflinked) page: not modelled, treated as unlockable
             found = std::pair{ino, index};
         }

@@ -41,14 +41,13 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     // the model visits only runs of those (a 2^32-page walk costs what its entries cost).
     ctx.out.cost.indices_walked += count;
     if (count == 0) return 0;
-    const auto& ip = ctx.w.inodes.at(ino);
+    const auto& ip = *ctx.find_inode(ino);
     if (!ip.dax) return -err::ebusy;
     const u64 last = index + count - 1 < index ? u64_max : index + count - 1;
     const bool poison = !pre_remove || ctx.cfg.pre_remove_poison == pre_remove_poison_kind::set_hwpoison;
     const bool all_leaders = pre_remove_collects_all(ctx, pre_remove);
-    std::vector<page_run<cache_entry>> entries;  // unmap and kill leave the cache alone
-    ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& r) { entries.push_back(r); });
-    for (const auto& e : entries) {
+    // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
+    ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& e) {
         for (u64 p = e.first;;) {
             const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
             const auto pr = ctx.pfn_run_at(ino, head);
@@ -69,7 +68,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
             if (q >= e.last) break;
             p = q + 1;
         }
-    }
+    });
     return 0;
 }
 

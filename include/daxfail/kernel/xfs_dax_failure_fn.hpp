@@ -29,12 +29,12 @@ inline int xfs_dax_failure_fn(detail::kernel_context& ctx, const rmap_record& re
         notify.want_shutdown = true;
         return 0;
     }
-    const auto it = ctx.w.inodes.find(rec.owner);
-    if (it == ctx.w.inodes.end() || !it->second.in_core) {
+    const inode* ip = ctx.find_inode(rec.owner);
+    if (!ip || !ip->in_core) {
         ctx.step("xfs_dax_failure_fn", [&] { return what() + ": xfs_iget(INCORE) = -ENODATA, not cached"; });
         return 0;
     }
-    if (it->second.reclaiming) {
+    if (ip->reclaiming) {
         ctx.step("xfs_dax_failure_fn", [&] { return what() + ": xfs_iget(INCORE) = -EAGAIN, want_shutdown"; });
         notify.want_shutdown = true;
         return 0;
@@ -43,7 +43,7 @@ inline int xfs_dax_failure_fn(detail::kernel_context& ctx, const rmap_record& re
     const u64 pgcnt = xfs_failure_pgcnt(ctx.w.mp.blocksize, rec, notify);
     ctx.step("xfs_dax_failure_fn", [&] { return what() + ": pgoff " + std::to_string(pgoff) + " pgcnt " + std::to_string(pgcnt); });
     int error = 0;
-    if (it->second.dax || ctx.cfg.non_dax_inode == non_dax_inode_kind::kill_anyway)
+    if (ip->dax || ctx.cfg.non_dax_inode == non_dax_inode_kind::kill_anyway)
         error = mf_dax_kill_procs(ctx, rec.owner, pgoff, pgcnt, notify.mf_flags);
     if (pre_remove && ctx.cfg.invalidate == invalidate_kind::on_pre_remove)
         invalidate_inode_pages2_range(ctx, rec.owner, pgoff, pgoff + pgcnt - 1);  // result ignored
