@@ -5,6 +5,7 @@
 //   daxfail explain FILE|NAME --variant NAME [--dot OUT]
 //   daxfail check FILE|DIR...
 //   daxfail oracle [--kernel 6.1|6.12|all] [--scenario FILE|DIR...] [--format table|md|json] [--fail-on-disagreement]
+//   daxfail snapshot [--mount DIR...] [-o FILE|DIR]
 // Exit status: 0 success, 1 an invariant failed and --fail-on-invariant was given, 2 bad input.
 #include <daxfail/compare.hpp>
 #include <daxfail/daxfail.hpp>
@@ -16,9 +17,12 @@
 #include <daxfail/report/json.hpp>
 #include <daxfail/report/text.hpp>
 
+#include "snapshot_command.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -48,12 +52,13 @@ const char* const usage_main =
     "  explain   show the kernel steps of one run, in words and optionally as Graphviz DOT\n"
     "  check     validate scenario files and report every error\n"
     "  oracle    run scenarios on real Debian kernels under qemu and compare them with the model\n"
+    "  snapshot  write a scenario file of this machine (what would an unbind do now?)\n"
     "\n"
     "'daxfail <command> --help' describes each command.\n";
 
 const char* const usage_compare =
     "usage: daxfail compare [--variants LIST|all] [--scenario FILE|DIR...] [--format table|md|csv|json]\n"
-    "                       [--only-differences] [--fail-on-invariant]\n"
+    "                       [--only-differences] [--fail-on-invariant] [--max-seconds S]\n"
     "\n"
     "  --variants LIST   presets (pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12) and\n"
     "                    policy combinations, comma-separated; axis=value items form one combination on top\n"
@@ -62,14 +67,17 @@ const char* const usage_compare =
     "  --scenario F...   scenario files, or directories of *.json files. Default: the built-in catalog.\n"
     "  --format F        table (default; coloured on a terminal), md, csv or json.\n"
     "  --only-differences  only scenarios on which the variants differ.\n"
-    "  --fail-on-invariant exit with status 1 when any run fails an invariant.\n";
+    "  --fail-on-invariant exit with status 1 when any run fails an invariant.\n"
+    "  --max-seconds S   stop any one run after S seconds of wall-clock time; it is reported as\n"
+    "                    'limit reached', not as a kernel that does not terminate. Default: no limit.\n";
 
 const char* const usage_explain =
-    "usage: daxfail explain FILE|NAME --variant NAME [--dot OUT]\n"
+    "usage: daxfail explain FILE|NAME --variant NAME [--dot OUT] [--max-seconds S]\n"
     "\n"
     "  FILE|NAME      a scenario file, or the name of a built-in catalog scenario\n"
     "  --variant NAME a preset or policy combination (see 'daxfail compare --help')\n"
-    "  --dot OUT      also write the step trace as Graphviz DOT to OUT ('-' for stdout)\n";
+    "  --dot OUT      also write the step trace as Graphviz DOT to OUT ('-' for stdout)\n"
+    "  --max-seconds S  stop the run after S seconds (reported as 'limit reached')\n";
 
 const char* const usage_check =
     "usage: daxfail check FILE|DIR...\n"
@@ -127,10 +135,24 @@ bool load_all(const std::vector<std::string>& files, std::vector<scenario>& out,
     return ok;
 }
 
+/// A positive number of seconds for --max-seconds.
+bool parse_seconds(const std::string& text, double& out, const char* command) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !(v > 0) || v > 1e9) {
+        std::cerr << "daxfail " << command << ": --max-seconds: '" << text << "' is not a positive number of seconds\n";
+        return false;
+    }
+    out = v;
+    return true;
+}
+
 int cmd_compare(const std::vector<std::string>& args) {
     std::string variants_arg, format = "table";
     std::vector<std::string> scenario_paths;
     bool only_differences = false, fail_on_invariant = false;
+    run_options opts;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto& a = args[i];
         auto value = [&](const char* flag) -> std::optional<std::string> {
@@ -165,6 +187,9 @@ int cmd_compare(const std::vector<std::string>& args) {
             only_differences = true;
         } else if (a == "--fail-on-invariant") {
             fail_on_invariant = true;
+        } else if (a == "--max-seconds") {
+            auto v = value("--max-seconds");
+            if (!v || !parse_seconds(*v, opts.max_seconds, "compare")) return exit_bad_input;
         } else {
             std::cerr << "daxfail compare: unknown argument '" << a << "'\n" << usage_compare;
             return exit_bad_input;
@@ -195,7 +220,7 @@ int cmd_compare(const std::vector<std::string>& args) {
         std::cerr << "daxfail compare: no scenario files found\n";
         return exit_bad_input;
     }
-    const auto c = compare(std::move(variants), std::move(scens));
+    const auto c = compare(std::move(variants), std::move(scens), opts);
     if (format == "json") std::cout << report::to_json(c, only_differences).dump(2) << "\n";
     else if (format == "csv") std::cout << report::to_csv(c, only_differences);
     else if (format == "md") std::cout << report::to_markdown(c, only_differences);
@@ -205,10 +230,13 @@ int cmd_compare(const std::vector<std::string>& args) {
 
 int cmd_explain(const std::vector<std::string>& args) {
     std::string target, variant, dot_out;
+    run_options opts;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (is_help(args[i])) {
             std::cout << usage_explain;
             return exit_ok;
+        } else if (args[i] == "--max-seconds" && i + 1 < args.size()) {
+            if (!parse_seconds(args[++i], opts.max_seconds, "explain")) return exit_bad_input;
         } else if (args[i] == "--variant" && i + 1 < args.size()) {
             variant = args[++i];
         } else if (args[i] == "--dot" && i + 1 < args.size()) {
@@ -238,7 +266,7 @@ int cmd_explain(const std::vector<std::string>& args) {
         std::cerr << "daxfail explain: --variant: " << error << "\n";
         return exit_bad_input;
     }
-    const auto c = compare({*v}, {*sc});
+    const auto c = compare({*v}, {*sc}, opts);
     const auto& r = c.at(0, 0);
     std::cout << "scenario: " << sc->name << "\n";
     if (!sc->description.empty()) std::cout << sc->description << "\n";
@@ -246,6 +274,12 @@ int cmd_explain(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < r.out.trace.size(); ++i)
         std::cout << "  " << i + 1 << ". " << r.out.trace[i].function
                   << (r.out.trace[i].detail.empty() ? "" : ": " + r.out.trace[i].detail) << "\n";
+    if (r.out.cost.trace_dropped)
+        std::cout << "  ... " << r.out.cost.trace_dropped << " more steps (the trace keeps the first "
+                  << opts.trace_limit << ")\n";
+    std::cout << "\ncost: " << r.out.cost.steps << " steps, " << r.out.cost.rmap_records_examined
+              << " rmap records examined, " << r.out.cost.indices_walked << " indices walked, "
+              << r.out.cost.page_task_visits << " (page, task) visits\n";
     std::cout << "\noutcome:\n" << to_string(r.out) << "\ninvariants:\n";
     for (const auto& i : r.invariants) std::cout << "  " << i.name << ": " << verdict_name(i.result) << " (" << i.reason << ")\n";
     if (!dot_out.empty()) {
@@ -468,6 +502,7 @@ int main(int argc, char** argv) {
     if (cmd == "explain") return cmd_explain(args);
     if (cmd == "check") return cmd_check(args);
     if (cmd == "oracle") return cmd_oracle(args);
+    if (cmd == "snapshot") return daxfail_cli::cmd_snapshot(args);
     std::cerr << "daxfail: unknown command '" << cmd << "'\n" << usage_main;
     return exit_bad_input;
 }

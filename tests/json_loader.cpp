@@ -221,3 +221,51 @@ TEST_CASE("the catalog files are the C++ catalog, and writing then reading gives
         files += e.path().extension() == ".json" && e.path().filename().string().find(".schema.") == std::string::npos;
     CHECK(files == catalog.size());
 }
+
+TEST_CASE("page runs and PMD mappings in scenario files: read, refused with the field, written back as runs") {
+    auto d = good();
+    d["filesystem"]["data"]["ag_blocks"] = 8192;
+    d["devices"][0]["size"] = "128MiB";
+    d["inodes"][0]["extents"][0] = {{"group", 1}, {"agbno", 512}, {"blocks", 2048}};
+    d["tasks"][1]["vmas"][0] = {{"ino", 133}, {"pages", 2048}, {"start", "0x7f0000000000"},
+                                {"present", nlohmann::json::array({600, {{"first", 1024}, {"pages", 100}}})},
+                                {"pmd", nlohmann::json::array({{{"first", 0}, {"pages", 512}}})}};
+    d["inodes"][0]["dirty"] = nlohmann::json::array({{{"first", 1030}, {"pages", 4}}});
+    const auto r = json::scenario_from_json(d);
+    REQUIRE(r.ok());
+    const auto& ip = r.value->world.inodes.at(133);
+    const auto& v = r.value->world.tasks[1].vmas[0];
+    CHECK(v.present.pages() == 512 + 1 + 100);
+    CHECK(v.present.find(0)->value == mapping_size::pmd);
+    CHECK(v.present.find(511)->value == mapping_size::pmd);
+    CHECK(!v.present.contains(512));
+    CHECK(v.present.find(1100)->value == mapping_size::pte);
+    CHECK(ip.cache.find(3)->value.pmd);      // a PMD mapping means a 2 MiB entry
+    CHECK(!ip.cache.find(600)->value.pmd);
+    CHECK(v.present.find(600)->value == mapping_size::pte);
+    CHECK(ip.cache.find(1031)->value.dirty);
+    CHECK(!ip.cache.find(1034)->value.dirty);
+    // Written back as runs, not one index per page, and read again to the same world.
+    const auto text = json::scenario_to_text(*r.value);
+    CHECK(text.find("\"first\": 1024") != std::string::npos);
+    CHECK(text.find("\"pmd\"") != std::string::npos);
+    const auto again = json::scenario_from_text(text);
+    REQUIRE(again.ok());
+    CHECK(again.value->world == r.value->world);
+
+    auto bad = d;
+    bad["tasks"][1]["vmas"][0]["present"] = nlohmann::json::array({{{"first", 1024}, {"pages", 0}}});
+    has(errors(bad), "tasks[1].vmas[0].present[0].pages: must be positive");
+    bad["tasks"][1]["vmas"][0]["present"] = nlohmann::json::array({{{"first", "0xffffffffffffffff"}, {"pages", 2}}});
+    has(errors(bad), "tasks[1].vmas[0].present[0].pages: first + pages overflows u64");
+    bad = d;
+    bad["tasks"][1]["vmas"][0]["present"] = nlohmann::json::array({3});
+    has(errors(bad), "tasks[1].vmas[0].pmd: page 3 is in both present and pmd");
+    bad = d;
+    bad["tasks"][1]["vmas"][0]["present"] = "none";
+    bad["tasks"][1]["vmas"][0]["pmd"] = nlohmann::json::array({{{"first", 256}, {"pages", 512}}});
+    has(errors(bad), "tasks[1].vmas[0].pmd: a PMD maps a whole 512-page (2 MiB) block of the file; pages 256..767 are not");
+    bad = d;
+    bad["tasks"][1]["vmas"][0]["start"] = "0x7f0000001000";
+    has(errors(bad), "tasks[1].vmas[0].pmd: page 0 is not mapped at a 2 MiB aligned address");
+}

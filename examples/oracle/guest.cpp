@@ -6,7 +6,8 @@
 // observed as JSON on the second serial port (/dev/ttyS1), one line per plan.
 // Input: /plans/*.json (or /plan.json); see main() for when a boot ends early.
 //
-// Tasks other than `current` are stopped across the event (see there).
+// Tasks other than `current` are stopped across the event (see there). Before an unbind the guest also
+// takes a `daxfail snapshot` of itself (include/daxfail/snapshot/) and reports it as "snapshot".
 //
 // Plan: {"files": [{"name": "A", "pages": 16}, ...],
 //        "tasks": [{"comm": "reader", "mce_kill": "default|early|late",
@@ -17,6 +18,7 @@
 //        optional: "rmapbt": false, "reflink": true with files[].clone_of, "mount_dax": "inode" with
 //                  files[].dax, "freeze": "userspace",
 //                  "early_kill_sysctl": true}
+#include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
 
 #include <dirent.h>
@@ -392,6 +394,17 @@ json run_plan(const json& plan) {
     const int mnt = open("/mnt", O_RDONLY | O_DIRECTORY);
     if (freeze) report["freeze_return"] = ioctl(mnt, FIFREEZE, 0) == 0 ? 0 : -errno;
 
+    // Before an unbind: what `daxfail snapshot` sees of this machine (tests/snapshot.cpp runs the model on it).
+    if (ev["kind"] == "unbind") {
+        daxfail::snapshot::options so;
+        so.mounts = {"/mnt"};
+        const auto snap = daxfail::snapshot::take_snapshots(so);
+        report["snapshot"] = snap.scenarios.empty() ? json(nullptr) : snap.scenarios.front().second;
+        if (!snap.errors.empty() || !snap.warnings.empty()) {
+            report["snapshot_errors"] = snap.errors;
+            report["snapshot_warnings"] = snap.warnings;
+        }
+    }
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     if (ev["kind"] == "unbind") {
         report["event_return"] = write_file("/sys/bus/nd/drivers/nd_pmem/unbind", "namespace0.0");
