@@ -319,9 +319,9 @@ inline std::vector<difference> diff(const outcome& a, const outcome& b) {
         if (oa[i].items == ob[i].items) continue;
         difference d{oa[i].name, {}, {}};
         // Multiset difference keeps order and shows repeated items (two signal runs alike).
-        std::unordered_map<std::string, long> in_b;
+        std::unordered_map<std::string, std::size_t> in_b;  // the same map type as log_builder's
         for (const auto& x : ob[i].items) ++in_b[x];
-        std::unordered_map<std::string, long> in_a;
+        std::unordered_map<std::string, std::size_t> in_a;
         for (const auto& x : oa[i].items) {
             auto it = in_b.find(x);
             if (it != in_b.end() && it->second > 0) {

@@ -7,7 +7,7 @@
 #define DAXFAIL_VALIDATE_HPP
 
 #include <daxfail/constants.hpp>
-#include <daxfail/detail/context.hpp>
+#include <daxfail/detail/extents.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/world.hpp>
 

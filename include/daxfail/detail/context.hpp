@@ -6,12 +6,13 @@
 #define DAXFAIL_DETAIL_CONTEXT_HPP
 
 #include <daxfail/config.hpp>
+#include <daxfail/detail/extents.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,14 +49,6 @@ struct stop_run {
     std::string detail;
 };
 
-/// One data extent of a file, for page-index -> pfn translation.
-struct file_extent {
-    u64 file_block = 0;
-    u64 blocks = 0;
-    std::size_t device = 0;
-    u64 device_byte = 0;    ///< absolute byte on the dax device of file_block
-};
-
 /// A victim found by collect_procs (struct to_kill), for a run of `pages` pages from `addr`.
 struct to_kill {
     u32 tid = 0;
@@ -72,54 +65,6 @@ struct mapper {
     u32 pid = 0;            ///< the pid of the task owning the vma (for unmap records)
 };
 
-/// Absolute device byte of block `gbno` of group `g` in section `s`.
-inline u64 section_block_byte(const xfs_section& s, u32 blocksize, u64 g, u64 gbno) {
-    return s.target.part_off + (g * s.group_blocks + gbno) * blocksize;
-}
-
-/// Data-fork extents of every inode, read off the rmap records, sorted by file block.
-using extent_index = std::unordered_map<u64, std::vector<file_extent>>;
-
-inline extent_index build_extent_index(const world& w) {
-    extent_index idx;
-    idx.reserve(w.inodes.size());
-    auto add = [&](const xfs_section& s) {
-        for (std::size_t g = 0; g < s.rmap.size(); ++g)
-            for (const auto& r : s.rmap[g]) {
-                if (rmap_owner::is_non_inode(r.owner) || r.attr_fork || r.bmbt_block) continue;
-                idx[r.owner].push_back(
-                    {r.offset, r.blockcount, s.target.device, section_block_byte(s, w.mp.blocksize, g, r.startblock)});
-            }
-    };
-    add(w.mp.data);
-    if (w.mp.rt) add(*w.mp.rt);
-    for (auto& [ino, v] : idx)
-        std::stable_sort(v.begin(), v.end(), [](const file_extent& a, const file_extent& b) { return a.file_block < b.file_block; });
-    return idx;
-}
-
-/// The pfns behind a run of file pages: `pfn` for `index`, contiguous for `pages` pages.
-struct pfn_run {
-    u64 pfn = 0;
-    u64 pages = 0;
-};
-
-/// pfn of page `index` of a file with extents `ext` (sorted), and how far it stays contiguous.
-inline std::optional<pfn_run> pfn_run_of(const std::vector<file_extent>& ext, const std::vector<dax_device>& devices,
-                                         u32 blocksize, u64 index) {
-    if (index > (u64_max >> page_shift)) return std::nullopt;
-    const u64 byte = index << page_shift;
-    const u64 block = byte / blocksize;
-    auto it = std::upper_bound(ext.begin(), ext.end(), block, [](u64 b, const file_extent& e) { return b < e.file_block; });
-    // A file's data-fork extents never overlap in file blocks: the one before is the only candidate.
-    if (it == ext.begin()) return std::nullopt;
-    const auto& e = *std::prev(it);
-    if (block - e.file_block >= e.blocks) return std::nullopt;
-    const u64 dev_byte = e.device_byte + (block - e.file_block) * blocksize + byte % blocksize;
-    const u64 end_byte = e.device_byte + e.blocks * blocksize;
-    return pfn_run{devices[e.device].first_pfn + (dev_byte >> page_shift), (end_byte - dev_byte) >> page_shift};
-}
-
 struct kernel_context {
     world& w;
     const config& cfg;
@@ -133,9 +78,7 @@ struct kernel_context {
 
     kernel_context(world& w_, const config& cfg_, outcome& out_, const event& ev_, const run_options& o)
         : w(w_), cfg(cfg_), out(out_), ev(ev_), opts(o), extents(build_extent_index(w_)), log_(out_.log) {
-        if (o.max_seconds > 0)
-            deadline_ = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(o.max_seconds));
+        if (o.max_seconds > 0) deadline_ = now_seconds() + o.max_seconds;
         build_mapper_index();
     }
     kernel_context(const kernel_context&) = delete;
@@ -243,12 +186,19 @@ struct kernel_context {
     }
 
 private:
+    /// Wall-clock seconds (<ctime> rather than <chrono>: it keeps every TU that includes the model lighter).
+    static double now_seconds() noexcept {
+        std::timespec ts{};
+        std::timespec_get(&ts, TIME_UTC);
+        return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+    }
+
     void count_step(const char* function) {
         ++out.cost.steps;
         if (opts.max_steps && out.cost.steps > opts.max_steps)
             throw stop_run{end_state::limit_reached, "run_options::max_steps (" + std::to_string(opts.max_steps) +
                                                          ") reached at " + function};
-        if (deadline_ && (out.cost.steps & 1023) == 0 && std::chrono::steady_clock::now() > *deadline_)
+        if (deadline_ && (out.cost.steps & 1023) == 0 && now_seconds() > *deadline_)
             throw stop_run{end_state::limit_reached,
                            "run_options::max_seconds (" + std::to_string(opts.max_seconds) + ") reached at " + function};
     }
@@ -273,7 +223,7 @@ private:
     }
 
     log_builder log_;
-    std::optional<std::chrono::steady_clock::time_point> deadline_;
+    std::optional<double> deadline_;
     /// Run keys: (thread or pid, a mapping's base or inode, ...) mixed into one hash.
     struct key3 {
         u64 a, b, c;
