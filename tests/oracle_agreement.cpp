@@ -53,7 +53,7 @@ const std::vector<std::string> recorded_scenarios{
     "unbind_mapped_files", "poison_one_page",     "metadata_in_range",      "no_rmapbt",
     "non_dax_file",        "frozen_by_userspace", "early_kill_task",        "multi_threaded_task",
     "reflinked_files",     "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem",
-    "attr_fork_poison"};
+    "attr_fork_poison",    "pmd_mapped_file"};
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
@@ -128,6 +128,53 @@ TEST_CASE("oracle: what the patch changed, seen on the real kernels") {
     // Without rmapbt 6.1 leaves the filesystem running; 6.12's block-device holder shuts it down.
     CHECK(row(rows("no_rmapbt", "6.1", presets::debian_6_1::config), "open_after").kernel == std::vector<std::string>{"0"});
     CHECK(row(rows("no_rmapbt", "6.12", presets::debian_6_12::config), "open_after").kernel == std::vector<std::string>{"-EIO"});
+}
+
+TEST_CASE("oracle: a file mapped by 2 MiB PMDs, on both kernels") {
+    // The guest allocated P 2 MiB aligned and contiguous, and reading the first page of each 2 MiB mapped all
+    // 1024 pages: PMDs (a DAX fault maps no neighbours with PTEs).
+    for (const std::string k : {"6.1", "6.12"}) {
+        const auto r = load("pmd_mapped_file", k);
+        CHECK(r.plan.at("tasks").at(1).at("vmas").at(0).at("pmd") == true);
+        CHECK(r.plan.at("tasks").at(1).at("vmas").at(0).at("touch") == json::array({0, 512}));
+        const auto& p = r.r1.at("files").at(1);
+        REQUIRE(p.at("extents").size() == 1);
+        CHECK(p.at("extents").at(0).at("physical").get<u64>() % (2u << 20) == 0);
+        CHECK(p.at("extents").at(0).at("length").get<u64>() == 4u << 20);
+        const auto s = oracle::scenario_from_report(r.plan, r.r1);
+        REQUIRE(validate(s.world, s.event).empty());
+        bool huge = false;
+        for (const auto& t : s.world.tasks)
+            for (const auto& v : t.vmas)
+                for (const auto& run : v.present) huge |= run.value == mapping_size::pmd && run.last - run.first + 1 == 1024;
+        CHECK(huge);
+    }
+    // 6.12 reads pagemap over the PMDs: all 1024 pages present before the event, none after.
+    const auto now = load("pmd_mapped_file", "6.12");
+    CHECK(now.r1.at("tasks").at(1).at("pfns_before").size() == 1024);
+    CHECK_FALSE(now.r1.at("tasks").at(1).contains("pagemap_not_read"));
+    // One BUS_MCEERR_AO per task: db's first is at the start of its first PMD with si_addr_lsb 21; the kernel
+    // logged one line per 2 MiB entry, at its head pfn.
+    const auto rows12 = rows("pmd_mapped_file", "6.12", presets::debian_6_12::config);
+    const auto db = std::to_string(now.r1.at("tasks").at(1).at("pid").get<int>());
+    CHECK(row(rows12, "signals_delivered").kernel.at(1) == db + " BUS_MCEERR_AO 0x7f7000000000 lsb 21");
+    std::size_t db_lines = 0;
+    for (const auto& l : row(rows12, "sigbus_sent").kernel) db_lines += l.find("to db:") != std::string::npos;
+    CHECK(db_lines == 2);
+    CHECK(row(rows12, "live_mappings_after").kernel.empty());
+    // 6.1's pagemap oopses over a DAX PMD: the guest never reads it there, and tells what is still mapped after
+    // the unbind by touching (the shut-down filesystem cannot map a page again): both PMDs stayed.
+    const auto old = load("pmd_mapped_file", "6.1");
+    CHECK(old.r1.at("tasks").at(1).at("pagemap_not_read") == json::array({json::array({0, 1023})}));
+    CHECK(old.r1.at("tasks").at(1).at("pfns_before").empty());
+    const auto rows61 = rows("pmd_mapped_file", "6.1", presets::debian_6_1::config);
+    const auto db61 = std::to_string(old.r1.at("tasks").at(1).at("pid").get<int>());
+    const auto& live = row(rows61, "live_mappings_after");
+    CHECK(std::find(live.kernel.begin(), live.kernel.end(), db61 + " page 0..1023 (by touch)") != live.kernel.end());
+    CHECK(live.agree);
+    CHECK(row(rows61, "signals_delivered").kernel.empty());
+    // The same report under the merged preset: the model would have zapped the PMDs and signalled db.
+    CHECK_FALSE(judge("pmd_mapped_file", "6.1", presets::merged::config).agree);
 }
 
 TEST_CASE("oracle: the comparison is not vacuous - the wrong preset disagrees") {

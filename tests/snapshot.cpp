@@ -438,5 +438,5 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
             ++compared;
         }
     }
-    CHECK(compared == 36);  // 9 unbind scenarios x 2 kernels, each booted twice
+    CHECK(compared == 40);  // 10 unbind scenarios x 2 kernels, each booted twice
 }

@@ -6,6 +6,13 @@
 // observed as JSON on the second serial port (/dev/ttyS1), one line per plan.
 // Input: /plans/*.json (or /plan.json); see main() for when a boot ends early.
 //
+// A VMA with "pmd": true is mapped wholly by 2 MiB PMDs: its file ("align_2m") is made on an XFS with a 2 MiB
+// stripe unit, gets a 2 MiB extent size hint and is allocated in one fallocate, so FIEMAP shows it 2 MiB aligned
+// and contiguous; it is mapped at its 2 MiB aligned address and its first page of each 2 MiB is read, so the
+// fault maps a PMD. Reading /proc/PID/pagemap over a DAX PMD oopses Debian's 6.1.192 (pagemap_pmd_range), so
+// on kernels before 6.12 such VMAs are never read there: they are reported in "pagemap_not_read" and what is
+// still mapped after the event is told by touching them (a page that no longer is faults on the shut-down fs).
+//
 // Tasks other than `current` are stopped across the event (see there). Before an unbind the guest also
 // takes a `daxfail snapshot` of itself (include/daxfail/snapshot/) and reports it as "snapshot".
 //
@@ -17,7 +24,7 @@
 //                 | {"kind": "memory_failure", "group": 1, "agbno": 2} | {"kind": "memory_failure", "attr_of": "A"},
 //        optional: "rmapbt": false, "reflink": true with files[].clone_of, "mount_dax": "inode" with
 //                  files[].dax, "freeze": "userspace",
-//                  "early_kill_sysctl": true}
+//                  "early_kill_sysctl": true, files[].align_2m with tasks[].vmas[].pmd}
 #include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
 
@@ -74,6 +81,7 @@ struct shared_log {
     delivery d[4096];
 };
 shared_log* logbuf = nullptr;
+bool pagemap_over_pmd_safe = true;  ///< false where reading pagemap over a DAX PMD oopses the kernel (6.1)
 thread_local sigjmp_buf* fault_jump = nullptr;
 
 void on_sigbus(int signo, siginfo_t* si, void*) {
@@ -190,12 +198,17 @@ json run_plan(const json& plan) {
     utsname u{};
     uname(&u);
     report["uname_r"] = u.release;
+    pagemap_over_pmd_safe = daxfail::snapshot::detail::pagemap_safe_over_dax_pmd(u.release);
     report["name"] = plan.value("name", std::string());
 
     const bool rmapbt = plan.value("rmapbt", true);
     const bool reflink = plan.value("reflink", false);
     const std::string features = std::string(rmapbt ? "rmapbt=1" : "rmapbt=0") + (reflink ? ",reflink=1" : ",reflink=0");
-    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", "agcount=4", "/dev/pmem0"});
+    bool align_2m = false;
+    for (const auto& f : plan["files"]) align_2m |= f.value("align_2m", false);
+    // A 2 MiB stripe unit: allocations at the end of a file start 2 MiB aligned on the device.
+    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4",
+                          "/dev/pmem0"});
     mkdir("/mnt", 0755);
     const std::string dax_mode = plan.value("mount_dax", std::string("always"));
     report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, ("dax=" + dax_mode).c_str()) == 0 ? 0 : -errno;
@@ -245,6 +258,16 @@ json run_plan(const json& plan) {
             report["clone_" + f["name"].get<std::string>()] = ioctl(fd, FICLONE, src) == 0 ? 0 : -errno;
             close(src);
         } else {
+            if (f.value("align_2m", false)) {
+                // A 2 MiB extent size hint, then the whole file allocated at once: 2 MiB aligned and contiguous.
+                fsxattr fa{};
+                ioctl(fd, FS_IOC_FSGETXATTR, &fa);
+                fa.fsx_xflags |= FS_XFLAG_EXTSIZE;
+                fa.fsx_extsize = 2u << 20;
+                report["extsize_" + f["name"].get<std::string>()] = ioctl(fd, FS_IOC_FSSETXATTR, &fa) == 0 ? 0 : -errno;
+                report["fallocate_" + f["name"].get<std::string>()] =
+                    fallocate(fd, 0, 0, static_cast<off_t>(number(f["pages"]) * page)) == 0 ? 0 : -errno;
+            }
             for (std::uint64_t i = 0; i < number(f["pages"]); ++i) pwrite(fd, buf.data(), page, static_cast<off_t>(i * page));
         }
         if (plan["event"].value("attr_of", std::string()) == f["name"].get<std::string>()) {
@@ -284,6 +307,7 @@ json run_plan(const json& plan) {
             if (kill != "default")
                 prctl(PR_MCE_KILL, PR_MCE_KILL_SET, kill == "early" ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0);
             std::vector<std::pair<std::uint64_t, std::uint64_t>> mapped;  // address, file page
+            std::vector<bool> unread;  // per mapped page: pagemap must not be read there (a DAX PMD on 6.1)
             json vmas = json::array();
             for (const auto& v : t["vmas"]) {
                 const std::string path = "/mnt/" + v["file"].get<std::string>();
@@ -292,7 +316,11 @@ json run_plan(const json& plan) {
                 void* p = mmap(reinterpret_cast<void*>(start), pages * page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
                                fd, static_cast<off_t>(pgoff * page));
                 close(fd);
-                for (std::uint64_t i = 0; i < pages; ++i) mapped.push_back({start + i * page, pgoff + i});
+                const bool skip = v.value("pmd", false) && !pagemap_over_pmd_safe;
+                for (std::uint64_t i = 0; i < pages; ++i) {
+                    mapped.push_back({start + i * page, pgoff + i});
+                    unread.push_back(skip);
+                }
                 std::vector<std::pair<std::uint64_t, std::uint64_t>> touched;
                 for (const auto& pg : v["touch"]) touched.push_back({start + (number(pg) - pgoff) * page, number(pg)});
                 touch(touched);
@@ -337,13 +365,14 @@ json run_plan(const json& plan) {
                     reply = std::to_string(rc);
                 } else if (c == "pfns") {
                     json pfns = json::array();
-                    for (const auto& [addr, pg] : mapped)
-                        if (const auto [present, pfn] = pagemap(addr); present) pfns.push_back({pg, pfn});
+                    for (std::size_t m = 0; m < mapped.size(); ++m)
+                        if (unread[m]) continue;
+                        else if (const auto [present, pfn] = pagemap(mapped[m].first); present) pfns.push_back({mapped[m].second, pfn});
                     reply = pfns.dump();
                 } else if (c == "present") {
                     json present = json::array();
-                    for (const auto& [addr, pg] : mapped)
-                        if (pagemap(addr).first) present.push_back(pg);
+                    for (std::size_t m = 0; m < mapped.size(); ++m)
+                        if (!unread[m] && pagemap(mapped[m].first).first) present.push_back(mapped[m].second);
                     reply = present.dump();
                 } else if (c == "check") {
                     reply = touch(mapped).dump();
@@ -367,8 +396,14 @@ json run_plan(const json& plan) {
         return reply;
     };
     report["tasks"] = json::array();
-    for (std::size_t i = 0; i < children.size(); ++i)
+    for (std::size_t i = 0; i < children.size(); ++i) {
         report["tasks"].push_back({{"comm", plan["tasks"][i]["comm"]}, {"pid", children[i].pid}, {"tids", children[i].tids}});
+        json not_read = json::array();  // file pages of PMD VMAs whose pagemap is never read, as [first, last]
+        for (const auto& v : plan["tasks"][i]["vmas"])
+            if (v.value("pmd", false) && !pagemap_over_pmd_safe && number(v["pages"]) > 0)
+                not_read.push_back({number(v["pgoff"]), number(v["pgoff"]) + number(v["pages"]) - 1});
+        if (!not_read.empty()) report["tasks"][i]["pagemap_not_read"] = not_read;
+    }
     report["unbinder_pid"] = getpid();
     std::vector<std::uint64_t> file_pfns;  // every mapped DAX pfn, to read HWPoison afterwards
     for (std::size_t i = 0; i < children.size(); ++i) {

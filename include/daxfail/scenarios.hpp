@@ -326,12 +326,28 @@ inline scenario attr_fork_poison() {
                 b, event::machine_check(0, off, page_size, kworker));
 }
 
+inline scenario pmd_mapped_file() {
+    world_builder b;
+    b.standard_metadata()
+        .file(file_a, "A", {{1, 100, 16, 0}})
+        .file(137, "P", {{1, 512, 1024, 0}})  // 4 MiB at AG 1 block 512: 2 MiB aligned on the device
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va)
+        .process(1007, "db")
+        .map_huge(1007, 137, 0, 1024, 0x7f7000000000);
+    return make("pmd_mapped_file",
+                "Whole-device unbind while db maps all of the 4 MiB DAX file P, which lies 2 MiB aligned on the device (AG 1 block 512), at a 2 MiB aligned address with two PMDs, and reader maps the 16 pages of A with PTEs. Before the patch (and on Debian 6.1) nobody is signalled and both mappings stay live; the page-by-page walk poisons every cached page of A but only the head page of each of P's 2 MiB entries (dax_lock_mapping_entry gives the entry's first page for every index in it), and the filesystem is shut down as corrupt. From v12 on db gets one BUS_MCEERR_AO per 2 MiB, at its start with si_addr_lsb 21, and kill_proc logs the head pfn of each entry; the whole PMD is zapped, reader gets its 16 page-sized signals, nothing is poisoned and the filesystem is force-unmounted.",
+                b, event::unbind(0, unbinder));
+}
+
 /// The behaviour table plus the cases that tell the range arithmetic, the collectors and the cost model apart.
 inline std::vector<scenario> catalog() {
     auto all = behavior_table();
     for (auto&& s : {ag_boundary_poison(), range_partly_outside_fs(), reflinked_files(), same_page_mapped_twice(),
                      early_kill_sysctl_on(), huge_file_all_ags(), empty_filesystem(), partitioned_pmem_unbind(),
-                     reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison()})
+                     reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison(),
+                     pmd_mapped_file()})
         all.push_back(s);
     return all;
 }

@@ -2,7 +2,7 @@
 // machine can express it: one fsdax namespace holding an XFS (with or without
 // rmapbt, with reflink), files in core (DAX, or not DAX under dax=inode; whole-file
 // reflink clones), tasks (with
-// threads) mapping them, optionally a userspace freeze held across the event, and
+// threads) mapping them (by PTEs, or wholly by 2 MiB PMDs), optionally a userspace freeze held across the event, and
 // an unbind, a madvise(MADV_HWPOISON) by a mapping task, or a memory failure of
 // an AG header or an xattr block that nobody maps (written to hard_offline_page). The guest
 // builds the files itself, so the kernel chooses the blocks; the model is then
@@ -87,6 +87,7 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     plan["mount_dax"] = any_non_dax ? "inode" : "always";
     plan["tasks"] = json::array();
     std::optional<std::size_t> current_task;
+    std::map<u64, bool> pmd_files;  // files some VMA maps by PMDs
     for (const auto& t : w.tasks) {
         const bool is_current = t.pid == s.event.current_tid;
         // The unbinder, or whoever reports a memory failure nobody maps, is the guest itself.
@@ -101,6 +102,22 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         }
         task["vmas"] = json::array();
         for (const auto& v : t.vmas) {
+            // A VMA mapped by PMDs is mapped by them wholly: the guest aligns the file's blocks to 2 MiB, maps it at
+            // the 2 MiB aligned address and touches the first page of each 2 MiB, so a read fault maps a PMD.
+            u64 by_pmd = 0;
+            for (const auto& r : v.present)
+                if (r.value == mapping_size::pmd) by_pmd += r.last - r.first + 1;
+            if (by_pmd) {
+                constexpr u64 per_pmd = pmd_pages;
+                if (by_pmd != v.pages || v.pgoff % per_pmd || v.pages % per_pmd || v.start % (per_pmd * page_size))
+                    return no("a mapping only partly made of PMDs (the guest maps a VMA wholly by PMDs or by PTEs)");
+                json touch = json::array();
+                for (u64 p = v.pgoff; p < v.pgoff + v.pages; p += per_pmd) touch.push_back(p);
+                pmd_files[v.ino] = true;
+                task["vmas"].push_back({{"file", names.at(v.ino)}, {"pgoff", v.pgoff}, {"pages", v.pages},
+                                        {"start", daxfail::detail::hex(v.start)}, {"pmd", true}, {"touch", touch}});
+                continue;
+            }
             json touch = json::array();
             for (const auto& r : v.present)
                 for (u64 p = r.first; p <= r.last; ++p) touch.push_back(p);
@@ -110,6 +127,12 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         if (is_current) current_task = plan["tasks"].size();
         plan["tasks"].push_back(task);
     }
+    for (auto& f : plan["files"])
+        for (const auto& [ino, name] : names)
+            if (pmd_files.count(ino) && f["name"] == name) {
+                if (!f.value("dax", true) || f.contains("clone_of")) return no("a PMD mapping of a file that is not DAX or is a clone");
+                f["align_2m"] = true;  // the guest allocates it 2 MiB aligned and contiguous
+            }
     if (s.event.kind == event_kind::unbind) {
         plan["event"] = {{"kind", "unbind"}};
         return plan;
