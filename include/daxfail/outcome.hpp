@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -168,9 +169,9 @@ struct pfn_token {
     u64 pfn = 0;
     std::size_t pos = 0, len = 0;
 };
-inline std::optional<pfn_token> find_pfn_token(const std::string& text) {
+inline std::optional<pfn_token> find_pfn_token(std::string_view text) {
     static constexpr std::string_view prefix = "Memory failure: 0x";
-    if (text.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+    if (text.size() < prefix.size() || text.substr(0, prefix.size()) != prefix) return std::nullopt;
     const std::size_t start = prefix.size() - 2;
     std::size_t i = prefix.size();
     u64 v = 0;
@@ -191,35 +192,49 @@ inline std::optional<pfn_token> find_pfn_token(const std::string& text) {
 /// same way, so they compare run for run.
 class log_builder {
     std::vector<log_line>* out_;
-    std::unordered_map<std::string, std::size_t> latest_;  ///< text without its pfn -> index in *out_
+    std::unordered_map<u64, std::size_t> latest_;  ///< hash of (level, text after the pfn) -> index in *out_
+
+    static u64 key(log_level level, std::string_view rest) {
+        return static_cast<u64>(std::hash<std::string_view>{}(rest)) * 31 + static_cast<u64>(level);
+    }
+    template <class Make>
+    void add_pfn_line(log_level level, u64 pfn, std::string_view rest, u64 count, Make&& make_text) {
+        auto& out = *out_;
+        auto [it, fresh] = latest_.try_emplace(key(level, rest), out.size());
+        if (!fresh) {
+            auto& l = out[it->second];
+            const auto tok = detail::find_pfn_token(l.text);
+            if (l.level == level && tok && std::string_view(l.text).substr(tok->pos + tok->len) == rest &&
+                *l.pfn + l.count == pfn) {
+                l.count += count;
+                return;
+            }
+            it->second = out.size();
+        }
+        out.push_back({level, make_text(), count, pfn});
+    }
 
 public:
     explicit log_builder(std::vector<log_line>& out) : out_(&out) {}
     /// Adds `count` lines: `text`, then (for a pfn line) the same text with the next pfns, else repeats.
     void add(log_level level, std::string text, u64 count = 1) {
         if (count == 0) return;
-        auto& out = *out_;
         if (auto tok = detail::find_pfn_token(text)) {
-            std::string shape = text;
-            shape.replace(tok->pos, tok->len, "#");
-            shape.insert(0, 1, char('0' + int(level)));
-            auto [it, fresh] = latest_.try_emplace(std::move(shape), out.size());
-            if (!fresh) {
-                auto& l = out[it->second];
-                if (*l.pfn + l.count == tok->pfn) {
-                    l.count += count;
-                    return;
-                }
-                it->second = out.size();
-            }
-            out.push_back({level, std::move(text), count, tok->pfn});
+            const std::string_view rest = std::string_view(text).substr(tok->pos + tok->len);
+            add_pfn_line(level, tok->pfn, rest, count, [&] { return std::move(text); });
             return;
         }
+        auto& out = *out_;
         if (!out.empty() && !out.back().pfn && out.back().level == level && out.back().text == text) {
             out.back().count += count;
             return;
         }
         out.push_back({level, std::move(text), count, std::nullopt});
+    }
+    /// Adds `count` lines "Memory failure: <pfn + i><rest>" without building the text when they extend a run.
+    void add_pfn(log_level level, u64 pfn, std::string_view rest, u64 count = 1) {
+        if (count == 0) return;
+        add_pfn_line(level, pfn, rest, count, [&] { return "Memory failure: " + detail::hex(pfn) + std::string(rest); });
     }
 };
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -55,7 +56,7 @@ struct to_kill {
     std::string comm;
     u64 addr = 0;
     int size_shift = 0;
-    u64 base = 0;           ///< addr of file page 0 in this mapping: tells two mappings of one task apart
+    std::size_t mapping = 0;  ///< which (task, vma) pair: signal runs extend only the latest run of the same pair
 };
 
 /// A mapping of a file by a task that may be a victim: the task's mm maps it through `v`.
@@ -63,6 +64,7 @@ struct mapper {
     std::size_t task = 0;   ///< index into world::tasks (for_each_process order)
     vma* v = nullptr;
     u32 pid = 0;            ///< the pid of the task owning the vma (for unmap records)
+    std::size_t id = 0;     ///< mappers: this (task, vma) pair; vmas: this vma (indexes the run recorders)
 };
 
 struct kernel_context {
@@ -104,37 +106,44 @@ struct kernel_context {
 
     /// A log line; with `count` > 1, that many lines "Memory failure: <pfn + i>: ..." (i from 0), given the first.
     void log(log_level level, std::string text, u64 count = 1) { log_.add(level, std::move(text), count); }
+    /// `count` lines "Memory failure: <pfn + i><rest>" (rest starts with ": ").
+    void log_pfn(log_level level, u64 pfn, std::string_view rest, u64 count = 1) { log_.add_pfn(level, pfn, rest, count); }
     /// xfs_alert/xfs_err/...: "XFS (<fsname>): <text>".
     void xfs_log(log_level level, const std::string& text) { log(level, "XFS (" + w.mp.fsname + "): " + text); }
 
-    /// Records `s` (a run of signals of one mapping), joining the latest run of that thread and mapping.
-    void signal(signal_record s, u64 base) {
-        const key3 key{s.pid, base, static_cast<u64>(s.addr_lsb)};
-        auto [it, fresh] = signal_runs_.try_emplace(key, out.signals.size());
-        if (!fresh) {
-            auto& r = out.signals[it->second];
-            if (r.si_code == s.si_code && r.signo == s.signo && r.comm == s.comm &&
-                r.addr + (r.pages << r.addr_lsb) == s.addr) {
+    /// Records `s` (a run of signals through one mapper), joining that mapper's latest run when it continues it.
+    void signal(signal_record s, std::size_t mapping) {
+        auto& last = last_signal_[mapping];
+        if (last != npos) {
+            auto& r = out.signals[last];
+            if (r.pid == s.pid && r.si_code == s.si_code && r.signo == s.signo && r.addr_lsb == s.addr_lsb &&
+                r.comm == s.comm && r.addr + (r.pages << r.addr_lsb) == s.addr) {
                 r.pages += s.pages;
                 return;
             }
-            it->second = out.signals.size();
         }
+        last = out.signals.size();
         out.signals.push_back(std::move(s));
     }
-    /// Records a zapped run of one mapping, joining its latest run when contiguous.
-    void unmapped(const pte_record& p) {
-        const key3 key{p.pid, p.ino, p.vaddr - (p.pgoff << page_shift)};
-        auto [it, fresh] = unmap_runs_.try_emplace(key, out.unmapped.size());
-        if (!fresh) {
-            auto& r = out.unmapped[it->second];
+    /// Records a zapped run of vma `vma_id`, joining its latest run when contiguous.
+    void unmapped(const pte_record& p, std::size_t vma_id) {
+        auto& last = last_unmap_[vma_id];
+        if (last != npos) {
+            auto& r = out.unmapped[last];
             if (r.shift == p.shift && r.pgoff + r.pages == p.pgoff) {
                 r.pages += p.pages;
                 return;
             }
-            it->second = out.unmapped.size();
         }
+        last = out.unmapped.size();
         out.unmapped.push_back(p);
+    }
+
+    /// The mapper id of (task index, vma) for the kernel's every-task loop (a scan: the slow reference path).
+    std::size_t mapper_id(u64 ino, std::size_t task, const vma* v) const {
+        for (const auto& m : mappers_of(ino))
+            if (m.task == task && m.v == v) return m.id;
+        return 0;
     }
 
     const thread* find_thread(u32 tid) const {
@@ -209,13 +218,16 @@ private:
         std::unordered_map<u64, std::vector<std::size_t>> tasks_of_mm;
         for (std::size_t i = 0; i < w.tasks.size(); ++i)
             if (w.tasks[i].mm) tasks_of_mm[*w.tasks[i].mm].push_back(i);
+        std::size_t vma_count = 0, mapper_count = 0;
         for (auto& t : w.tasks) {
             if (!t.mm) continue;
             for (auto& v : t.vmas) {
-                vmas_[v.ino].push_back({0, &v, t.pid});
-                for (std::size_t i : tasks_of_mm[*t.mm]) mappers_[v.ino].push_back({i, &v, t.pid});
+                vmas_[v.ino].push_back({0, &v, t.pid, vma_count++});
+                for (std::size_t i : tasks_of_mm[*t.mm]) mappers_[v.ino].push_back({i, &v, t.pid, mapper_count++});
             }
         }
+        last_signal_.assign(mapper_count, npos);
+        last_unmap_.assign(vma_count, npos);
         for (auto& [ino, list] : mappers_)
             std::stable_sort(list.begin(), list.end(), [](const mapper& a, const mapper& b) {
                 return std::tie(a.task, a.v->pgoff, a.v->start) < std::tie(b.task, b.v->pgoff, b.v->start);
@@ -224,23 +236,9 @@ private:
 
     log_builder log_;
     std::optional<double> deadline_;
-    /// Run keys: (thread or pid, a mapping's base or inode, ...) mixed into one hash.
-    struct key3 {
-        u64 a, b, c;
-        bool operator==(const key3&) const = default;
-    };
-    struct key3_hash {
-        static u64 mix(u64 x) noexcept {  // splitmix64's finalizer
-            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-            x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-            return x ^ (x >> 31);
-        }
-        std::size_t operator()(const key3& k) const noexcept {
-            return static_cast<std::size_t>(mix(k.a ^ mix(k.b ^ mix(k.c))));
-        }
-    };
-    std::unordered_map<key3, std::size_t, key3_hash> signal_runs_;
-    std::unordered_map<key3, std::size_t, key3_hash> unmap_runs_;
+    static constexpr std::size_t npos = ~std::size_t{0};
+    std::vector<std::size_t> last_signal_;  ///< per mapper: its latest signal run
+    std::vector<std::size_t> last_unmap_;   ///< per vma: its latest unmapped run
     std::unordered_map<u64, inode*> inodes_;
     std::unordered_map<u64, std::vector<mapper>> mappers_;
     std::unordered_map<u64, std::vector<mapper>> vmas_;

@@ -59,7 +59,7 @@ inline collected collect_every_task(detail::kernel_context& ctx, u64 ino, u64 pg
         for (const vma* v : found)
             if (auto r = v->present.find(pgoff))
                 c.victims.push_back({t->tid, t->comm, v->start + ((pgoff - v->pgoff) << page_shift),
-                                     mapping_shift(r->value), v->start - (v->pgoff << page_shift)});
+                                     mapping_shift(r->value), ctx.mapper_id(ino, i, v)});
     }
     return c;
 }
@@ -83,8 +83,7 @@ inline collected collect_indexed(detail::kernel_context& ctx, u64 ino, u64 pgoff
         c.last = std::min(c.last, vlast);
         if (auto r = v.present.find(pgoff)) {
             c.last = std::min(c.last, r->last);
-            const u64 base = v.start - (v.pgoff << page_shift);
-            c.victims.push_back({t->tid, t->comm, v.start + ((pgoff - v.pgoff) << page_shift), mapping_shift(r->value), base});
+            c.victims.push_back({t->tid, t->comm, v.start + ((pgoff - v.pgoff) << page_shift), mapping_shift(r->value), m.id});
         } else {
             const u64 next = v.present.next_boundary(pgoff);
             c.last = std::min(c.last, next - 1);

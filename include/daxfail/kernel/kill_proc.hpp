@@ -13,17 +13,16 @@ namespace daxfail::kernel {
 
 /// kill_proc for `pages` consecutive pages of one mapping (pfn, pfn + 1, ...), as the kernel does page by page.
 inline void kill_proc(detail::kernel_context& ctx, const detail::to_kill& tk, u64 pfn, int flags, u64 pages = 1) {
-    ctx.log(log_level::err,
-            "Memory failure: " + detail::hex(pfn) + ": Sending SIGBUS to " + tk.comm + ":" + std::to_string(tk.tid) +
-                " due to hardware memory corruption",
-            pages);
+    ctx.log_pfn(log_level::err, pfn,
+                ": Sending SIGBUS to " + tk.comm + ":" + std::to_string(tk.tid) + " due to hardware memory corruption",
+                pages);
     const bool ar = (flags & mf::action_required) && tk.tid == ctx.ev.current_tid;
     const int code = ar ? si_code::bus_mceerr_ar : si_code::bus_mceerr_ao;
     ctx.step("kill_proc", [&] {
         return si_code::name(code) + " to " + tk.comm + ":" + std::to_string(tk.tid) + " at " + detail::hex(tk.addr) +
                (pages > 1 ? " (" + std::to_string(pages) + " pages)" : std::string{});
     });
-    ctx.signal({tk.tid, tk.comm, sigbus, code, tk.addr, tk.size_shift, pages}, tk.base);
+    ctx.signal({tk.tid, tk.comm, sigbus, code, tk.addr, tk.size_shift, pages}, tk.mapping);
 }
 
 /// fsdax victims always have an address, so the forced-SIGKILL branch is unreachable.

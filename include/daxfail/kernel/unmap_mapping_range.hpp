@@ -34,7 +34,8 @@ inline void unmap_mapping_pages(detail::kernel_context& ctx, u64 ino, u64 start,
         }
         v.present.erase(lo, hi, [&](const page_run<mapping_size>& r) {
             ctx.unmapped({m.pid, ino, r.first, v.start + ((r.first - v.pgoff) << page_shift), r.pages(),
-                          mapping_shift(r.value)});
+                          mapping_shift(r.value)},
+                         m.id);
         });
     }
 }
