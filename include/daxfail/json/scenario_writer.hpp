@@ -153,16 +153,24 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
     doc["filesystem"] = fs;
 
     json inodes = json::array();
-    for (const auto& [ino, ip] : w.inodes) {
-        struct ext {
-            u64 file_block;
-            u32 group, agbno, blocks;
-        };
-        std::vector<ext> exts;
-        const xfs_section& sec = ip.realtime && mp.rt ? *mp.rt : mp.data;
+    struct ext {
+        u64 file_block;
+        u32 group, agbno, blocks;
+    };
+    // Each section's file records by owner, read once (not once per inode).
+    auto by_owner = [](const xfs_section& sec) {
+        std::map<u64, std::vector<ext>> m;
         for (u32 g = 0; g < sec.rmap.size(); ++g)
             for (const auto& r : sec.rmap[g])
-                if (r.owner == ino && detail::is_file_record(r)) exts.push_back({r.offset, g, r.startblock, r.blockcount});
+                if (detail::is_file_record(r)) m[r.owner].push_back({r.offset, g, r.startblock, r.blockcount});
+        return m;
+    };
+    const auto data_exts = by_owner(mp.data);
+    const auto rt_exts = mp.rt ? by_owner(*mp.rt) : std::map<u64, std::vector<ext>>{};
+    for (const auto& [ino, ip] : w.inodes) {
+        const auto& owners = ip.realtime && mp.rt ? rt_exts : data_exts;
+        auto found = owners.find(ino);
+        std::vector<ext> exts = found == owners.end() ? std::vector<ext>{} : found->second;
         std::stable_sort(exts.begin(), exts.end(), [](const ext& a, const ext& b) { return a.file_block < b.file_block; });
         json extents = json::array();
         daxfail::page_set all_pages;
