@@ -190,7 +190,7 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
                 break;
             }
     }
-    const auto extents = detail::build_extent_index(w);
+    std::optional<detail::extent_index> extents;  // built only when a PMD mapping needs checking
     std::set<u32> tids;
     for (std::size_t i = 0; i < w.tasks.size(); ++i) {
         const auto& t = w.tasks[i];
@@ -248,8 +248,9 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
                     errs.push_back({pp, "page " + std::to_string(r.first) + " is not mapped at a 2 MiB aligned address"});
                     break;
                 }
-                const auto ext = extents.find(v.ino);
-                for (u64 b = r.first; ext != extents.end(); b += pmd_pages) {
+                if (!extents) extents = detail::build_extent_index(w);
+                const auto ext = extents->find(v.ino);
+                for (u64 b = r.first; ext != extents->end(); b += pmd_pages) {
                     const auto pr = detail::pfn_run_of(ext->second, w.devices, bs, b);
                     if (!pr || pr->pfn % pmd_pages || pr->pages < pmd_pages) {
                         errs.push_back({pp, "pages " + std::to_string(b) + ".." + std::to_string(b + pmd_pages - 1) +
