@@ -170,29 +170,18 @@ struct kernel_context {
         return r ? std::optional<u64>(r->pfn) : std::nullopt;
     }
     std::optional<pfn_run> pfn_run_at(u64 ino, u64 index) const {
-        auto it = extents.find(ino);
-        if (it == extents.end()) return std::nullopt;
-        return pfn_run_of(it->second, w.devices, w.mp.blocksize, index);
+        const auto* ext = file(ino).extents;
+        if (!ext) return std::nullopt;
+        return pfn_run_of(*ext, w.devices, w.mp.blocksize, index);
     }
 
     /// The inode `ino` (xfs_iget's lookup), or null; a hash lookup instead of a walk of world::inodes.
-    inode* find_inode(u64 ino) const {
-        auto it = inodes_.find(ino);
-        return it == inodes_.end() ? nullptr : it->second;
-    }
+    inode* find_inode(u64 ino) const { return file(ino).ip; }
 
     /// Every mapping of `ino` by a task's mm, in for_each_process order, each task's in interval-tree order.
-    const std::vector<mapper>& mappers_of(u64 ino) const {
-        static const std::vector<mapper> none;
-        auto it = mappers_.find(ino);
-        return it == mappers_.end() ? none : it->second;
-    }
+    const std::vector<mapper>& mappers_of(u64 ino) const { return *file(ino).mappers; }
     /// Every vma of `ino` once, with its owner's pid (the interval tree's contents).
-    const std::vector<mapper>& vmas_of(u64 ino) const {
-        static const std::vector<mapper> none;
-        auto it = vmas_.find(ino);
-        return it == vmas_.end() ? none : it->second;
-    }
+    const std::vector<mapper>& vmas_of(u64 ino) const { return *file(ino).vmas; }
 
 private:
     /// Wall-clock seconds (<ctime> rather than <chrono>: it keeps every TU that includes the model lighter).
@@ -237,6 +226,33 @@ private:
     log_builder log_;
     std::optional<double> deadline_;
     static constexpr std::size_t npos = ~std::size_t{0};
+
+    /// What the model looks up about one file; the kernel path asks for the same file many times in a row
+    /// (one rmap record: iget, kill, collect, unmap, invalidate), so the last answer is kept.
+    struct file_refs {
+        inode* ip = nullptr;
+        const std::vector<file_extent>* extents = nullptr;
+        const std::vector<mapper>* mappers = nullptr;
+        const std::vector<mapper>* vmas = nullptr;
+    };
+    const file_refs& file(u64 ino) const {
+        if (cached_valid_ && cached_ino_ == ino) return cached_;
+        static const std::vector<mapper> none;
+        file_refs f;
+        if (auto it = inodes_.find(ino); it != inodes_.end()) f.ip = it->second;
+        if (auto it = extents.find(ino); it != extents.end()) f.extents = &it->second;
+        auto m = mappers_.find(ino);
+        f.mappers = m == mappers_.end() ? &none : &m->second;
+        auto v = vmas_.find(ino);
+        f.vmas = v == vmas_.end() ? &none : &v->second;
+        cached_ = f;
+        cached_ino_ = ino;
+        cached_valid_ = true;
+        return cached_;
+    }
+    mutable file_refs cached_;
+    mutable u64 cached_ino_ = 0;
+    mutable bool cached_valid_ = false;
     std::vector<std::size_t> last_signal_;  ///< per mapper: its latest signal run
     std::vector<std::size_t> last_unmap_;   ///< per vma: its latest unmapped run
     std::unordered_map<u64, inode*> inodes_;
