@@ -36,9 +36,8 @@ void report(benchmark::State& state, const outcome& o) {
     if (!o.terminated()) state.SkipWithError("the run did not return");
 }
 
-/// Whole-device unbind of a 1 TiB device with 10^6 extents, 10^4 tasks and 10^5 mappings, merged.
-void unbind_1TiB_device(benchmark::State& state) {
-    static const auto s = test::many(1'000'000, 10'000, 100'000, u64{1} << 40);
+/// Times the unbind of `s` under merged (the world is built outside the timed loop).
+void time_merged(benchmark::State& state, const scenario& s) {
     outcome o;
     for (auto _ : state) {
         o = run<presets::merged>(s.world, s.event);
@@ -47,42 +46,33 @@ void unbind_1TiB_device(benchmark::State& state) {
     report(state, o);
 }
 
+/// Whole-device unbind of a 1 TiB device with 10^6 extents, 10^4 tasks and 10^5 mappings, merged.
+void unbind_1TiB_device(benchmark::State& state) {
+    static const auto s = test::many(1'000'000, 10'000, 100'000, u64{1} << 40);
+    time_merged(state, s);
+}
+
 /// One 1 TiB file mapped whole by one task, unbind under merged.
 void one_1TiB_file(benchmark::State& state) {
     static const auto s = test::one_file(u64{1} << 28);
-    outcome o;
-    for (auto _ : state) {
-        o = run<presets::merged>(s.world, s.event);
-        benchmark::DoNotOptimize(o);
-    }
-    report(state, o);
+    time_merged(state, s);
 }
 
 /// Cost against contents: extents and mappings grow together (tasks = extents / 100, VMAs = extents / 10).
 void contents(benchmark::State& state) {
     const u64 extents = static_cast<u64>(state.range(0));
     const auto s = test::many(extents, static_cast<u32>(extents / 100), extents / 10, u64{1} << 40);
-    outcome o;
-    for (auto _ : state) {
-        o = run<presets::merged>(s.world, s.event);
-        benchmark::DoNotOptimize(o);
-    }
+    time_merged(state, s);
     state.counters["ns_per_extent_and_vma"] =
         benchmark::Counter(static_cast<double>(extents + extents / 10), benchmark::Counter::kIsIterationInvariantRate |
                                                                             benchmark::Counter::kInvert);
-    report(state, o);
 }
 
 /// The same contents (10^5 extents) on devices from 64 GiB to 64 TiB.
 void device_size(benchmark::State& state) {
     const u64 bytes = u64{1} << state.range(0);
     const auto s = test::many(100'000, 1'000, 10'000, bytes);
-    outcome o;
-    for (auto _ : state) {
-        o = run<presets::merged>(s.world, s.event);
-        benchmark::DoNotOptimize(o);
-    }
-    report(state, o);
+    time_merged(state, s);
 }
 
 /// `daxfail compare --variants all` over the catalog, in process: 216 variants x 27 scenarios.
