@@ -129,16 +129,16 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
 
 /// The first page of [first, last] without a cached entry.
 inline std::optional<u64> first_uncached(const run_map<cache_entry>& cache, u64 first, u64 last) {
-    u64 next = first;
-    bool gap = false;
-    cache.for_each_in(first, last, [&](const page_run<cache_entry>& r) {
-        if (gap) return;
+    u64 next = first;  // the first page not yet known to be cached
+    bool gap = false, covered = false;
+    cache.for_each_in(first, last, [&](const page_run<cache_entry>& r) {  // runs clipped to [first, last]
+        if (gap || covered) return;
         if (r.first > next) gap = true;
-        else next = r.last == u64_max ? u64_max : r.last + 1;
+        else if (r.last == last) covered = true;
+        else next = r.last + 1;
     });
-    if (gap || next <= last) return next;
-    if (next == u64_max && last == u64_max && !cache.contains(u64_max)) return u64_max;
-    return std::nullopt;
+    if (covered) return std::nullopt;
+    return next;
 }
 
 }  // namespace detail

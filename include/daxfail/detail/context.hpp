@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <map>
 #include <optional>
 #include <string>
 #include <tuple>

@@ -58,10 +58,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
                 q = c.last;
                 const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
                                               [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
-                if (huge && q != p) {  // a PMD zaps beyond this page: take it alone
-                    q = p;
-                    c = collect_run(ctx, ino, p, p, all_leaders);
-                }
+                if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
                 if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
                 unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
             }  // else no page behind the entry
