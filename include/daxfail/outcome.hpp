@@ -171,7 +171,11 @@ struct pfn_token {
 };
 inline std::optional<pfn_token> find_pfn_token(std::string_view text) {
     static constexpr std::string_view prefix = "Memory failure: 0x";
-    if (text.size() < prefix.size() || text.substr(0, prefix.size()) != prefix) return std::nullopt;
+    // A plain loop: g++ 12 -O3 misreads string_view::compare here as reading
+    // an uninitialized temporary (-Wmaybe-uninitialized, a false positive).
+    if (text.size() < prefix.size()) return std::nullopt;
+    for (std::size_t k = 0; k < prefix.size(); ++k)
+        if (text[k] != prefix[k]) return std::nullopt;
     const std::size_t start = prefix.size() - 2;
     std::size_t i = prefix.size();
     u64 v = 0;
