@@ -196,7 +196,12 @@ inline std::optional<pfn_token> find_pfn_token(std::string_view text) {
 /// same way, so they compare run for run.
 class log_builder {
     std::vector<log_line>* out_;
-    std::unordered_map<u64, std::size_t> latest_;  ///< hash of (level, text after the pfn) -> index in *out_
+    /// The latest line of each (level, text after the pfn), and the pfn that would extend it.
+    struct latest_line {
+        std::size_t index = 0;
+        u64 next_pfn = 0;
+    };
+    std::unordered_map<u64, latest_line> latest_;  ///< key: hash of (level, text after the pfn)
 
     static u64 key(log_level level, std::string_view rest) {
         return static_cast<u64>(std::hash<std::string_view>{}(rest)) * 31 + static_cast<u64>(level);
@@ -204,16 +209,20 @@ class log_builder {
     template <class Make>
     void add_pfn_line(log_level level, u64 pfn, std::string_view rest, u64 count, Make&& make_text) {
         auto& out = *out_;
-        auto [it, fresh] = latest_.try_emplace(key(level, rest), out.size());
+        auto [it, fresh] = latest_.try_emplace(key(level, rest), latest_line{out.size(), pfn + count});
         if (!fresh) {
-            auto& l = out[it->second];
-            const auto tok = detail::find_pfn_token(l.text);
-            if (l.level == level && tok && std::string_view(l.text).substr(tok->pos + tok->len) == rest &&
-                *l.pfn + l.count == pfn) {
-                l.count += count;
-                return;
+            // Only a line that the pfn continues is read (a hash match is checked against its text).
+            if (it->second.next_pfn == pfn) {
+                auto& l = out[it->second.index];
+                const auto tok = detail::find_pfn_token(l.text);
+                if (l.level == level && tok && std::string_view(l.text).substr(tok->pos + tok->len) == rest &&
+                    *l.pfn + l.count == pfn) {
+                    l.count += count;
+                    it->second.next_pfn = pfn + count;
+                    return;
+                }
             }
-            it->second = out.size();
+            it->second = {out.size(), pfn + count};
         }
         out.push_back({level, make_text(), count, pfn});
     }

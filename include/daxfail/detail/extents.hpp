@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -55,7 +56,7 @@ struct pfn_run {
 };
 
 /// pfn of page `index` of a file with extents `ext` (sorted), and how far it stays contiguous.
-inline std::optional<pfn_run> pfn_run_of(const std::vector<file_extent>& ext, const std::vector<dax_device>& devices,
+inline std::optional<pfn_run> pfn_run_of(std::span<const file_extent> ext, const std::vector<dax_device>& devices,
                                          u32 blocksize, u64 index) {
     if (index > (u64_max >> page_shift)) return std::nullopt;
     const u64 byte = index << page_shift;

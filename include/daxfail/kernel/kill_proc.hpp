@@ -13,9 +13,11 @@ namespace daxfail::kernel {
 
 /// kill_proc for `pages` consecutive pages of one mapping (pfn, pfn + 1, ...), as the kernel does page by page.
 inline void kill_proc(detail::kernel_context& ctx, const detail::to_kill& tk, u64 pfn, int flags, u64 pages = 1) {
-    ctx.log_pfn(log_level::err, pfn,
-                ": Sending SIGBUS to " + tk.comm + ":" + std::to_string(tk.tid) + " due to hardware memory corruption",
-                pages);
+    // One buffer for the line's text: the whole-device walk sends millions of these.
+    auto& rest = ctx.scratch;
+    rest.assign(": Sending SIGBUS to ").append(tk.comm).append(":").append(std::to_string(tk.tid));
+    rest.append(" due to hardware memory corruption");
+    ctx.log_pfn(log_level::err, pfn, rest, pages);
     const bool ar = (flags & mf::action_required) && tk.tid == ctx.ev.current_tid;
     const int code = ar ? si_code::bus_mceerr_ar : si_code::bus_mceerr_ao;
     ctx.step("kill_proc", [&] {
