@@ -280,3 +280,14 @@ TEST_CASE("freeze_api: the generation decides what a shared thaw returns on the 
     // freeze_api::no_holders cannot carry a pre-remove freeze at all (a static_assert says so); its own
     // semantics are covered in freeze_api.cpp.
 }
+
+TEST_CASE("Preset::policy<Axis> names the policy the variant chose on that axis, and with<> replaces only its axes") {
+    static_assert(std::is_same_v<presets::v12::policy<axis::freeze>, freeze::loop_until_frozen>);
+    static_assert(std::is_same_v<presets::v12_reviewed::policy<axis::freeze>, freeze::return_ebusy>);
+    static_assert(std::is_same_v<presets::v12_reviewed::policy<axis::thaw>, thaw::where_frozen>);
+    static_assert(std::is_same_v<presets::v12_reviewed::policy<axis::collector>, presets::v12::policy<axis::collector>>);
+    static_assert(std::is_same_v<presets::debian_6_1::policy<axis::freeze_api>, freeze_api::no_holders>);
+    CHECK(presets::v12_reviewed::config.freeze == freeze_strategy::return_ebusy);
+    CHECK(presets::v12_reviewed::config.thaw == thaw_placement::where_frozen);
+    CHECK(presets::v12_reviewed::config.collector == presets::v12::config.collector);
+}

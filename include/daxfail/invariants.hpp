@@ -75,9 +75,9 @@ inline failed_mappings_t failed_mappings(const scenario& s) {
     failed_mappings_t out;
     for (const auto& t : s.world.tasks)
         for (const auto& v : t.vmas) {
-            auto it = extents.find(v.ino);
-            if (it == extents.end() || v.pages == 0) continue;
-            for (const auto& e : it->second) {
+            const auto ext = extents.of(v.ino);
+            if (ext.empty() || v.pages == 0) continue;
+            for (const auto& e : ext) {
                 if (e.device != s.event.device || e.blocks == 0) continue;
                 // Page i of the extent starts at device byte device_byte + (i * 4096 - file_block * bs).
                 const u64 ext_byte = e.file_block * bs, ext_end = (e.file_block + e.blocks) * bs;

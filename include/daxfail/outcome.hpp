@@ -9,6 +9,7 @@
 #define DAXFAIL_OUTCOME_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/flat_u64_map.hpp>
 #include <daxfail/errno.hpp>
 #include <daxfail/run_map.hpp>
 #include <daxfail/world.hpp>
@@ -17,7 +18,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -201,7 +201,7 @@ class log_builder {
         std::size_t index = 0;
         u64 next_pfn = 0;
     };
-    std::unordered_map<u64, latest_line> latest_;  ///< key: hash of (level, text after the pfn)
+    detail::flat_u64_map<latest_line> latest_;  ///< key: hash of (level, text after the pfn)
 
     static u64 key(log_level level, std::string_view rest) {
         return static_cast<u64>(std::hash<std::string_view>{}(rest)) * 31 + static_cast<u64>(level);
@@ -209,20 +209,20 @@ class log_builder {
     template <class Make>
     void add_pfn_line(log_level level, u64 pfn, std::string_view rest, u64 count, Make&& make_text) {
         auto& out = *out_;
-        auto [it, fresh] = latest_.try_emplace(key(level, rest), latest_line{out.size(), pfn + count});
+        auto [latest, fresh] = latest_.try_emplace(key(level, rest), latest_line{out.size(), pfn + count});
         if (!fresh) {
             // Only a line that the pfn continues is read (a hash match is checked against its text).
-            if (it->second.next_pfn == pfn) {
-                auto& l = out[it->second.index];
+            if (latest->next_pfn == pfn) {
+                auto& l = out[latest->index];
                 const auto tok = detail::find_pfn_token(l.text);
                 if (l.level == level && tok && std::string_view(l.text).substr(tok->pos + tok->len) == rest &&
                     *l.pfn + l.count == pfn) {
                     l.count += count;
-                    it->second.next_pfn = pfn + count;
+                    latest->next_pfn = pfn + count;
                     return;
                 }
             }
-            it->second = {out.size(), pfn + count};
+            *latest = {out.size(), pfn + count};
         }
         out.push_back({level, make_text(), count, pfn});
     }
@@ -337,6 +337,38 @@ struct difference {
     std::vector<std::string> only_in_b;
 };
 
+namespace detail {
+/// Counts of strings that stay alive elsewhere (diff's items), by hash with exact comparison.
+class string_multiset {
+    flat_u64_map<std::vector<std::size_t>> by_hash_;           ///< hash -> indices into counts_
+    std::vector<std::pair<const std::string*, std::size_t>> counts_;  ///< distinct strings and their counts
+    static u64 hash(const std::string& s) { return static_cast<u64>(std::hash<std::string_view>{}(s)); }
+
+public:
+    void add(const std::string& s) {
+        auto& same_hash = by_hash_[hash(s)];
+        for (std::size_t i : same_hash)
+            if (*counts_[i].first == s) {
+                ++counts_[i].second;
+                return;
+            }
+        same_hash.push_back(counts_.size());
+        counts_.push_back({&s, 1});
+    }
+    /// Removes one `s`; false when there is none left.
+    bool take(const std::string& s) {
+        const auto* same_hash = by_hash_.find(hash(s));
+        if (!same_hash) return false;
+        for (std::size_t i : *same_hash)
+            if (*counts_[i].first == s && counts_[i].second > 0) {
+                --counts_[i].second;
+                return true;
+            }
+        return false;
+    }
+};
+}  // namespace detail
+
 /// The observables that differ; empty exactly when a == b. Linear in the
 /// outcomes' size: a multiset difference by hashing.
 inline std::vector<difference> diff(const outcome& a, const outcome& b) {
@@ -347,23 +379,14 @@ inline std::vector<difference> diff(const outcome& a, const outcome& b) {
         if (oa[i].items == ob[i].items) continue;
         difference d{oa[i].name, {}, {}};
         // Multiset difference keeps order and shows repeated items (two signal runs alike).
-        std::unordered_map<std::string, std::size_t> in_b;  // the same map type as log_builder's
-        for (const auto& x : ob[i].items) ++in_b[x];
-        std::unordered_map<std::string, std::size_t> in_a;
+        detail::string_multiset in_b, in_a;
+        for (const auto& x : ob[i].items) in_b.add(x);
         for (const auto& x : oa[i].items) {
-            auto it = in_b.find(x);
-            if (it != in_b.end() && it->second > 0) {
-                --it->second;
-                ++in_a[x];
-            } else {
-                d.only_in_a.push_back(x);
-            }
+            if (in_b.take(x)) in_a.add(x);
+            else d.only_in_a.push_back(x);
         }
-        for (const auto& x : ob[i].items) {
-            auto it = in_a.find(x);
-            if (it != in_a.end() && it->second > 0) --it->second;
-            else d.only_in_b.push_back(x);
-        }
+        for (const auto& x : ob[i].items)
+            if (!in_a.take(x)) d.only_in_b.push_back(x);
         if (d.only_in_a.empty() && d.only_in_b.empty()) d.only_in_a.push_back("(same items, different order)");
         out.push_back(std::move(d));
     }

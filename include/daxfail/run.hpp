@@ -44,10 +44,9 @@ inline void record_final_state(const world& w, const event& ev, outcome& out) {
 inline outcome run(const config& cfg, const world& w, const event& ev, const run_options& opts = {}) {
     if (auto errors = validate(w, ev); !errors.empty()) throw invalid_scenario(std::move(errors));
     world state = w;
-    auto by_key = [](const rmap_record& a, const rmap_record& b) { return kernel::rmap_key_less(a, b); };
-    for (auto& g : state.mp.data.rmap) std::stable_sort(g.begin(), g.end(), by_key);
+    for (auto& g : state.mp.data.rmap) kernel::sort_rmap_group(g);
     if (state.mp.rt)
-        for (auto& g : state.mp.rt->rmap) std::stable_sort(g.begin(), g.end(), by_key);
+        for (auto& g : state.mp.rt->rmap) kernel::sort_rmap_group(g);
     outcome out;
     detail::kernel_context ctx{state, cfg, out, ev, opts};
     try {

@@ -7,11 +7,12 @@
 #define DAXFAIL_RUN_MAP_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/run_map_core.hpp>
 
 #include <cstddef>
-#include <iterator>
-#include <map>
+#include <cstring>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace daxfail {
@@ -32,29 +33,47 @@ struct present_t {
     friend bool operator==(present_t, present_t) = default;
 };
 
+/// How a run_map value is packed into the core's u64: an empty type is nothing, anything else is its
+/// bytes. Specialize for a value type that is larger or has padding.
+template <class V>
+struct run_value_bits {
+    static u64 pack(const V& v) noexcept {
+        u64 bits = 0;
+        if constexpr (!std::is_empty_v<V>) std::memcpy(&bits, &v, sizeof(V));
+        return bits;
+    }
+    static V unpack(u64 bits) noexcept {
+        V v{};
+        if constexpr (!std::is_empty_v<V>) std::memcpy(static_cast<void*>(&v), &bits, sizeof(V));  // trivially copyable
+        return v;
+    }
+};
+
 template <class V>
 class run_map {
-    struct tail {
-        u64 last;
-        V value;
-        friend bool operator==(const tail&, const tail&) = default;
-    };
-    using map_type = std::map<u64, tail>;
-    map_type runs_;
+    static_assert(std::is_trivially_copyable_v<V> && sizeof(V) <= sizeof(u64) &&
+                      (std::is_empty_v<V> || std::has_unique_object_representations_v<V>),
+                  "daxfail::run_map: a value must be trivially copyable, at most 8 bytes and without padding "
+                  "(runs merge when their bytes are equal); otherwise specialize daxfail::run_value_bits");
+    using bits = run_value_bits<V>;
+    detail::run_map_core core_;
+
+    static page_run<V> typed(const detail::raw_run& r) { return {r.first, r.last, bits::unpack(r.bits)}; }
 
 public:
     class const_iterator {
-        typename map_type::const_iterator it_;
+        detail::run_map_core::map_type::const_iterator it_;
 
     public:
         using value_type = page_run<V>;
         using difference_type = std::ptrdiff_t;
+        // The tag comes with <map>: <iterator> would add the stream iterators to every TU.
         using iterator_category = std::bidirectional_iterator_tag;
         using pointer = void;
         using reference = value_type;
         const_iterator() = default;
-        explicit const_iterator(typename map_type::const_iterator it) : it_(it) {}
-        value_type operator*() const { return {it_->first, it_->second.last, it_->second.value}; }
+        explicit const_iterator(detail::run_map_core::map_type::const_iterator it) : it_(it) {}
+        value_type operator*() const { return {it_->first, it_->second.last, bits::unpack(it_->second.bits)}; }
         const_iterator& operator++() { ++it_; return *this; }
         const_iterator operator++(int) { auto c = *this; ++it_; return c; }
         const_iterator& operator--() { --it_; return *this; }
@@ -62,106 +81,47 @@ public:
         friend bool operator==(const const_iterator&, const const_iterator&) = default;
     };
 
-    const_iterator begin() const { return const_iterator(runs_.begin()); }
-    const_iterator end() const { return const_iterator(runs_.end()); }
-    bool empty() const noexcept { return runs_.empty(); }
+    const_iterator begin() const { return const_iterator(core_.runs().begin()); }
+    const_iterator end() const { return const_iterator(core_.runs().end()); }
+    bool empty() const noexcept { return core_.empty(); }
     /// Number of runs (not pages).
-    std::size_t runs() const noexcept { return runs_.size(); }
+    std::size_t runs() const noexcept { return core_.size(); }
     /// Number of pages in all runs (saturating).
-    u64 pages() const noexcept {
-        u64 n = 0;
-        for (const auto& [f, t] : runs_) {
-            const u64 k = t.last - f == u64_max ? u64_max : t.last - f + 1;
-            n = n > u64_max - k ? u64_max : n + k;
-        }
-        return n;
-    }
-    void clear() noexcept { runs_.clear(); }
+    u64 pages() const noexcept { return core_.pages(); }
+    void clear() noexcept { core_.clear(); }
 
+    /// The last run; the map must not be empty.
+    page_run<V> back() const { return typed(core_.back()); }
     /// The run containing `page`, if any.
     std::optional<page_run<V>> find(u64 page) const {
-        auto it = runs_.upper_bound(page);
-        if (it == runs_.begin()) return std::nullopt;
-        --it;
-        if (it->second.last < page) return std::nullopt;
-        return page_run<V>{it->first, it->second.last, it->second.value};
+        const auto r = core_.find(page);
+        return r ? std::optional<page_run<V>>(typed(*r)) : std::nullopt;
     }
-    bool contains(u64 page) const { return find(page).has_value(); }
+    bool contains(u64 page) const { return core_.find(page).has_value(); }
 
     /// Smallest page > `page` where membership or value may change (u64_max when none follows).
-    u64 next_boundary(u64 page) const {
-        auto it = runs_.upper_bound(page);
-        if (it != runs_.begin()) {
-            auto prev = std::prev(it);
-            if (prev->second.last >= page) return prev->second.last == u64_max ? u64_max : prev->second.last + 1;
-        }
-        return it == runs_.end() ? u64_max : it->first;
-    }
+    u64 next_boundary(u64 page) const { return core_.next_boundary(page); }
 
     /// Calls f(run) for every run overlapping [first, last], clipped to it, ascending.
     template <class F>
     void for_each_in(u64 first, u64 last, F&& f) const {
-        auto it = runs_.upper_bound(first);
-        if (it != runs_.begin() && std::prev(it)->second.last >= first) --it;
-        for (; it != runs_.end() && it->first <= last; ++it) {
-            page_run<V> r{it->first < first ? first : it->first, it->second.last > last ? last : it->second.last,
-                     it->second.value};
-            f(r);
-        }
+        auto each = [&](const detail::raw_run& r) { f(typed(r)); };
+        core_.for_each_in(first, last, each);
     }
 
     /// Removes [first, last]; calls on_erased(run) for each removed piece, ascending.
     template <class F>
     void erase(u64 first, u64 last, F&& on_erased) {
-        if (first > last) return;
-        auto it = runs_.upper_bound(first);
-        if (it != runs_.begin() && std::prev(it)->second.last >= first) --it;
-        while (it != runs_.end() && it->first <= last) {
-            const u64 f = it->first;
-            const tail t = it->second;
-            if (f < first) {
-                // Keep the head in place, move the tail (if any) under a new key: no allocation.
-                it->second.last = first - 1;
-                ++it;
-                if (t.last > last) {
-                    runs_.emplace_hint(it, last + 1, tail{t.last, t.value});
-                    on_erased(page_run<V>{first, last, t.value});
-                    return;
-                }
-            } else if (t.last > last) {
-                auto node = runs_.extract(it++);
-                node.key() = last + 1;
-                it = runs_.insert(it, std::move(node));
-            } else {
-                it = runs_.erase(it);
-            }
-            on_erased(page_run<V>{f < first ? first : f, t.last > last ? last : t.last, t.value});
-        }
+        auto each = [&](const detail::raw_run& r) { on_erased(typed(r)); };
+        core_.erase(first, last, each);
     }
     void erase(u64 first, u64 last) {
-        erase(first, last, [](const page_run<V>&) {});
+        auto ignore = [](const detail::raw_run&) {};
+        core_.erase(first, last, ignore);
     }
 
     /// Sets [first, last] to `value`, merging with equal neighbours.
-    void assign(u64 first, u64 last, const V& value) {
-        if (first > last) return;
-        erase(first, last);
-        u64 f = first, l = last;
-        auto next = runs_.upper_bound(first);
-        if (next != runs_.begin()) {
-            auto prev = std::prev(next);
-            if (prev->second.last != u64_max && prev->second.last + 1 == first && prev->second.value == value) {
-                f = prev->first;
-                runs_.erase(prev);
-            }
-        }
-        next = runs_.upper_bound(first);
-        if (next != runs_.end() && last != u64_max && next->first == last + 1 && next->second.value == value) {
-            l = next->second.last;
-            runs_.erase(next);
-        }
-        runs_.emplace(f, tail{l, value});
-    }
+    void assign(u64 first, u64 last, const V& value) { core_.assign(first, last, bits::pack(value)); }
 
     /// Applies `change` to the value of every page in [first, last] that has one.
     template <class F>

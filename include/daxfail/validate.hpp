@@ -12,7 +12,6 @@
 #include <daxfail/world.hpp>
 
 #include <algorithm>
-#include <iterator>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -111,8 +110,11 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
         // Overlaps by a sweep over the records in block order: each is compared with those still open.
         std::vector<std::size_t> order(recs.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        auto by_start = [&](std::size_t x, std::size_t y) { return recs[x].startblock < recs[y].startblock; };
-        if (!std::is_sorted(order.begin(), order.end(), by_start)) std::stable_sort(order.begin(), order.end(), by_start);
+        // Ties broken by index: the order (and so which record an error names) is a stable sort's.
+        auto by_start = [&](std::size_t x, std::size_t y) {
+            return recs[x].startblock != recs[y].startblock ? recs[x].startblock < recs[y].startblock : x < y;
+        };
+        if (!std::is_sorted(order.begin(), order.end(), by_start)) std::sort(order.begin(), order.end(), by_start);
         std::vector<std::size_t> open;
         for (std::size_t i : order) {
             const auto& r = recs[i];
@@ -182,7 +184,7 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
             errs.push_back({p + ".dax", "DAX needs the block size to equal the page size (4096)"});
         const u64 eof_pages = ip.size / page_size + (ip.size % page_size != 0);
         if (!ip.cache.empty()) {
-            const u64 last = (*std::prev(ip.cache.end())).last;
+            const u64 last = ip.cache.back().last;
             if (last >= eof_pages)
                 errs.push_back({p + ".cache", "entry at page " + std::to_string(std::max(eof_pages, (*ip.cache.begin()).first)) +
                                                   " is beyond end of file (" + std::to_string(eof_pages) + " pages)"});
@@ -253,9 +255,9 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
                     break;
                 }
                 if (!extents) extents = detail::build_extent_index(w);
-                const auto ext = extents->find(v.ino);
-                for (u64 b = r.first; ext != extents->end(); b += pmd_pages) {
-                    const auto pr = detail::pfn_run_of(ext->second, w.devices, bs, b);
+                const auto ext = extents->of(v.ino);
+                for (u64 b = r.first; !ext.empty(); b += pmd_pages) {
+                    const auto pr = detail::pfn_run_of(ext, w.devices, bs, b);
                     if (!pr || pr->pfn % pmd_pages || pr->pages < pmd_pages) {
                         errs.push_back({pp, "pages " + std::to_string(b) + ".." + std::to_string(b + pmd_pages - 1) +
                                                 " are not one 2 MiB aligned, contiguous run of pmem"});

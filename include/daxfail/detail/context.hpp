@@ -7,6 +7,7 @@
 
 #include <daxfail/config.hpp>
 #include <daxfail/detail/extents.hpp>
+#include <daxfail/detail/flat_u64_map.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/world.hpp>
@@ -18,7 +19,6 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 namespace daxfail {
@@ -67,74 +67,12 @@ struct mapper {
     std::size_t id = 0;     ///< mappers: this (task, vma) pair; vmas: this vma (indexes the run recorders)
 };
 
-/// Starts loading the cache line at `p`. The empty volatile asm keeps g++ from deeming the caller
-/// side-effect free (pure) and deleting the call together with the hint.
-inline void prefetch(const void* p) noexcept {
-    __builtin_prefetch(p);
-    asm volatile("");
-}
-
-/// What the model looks up about one file, found with one probe of file_table.
+/// What the model looks up about one file, found with one probe of the file table.
 struct file_refs {
     inode* ip = nullptr;
     std::span<const file_extent> extents;  ///< sorted by file block (empty: no data extents)
     std::span<const mapper> mappers;  ///< every mapping of the file by a task's mm (see mappers_of)
     std::span<const mapper> vmas;     ///< every vma of the file once
-};
-
-/// An open-addressing table from inode number to file_refs, filled once per run: the whole-device walk
-/// visits files in disk order, so each record's first look-up is a cache miss, and one probe of one
-/// array costs one miss where a node-based map costs several.
-class file_table {
-    struct entry {
-        u64 ino = 0;
-        bool used = false;
-        file_refs refs;
-    };
-    std::vector<entry> slots_;
-    std::size_t used_ = 0;
-    std::size_t home(u64 ino) const noexcept {
-        return static_cast<std::size_t>((ino * 0x9E3779B97F4A7C15ull) >> 32) & (slots_.size() - 1);
-    }
-
-public:
-    void reserve(std::size_t n) {
-        std::size_t cap = 16;
-        while (cap < 2 * n) cap *= 2;
-        slots_.assign(cap, entry{});
-        used_ = 0;
-    }
-    /// The entry of `ino`, added when missing.
-    file_refs& slot(u64 ino) {
-        if (2 * (used_ + 1) > slots_.size()) {
-            auto old = std::move(slots_);
-            reserve(used_ + 1);
-            for (auto& e : old)
-                if (e.used) slot(e.ino) = e.refs;
-        }
-        for (std::size_t i = home(ino);; i = (i + 1) & (slots_.size() - 1)) {
-            auto& e = slots_[i];
-            if (e.used && e.ino == ino) return e.refs;
-            if (!e.used) {
-                e.used = true;
-                e.ino = ino;
-                ++used_;
-                return e.refs;
-            }
-        }
-    }
-    /// Starts loading the slot of `ino` (a hint; see kernel_context::prefetch_file).
-    void prefetch(u64 ino) const noexcept {
-        if (!slots_.empty()) detail::prefetch(&slots_[home(ino)]);
-    }
-    const file_refs* find(u64 ino) const noexcept {
-        if (slots_.empty()) return nullptr;
-        for (std::size_t i = home(ino);; i = (i + 1) & (slots_.size() - 1)) {
-            const auto& e = slots_[i];
-            if (!e.used) return nullptr;
-            if (e.ino == ino) return &e.refs;
-        }
-    }
 };
 
 struct kernel_context {
@@ -285,7 +223,7 @@ private:
     }
 
     void build_mapper_index() {
-        std::unordered_map<u64, std::vector<std::size_t>> tasks_of_mm;
+        flat_u64_map<std::vector<std::size_t>> tasks_of_mm;
         for (std::size_t i = 0; i < w.tasks.size(); ++i)
             if (w.tasks[i].mm) tasks_of_mm[*w.tasks[i].mm].push_back(i);
         // Both lists are kept file by file in one array each (a file's entries are adjacent).
@@ -299,15 +237,18 @@ private:
         }
         last_signal_.assign(mappers_.size(), npos);
         last_unmap_.assign(vma_count, npos);
-        std::stable_sort(vmas_.begin(), vmas_.end(), [](const mapper& a, const mapper& b) { return a.v->ino < b.v->ino; });
-        std::stable_sort(mappers_.begin(), mappers_.end(), [](const mapper& a, const mapper& b) {
-            return std::tie(a.v->ino, a.task, a.v->pgoff, a.v->start) < std::tie(b.v->ino, b.task, b.v->pgoff, b.v->start);
+        // Ids are unique and follow the push order, so as the last key they make these stable sorts.
+        std::sort(vmas_.begin(), vmas_.end(),
+                  [](const mapper& a, const mapper& b) { return std::tie(a.v->ino, a.id) < std::tie(b.v->ino, b.id); });
+        std::sort(mappers_.begin(), mappers_.end(), [](const mapper& a, const mapper& b) {
+            return std::tie(a.v->ino, a.task, a.v->pgoff, a.v->start, a.id) <
+                   std::tie(b.v->ino, b.task, b.v->pgoff, b.v->start, b.id);
         });
         files_.reserve(w.inodes.size() + extents.size());
-        for (auto& [ino, ip] : w.inodes) files_.slot(ino).ip = &ip;
-        for (const auto& [ino, ext] : extents) files_.slot(ino).extents = ext;
-        for_each_file_range(mappers_, [&](u64 ino, std::span<const mapper> r) { files_.slot(ino).mappers = r; });
-        for_each_file_range(vmas_, [&](u64 ino, std::span<const mapper> r) { files_.slot(ino).vmas = r; });
+        for (auto& [ino, ip] : w.inodes) files_[ino].ip = &ip;
+        extents.for_each([&](u64 ino, std::span<const file_extent> ext) { files_[ino].extents = ext; });
+        for_each_file_range(mappers_, [&](u64 ino, std::span<const mapper> r) { files_[ino].mappers = r; });
+        for_each_file_range(vmas_, [&](u64 ino, std::span<const mapper> r) { files_[ino].vmas = r; });
     }
     template <class F>
     static void for_each_file_range(const std::vector<mapper>& list, F&& f) {
@@ -335,7 +276,7 @@ private:
     }
     mutable const file_refs* cached_ = nullptr;
     mutable u64 cached_ino_ = 0;
-    file_table files_;
+    flat_u64_map<file_refs> files_;  ///< by inode number
     std::vector<mapper> mappers_;  ///< by file, then as mappers_of says
     std::vector<mapper> vmas_;     ///< by file, then in task order
     std::vector<std::size_t> last_signal_;  ///< per mapper: its latest signal run

@@ -10,7 +10,8 @@
 #include <algorithm>
 #include <optional>
 #include <span>
-#include <unordered_map>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace daxfail::detail {
@@ -28,25 +29,58 @@ inline u64 section_block_byte(const xfs_section& s, u32 blocksize, u64 g, u64 gb
     return s.target.part_off + (g * s.group_blocks + gbno) * blocksize;
 }
 
-/// Data-fork extents of every inode, read off the rmap records, sorted by file block.
-using extent_index = std::unordered_map<u64, std::vector<file_extent>>;
+/// Data-fork extents of every inode, read off the rmap records: by inode number, then by file block.
+class extent_index {
+    struct file_span {
+        u64 ino = 0;
+        std::size_t first = 0, count = 0;
+    };
+    std::vector<file_extent> all_;
+    std::vector<file_span> files_;  ///< sorted by ino
+
+public:
+    extent_index() = default;
+    explicit extent_index(std::vector<std::pair<u64, file_extent>> owned) {
+        // A total order (extents equal in every field are interchangeable), so no stable sort is needed.
+        std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.first, a.second.file_block, a.second.blocks, a.second.device, a.second.device_byte) <
+                   std::tie(b.first, b.second.file_block, b.second.blocks, b.second.device, b.second.device_byte);
+        });
+        all_.reserve(owned.size());
+        for (const auto& [ino, e] : owned) {
+            if (files_.empty() || files_.back().ino != ino) files_.push_back({ino, all_.size(), 0});
+            all_.push_back(e);
+            ++files_.back().count;
+        }
+    }
+    /// How many inodes have extents.
+    std::size_t size() const noexcept { return files_.size(); }
+    /// The extents of `ino`, sorted by file block; empty when it has none.
+    std::span<const file_extent> of(u64 ino) const noexcept {
+        auto it = std::lower_bound(files_.begin(), files_.end(), ino, [](const file_span& f, u64 i) { return f.ino < i; });
+        if (it == files_.end() || it->ino != ino) return {};
+        return {all_.data() + it->first, it->count};
+    }
+    /// f(ino, extents) for every inode with extents, by inode number.
+    template <class F>
+    void for_each(F&& f) const {
+        for (const auto& s : files_) f(s.ino, std::span<const file_extent>(all_.data() + s.first, s.count));
+    }
+};
 
 inline extent_index build_extent_index(const world& w) {
-    extent_index idx;
-    idx.reserve(w.inodes.size());
+    std::vector<std::pair<u64, file_extent>> owned;
     auto add = [&](const xfs_section& s) {
         for (std::size_t g = 0; g < s.rmap.size(); ++g)
             for (const auto& r : s.rmap[g]) {
                 if (rmap_owner::is_non_inode(r.owner) || r.attr_fork || r.bmbt_block) continue;
-                idx[r.owner].push_back(
-                    {r.offset, r.blockcount, s.target.device, section_block_byte(s, w.mp.blocksize, g, r.startblock)});
+                owned.push_back({r.owner, {r.offset, r.blockcount, s.target.device,
+                                           section_block_byte(s, w.mp.blocksize, g, r.startblock)}});
             }
     };
     add(w.mp.data);
     if (w.mp.rt) add(*w.mp.rt);
-    for (auto& [ino, v] : idx)
-        std::stable_sort(v.begin(), v.end(), [](const file_extent& a, const file_extent& b) { return a.file_block < b.file_block; });
-    return idx;
+    return extent_index(std::move(owned));
 }
 
 /// The pfns behind a run of file pages: `pfn` for `index`, contiguous for `pages` pages.
@@ -64,7 +98,7 @@ inline std::optional<pfn_run> pfn_run_of(std::span<const file_extent> ext, const
     auto it = std::upper_bound(ext.begin(), ext.end(), block, [](u64 b, const file_extent& e) { return b < e.file_block; });
     // A file's data-fork extents never overlap in file blocks: the one before is the only candidate.
     if (it == ext.begin()) return std::nullopt;
-    const auto& e = *std::prev(it);
+    const auto& e = *(it - 1);
     if (block - e.file_block >= e.blocks) return std::nullopt;
     const u64 dev_byte = e.device_byte + (block - e.file_block) * blocksize + byte % blocksize;
     const u64 end_byte = e.device_byte + e.blocks * blocksize;

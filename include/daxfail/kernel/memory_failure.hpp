@@ -22,19 +22,21 @@ namespace daxfail::kernel {
 inline std::optional<std::pair<u64, u64>> page_mapping(const detail::kernel_context& ctx, u64 pfn) {
     std::optional<std::pair<u64, u64>> found;
     const u32 bs = ctx.w.mp.blocksize;
-    for (const auto& [ino, ext] : ctx.extents) {
+    bool shared = false;  // a reflinked page: not modelled, treated as unlockable
+    ctx.extents.for_each([&](u64 ino, std::span<const detail::file_extent> ext) {
         const inode* ip = ctx.find_inode(ino);
-        if (!ip || !ip->dax) continue;
+        if (shared || !ip || !ip->dax) return;
         for (const auto& e : ext) {
             const u64 first = ctx.w.devices[e.device].first_pfn + (e.device_byte >> page_shift);
             const u64 pages = (e.blocks * bs) >> page_shift;
             if (pfn < first || pfn - first >= pages) continue;
             const u64 index = ((e.file_block * bs) >> page_shift) + (pfn - first);
             if (!ip->cache.contains(index)) continue;
-            if (found) return std::nullopt;  // shared (reflinked) page: not modelled, treated as unlockable
+            if (found) shared = true;
             found = std::pair{ino, index};
         }
-    }
+    });
+    if (shared) return std::nullopt;
     return found;
 }
 
