@@ -51,8 +51,8 @@ int xfs_rmap_query_range(detail::kernel_context& ctx, const xfs_section& sec, u3
     // run() put every group in key order (sort_rmap_group), so the hits are in it too.
     for (std::size_t i = 0; i < hits.size(); ++i) {
         // Memory hints for the records ahead (they change nothing; see prefetch_file).
-        if (i + 16 < hits.size()) ctx.prefetch_file(hits[i + 16]->owner, 0);
-        if (i + 8 < hits.size()) ctx.prefetch_file(hits[i + 8]->owner, 1);
+        if (i + 32 < hits.size()) ctx.prefetch_file(hits[i + 32]->owner, 0);
+        if (i + 16 < hits.size()) ctx.prefetch_file(hits[i + 16]->owner, 1);
         if (int rc = fn(*hits[i]); rc != 0) return rc;
     }
     return 0;
