@@ -67,6 +67,31 @@ inline void validate_buftarg(const world& w, const buftarg& bt, const std::strin
                                                 std::to_string(w.devices[bt.device].size)});
 }
 
+/// The inode numbers of a world, for a million membership probes: a bitmap over their range when they are
+/// dense (as XFS allocates them), else a sorted array.
+class inode_numbers {
+    std::vector<u64> sorted_;
+    std::vector<u64> bits_;
+    u64 base_ = 0;
+
+public:
+    explicit inode_numbers(const world& w) {
+        sorted_.reserve(w.inodes.size());
+        for (const auto& entry : w.inodes) sorted_.push_back(entry.first);  // std::map: ascending
+        if (sorted_.empty()) return;
+        base_ = sorted_.front();
+        const u64 span = sorted_.back() - base_;
+        if (span / 64 > 4 * sorted_.size()) return;  // sparse: binary search
+        bits_.assign(span / 64 + 1, 0);
+        for (u64 ino : sorted_) bits_[(ino - base_) / 64] |= u64{1} << ((ino - base_) % 64);
+    }
+    bool contains(u64 ino) const {
+        if (bits_.empty()) return std::binary_search(sorted_.begin(), sorted_.end(), ino);
+        if (ino < base_ || (ino - base_) / 64 >= bits_.size()) return false;
+        return (bits_[(ino - base_) / 64] >> ((ino - base_) % 64)) & 1;
+    }
+};
+
 inline void validate_section(const world& w, const xfs_section& s, const std::string& path,
                              std::vector<validation_error>& errs) {
     validate_buftarg(w, s.target, path + ".target", errs);
@@ -86,10 +111,7 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
                                             std::to_string(s.group_count)});
         return;
     }
-    // The inode numbers in one array (std::map keeps them sorted): a million records probe it.
-    std::vector<u64> inos;
-    inos.reserve(w.inodes.size());
-    for (const auto& entry : w.inodes) inos.push_back(entry.first);
+    const inode_numbers inos(w);
     for (u32 g = 0; g < s.group_count; ++g) {
         const u64 length = std::min<u64>(s.group_blocks, s.blocks - std::min<u64>(s.blocks, u64{g} * s.group_blocks));
         const auto& recs = s.rmap[g];
@@ -103,7 +125,7 @@ inline void validate_section(const world& w, const xfs_section& s, const std::st
                                                                  std::to_string(length) + " blocks)"});
             if (rmap_owner::is_non_inode(r.owner)) {
                 if (!known_special_owner(r.owner)) errs.push_back({rec_path(i) + ".owner", "unknown special owner"});
-            } else if (!std::binary_search(inos.begin(), inos.end(), r.owner)) {
+            } else if (!inos.contains(r.owner)) {
                 errs.push_back({rec_path(i) + ".owner", "no inode " + std::to_string(r.owner) + " in the filesystem"});
             }
         }

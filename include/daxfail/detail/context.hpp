@@ -86,6 +86,7 @@ struct kernel_context {
     /// Per task, the thread a notification signals ([0] early kill, [1] pre-remove leaders), once per run.
     std::optional<std::vector<const thread*>> candidates[2];
     std::string scratch;  ///< a reusable buffer for text built on hot paths
+    std::vector<to_kill> spare_victims;  ///< a victim list's storage, handed back after use (one allocation per run)
 
     kernel_context(world& w_, const config& cfg_, outcome& out_, const event& ev_, const run_options& o)
         : w(w_), cfg(cfg_), out(out_), ev(ev_), opts(o), extents(build_extent_index(w_)), log_(out_.log) {

@@ -67,7 +67,8 @@ inline collected collect_every_task(detail::kernel_context& ctx, u64 ino, u64 pg
 /// The same victims from the index of who maps the file, and how far they stay alike.
 inline collected collect_indexed(detail::kernel_context& ctx, u64 ino, u64 pgoff, u64 limit, bool all_leaders) {
     const auto& threads = candidate_threads(ctx, all_leaders);
-    collected c{{}, limit};
+    collected c{std::move(ctx.spare_victims), limit};
+    c.victims.clear();
     for (const auto& m : ctx.mappers_of(ino)) {
         const thread* t = threads[m.task];
         if (!t) continue;

@@ -61,6 +61,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
                 if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
                 if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
                 unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
+                ctx.spare_victims = std::move(c.victims);
             }  // else no page behind the entry
             if (q >= e.last) break;
             p = q + 1;
