@@ -74,3 +74,11 @@ TEST_CASE("runs are deterministic: the same inputs give identical outcomes and t
         CHECK(a.trace == b.trace);
     }
 }
+
+TEST_CASE("pfns in log text are printed as the kernel's %#lx: 0 bare, others with 0x and lower-case digits") {
+    CHECK(detail::hex(0) == "0");
+    CHECK(detail::hex(1) == "0x1");
+    CHECK(detail::hex(0x100400) == "0x100400");
+    CHECK(detail::hex(0xabcdef) == "0xabcdef");
+    CHECK(detail::hex(u64_max) == "0xffffffffffffffff");
+}

@@ -14,7 +14,6 @@
 #include <daxfail/run_map.hpp>
 #include <daxfail/world.hpp>
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -158,10 +157,15 @@ public:
 };
 
 namespace detail {
+/// printf's "%#llx" (0 stays "0"), without printf: a whole-device walk formats millions of pfns.
 inline std::string hex(u64 v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
-    return buf;
+    if (v == 0) return "0";
+    char buf[18];
+    char* p = buf + sizeof buf;
+    for (; v; v >>= 4) *--p = "0123456789abcdef"[v & 15];
+    *--p = 'x';
+    *--p = '0';
+    return std::string(p, buf + sizeof buf);
 }
 
 /// The pfn of a "Memory failure: <pfn>: ..." line and where its digits are.
@@ -247,7 +251,11 @@ public:
     /// Adds `count` lines "Memory failure: <pfn + i><rest>" without building the text when they extend a run.
     void add_pfn(log_level level, u64 pfn, std::string_view rest, u64 count = 1) {
         if (count == 0) return;
-        add_pfn_line(level, pfn, rest, count, [&] { return "Memory failure: " + detail::hex(pfn) + std::string(rest); });
+        add_pfn_line(level, pfn, rest, count, [&] {
+            std::string text = "Memory failure: ";
+            text.reserve(text.size() + 18 + rest.size());
+            return text.append(detail::hex(pfn)).append(rest);
+        });
     }
 };
 
