@@ -8,6 +8,7 @@
 #include <daxfail/config.hpp>
 #include <daxfail/detail/extents.hpp>
 #include <daxfail/detail/flat_u64_map.hpp>
+#include <daxfail/detail/lex_less.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/world.hpp>
@@ -17,7 +18,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -240,10 +240,10 @@ private:
         last_unmap_.assign(vma_count, npos);
         // Ids are unique and follow the push order, so as the last key they make these stable sorts.
         std::sort(vmas_.begin(), vmas_.end(),
-                  [](const mapper& a, const mapper& b) { return std::tie(a.v->ino, a.id) < std::tie(b.v->ino, b.id); });
+                  [](const mapper& a, const mapper& b) { return lex_less({{a.v->ino, b.v->ino}, {a.id, b.id}}); });
         std::sort(mappers_.begin(), mappers_.end(), [](const mapper& a, const mapper& b) {
-            return std::tie(a.v->ino, a.task, a.v->pgoff, a.v->start, a.id) <
-                   std::tie(b.v->ino, b.task, b.v->pgoff, b.v->start, b.id);
+            return lex_less({{a.v->ino, b.v->ino}, {a.task, b.task}, {a.v->pgoff, b.v->pgoff}, {a.v->start, b.v->start},
+                             {a.id, b.id}});
         });
         files_.reserve(w.inodes.size() + extents.size());
         for (auto& [ino, ip] : w.inodes) files_[ino].ip = &ip;

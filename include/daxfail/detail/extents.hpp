@@ -5,12 +5,12 @@
 #define DAXFAIL_DETAIL_EXTENTS_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/lex_less.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
 #include <optional>
 #include <span>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -43,8 +43,11 @@ public:
     explicit extent_index(std::vector<std::pair<u64, file_extent>> owned) {
         // A total order (extents equal in every field are interchangeable), so no stable sort is needed.
         std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) {
-            return std::tie(a.first, a.second.file_block, a.second.blocks, a.second.device, a.second.device_byte) <
-                   std::tie(b.first, b.second.file_block, b.second.blocks, b.second.device, b.second.device_byte);
+            return lex_less({{a.first, b.first},
+                             {a.second.file_block, b.second.file_block},
+                             {a.second.blocks, b.second.blocks},
+                             {a.second.device, b.second.device},
+                             {a.second.device_byte, b.second.device_byte}});
         });
         all_.reserve(owned.size());
         for (const auto& [ino, e] : owned) {

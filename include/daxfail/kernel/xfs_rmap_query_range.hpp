@@ -6,10 +6,10 @@
 #define DAXFAIL_KERNEL_XFS_RMAP_QUERY_RANGE_HPP
 
 #include <daxfail/detail/context.hpp>
+#include <daxfail/detail/lex_less.hpp>
 
 #include <algorithm>
 #include <string>
-#include <tuple>
 #include <vector>
 
 namespace daxfail::kernel {
@@ -19,15 +19,19 @@ inline bool rmap_overlaps(const rmap_record& r, u32 low, u32 high) {
 }
 
 inline bool rmap_key_less(const rmap_record& a, const rmap_record& b) {
-    return std::tie(a.startblock, a.owner, a.offset) < std::tie(b.startblock, b.owner, b.offset);
+    return detail::lex_less({{a.startblock, b.startblock}, {a.owner, b.owner}, {a.offset, b.offset}});
 }
 
 /// Puts a group's records in the btree's key order (startblock, owner, offset). Two records equal in
 /// that key overlap, which validation rejects; the other fields only make the order total.
 inline void sort_rmap_group(std::vector<rmap_record>& g) {
     std::sort(g.begin(), g.end(), [](const rmap_record& a, const rmap_record& b) {
-        return std::tie(a.startblock, a.owner, a.offset, a.attr_fork, a.bmbt_block, a.blockcount) <
-               std::tie(b.startblock, b.owner, b.offset, b.attr_fork, b.bmbt_block, b.blockcount);
+        return detail::lex_less({{a.startblock, b.startblock},
+                                 {a.owner, b.owner},
+                                 {a.offset, b.offset},
+                                 {a.attr_fork, b.attr_fork},
+                                 {a.bmbt_block, b.bmbt_block},
+                                 {a.blockcount, b.blockcount}});
     });
 }
 
