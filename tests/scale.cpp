@@ -221,3 +221,31 @@ TEST_CASE("PMD validation names what is wrong") {
     CHECK(errs[0].path == "tasks[1].vmas[0].pmd");
     CHECK(errs[0].reason == "pages 0..511 are not one 2 MiB aligned, contiguous run of pmem");
 }
+
+TEST_CASE("the extent index gives each file its extents by file block, for dense and for sparse inode numbers") {
+    // Records arrive in disk order, each file's out of file order; the dense layout takes the counting
+    // sort, the sparse one (an inode number far from the others) the comparison sort.
+    for (const u64 far : {u64{140}, u64{1} << 40}) {
+        CAPTURE(far);
+        world_builder b;
+        b.geometry(4, 4096).standard_metadata();
+        b.file(133, "a", {{0, 600, 8, 16}, {0, 700, 8, 0}, {1, 100, 8, 8}});
+        b.file(far, "b", {{0, 800, 4, 4}, {0, 900, 4, 0}});
+        b.file(135, "c", {{2, 100, 16, 0}});
+        const world w = b.build();
+        const auto idx = detail::build_extent_index(w);
+        CHECK(idx.size() == 3);
+        auto blocks = [&](u64 ino) {
+            std::vector<std::pair<u64, u64>> out;  // (file block, device block)
+            for (const auto& e : idx.of(ino)) out.push_back({e.file_block, e.device_byte / 4096});
+            return out;
+        };
+        CHECK(blocks(133) == std::vector<std::pair<u64, u64>>{{0, 700}, {8, 4096 + 100}, {16, 600}});
+        CHECK(blocks(far) == std::vector<std::pair<u64, u64>>{{0, 900}, {4, 800}});
+        CHECK(blocks(135) == std::vector<std::pair<u64, u64>>{{0, 2 * 4096 + 100}});
+        CHECK(idx.of(134).empty());
+        std::vector<u64> order;
+        idx.for_each([&](u64 ino, std::span<const detail::file_extent>) { order.push_back(ino); });
+        CHECK(std::is_sorted(order.begin(), order.end()));
+    }
+}

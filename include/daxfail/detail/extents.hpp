@@ -38,22 +38,53 @@ class extent_index {
     std::vector<file_extent> all_;
     std::vector<file_span> files_;  ///< sorted by ino
 
-public:
-    extent_index() = default;
-    explicit extent_index(std::vector<std::pair<u64, file_extent>> owned) {
-        // A total order (extents equal in every field are interchangeable), so no stable sort is needed.
+    /// A total order (extents equal in every field are interchangeable), so no stable sort is needed.
+    static bool extent_less(const file_extent& a, const file_extent& b) {
+        return lex_less({{a.file_block, b.file_block}, {a.blocks, b.blocks}, {a.device, b.device},
+                         {a.device_byte, b.device_byte}});
+    }
+    /// Sparse inode numbers: one sort by (inode, extent).
+    void sort_all(std::vector<std::pair<u64, file_extent>> owned) {
         std::sort(owned.begin(), owned.end(), [](const auto& a, const auto& b) {
-            return lex_less({{a.first, b.first},
-                             {a.second.file_block, b.second.file_block},
-                             {a.second.blocks, b.second.blocks},
-                             {a.second.device, b.second.device},
-                             {a.second.device_byte, b.second.device_byte}});
+            return a.first != b.first ? a.first < b.first : extent_less(a.second, b.second);
         });
         all_.reserve(owned.size());
         for (const auto& [ino, e] : owned) {
             if (files_.empty() || files_.back().ino != ino) files_.push_back({ino, all_.size(), 0});
             all_.push_back(e);
             ++files_.back().count;
+        }
+    }
+
+public:
+    extent_index() = default;
+    explicit extent_index(std::vector<std::pair<u64, file_extent>> owned) {
+        if (owned.empty()) return;
+        u64 lo = owned.front().first, hi = lo;
+        for (const auto& o : owned) {
+            lo = std::min(lo, o.first);
+            hi = std::max(hi, o.first);
+        }
+        if (hi - lo > 4 * owned.size() + 4096) {
+            sort_all(std::move(owned));
+            return;
+        }
+        // Inode numbers are dense (XFS allocates them in clusters): a counting sort by inode, then each
+        // file's few extents by file block; a million records cost two linear passes.
+        std::vector<std::size_t> first(hi - lo + 2, 0);
+        for (const auto& o : owned) ++first[o.first - lo + 1];
+        for (std::size_t k = 1; k < first.size(); ++k) first[k] += first[k - 1];
+        all_.resize(owned.size());
+        {
+            std::vector<std::size_t> next(first.begin(), first.end() - 1);
+            for (const auto& [ino, e] : owned) all_[next[ino - lo]++] = e;
+        }
+        for (std::size_t k = 0; k + 1 < first.size(); ++k) {
+            if (first[k + 1] == first[k]) continue;
+            files_.push_back({lo + k, first[k], first[k + 1] - first[k]});
+            const auto b = all_.begin() + static_cast<std::ptrdiff_t>(first[k]);
+            const auto e = all_.begin() + static_cast<std::ptrdiff_t>(first[k + 1]);
+            if (!std::is_sorted(b, e, extent_less)) std::sort(b, e, extent_less);
         }
     }
     /// How many inodes have extents.

@@ -25,14 +25,15 @@ inline bool rmap_key_less(const rmap_record& a, const rmap_record& b) {
 /// Puts a group's records in the btree's key order (startblock, owner, offset). Two records equal in
 /// that key overlap, which validation rejects; the other fields only make the order total.
 inline void sort_rmap_group(std::vector<rmap_record>& g) {
-    std::sort(g.begin(), g.end(), [](const rmap_record& a, const rmap_record& b) {
+    const auto less = [](const rmap_record& a, const rmap_record& b) {
         return detail::lex_less({{a.startblock, b.startblock},
                                  {a.owner, b.owner},
                                  {a.offset, b.offset},
                                  {a.attr_fork, b.attr_fork},
                                  {a.bmbt_block, b.bmbt_block},
                                  {a.blockcount, b.blockcount}});
-    });
+    };
+    if (!std::is_sorted(g.begin(), g.end(), less)) std::sort(g.begin(), g.end(), less);  // usually already sorted
 }
 
 template <class Fn>
