@@ -263,19 +263,46 @@ TEST_CASE("behaviour table: a kernel holder that lets go after 300 ms only delay
 
 TEST_CASE("behaviour table: unbind after an earlier corrupt shutdown") {
     const auto r = run_presets(already_shut_down());
+    // xfs_trans_read_buf fails every read of a shut-down mount with -EIO: the first AGF read ends the
+    // walk before any rmap query, in every version. Nothing is poisoned, signalled or unmapped.
     for (const outcome* o : {&r.pre_patch, &r.debian_6_1}) {
-        CHECK(o->notify_returns == std::vector<int>{-err::efscorrupted});
-        CHECK(o->poisoned.pages() == 24);
+        CHECK(o->notify_returns == std::vector<int>{-err::eio});
+        CHECK(o->poisoned.empty());
+        CHECK(o->signals.empty());
+        CHECK(o->live_pages() == 20);
         CHECK(o->shutdown_flags == corrupt);
+        CHECK(traced(*o, "xfs_alloc_read_agf", "-EIO"));
         CHECK_FALSE(logged(*o, "Shutting down filesystem"));  // the second shutdown is silent
     }
     CHECK(r.v12.end == end_state::no_progress);  // freeze_super -EIO forever
     CHECK(traced(r.v12, "freeze_super", "= -EIO"));
     CHECK(r.v12_reviewed.notify_returns == std::vector<int>{-err::eio});
     CHECK(r.v12_reviewed.signals.empty());
-    CHECK(logged(r.merged, "already frozen by kernel, err=-5"));
-    CHECK(r.merged.signal_count() == 20);
-    CHECK(r.merged.shutdown_flags == corrupt);  // first shutdown wins
+    for (const outcome* o : {&r.merged, &r.v6_14, &r.debian_6_12}) {
+        CHECK(logged(*o, "already frozen by kernel, err=-5"));
+        CHECK(o->notify_returns == std::vector<int>{-err::eio});
+        CHECK(o->signals.empty());
+        CHECK(o->live_pages() == 20);  // the device goes away under live DAX mappings
+        CHECK(o->shutdown_flags == corrupt);  // first shutdown wins
+    }
+}
+
+TEST_CASE("a memory failure on a shut-down filesystem fails at the AGF read: no SIGBUS, no poison, 'Failed'") {
+    const auto s = scenarios::poison_after_shutdown();
+    const auto r = run_presets(s);
+    for (const outcome* o : {&r.pre_patch, &r.v12, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1, &r.debian_6_12}) {
+        CHECK(o->terminated());
+        CHECK(o->notify_returns == std::vector<int>{-err::eio});
+        CHECK(o->entry_returns == std::vector<int>{-err::eio});
+        CHECK(o->signals.empty());
+        CHECK(o->poisoned.empty());
+        CHECK(o->unmapped.empty());
+        CHECK(live_of(*o, reader) == 16);
+        CHECK(o->shutdown_flags == corrupt);
+        CHECK(logged(*o, "recovery action for dax page: Failed"));
+    }
+    // The same page on a live filesystem is recovered (poison_one_page): the shutdown alone makes the difference.
+    CHECK(run<presets::merged>(poison_one_page().world, poison_one_page().event).signal_count() == 1);
 }
 
 TEST_CASE("behaviour table: an early-kill task") {

@@ -137,8 +137,16 @@ inline scenario kernel_holder_thaws_later() {
 inline scenario already_shut_down() {
     auto b = base();
     b.shut_down(shutdown_flag::corrupt_ondisk);
-    return make("already_shut_down", "Unbind after an earlier poison shut the filesystem down as corrupt. Freezing a shut-down filesystem fails with -EIO in sync_filesystem, so v12 loops forever, the reviewed v12 returns -EIO, and the merged version proceeds unfrozen; the first shutdown's reason stays.", b,
+    return make("already_shut_down", "Unbind after an earlier poison shut the filesystem down as corrupt. Freezing a shut-down filesystem fails with -EIO in sync_filesystem, so v12 loops forever, the reviewed v12 returns -EIO, and the merged version proceeds unfrozen. Every version then fails the first AGF read with -EIO (a shut-down mount fails every buffer read), so nobody is signalled or unmapped and the device goes away under live DAX mappings; the first shutdown's reason stays.", b,
                 event::unbind(0, unbinder));
+}
+
+inline scenario poison_after_shutdown() {
+    auto b = base();
+    b.shut_down(shutdown_flag::corrupt_ondisk);
+    const u64 off = data_block_offset(b.build(), 1, 103);
+    return make("poison_after_shutdown", "reader poisons page 3 of A with madvise(MADV_HWPOISON) after an earlier poison shut the filesystem down as corrupt. The notification's first AGF read fails with -EIO, as every buffer read of a shut-down mount does, so no rmap record is looked at: in every version nobody is signalled, the page is neither poisoned nor unmapped, memory_failure reports the DAX page as failed and madvise returns -EIO.", b,
+                event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
 }
 
 inline scenario early_kill_task() {
@@ -347,7 +355,7 @@ inline std::vector<scenario> catalog() {
     for (auto&& s : {ag_boundary_poison(), range_partly_outside_fs(), reflinked_files(), same_page_mapped_twice(),
                      early_kill_sysctl_on(), huge_file_all_ags(), empty_filesystem(), partitioned_pmem_unbind(),
                      reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison(),
-                     pmd_mapped_file()})
+                     pmd_mapped_file(), poison_after_shutdown()})
         all.push_back(s);
     return all;
 }

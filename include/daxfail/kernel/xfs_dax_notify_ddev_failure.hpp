@@ -1,6 +1,8 @@
 // xfs_dax_notify_ddev_failure (v6.0-v6.13, Debian 6.1) / xfs_dax_notify_dev_failure
 // (v6.14, also rtgroups) — fs/xfs/xfs_notify_failure.c: per-group rmap query
 // over the translated range, then the shutdown decision, then (v13+) the thaw.
+// A shut-down mount fails the first AGF read with -EIO, so nothing is queried;
+// the realtime groups of v6.14 read no AGF (not verified further).
 // The range_math policy picks each version's end key, blockcount formula and
 // group-loop bound; freeze/thaw/shutdown policies pick the patch revision.
 #ifndef DAXFAIL_KERNEL_XFS_DAX_NOTIFY_DDEV_FAILURE_HPP
@@ -74,6 +76,13 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
                                    "NULL pointer dereference: xfs_perag_get(" + std::to_string(group) +
                                        ") returned NULL (agcount " + std::to_string(sec.group_count) +
                                        "), dereferenced by xfs_alloc_read_agf"};
+        }
+        if (&sec == &ctx.w.mp.data && ctx.w.mp.shutdown_flags != 0) {
+            // xfs_alloc_read_agf -> xfs_trans_read_buf: every buffer read of a shut-down mount returns -EIO
+            // (v6.0+, Debian 6.1 and 6.12), so the walk ends before its first rmap query.
+            ctx.step("xfs_alloc_read_agf", "group " + std::to_string(group) + ": -EIO, the filesystem is shut down");
+            error = -err::eio;
+            break;
         }
         const u32 low = static_cast<u32>(fsbno & gbno_mask);
         const u32 high = group == end_group ? static_cast<u32>(end_fsbno & gbno_mask) : 0xFFFFFFFFu;
