@@ -83,3 +83,17 @@ TEST_CASE("run() refuses an invalid world with every error, before any step") {
         CHECK(std::string(e.what()).find("tasks[2].vmas[1].ino: no inode 999 in the filesystem") != std::string::npos);
     }
 }
+
+TEST_CASE("an external log and a realtime section on one pmem device are refused, with the reason") {
+    auto b = base();
+    b.device("pmem1", 64ull << 20, 0x200000).external_log(1).realtime(1, 2, 4096);
+    const auto errs = validate(b.build(), event::unbind(1, unbinder));
+    REQUIRE(!errs.empty());
+    CHECK(std::any_of(errs.begin(), errs.end(), [](const validation_error& e) {
+        return e.path == "mp.log.device" && e.reason.find("only DAX holder") != std::string::npos;
+    }));
+    // On separate devices both are fine.
+    auto ok = base();
+    ok.device("pmem1", 64ull << 20, 0x200000).device("pmem2", 64ull << 20, 0x300000).external_log(1).realtime(2, 2, 4096);
+    CHECK(validate(ok.build(), event::unbind(1, unbinder)).empty());
+}

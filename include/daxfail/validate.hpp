@@ -196,6 +196,11 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
         detail::validate_section(w, *w.mp.rt, "mp.rt", errs);
         if (w.mp.rt->target.device == w.mp.data.target.device)
             errs.push_back({"mp.rt.target.device", "the realtime device must be another dax device"});
+        if (w.mp.log && w.mp.log->device == w.mp.rt->target.device)
+            errs.push_back({"mp.log.device",
+                            "the external log and the realtime section are on one pmem device: xfs_open_devices "
+                            "opens the realtime buftarg first and it becomes the device's only DAX holder, so the "
+                            "log would get no DAX device (one block device for both is refused at mount)"});
     }
     for (const auto& [ino, ip] : w.inodes) {
         const std::string p = "inodes[" + std::to_string(ino) + "]";

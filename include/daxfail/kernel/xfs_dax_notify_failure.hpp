@@ -27,6 +27,15 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
         ctx.xfs_log(log_level::warning, "filesystem is not ready for notify_failure()!");
         return -err::eio;
     }
+    // v6.0-v6.13 (Debian 6.1, 6.12) refuse the realtime device before looking at the log; v6.14 looks at the
+    // log first. Validation refuses a log and a realtime section on one pmem device, so the order is not
+    // observable.
+    const bool on_rt = mp.rt && mp.rt->target.device == dev;
+    if (on_rt && cfg.rt_device == rt_device_kind::unsupported) {
+        // xfs_debug: compiled out of production kernels, so not a log line.
+        ctx.step("xfs_dax_notify_failure", "realtime device not supported: -EOPNOTSUPP");
+        return -err::eopnotsupp;
+    }
     if (mp.log && mp.log->device == dev) {
         // v6.14 (f4ed93037966) first checks the range against the log.
         const bool checked = cfg.log_device == log_device_kind::range_checked;
@@ -43,15 +52,7 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
                            checked ? "xfs_dax_notify_logdev_failure" : "xfs_dax_notify_failure");
         return -err::efscorrupted;
     }
-    const xfs_section* sec = &mp.data;
-    if (mp.rt && mp.rt->target.device == dev) {
-        if (cfg.rt_device == rt_device_kind::unsupported) {
-            // xfs_debug: compiled out of production kernels, so not a log line.
-            ctx.step("xfs_dax_notify_failure", "realtime device not supported: -EOPNOTSUPP");
-            return -err::eopnotsupp;
-        }
-        sec = &*mp.rt;
-    }
+    const xfs_section* sec = on_rt ? &*mp.rt : &mp.data;  // rtgroups (v6.14): the realtime section's own rmap
     if (cfg.rmap_source == rmap_source_kind::unsupported ||
         (cfg.rmap_source == rmap_source_kind::rmapbt_query && !sec->has_rmapbt)) {
         ctx.step("xfs_dax_notify_failure", "no reverse map: -EOPNOTSUPP");  // xfs_debug, not printed
