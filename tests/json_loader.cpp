@@ -269,3 +269,20 @@ TEST_CASE("page runs and PMD mappings in scenario files: read, refused with the 
     bad["tasks"][1]["vmas"][0]["start"] = "0x7f0000001000";
     has(errors(bad), "tasks[1].vmas[0].pmd: page 0 is not mapped at a 2 MiB aligned address");
 }
+
+TEST_CASE("a shutdown with several flags is written and read as an array of names; a bad name is named") {
+    auto d = good();
+    d["filesystem"]["shutdown"] = nlohmann::json::array({"log_io_error", "force_umount"});
+    const auto r = json::scenario_from_json(d);
+    REQUIRE(r.ok());
+    CHECK(r.value->world.mp.shutdown_flags == (shutdown_flag::log_io_error | shutdown_flag::force_umount));
+    const auto text = json::scenario_to_text(*r.value);
+    CHECK(text.find("\"shutdown\": [\n      \"log_io_error\",\n      \"force_umount\"\n    ]") != std::string::npos);
+    const auto again = json::scenario_from_text(text);
+    REQUIRE(again.ok());
+    CHECK(again.value->world.mp.shutdown_flags == r.value->world.mp.shutdown_flags);
+    d["filesystem"]["shutdown"] = "corrupt_ondisk";
+    CHECK(json::scenario_from_json(d).value->world.mp.shutdown_flags == shutdown_flag::corrupt_ondisk);
+    d["filesystem"]["shutdown"] = nlohmann::json::array({"force_umount", "sideways"});
+    has(errors(d), "filesystem.shutdown[1]: is not a shutdown flag's name");
+}

@@ -53,7 +53,7 @@ const std::vector<std::string> recorded_scenarios{
     "unbind_mapped_files", "poison_one_page",     "metadata_in_range",      "no_rmapbt",
     "non_dax_file",        "frozen_by_userspace", "early_kill_task",        "multi_threaded_task",
     "reflinked_files",     "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem",
-    "attr_fork_poison",    "pmd_mapped_file"};
+    "attr_fork_poison",    "pmd_mapped_file",        "unbind_after_goingdown", "poison_after_shutdown"};
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {

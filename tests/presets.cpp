@@ -298,11 +298,23 @@ TEST_CASE("a memory failure on a shut-down filesystem fails at the AGF read: no 
         CHECK(o->poisoned.empty());
         CHECK(o->unmapped.empty());
         CHECK(live_of(*o, reader) == 16);
-        CHECK(o->shutdown_flags == corrupt);
+        CHECK(o->shutdown_flags == (shutdown_flag::force_umount | shutdown_flag::log_io_error));
         CHECK(logged(*o, "recovery action for dax page: Failed"));
     }
     // The same page on a live filesystem is recovered (poison_one_page): the shutdown alone makes the difference.
     CHECK(run<presets::merged>(poison_one_page().world, poison_one_page().event).signal_count() == 1);
+}
+
+TEST_CASE("an unbind after XFS_IOC_GOINGDOWN leaves every mapping live, in every version that terminates") {
+    const auto r = run_presets(scenarios::unbind_after_goingdown());
+    for (const outcome* o : {&r.pre_patch, &r.v12_reviewed, &r.merged, &r.v6_14, &r.debian_6_1, &r.debian_6_12}) {
+        CHECK(o->terminated());
+        CHECK(o->notify_returns == std::vector<int>{-err::eio});
+        CHECK(o->signals.empty());
+        CHECK(o->live_pages() == 20);
+        CHECK(o->shutdown_flags == shutdown_flag::force_umount);  // the administrator's reason stays
+    }
+    CHECK(r.v12.end == end_state::no_progress);  // its freeze loop never succeeds on a shut-down filesystem
 }
 
 TEST_CASE("behaviour table: an early-kill task") {

@@ -23,7 +23,7 @@
 //        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}
 //                 | {"kind": "memory_failure", "group": 1, "agbno": 2} | {"kind": "memory_failure", "attr_of": "A"},
 //        optional: "rmapbt": false, "reflink": true with files[].clone_of, "mount_dax": "inode" with
-//                  files[].dax, "freeze": "userspace",
+//                  files[].dax, "freeze": "userspace", "goingdown": "logflush|nologflush",
 //                  "early_kill_sysctl": true, files[].align_2m with tasks[].vmas[].pmd}
 #include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
@@ -439,6 +439,13 @@ json run_plan(const json& plan) {
             report["snapshot_errors"] = snap.errors;
             report["snapshot_warnings"] = snap.warnings;
         }
+    }
+    // An administrator's shutdown before the event (XFS_IOC_GOINGDOWN, after the snapshot: FIEMAP fails on a
+    // shut-down filesystem). xfs_fs.h is not installed here, so the ioctl number is spelled out.
+    if (plan.contains("goingdown")) {
+        const unsigned long xfs_ioc_goingdown = _IOR('X', 125, std::uint32_t);
+        std::uint32_t flags = plan["goingdown"] == "nologflush" ? 2 : 1;  // XFS_FSOP_GOING_FLAGS_{NO,}LOGFLUSH
+        report["goingdown_return"] = ioctl(mnt, xfs_ioc_goingdown, &flags) == 0 ? 0 : -errno;
     }
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
     if (ev["kind"] == "unbind") {

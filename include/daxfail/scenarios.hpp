@@ -143,10 +143,17 @@ inline scenario already_shut_down() {
 
 inline scenario poison_after_shutdown() {
     auto b = base();
-    b.shut_down(shutdown_flag::corrupt_ondisk);
+    b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);  // XFS_IOC_GOINGDOWN, NOLOGFLUSH
     const u64 off = data_block_offset(b.build(), 1, 103);
-    return make("poison_after_shutdown", "reader poisons page 3 of A with madvise(MADV_HWPOISON) after an earlier poison shut the filesystem down as corrupt. The notification's first AGF read fails with -EIO, as every buffer read of a shut-down mount does, so no rmap record is looked at: in every version nobody is signalled, the page is neither poisoned nor unmapped, memory_failure reports the DAX page as failed and madvise returns -EIO.", b,
+    return make("poison_after_shutdown", "reader poisons page 3 of A with madvise(MADV_HWPOISON) after the administrator shut the filesystem down (XFS_IOC_GOINGDOWN with NOLOGFLUSH: force_umount and log_io_error). The notification's first AGF read fails with -EIO, as every buffer read of a shut-down mount does, so no rmap record is looked at: in every version nobody is signalled, the page is neither poisoned nor unmapped, memory_failure reports the DAX page as failed and madvise returns -EIO.", b,
                 event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+}
+
+inline scenario unbind_after_goingdown() {
+    auto b = base();
+    b.shut_down(shutdown_flag::force_umount);  // XFS_IOC_GOINGDOWN, LOGFLUSH
+    return make("unbind_after_goingdown", "Unbind after the administrator shut the filesystem down with XFS_IOC_GOINGDOWN (LOGFLUSH: force_umount). As in already_shut_down, the versions that freeze fail to (sync_filesystem returns -EIO), and every version's first AGF read fails with -EIO before any rmap query: nobody is signalled, unmapped or invalidated, and the device goes away under reader's and writer's live DAX mappings.", b,
+                event::unbind(0, unbinder));
 }
 
 inline scenario early_kill_task() {
@@ -355,7 +362,7 @@ inline std::vector<scenario> catalog() {
     for (auto&& s : {ag_boundary_poison(), range_partly_outside_fs(), reflinked_files(), same_page_mapped_twice(),
                      early_kill_sysctl_on(), huge_file_all_ags(), empty_filesystem(), partitioned_pmem_unbind(),
                      reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison(),
-                     pmd_mapped_file(), poison_after_shutdown()})
+                     pmd_mapped_file(), poison_after_shutdown(), unbind_after_goingdown()})
         all.push_back(s);
     return all;
 }

@@ -166,11 +166,19 @@ private:
         w_.mp.reflink = r_.boolean(fs, p, "reflink", false).value_or(false);
         w_.mp.sb.born = r_.boolean(fs, p, "sb_born", true).value_or(true);
         w_.mp.sb.freeze_in_progress = r_.boolean(fs, p, "freeze_in_progress", false).value_or(false);
-        if (auto s = r_.choice(fs, p, "shutdown",
-                               {"none", "meta_io_error", "log_io_error", "force_umount", "corrupt_incore",
-                                "corrupt_ondisk", "device_removed"},
-                               "none"))
+        // One flag's name, or an array of them for a shutdown with several (XFS_IOC_GOINGDOWN NOLOGFLUSH).
+        const auto shutdown_names = {"none", "meta_io_error", "log_io_error", "force_umount", "corrupt_incore",
+                                     "corrupt_ondisk", "device_removed"};
+        if (fs.contains("shutdown") && fs["shutdown"].is_array()) {
+            const auto& flags = fs["shutdown"];
+            for (std::size_t i = 0; i < flags.size(); ++i) {
+                const auto flag = flags[i].is_string() ? shutdown_from_name(flags[i].get<std::string>()) : std::nullopt;
+                if (!flag || *flag == 0) r_.fail(field_reader::at(p + ".shutdown", i), "is not a shutdown flag's name");
+                else w_.mp.shutdown_flags |= *flag;
+            }
+        } else if (auto s = r_.choice(fs, p, "shutdown", shutdown_names, "none")) {
             w_.mp.shutdown_flags = *shutdown_from_name(*s);
+        }
         const auto& freezes = r_.array(fs, p, "freeze");
         for (std::size_t i = 0; i < freezes.size(); ++i) {
             const std::string fp = field_reader::at(p + ".freeze", i);

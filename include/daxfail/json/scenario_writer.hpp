@@ -36,16 +36,18 @@ inline std::string owner_name(u64 owner) {
     }
 }
 
-inline std::string shutdown_name(u32 flags) {
-    switch (flags) {
-        case 0: return "none";
-        case shutdown_flag::meta_io_error: return "meta_io_error";
-        case shutdown_flag::log_io_error: return "log_io_error";
-        case shutdown_flag::force_umount: return "force_umount";
-        case shutdown_flag::corrupt_incore: return "corrupt_incore";
-        case shutdown_flag::device_removed: return "device_removed";
-        default: return "corrupt_ondisk";
-    }
+/// The flag's name; the name of each flag, as an array, when several are set.
+inline nlohmann::ordered_json shutdown_name(u32 flags) {
+    static constexpr std::pair<u32, const char*> names[] = {
+        {shutdown_flag::meta_io_error, "meta_io_error"},   {shutdown_flag::log_io_error, "log_io_error"},
+        {shutdown_flag::force_umount, "force_umount"},     {shutdown_flag::corrupt_incore, "corrupt_incore"},
+        {shutdown_flag::corrupt_ondisk, "corrupt_ondisk"}, {shutdown_flag::device_removed, "device_removed"}};
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const auto& [flag, name] : names)
+        if (flags & flag) all.push_back(name);
+    if (all.empty()) return "none";
+    if (all.size() == 1) return all[0];
+    return all;
 }
 
 /// Runs as a page-set array: a lone page as its number, longer runs as {"first", "pages"}.

@@ -116,6 +116,9 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     }
     b.early_kill_sysctl(plan.value("early_kill_sysctl", false));
     if (plan.value("freeze", std::string()) == "userspace") b.frozen_by(freeze_holder::userspace, "fsfreeze");
+    if (plan.value("goingdown", std::string()) == "logflush") b.shut_down(shutdown_flag::force_umount);
+    if (plan.value("goingdown", std::string()) == "nologflush")
+        b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);
     world w = b.build();
     const auto& ev = plan.at("event");
     event e = event::unbind(0, unbinder);

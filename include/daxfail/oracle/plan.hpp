@@ -42,7 +42,14 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         if (h.holder != freeze_holder::userspace || userspace_freeze) return no("a kernel freeze holder (FREEZE_HOLDER_KERNEL)");
         userspace_freeze = true;
     }
-    if (w.mp.shutdown_flags != 0) return no("a filesystem already shut down (the guest cannot shut it down as corrupt without poisoning a page)");
+    // XFS_IOC_GOINGDOWN (xfs_fs_goingdown, 6.1 and 6.12): LOGFLUSH shuts down with SHUTDOWN_FORCE_UMOUNT,
+    // NOLOGFLUSH with SHUTDOWN_FORCE_UMOUNT | SHUTDOWN_LOG_IO_ERROR; any other reason needs a real error.
+    std::string goingdown;
+    if (w.mp.shutdown_flags == shutdown_flag::force_umount) goingdown = "logflush";
+    else if (w.mp.shutdown_flags == (shutdown_flag::force_umount | shutdown_flag::log_io_error)) goingdown = "nologflush";
+    else if (w.mp.shutdown_flags != 0)
+        return no("a filesystem already shut down for another reason than XFS_IOC_GOINGDOWN (the guest cannot shut it "
+                  "down as corrupt without poisoning a page)");
     if (!w.hwpoison.empty()) return no("pages poisoned before the event");
     json plan;
     plan["name"] = s.name;
@@ -50,6 +57,7 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     plan["rmapbt"] = w.mp.data.has_rmapbt;
     plan["reflink"] = w.mp.reflink;
     if (userspace_freeze) plan["freeze"] = "userspace";
+    if (!goingdown.empty()) plan["goingdown"] = goingdown;
     bool any_non_dax = false;
     plan["files"] = json::array();
     std::map<u64, std::string> names;
