@@ -35,6 +35,19 @@ public:
     void operator()(const raw_run& r) const { call_(obj_, r); }
 };
 
+/// The run containing `page`, else the first run after it (end when none), in a const or mutable map of runs
+/// keyed by their first page.
+template <class Map>
+auto first_overlapping(Map& runs, u64 page) {
+    auto it = runs.upper_bound(page);
+    if (it != runs.begin()) {
+        auto prev = it;
+        --prev;
+        if (prev->second.last >= page) return prev;
+    }
+    return it;
+}
+
 class run_map_core {
 public:
     struct tail {
@@ -66,33 +79,28 @@ public:
     }
 
     std::optional<raw_run> find(u64 page) const {
-        auto it = runs_.upper_bound(page);
-        if (it == runs_.begin()) return std::nullopt;
-        --it;
-        if (it->second.last < page) return std::nullopt;
+        const auto it = first_overlapping(runs_, page);
+        if (it == runs_.end() || it->first > page) return std::nullopt;
         return raw_run{it->first, it->second.last, it->second.bits};
     }
 
     u64 next_boundary(u64 page) const {
-        auto it = runs_.upper_bound(page);
-        if (it != runs_.begin()) {
-            auto prev = it;
-            --prev;
-            if (prev->second.last >= page) return prev->second.last == u64_max ? u64_max : prev->second.last + 1;
-        }
-        return it == runs_.end() ? u64_max : it->first;
+        const auto it = first_overlapping(runs_, page);
+        if (it == runs_.end()) return u64_max;
+        if (it->first > page) return it->first;                                // a gap up to the next run
+        return it->second.last == u64_max ? u64_max : it->second.last + 1;    // the end of page's run
     }
 
     /// f(run) for every run overlapping [first, last], clipped to it, ascending.
     void for_each_in(u64 first, u64 last, run_callback f) const {
-        for (auto it = first_overlapping(first); it != runs_.end() && it->first <= last; ++it)
+        for (auto it = first_overlapping(runs_, first); it != runs_.end() && it->first <= last; ++it)
             f({it->first < first ? first : it->first, it->second.last > last ? last : it->second.last, it->second.bits});
     }
 
     /// Removes [first, last]; on_erased(piece) for each removed piece, ascending.
     void erase(u64 first, u64 last, run_callback on_erased) {
         if (first > last) return;
-        auto it = first_overlapping(first);
+        auto it = first_overlapping(runs_, first);
         while (it != runs_.end() && it->first <= last) {
             const u64 f = it->first;
             const tail t = it->second;
@@ -142,24 +150,6 @@ public:
     friend bool operator==(const run_map_core&, const run_map_core&) = default;
 
 private:
-    map_type::const_iterator first_overlapping(u64 first) const {
-        auto it = runs_.upper_bound(first);
-        if (it != runs_.begin()) {
-            auto prev = it;
-            --prev;
-            if (prev->second.last >= first) return prev;
-        }
-        return it;
-    }
-    map_type::iterator first_overlapping(u64 first) {
-        auto it = runs_.upper_bound(first);
-        if (it != runs_.begin()) {
-            auto prev = it;
-            --prev;
-            if (prev->second.last >= first) return prev;
-        }
-        return it;
-    }
     map_type runs_;
 };
 
