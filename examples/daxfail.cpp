@@ -314,6 +314,16 @@ int cmd_check(const std::vector<std::string>& args) {
         auto r = json::load_scenario_file(f);
         if (r.ok()) {
             std::cout << f << ": ok\n";
+            // What some presets' kernels cannot build (the run is still made on the state as written).
+            std::map<std::string, std::vector<std::string>> by_warning;
+            for (std::size_t i = 0; i < presets::configs.size(); ++i)
+                for (const auto& w : setup_warnings(r.value->world, presets::configs[i]))
+                    by_warning[w].push_back(std::string(presets::names[i]));
+            for (const auto& [w, names] : by_warning) {
+                std::string list;
+                for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+                std::cout << f << ": warning: " << w << " (" << list << ")\n";
+            }
         } else {
             ok = false;
             for (const auto& e : r.errors) std::cout << f << ": " << e.to_string() << "\n";

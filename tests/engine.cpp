@@ -14,23 +14,32 @@ TEST_CASE("classes group identical outcomes and name what differs between them")
         for (auto v : c.classes[s].classes[k]) out.push_back(c.variants[v].name);
         return out;
     };
-    // unbind: pre-patch kernels / v12 (its message spelling) / every later pre-remove version.
-    REQUIRE(c.classes[0].classes.size() == 3);
-    CHECK(names(0, 0) == std::vector<std::string>{"pre_patch", "debian_6_1"});
+    // unbind: pre_patch / debian_6_1 (the same, but its build names another caller in the shutdown message) /
+    // v12 (its message spelling) / every later pre-remove version.
+    REQUIRE(c.classes[0].classes.size() == 4);
+    CHECK(names(0, 0) == std::vector<std::string>{"pre_patch"});
     CHECK(names(0, 1) == std::vector<std::string>{"v12"});
     CHECK(names(0, 2) == std::vector<std::string>{"v12_reviewed", "merged", "v6_14", "debian_6_12"});
-    REQUIRE(c.classes[0].differences.size() == 3);
-    const auto& d12 = c.classes[0].differences[2];  // class 2 vs class 3
-    CHECK(d12.a == 1);
-    CHECK(d12.b == 2);
-    REQUIRE(d12.differences.size() == 1);
-    CHECK(d12.differences[0].observable == "log");
+    CHECK(names(0, 3) == std::vector<std::string>{"debian_6_1"});
+    const auto between = [&](std::size_t a, std::size_t b) -> const auto& {
+        for (const auto& d : c.classes[0].differences)
+            if (d.a == a && d.b == b) return d.differences;
+        FAIL("no difference between classes " << a << " and " << b);
+        return c.classes[0].differences[0].differences;
+    };
+    REQUIRE(between(1, 2).size() == 1);
+    CHECK(between(1, 2)[0].observable == "log");
+    REQUIRE(between(0, 3).size() == 1);
+    CHECK(between(0, 3)[0].observable == "log");
     // the poison path: one class.
     CHECK(c.classes[1].classes.size() == 1);
     CHECK(c.classes[1].differences.empty());
     // a userspace freeze: v6.8's -EINVAL thaw sets merged and v6_14 apart from 6.12.117.
-    REQUIRE(c.classes[2].classes.size() == 4);
-    CHECK(names(2, 3) == std::vector<std::string>{"merged", "v6_14"});
+    std::vector<std::vector<std::string>> frozen;
+    for (std::size_t k = 0; k < c.classes[2].classes.size(); ++k) frozen.push_back(names(2, k));
+    CHECK(std::find(frozen.begin(), frozen.end(), std::vector<std::string>{"merged", "v6_14"}) != frozen.end());
+    for (const auto& k : frozen)  // 6.12.117's backported nested thaw returns 0: not with them
+        if (std::find(k.begin(), k.end(), "merged") != k.end()) CHECK(std::find(k.begin(), k.end(), "debian_6_12") == k.end());
     CHECK(c.any_invariant_failed());
 }
 

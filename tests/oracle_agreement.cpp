@@ -53,7 +53,11 @@ const std::vector<std::string> recorded_scenarios{
     "unbind_mapped_files", "poison_one_page",     "metadata_in_range",      "no_rmapbt",
     "non_dax_file",        "frozen_by_userspace", "early_kill_task",        "multi_threaded_task",
     "reflinked_files",     "same_page_mapped_twice", "early_kill_sysctl_on", "empty_filesystem",
-    "attr_fork_poison",    "pmd_mapped_file",        "unbind_after_goingdown", "poison_after_shutdown"};
+    "attr_fork_poison",    "pmd_mapped_file",        "unbind_after_goingdown", "poison_after_shutdown",
+    "log_on_separate_device", "inode_not_in_core",   "range_partly_outside_fs", "partitioned_pmem_unbind",
+    "fs_smaller_than_device", "umount_after_unbind", "file_in_every_ag",       "realtime_without_rmapbt",
+    "reflinked_poison",    "reflinked_poison_no_rmapbt", "unbind_after_goingdown_nologflush",
+    "poison_after_goingdown_logflush", "unbind_data_with_external_log"};
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
@@ -84,7 +88,7 @@ TEST_CASE("oracle: what the kernels did, as the normalizer reads it") {
     // Whole-device unbind, a PR_MCE_KILL_EARLY task among default ones.
     const auto old = rows("early_kill_task", "6.1", presets::debian_6_1::config);
     CHECK(row(old, "xfs_log").kernel.front() ==
-          "XFS (pmem0): Corruption of on-disk metadata (0x10) detected at <caller>.  Shutting down filesystem.");
+          "XFS (pmem0): Corruption of on-disk metadata (0x10) detected at xfs_dax_notify_failure.  Shutting down filesystem.");
     CHECK(row(old, "open_after").kernel == std::vector<std::string>{"-EIO"});
     CHECK_FALSE(row(old, "live_mappings_after").kernel.empty());  // 6.1 unmaps only what it signals
     const auto now = rows("early_kill_task", "6.12", presets::debian_6_12::config);
@@ -96,8 +100,9 @@ TEST_CASE("oracle: what the kernels did, as the normalizer reads it") {
     const auto twice = rows("same_page_mapped_twice", "6.12", presets::debian_6_12::config);
     CHECK(row(twice, "sigbus_sent").kernel.size() == 2);
     CHECK(row(twice, "signals_delivered").kernel.size() == 1);
-    CHECK(row(twice, "memory_failure_log").kernel.back() ==
-          "Memory failure: 0x10001a: recovery action for dax page: Recovered");
+    CHECK(row(twice, "memory_failure_log").kernel.back().find(": recovery action for dax page: Recovered") !=
+          std::string::npos);
+    CHECK(row(twice, "memory_failure_log").agree);
 }
 
 TEST_CASE("oracle: what the patch changed, seen on the real kernels") {
@@ -196,7 +201,10 @@ TEST_CASE("oracle: two boots that differ are nondeterministic, pids alone are no
     auto replace_all = [&](const std::string& from, const std::string& to) {
         for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
     };
-    for (auto it = renumbered["tasks"].rbegin(); it != renumbered["tasks"].rend(); ++it) {  // highest first: no collisions
+    // The unbinder (a child of the guest, started last) first, then the tasks, highest first: no collisions.
+    const int unbinder = renumbered["unbinder_pid"].get<int>();
+    replace_all("\"unbinder_pid\":" + std::to_string(unbinder), "\"unbinder_pid\":" + std::to_string(unbinder + 1));
+    for (auto it = renumbered["tasks"].rbegin(); it != renumbered["tasks"].rend(); ++it) {
         const int pid = (*it)["pid"].get<int>();
         replace_all("\"pid\":" + std::to_string(pid) + ",", "\"pid\":" + std::to_string(pid + 1) + ",");
         replace_all(":" + std::to_string(pid) + " due", ":" + std::to_string(pid + 1) + " due");

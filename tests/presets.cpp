@@ -33,8 +33,9 @@ void check_clean_pre_remove(const outcome& o) {
     CHECK_FALSE(o.device_alive);
 }
 
-/// Unbind as a whole-device memory failure (pre_patch, debian_6_1): pages poisoned, nobody told.
-void check_unbind_as_poison(const outcome& o) {
+/// Unbind as a whole-device memory failure (pre_patch, debian_6_1): pages poisoned, nobody told. `caller`: the
+/// symbol the build names in the shutdown message.
+void check_unbind_as_poison(const outcome& o, const std::string& caller) {
     CHECK(o.terminated());
     CHECK(o.notify_returns == std::vector<int>{-err::efscorrupted});
     CHECK(o.signals.empty());
@@ -44,16 +45,18 @@ void check_unbind_as_poison(const outcome& o) {
     CHECK(o.cache_pages_left() == 24);
     CHECK(o.shutdown_flags == corrupt);
     CHECK(o.shutdown_reason == "Corruption of on-disk metadata");
-    CHECK(logged(o, "Corruption of on-disk metadata (0x10) detected at xfs_dax_notify_ddev_failure"));
+    CHECK(logged(o, "Corruption of on-disk metadata (0x10) detected at " + caller + "."));
     CHECK_FALSE(logged(o, "about to be removed"));
 }
 }  // namespace
 
 TEST_CASE("behaviour table: whole-device unbind of a filesystem with mapped files") {
     const auto r = run_presets(unbind_mapped_files());
-    check_unbind_as_poison(r.pre_patch);
-    check_unbind_as_poison(r.debian_6_1);
-    CHECK(same(r.pre_patch, r.debian_6_1, "pre_patch", "debian_6_1"));
+    check_unbind_as_poison(r.pre_patch, "xfs_dax_notify_ddev_failure");
+    check_unbind_as_poison(r.debian_6_1, "xfs_dax_notify_failure");  // Debian 6.1's build inlines the helper
+    const auto by_build = diff(r.pre_patch, r.debian_6_1);
+    REQUIRE(by_build.size() == 1);
+    CHECK(by_build[0].observable == "log");
     check_clean_pre_remove(r.v12);
     check_clean_pre_remove(r.v12_reviewed);
     check_clean_pre_remove(r.merged);
@@ -146,7 +149,7 @@ TEST_CASE("behaviour table: unbind of a filesystem without rmapbt does nothing i
     CHECK(r.debian_6_1.shutdown_flags == 0);
     CHECK(r.pre_patch.shutdown_flags == removed);
     CHECK(r.merged.shutdown_flags == removed);
-    CHECK(logged(r.merged, "Block device removal (0x20) detected at xfs_fs_shutdown"));
+    CHECK(logged(r.merged, "Block device removal (0x20) detected at fs_bdev_mark_dead"));
 }
 
 TEST_CASE("behaviour table: a superblock that is not SB_BORN answers -EIO") {

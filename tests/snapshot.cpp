@@ -424,6 +424,9 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
         std::ifstream in(entry.path());
         const auto rec = nlohmann::json::parse(in);
         if (rec.at("plan").at("event").at("kind") != "unbind") continue;
+        // The snapshot reads the filesystem's own namespace; an external log or realtime device on a second one
+        // is not in it (not yet: it would come from the logdev=/rtdev= mount options).
+        if (rec.at("plan").contains("second_namespace")) continue;
         const bool k61 = file.find(".6.1.json") != std::string::npos;
         for (const auto& report : rec.at("reports")) {
             CAPTURE(file);
@@ -431,7 +434,8 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
             REQUIRE(report.at("snapshot").is_object());
             const auto snapped = read_snapshot(report.at("snapshot"));
             REQUIRE_MESSAGE(snapped.ok(), snapped.errors.front().to_string());
-            const scenario real = oracle::scenario_from_report(rec.at("plan"), report);
+            scenario real = oracle::scenario_from_report(rec.at("plan"), report);
+            real.event.umount_after = false;  // a snapshot asks what the unbind does, not what a umount after it does
             const world seen = blinded(real.world);
             const outcome want = k61 ? run<presets::debian_6_1>(seen, real.event) : run<presets::debian_6_12>(seen, real.event);
             const outcome got = k61 ? run<presets::debian_6_1>(snapped.value->world, snapped.value->event)
@@ -440,5 +444,5 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
             ++compared;
         }
     }
-    CHECK(compared == 44);  // 11 unbind scenarios x 2 kernels, each booted twice
+    CHECK(compared == 64);  // 16 unbind scenarios x 2 kernels, each booted twice
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boots one Debian kernel under qemu (TCG; nested KVM does not work on these
-# machines) with 1 GiB of emulated pmem at 4 GiB, runs the guest on each plan in
+# machines) with 1 GiB of emulated pmem at 4 GiB (namespace0.0) and 256 MiB at 5.25 GiB (namespace1.0, apart
+# so that e820 does not merge them), runs the guest on each plan in
 # turn and writes the guest's JSON reports, one per line. About 4 s to boot,
 # then 1-2 s per plan; 530 MB.
 # usage: boot.sh <extracted kernel package> <kernel release> <guest binary> <reports.jsonl> <console.txt> <plan.json>...
@@ -17,6 +18,6 @@ cp "$guest" "$work/guest"
 rm -f "$report"
 timeout $((60 + 30 * n)) qemu-system-x86_64 -accel tcg -m 6G -smp 1 -display none -no-reboot \
   -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
-  -append "console=ttyS0 memmap=1G!4G panic=-1 loglevel=4" \
+  -append "console=ttyS0 memmap=1G!4G memmap=256M!5376M panic=-1 loglevel=4" \
   -serial "file:$console" -serial "file:$report" || true
 [ -s "$report" ] || { echo "boot.sh: the guest wrote no report (see $console)" >&2; exit 1; }

@@ -30,6 +30,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
 #include <linux/reboot.h>
@@ -55,6 +56,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -114,21 +116,89 @@ int run(const std::vector<std::string>& argv) {
 std::uint32_t be32(const unsigned char* p) { return (p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
 std::uint64_t be64(const unsigned char* p) { return (std::uint64_t(be32(p)) << 32) | be32(p + 4); }
 
-/// Present bit and pfn of a user page, from /proc/self/pagemap (root sees pfns).
-std::pair<bool, std::uint64_t> pagemap(std::uint64_t addr) {
+/// The /proc/self/pagemap entries of `pages` pages from `addr` (bit 63 present, bits 0-54 the pfn: root sees
+/// pfns), in one read.
+std::vector<std::uint64_t> pagemap_range(std::uint64_t addr, std::uint64_t pages) {
+    std::vector<std::uint64_t> entries(pages, 0);
     const int fd = open("/proc/self/pagemap", O_RDONLY);
-    std::uint64_t entry = 0;
-    pread(fd, &entry, sizeof entry, static_cast<off_t>((addr / page) * sizeof entry));
+    pread(fd, entries.data(), pages * sizeof(std::uint64_t), static_cast<off_t>((addr / page) * sizeof(std::uint64_t)));
     close(fd);
-    return {(entry >> 63) & 1, entry & ((std::uint64_t{1} << 55) - 1)};
+    return entries;
 }
 
-/// Physical address of the emulated pmem (memmap=1G!4G), from /proc/iomem.
-std::uint64_t pmem_base() {
+/// One mapping of a task: where, which file pages, and whether pagemap may be read over it.
+struct mapped_vma {
+    std::uint64_t start, pgoff, pages;
+    bool unread;  ///< a DAX PMD VMA on a kernel whose pagemap oopses over it (6.1)
+    std::vector<std::uint64_t> touch;
+};
+
+/// Physical addresses of the emulated pmem regions (memmap=1G!4G, then the second namespace), from /proc/iomem.
+std::vector<std::uint64_t> pmem_bases() {
+    std::vector<std::uint64_t> out;
     std::ifstream in("/proc/iomem");
     for (std::string line; std::getline(in, line);)
-        if (line.find("Persistent Memory") != std::string::npos) return std::stoull(line, nullptr, 16);
-    return std::uint64_t{4} << 30;
+        if (line.find("Persistent Memory") != std::string::npos && line[0] != ' ') out.push_back(std::stoull(line, nullptr, 16));
+    std::sort(out.begin(), out.end());
+    if (out.empty()) out.push_back(std::uint64_t{4} << 30);
+    return out;
+}
+
+/// Size of a block device in bytes (BLKGETSIZE64), 0 when it cannot be opened.
+std::uint64_t device_bytes(const std::string& dev) {
+    std::uint64_t bytes = 0;
+    const int fd = open(dev.c_str(), O_RDONLY);
+    if (fd < 0) return 0;
+    ioctl(fd, BLKGETSIZE64, &bytes);
+    close(fd);
+    return bytes;
+}
+
+/// Waits up to 5 s for a device node to appear.
+bool wait_for(const std::string& path) {
+    for (int i = 0; i < 250 && access(path.c_str(), F_OK) != 0; ++i) usleep(20000);
+    return access(path.c_str(), F_OK) == 0;
+}
+
+/// Writes an MS-DOS partition table on /dev/pmem0 with one Linux partition from `start` (bytes) to the end of the
+/// namespace (rounded down to 4 KiB, or DAX is refused), and rescans. 0 or -errno.
+int make_partition(std::uint64_t start) {
+    const std::uint64_t total = device_bytes("/dev/pmem0");
+    const std::uint64_t end = total / page * page;
+    const std::uint32_t first = static_cast<std::uint32_t>(start / 512), count = static_cast<std::uint32_t>((end - start) / 512);
+    unsigned char mbr[512] = {};
+    unsigned char* e = mbr + 446;
+    e[1] = 0xfe; e[2] = 0xff; e[3] = 0xff;  // CHS start: use the LBA fields
+    e[4] = 0x83;                            // Linux
+    e[5] = 0xfe; e[6] = 0xff; e[7] = 0xff;
+    for (int i = 0; i < 4; ++i) {
+        e[8 + i] = static_cast<unsigned char>(first >> (8 * i));
+        e[12 + i] = static_cast<unsigned char>(count >> (8 * i));
+    }
+    mbr[510] = 0x55;
+    mbr[511] = 0xaa;
+    const int fd = open("/dev/pmem0", O_RDWR);
+    if (fd < 0) return -errno;
+    int rc = pwrite(fd, mbr, sizeof mbr, 0) == static_cast<ssize_t>(sizeof mbr) ? 0 : -errno;
+    fsync(fd);
+    if (rc == 0) rc = ioctl(fd, BLKRRPART, 0) == 0 ? 0 : -errno;
+    close(fd);
+    if (rc == 0 && !wait_for("/dev/pmem0p1")) rc = -ENOENT;
+    return rc;
+}
+
+/// Removes any partition table a previous plan left on /dev/pmem0.
+void clear_partitions() {
+    const int fd = open("/dev/pmem0", O_RDWR);
+    if (fd < 0) return;
+    unsigned char zero[512] = {};
+    unsigned char first[512] = {};
+    if (pread(fd, first, sizeof first, 0) == static_cast<ssize_t>(sizeof first) && first[510] == 0x55 && first[511] == 0xaa) {
+        pwrite(fd, zero, sizeof zero, 0);
+        fsync(fd);
+        ioctl(fd, BLKRRPART, 0);
+    }
+    close(fd);
 }
 
 /// KPF_HWPOISON (bit 19) of a pfn, from /proc/kpageflags.
@@ -176,11 +246,12 @@ int write_file(const char* path, const std::string& value) {
 
 /// A file's extents (data fork, or with FIEMAP_FLAG_XATTR the attr fork; inline data is not a block).
 json fiemap_extents(int fd, std::uint32_t fork_flag) {
-    std::vector<char> buf(sizeof(fiemap) + 64 * sizeof(fiemap_extent), 0);
+    constexpr unsigned most = 1024;
+    std::vector<char> buf(sizeof(fiemap) + most * sizeof(fiemap_extent), 0);
     auto* m = reinterpret_cast<fiemap*>(buf.data());
     m->fm_length = ~0ull;
     m->fm_flags = FIEMAP_FLAG_SYNC | fork_flag;
-    m->fm_extent_count = 64;
+    m->fm_extent_count = most;
     json extents = json::array();
     if (ioctl(fd, FS_IOC_FIEMAP, m) == 0)
         for (unsigned i = 0; i < m->fm_mapped_extents; ++i)
@@ -189,6 +260,77 @@ json fiemap_extents(int fd, std::uint32_t fork_flag) {
                                    {"physical", m->fm_extents[i].fe_physical},
                                    {"length", m->fm_extents[i].fe_length}});
     return extents;
+}
+
+/// What a child did: its pid, the line it wrote, and how it ended ("returned", "killed" by an oops, or "hung":
+/// no answer within 30 s).
+struct child_result {
+    pid_t pid = 0;
+    std::string out, end;
+    int signal = 0;
+};
+
+/// Runs fn in a child of the guest (same comm), so that an oops in the kernel path kills the child, not the guest.
+child_result in_child(const std::function<std::string()>& fn) {
+    int result[2];
+    pipe(result);
+    child_result r;
+    r.pid = fork();
+    if (r.pid == 0) {
+        const std::string out = fn() + "\n";
+        write(result[1], out.data(), out.size());
+        _exit(0);
+    }
+    close(result[1]);
+    char ch;
+    pollfd p{result[0], POLLIN, 0};
+    bool hung = false;
+    for (;;) {
+        if (poll(&p, 1, 30000) <= 0) {
+            hung = true;
+            break;
+        }
+        if (read(result[0], &ch, 1) != 1 || ch == '\n') break;
+        r.out += ch;
+    }
+    close(result[0]);
+    int status = 0;
+    const bool reaped = !hung && waitpid(r.pid, &status, 0) == r.pid;
+    r.end = hung ? "hung" : reaped && WIFSIGNALED(status) ? "killed" : "returned";
+    if (reaped && WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+    return r;
+}
+
+/// The kernel's ring buffer, one string per line.
+json kernel_log() {
+    std::vector<char> klog(1 << 20);
+    const int n = klogctl(3, klog.data(), static_cast<int>(klog.size()));
+    std::istringstream lines(std::string(klog.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
+    json log = json::array();
+    for (std::string line; std::getline(lines, line);) log.push_back(line);
+    return log;
+}
+
+/// The first oops in a log: its first line and the function of its RIP ("RIP: 0010:fn+0x12/0x40 [mod]"), or null.
+json oops_in(const json& log) {
+    json oops;
+    for (const auto& l : log) {
+        const std::string line = l.get<std::string>();
+        if (oops.is_null()) {
+            for (const char* mark : {"BUG: ", "Oops: ", "general protection fault", "kernel BUG at"})
+                if (line.find(mark) != std::string::npos) {
+                    oops = {{"first_line", line.substr(line.find(mark))}};
+                    break;
+                }
+            continue;
+        }
+        if (const auto at = line.find("RIP: 0010:"); at != std::string::npos && !oops.contains("rip")) {
+            std::string fn = line.substr(at + 10);
+            fn = fn.substr(0, fn.find_first_of("+ "));
+            oops["rip"] = fn;
+        }
+    }
+    return oops;
 }
 
 /// Runs one plan on a fresh filesystem and returns its report.
@@ -206,26 +348,47 @@ json run_plan(const json& plan) {
     const std::string features = std::string(rmapbt ? "rmapbt=1" : "rmapbt=0") + (reflink ? ",reflink=1" : ",reflink=0");
     bool align_2m = false;
     for (const auto& f : plan["files"]) align_2m |= f.value("align_2m", false);
-    // A 2 MiB stripe unit: allocations at the end of a file start 2 MiB aligned on the device.
-    report["mkfs"] = run({"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4",
-                          "/dev/pmem0"});
+    // The filesystem's device: the namespace, or its one partition (MS-DOS table written here).
+    clear_partitions();
+    std::string fs_dev = "/dev/pmem0";
+    std::uint64_t part_off = 0;
+    if (plan.contains("partition")) {
+        part_off = number(plan["partition"]["start"]);
+        report["partition"] = make_partition(part_off);
+        fs_dev = "/dev/pmem0p1";
+    }
+    report["part_off"] = part_off;
+    // A 2 MiB stripe unit: allocations at the end of a file start 2 MiB aligned on the device. data_bytes: a
+    // filesystem smaller than its device (mkfs.xfs -d size=).
+    std::string data_opts = align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4";
+    if (plan.contains("data_bytes")) data_opts += ",size=" + std::to_string(number(plan["data_bytes"]));
+    std::vector<std::string> mkfs = {"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", data_opts};
+    // The second namespace (/dev/pmem1) as an external log or the realtime device.
+    const std::string second = plan.value("second_namespace", std::string());
+    std::string mount_extra;
+    if (!second.empty()) {
+        report["second_namespace_present"] = wait_for("/dev/pmem1");
+        mkfs.insert(mkfs.end(), {second == "log" ? "-l" : "-r", second == "log" ? "logdev=/dev/pmem1" : "rtdev=/dev/pmem1"});
+        mount_extra = second == "log" ? ",logdev=/dev/pmem1" : ",rtdev=/dev/pmem1";
+        report["second_device_bytes"] = device_bytes("/dev/pmem1");
+    }
+    mkfs.push_back(fs_dev);
+    report["mkfs"] = run(mkfs);
     mkdir("/mnt", 0755);
     const std::string dax_mode = plan.value("mount_dax", std::string("always"));
-    report["mount"] = mount("/dev/pmem0", "/mnt", "xfs", 0, ("dax=" + dax_mode).c_str()) == 0 ? 0 : -errno;
+    report["mount"] = mount(fs_dev.c_str(), "/mnt", "xfs", 0, ("dax=" + dax_mode + mount_extra).c_str()) == 0 ? 0 : -errno;
 
     // Geometry from the superblock.
     {
         unsigned char sb[512];
-        const int fd = open("/dev/pmem0", O_RDONLY);
+        const int fd = open(fs_dev.c_str(), O_RDONLY);
         if (pread(fd, sb, sizeof sb, 0) == static_cast<ssize_t>(sizeof sb))
             report["geometry"] = {{"blocksize", be32(sb + 4)}, {"dblocks", be64(sb + 8)}, {"agblocks", be32(sb + 84)},
-                                  {"agcount", be32(sb + 88)}};
+                                  {"agcount", be32(sb + 88)}, {"rblocks", be64(sb + 16)}};
         close(fd);
-        std::uint64_t bytes = 0;
-        const int bfd = open("/dev/pmem0", O_RDONLY);
-        ioctl(bfd, BLKGETSIZE64, &bytes);
-        close(bfd);
-        report["device_bytes"] = bytes;
+        report["device_bytes"] = device_bytes("/dev/pmem0");
+        report["fs_device_bytes"] = device_bytes(fs_dev);
+        report["pmem_bases"] = pmem_bases();
     }
 
     if (plan.value("early_kill_sysctl", false))
@@ -252,7 +415,13 @@ json run_plan(const json& plan) {
         const auto& f = plan["files"][order[n]];
         const std::string path = "/mnt/" + f["name"].get<std::string>();
         const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
-        std::vector<char> buf(page, 'a');
+        std::vector<char> buf(256 * page, 'a');
+        if (f.value("realtime", false)) {  // data on the realtime device: the flag is set while the file is empty
+            fsxattr fa{};
+            ioctl(fd, FS_IOC_FSGETXATTR, &fa);
+            fa.fsx_xflags |= FS_XFLAG_REALTIME;
+            report["realtime_" + f["name"].get<std::string>()] = ioctl(fd, FS_IOC_FSSETXATTR, &fa) == 0 ? 0 : -errno;
+        }
         if (f.contains("clone_of")) {  // a reflink copy: shares every block of its source
             const int src = open(("/mnt/" + f["clone_of"].get<std::string>()).c_str(), O_RDONLY);
             report["clone_" + f["name"].get<std::string>()] = ioctl(fd, FICLONE, src) == 0 ? 0 : -errno;
@@ -268,9 +437,14 @@ json run_plan(const json& plan) {
                 report["fallocate_" + f["name"].get<std::string>()] =
                     fallocate(fd, 0, 0, static_cast<off_t>(number(f["pages"]) * page)) == 0 ? 0 : -errno;
             }
-            for (std::uint64_t i = 0; i < number(f["pages"]); ++i) pwrite(fd, buf.data(), page, static_cast<off_t>(i * page));
+            const std::uint64_t pages = number(f["pages"]);
+            for (std::uint64_t i = 0; i < pages; i += 256)
+                pwrite(fd, buf.data(), std::min<std::uint64_t>(256, pages - i) * page, static_cast<off_t>(i * page));
         }
-        if (plan["event"].value("attr_of", std::string()) == f["name"].get<std::string>()) {
+        bool wants_attr_block = plan["event"].value("attr_of", std::string()) == f["name"].get<std::string>();
+        for (const auto& pg : plan["event"].value("pages", json::array()))
+            wants_attr_block |= pg.value("attr_of", std::string()) == f["name"].get<std::string>();
+        if (wants_attr_block) {
             // Too big for the inode's literal area: the attr fork gets a block of its own.
             const std::string value(2048, 'x');
             report["setxattr"] = fsetxattr(fd, "user.daxfail", value.data(), value.size(), 0) == 0 ? 0 : -errno;
@@ -281,9 +455,12 @@ json run_plan(const json& plan) {
         const json extents = fiemap_extents(fd, 0), attr_extents = fiemap_extents(fd, FIEMAP_FLAG_XATTR);
         struct statx stx{};
         statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx);
+        fsxattr xa{};
+        ioctl(fd, FS_IOC_FSGETXATTR, &xa);
         close(fd);
         files[order[n]] = {{"name", f["name"]}, {"ino", st.st_ino}, {"size", st.st_size}, {"extents", extents},
                            {"dax", (stx.stx_attributes & STATX_ATTR_DAX) != 0}, {"attr_extents", attr_extents}};
+        if (xa.fsx_xflags & FS_XFLAG_REALTIME) files[order[n]]["realtime"] = true;
     }
     report["files"] = files;
 
@@ -306,9 +483,7 @@ json run_plan(const json& plan) {
             const std::string kill = t.value("mce_kill", "default");
             if (kill != "default")
                 prctl(PR_MCE_KILL, PR_MCE_KILL_SET, kill == "early" ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0);
-            std::vector<std::pair<std::uint64_t, std::uint64_t>> mapped;  // address, file page
-            std::vector<bool> unread;  // per mapped page: pagemap must not be read there (a DAX PMD on 6.1)
-            json vmas = json::array();
+            std::vector<mapped_vma> mapped;
             for (const auto& v : t["vmas"]) {
                 const std::string path = "/mnt/" + v["file"].get<std::string>();
                 const int fd = open(path.c_str(), O_RDONLY);
@@ -316,14 +491,14 @@ json run_plan(const json& plan) {
                 void* p = mmap(reinterpret_cast<void*>(start), pages * page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
                                fd, static_cast<off_t>(pgoff * page));
                 close(fd);
-                const bool skip = v.value("pmd", false) && !pagemap_over_pmd_safe;
-                for (std::uint64_t i = 0; i < pages; ++i) {
-                    mapped.push_back({start + i * page, pgoff + i});
-                    unread.push_back(skip);
-                }
+                mapped_vma m{start, pgoff, pages, v.value("pmd", false) && !pagemap_over_pmd_safe, {}};
                 std::vector<std::pair<std::uint64_t, std::uint64_t>> touched;
-                for (const auto& pg : v["touch"]) touched.push_back({start + (number(pg) - pgoff) * page, number(pg)});
+                for (const auto& pg : v["touch"]) {
+                    touched.push_back({start + (number(pg) - pgoff) * page, number(pg)});
+                    m.touch.push_back(number(pg));
+                }
                 touch(touched);
+                mapped.push_back(std::move(m));
                 (void)p;
             }
             // Further threads: each names itself, sets its own PR_MCE_KILL policy (a per-thread flag) and waits.
@@ -363,19 +538,28 @@ json run_plan(const json& plan) {
                     if (sigsetjmp(jb, 1) == 0) rc = madvise(reinterpret_cast<void*>(addr), page, MADV_HWPOISON) == 0 ? 0 : -errno;
                     fault_jump = nullptr;
                     reply = std::to_string(rc);
-                } else if (c == "pfns") {
-                    json pfns = json::array();
-                    for (std::size_t m = 0; m < mapped.size(); ++m)
-                        if (unread[m]) continue;
-                        else if (const auto [present, pfn] = pagemap(mapped[m].first); present) pfns.push_back({mapped[m].second, pfn});
-                    reply = pfns.dump();
-                } else if (c == "present") {
-                    json present = json::array();
-                    for (std::size_t m = 0; m < mapped.size(); ++m)
-                        if (!unread[m] && pagemap(mapped[m].first).first) present.push_back(mapped[m].second);
-                    reply = present.dump();
+                } else if (c == "pfns" || c == "present") {
+                    json out = json::array();
+                    for (const auto& m : mapped) {
+                        if (m.unread) continue;
+                        const auto entries = pagemap_range(m.start, m.pages);
+                        for (std::uint64_t i = 0; i < m.pages; ++i) {
+                            if (!((entries[i] >> 63) & 1)) continue;
+                            const std::uint64_t pfn = entries[i] & ((std::uint64_t{1} << 55) - 1);
+                            if (c == "pfns") out.push_back({m.pgoff + i, pfn, m.start + i * page});
+                            else out.push_back(m.pgoff + i);
+                        }
+                    }
+                    reply = out.dump();
                 } else if (c == "check") {
-                    reply = touch(mapped).dump();
+                    // Every page of a VMA; of a large one (more than 16 MiB) only the pages the plan touched.
+                    std::vector<std::pair<std::uint64_t, std::uint64_t>> pages;
+                    for (const auto& m : mapped)
+                        if (m.pages <= 4096)
+                            for (std::uint64_t i = 0; i < m.pages; ++i) pages.push_back({m.start + i * page, m.pgoff + i});
+                        else
+                            for (auto pg : m.touch) pages.push_back({m.start + (pg - m.pgoff) * page, pg});
+                    reply = touch(pages).dump();
                 }
                 reply += "\n";
                 write(to_parent[1], reply.data(), reply.size());
@@ -388,11 +572,17 @@ json run_plan(const json& plan) {
         for (int tid; tids >> tid;) thread_ids.push_back(tid);
         children.push_back({pid, to_child[1], to_parent[0], thread_ids});
     }
+    // A task that does not answer within 10 s (blocked in the kernel, e.g. behind an oops) answers "null".
     auto ask = [&](std::size_t i, const std::string& cmd) {
         write(children[i].cmd, cmd.data(), cmd.size());
         std::string reply;
         char ch;
-        while (read(children[i].ack, &ch, 1) == 1 && ch != '\n') reply += ch;
+        for (;;) {
+            pollfd p{children[i].ack, POLLIN, 0};
+            if (poll(&p, 1, 10000) <= 0) return std::string("null");
+            if (read(children[i].ack, &ch, 1) != 1 || ch == '\n') break;
+            reply += ch;
+        }
         return reply;
     };
     report["tasks"] = json::array();
@@ -424,13 +614,26 @@ json run_plan(const json& plan) {
         waitpid(children[i].pid, &st, WUNTRACED);
     }
 
+    const int mnt = open("/mnt", O_RDONLY | O_DIRECTORY);
+    // Inodes nobody holds are dropped from core: FIFREEZE/FITHAW writes every logged inode back (a dirty inode is
+    // not reclaimed), then drop_caches evicts the unreferenced ones; the second pass reclaims what background
+    // inactivation (speculative preallocation beyond EOF) had queued.
+    if (plan.value("evict", false)) {
+        report["evict_freeze"] = ioctl(mnt, FIFREEZE, 0) == 0 ? 0 : -errno;
+        report["evict_thaw"] = ioctl(mnt, FITHAW, 0) == 0 ? 0 : -errno;
+        sync();
+        report["evict_drop_caches"] = write_file("/proc/sys/vm/drop_caches", "2");
+        usleep(300000);
+        write_file("/proc/sys/vm/drop_caches", "2");
+    }
+
     // An administrator's freeze (FIFREEZE, FREEZE_HOLDER_USERSPACE) held across the event.
     const bool freeze = plan.value("freeze", std::string()) == "userspace";
-    const int mnt = open("/mnt", O_RDONLY | O_DIRECTORY);
     if (freeze) report["freeze_return"] = ioctl(mnt, FIFREEZE, 0) == 0 ? 0 : -errno;
 
-    // Before an unbind: what `daxfail snapshot` sees of this machine (tests/snapshot.cpp runs the model on it).
-    if (ev["kind"] == "unbind") {
+    // Before an unbind: what `daxfail snapshot` sees of this machine (tests/snapshot.cpp runs the model on it). Not
+    // when inodes were evicted for the plan: the snapshot opens every file and would bring them back in core.
+    if (ev["kind"] == "unbind" && !plan.value("evict", false)) {
         daxfail::snapshot::options so;
         so.mounts = {"/mnt"};
         const auto snap = daxfail::snapshot::take_snapshots(so);
@@ -448,32 +651,70 @@ json run_plan(const json& plan) {
         report["goingdown_return"] = ioctl(mnt, xfs_ioc_goingdown, &flags) == 0 ? 0 : -errno;
     }
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
-    if (ev["kind"] == "unbind") {
-        report["event_return"] = write_file("/sys/bus/nd/drivers/nd_pmem/unbind", "namespace0.0");
-    } else if (ev["kind"] == "memory_failure") {
-        // hard_offline_page takes a physical address: memory_failure(pfn, MF_SW_SIMULATED) from this task.
-        const auto& geo = report["geometry"];
-        std::uint64_t offset = 0;
-        if (ev.contains("attr_of")) {
-            for (const auto& f : report["files"])
-                if (f["name"] == ev["attr_of"] && !f["attr_extents"].empty()) offset = f["attr_extents"][0]["physical"];
+    if (ev["kind"] == "unbind" || ev["kind"] == "memory_failure") {
+        // The unbind, or each page's write to hard_offline_page (memory_failure(pfn, MF_SW_SIMULATED)), is made by
+        // a child of the guest (same comm): if the kernel oopses in it, the child dies and the guest reports.
+        std::vector<std::string> writes;
+        std::string target;
+        json offsets = json::array();
+        if (ev["kind"] == "unbind") {
+            target = "/sys/bus/nd/drivers/nd_pmem/unbind";
+            writes.push_back(ev.value("namespace", std::string("namespace0.0")));
         } else {
-            offset = (number(ev["group"]) * geo["agblocks"].get<std::uint64_t>() + number(ev["agbno"])) *
-                     geo["blocksize"].get<std::uint64_t>();
+            target = "/sys/devices/system/memory/hard_offline_page";
+            const auto& geo = report["geometry"];
+            const std::uint64_t bs = geo["blocksize"].get<std::uint64_t>(), agblocks = geo["agblocks"].get<std::uint64_t>();
+            // Each page: a byte offset in namespace0.0, an AG block, a page of a file, or a file's xattr block.
+            const json pages = ev.contains("pages") ? ev["pages"] : json::array({ev});
+            for (const auto& pg : pages) {
+                std::uint64_t offset = 0;
+                if (pg.contains("namespace_offset")) {
+                    offset = number(pg["namespace_offset"]);
+                } else if (pg.contains("attr_of")) {
+                    for (const auto& f : report["files"])
+                        if (f["name"] == pg["attr_of"] && !f["attr_extents"].empty())
+                            offset = part_off + f["attr_extents"][0]["physical"].get<std::uint64_t>();
+                } else if (pg.contains("file")) {
+                    const std::uint64_t at = number(pg["page"]) * page;
+                    for (const auto& f : report["files"])
+                        if (f["name"] == pg["file"])
+                            for (const auto& x : f["extents"]) {
+                                const std::uint64_t lo = x["logical"], len = x["length"];
+                                if (at >= lo && at < lo + len) offset = part_off + x["physical"].get<std::uint64_t>() + at - lo;
+                            }
+                } else {
+                    offset = part_off + (number(pg["group"]) * agblocks + number(pg["agbno"])) * bs;
+                }
+                offsets.push_back(offset);
+                char b[32];
+                std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(pmem_bases()[0] + offset));
+                writes.push_back(b);
+            }
+            report["event_offset"] = offsets.empty() ? 0 : offsets[0].get<std::uint64_t>();
+            report["event_offsets"] = offsets;
         }
-        const std::string addr = "0x" + [](std::uint64_t v) {
-            char b[32];
-            std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
-            return std::string(b);
-        }(pmem_base() + offset);
-        report["event_return"] = write_file("/sys/devices/system/memory/hard_offline_page", addr);
-        report["event_offset"] = offset;
+        const auto done = in_child([&] {
+            std::string out;
+            for (const auto& w : writes) out += std::to_string(write_file(target.c_str(), w)) + " ";
+            return out;
+        });
+        report["unbinder_pid"] = done.pid;
+        const std::string& out = done.out;
+        json returns = json::array();
+        std::istringstream words(out);
+        for (int rc; words >> rc;) returns.push_back(rc);
+        report["event_returns"] = returns;
+        report["event_return"] = returns.empty() ? 0 : returns[0].get<int>();
+        report["event_end"] = done.end;
+        if (done.signal) report["event_signal"] = done.signal;
     } else {
         const std::size_t t = ev["task"].get<std::size_t>();
         std::uint64_t addr = 0;
         for (const auto& v : plan["tasks"][t]["vmas"])
             if (v["file"] == ev["file"]) addr = number(v["start"]) + (number(ev["page"]) - number(v["pgoff"])) * page;
-        report["event_return"] = std::stoi(ask(t, "madvise " + std::to_string(addr)));
+        const std::string reply = ask(t, "madvise " + std::to_string(addr));
+        report["event_end"] = reply == "null" ? "hung" : "returned";
+        report["event_return"] = reply == "null" ? 0 : std::stoi(reply);
     }
     for (std::size_t i = 0; i < children.size(); ++i)
         if (i != current) kill(children[i].pid, SIGCONT);
@@ -504,12 +745,23 @@ json run_plan(const json& plan) {
     if (freeze) report["userspace_thaw_after"] = ioctl(mnt, FITHAW, 0) == 0 ? 0 : -errno;
     close(mnt);
 
-    std::vector<char> klog(1 << 20);
-    const int n = klogctl(3, klog.data(), static_cast<int>(klog.size()));
-    std::istringstream lines(std::string(klog.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
-    json log = json::array();
-    for (std::string line; std::getline(lines, line);) log.push_back(line);
+    const json log = kernel_log();
     report["kernel_log"] = log;
+    if (const json oops = oops_in(log); !oops.is_null()) report["oops"] = oops;
+
+    // Unmounting afterwards (the administrator's next step): evicting the inodes drops their DAX entries, whose
+    // pages, after an unbind, belonged to the removed device. Done by a child, like the event.
+    if (plan.value("umount_after", false)) {
+        klogctl(5, nullptr, 0);
+        for (const auto& c : children) kill(c.pid, SIGKILL);  // their mappings hold the mount busy
+        for (const auto& c : children) waitpid(c.pid, nullptr, 0);
+        const auto done = in_child([] { return std::to_string(umount("/mnt") == 0 ? 0 : -errno); });
+        json u = {{"end", done.end}, {"return", done.out.empty() ? json(nullptr) : json(std::stoi(done.out))}};
+        const json ulog = kernel_log();
+        u["kernel_log"] = ulog;
+        if (const json oops = oops_in(ulog); !oops.is_null()) u["oops"] = oops;
+        report["umount_after"] = u;
+    }
 
     report["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
@@ -553,18 +805,26 @@ int main() {
     }
     std::sort(paths.begin(), paths.end());
     if (paths.empty()) paths.push_back("/plan.json");
+    bool wedged = false;  // an oops or a hang left locks held: a clean power-off would wait for them
     for (const auto& path : paths) {
         std::ifstream in(path);
         const json plan = json::parse(in);
         const json report = run_plan(plan);
+        wedged = report.contains("oops") || report.value("event_end", "") != "returned" ||
+                 (report.contains("umount_after") && report["umount_after"].value("end", "") != "returned");
         const std::string text = report.dump() + "\n";
         std::fwrite(text.data(), 1, text.size(), out);
         std::fflush(out);
         fsync(fileno(out));
-        if (plan["event"]["kind"] == "unbind" || !clean_up(report)) break;
+        // After an oops or a hang the kernel holds locks a clean-up would wait for: end the boot.
+        if (plan["event"]["kind"] == "unbind" || report.contains("oops") || report.value("event_end", "") != "returned" ||
+            !clean_up(report))
+            break;
     }
     fsync(fileno(out));
-    sync();
+    // power_off shuts every device down and would wait for the device lock an oopsed unbind still holds; an
+    // emergency restart (sysrq b) skips that, and qemu -no-reboot exits on it.
+    if (wedged) write_file("/proc/sysrq-trigger", "b");
     reboot(LINUX_REBOOT_CMD_POWER_OFF);
     return 0;
 }

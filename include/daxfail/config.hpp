@@ -5,6 +5,7 @@
 #define DAXFAIL_CONFIG_HPP
 
 #include <daxfail/policy/collector.hpp>
+#include <daxfail/policy/dax_shared_page.hpp>
 #include <daxfail/policy/del_gendisk.hpp>
 #include <daxfail/policy/freeze.hpp>
 #include <daxfail/policy/freeze_api.hpp>
@@ -17,6 +18,7 @@
 #include <daxfail/policy/range_math.hpp>
 #include <daxfail/policy/rmap_source.hpp>
 #include <daxfail/policy/rt_device.hpp>
+#include <daxfail/policy/shutdown_caller.hpp>
 #include <daxfail/policy/shutdown.hpp>
 #include <daxfail/policy/thaw.hpp>
 #include <daxfail/policy/thaw_userspace.hpp>
@@ -42,6 +44,8 @@ struct config {
     log_device_kind log_device{};
     rt_device_kind rt_device{};
     del_gendisk_kind del_gendisk{};
+    dax_shared_page_kind dax_shared_page{};
+    shutdown_caller_kind shutdown_caller{};
     friend constexpr bool operator==(const config&, const config&) = default;
 };
 
@@ -65,6 +69,8 @@ constexpr void for_each_axis(const config& c, F&& f) {
     one(c.log_device);
     one(c.rt_device);
     one(c.del_gendisk);
+    one(c.dax_shared_page);
+    one(c.shutdown_caller);
 }
 
 /// "kill_dax_flags=pre_remove,rmap_source=rmapbt_query,..." (every axis).

@@ -18,6 +18,7 @@
 #include <daxfail/run.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/scenarios.hpp>
+#include <daxfail/setup_warnings.hpp>
 #include <daxfail/validate.hpp>
 #include <daxfail/variant.hpp>
 #include <daxfail/world.hpp>

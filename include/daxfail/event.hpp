@@ -27,6 +27,9 @@ struct event {
     /// memory_failure: one dax_holder_notify_failure for the whole range, as pmem's ->memory_failure would
     /// for nr_pages > 1 (no kernel caller does that up to v6.14; memory_failure() sends one page at a time).
     bool whole_range_notification = false;
+    /// Afterwards the administrator unmounts the filesystem (its tasks gone): evict_inodes drops every DAX entry
+    /// left, and an entry whose page belonged to a removed device oopses the kernel (kernel/evict_inodes.hpp).
+    bool umount_after = false;
     friend bool operator==(const event&, const event&) = default;
 
     /// Writing the namespace name to nd_pmem's unbind file, from thread `tid`.

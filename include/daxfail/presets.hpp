@@ -23,7 +23,8 @@ using pre_patch =
     variant<kill_dax_flags::none, rmap_source::rmapbt_query, freeze::none, thaw::where_frozen, thaw_userspace::never,
             shutdown::corrupt_on_error, collector::early_kill, pre_remove_poison::set_hwpoison, invalidate::none,
             non_dax_inode::kill_anyway, metadata_record::want_shutdown, range_math::v6_6, freeze_api::holder_bitmask,
-            log_device::corrupt_always, rt_device::unsupported, del_gendisk::device_removed_shutdown>;
+            log_device::corrupt_always, rt_device::unsupported, del_gendisk::device_removed_shutdown,
+            dax_shared_page::shared_marker, shutdown_caller::out_of_line>;
 
 /// "[PATCH v12 2/2] mm, pmem, xfs: Introduce MF_MEM_REMOVE for unbind", 29 Jun 2023, on the v6.6 freeze API
 /// and range arithmetic (as posted it sat on v6.5's one-short blockcount: v12::with<range_math::v6_5>).
@@ -32,7 +33,8 @@ using v12 =
             thaw_userspace::anyway, shutdown::force_umount_unless_error, collector::all_mapping_tasks,
             pre_remove_poison::leave_clean, invalidate::on_pre_remove, non_dax_inode::skip,
             metadata_record::skip_on_pre_remove, range_math::merged, freeze_api::holder_bitmask,
-            log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown>;
+            log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown,
+            dax_shared_page::shared_marker, shutdown_caller::out_of_line>;
 
 /// v12 with both review points of Darrick Wong applied: return the freeze error instead of looping, and thaw
 /// in the function that froze.
@@ -44,7 +46,8 @@ using merged =
             thaw_userspace::anyway, shutdown::force_umount_always, collector::all_mapping_tasks,
             pre_remove_poison::leave_clean, invalidate::on_pre_remove, non_dax_inode::skip,
             metadata_record::skip_on_pre_remove, range_math::merged, freeze_api::holder_counts,
-            log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown>;
+            log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown,
+            dax_shared_page::shared_marker, shutdown_caller::out_of_line>;
 
 /// v6.14: rtgroups (799e7e6566df), log range check (f4ed93037966), and the group loop's u32 blockcount.
 using v6_14 = merged::with<range_math::v6_14, log_device::range_checked, rt_device::rtgroups>;
@@ -55,7 +58,8 @@ using debian_6_1 =
     variant<kill_dax_flags::none, rmap_source::rmapbt_query, freeze::none, thaw::where_frozen, thaw_userspace::never,
             shutdown::corrupt_on_error, collector::early_kill, pre_remove_poison::set_hwpoison, invalidate::none,
             non_dax_inode::kill_anyway, metadata_record::want_shutdown, range_math::v6_6, freeze_api::no_holders,
-            log_device::corrupt_always, rt_device::unsupported, del_gendisk::no_fs_shutdown>;
+            log_device::corrupt_always, rt_device::unsupported, del_gendisk::no_fs_shutdown,
+            dax_shared_page::last_faulter, shutdown_caller::ddev_failure_inlined>;
 
 /// Debian 12's kernel 6.12.117 (linux-image-6.12-amd64), read from linux-source-6.12: the merged behaviour plus
 /// two stable backports, the log range check of f4ed93037966 and "fs: don't return -EINVAL for successful

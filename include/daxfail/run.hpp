@@ -9,6 +9,7 @@
 #include <daxfail/detail/context.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/kernel/del_gendisk.hpp>
+#include <daxfail/kernel/evict_inodes.hpp>
 #include <daxfail/kernel/kill_dax.hpp>
 #include <daxfail/kernel/memory_failure.hpp>
 #include <daxfail/outcome.hpp>
@@ -75,7 +76,15 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
         out.end = stop.end;
         out.end_detail = stop.detail;
     }
-    detail::record_final_state(state, ev, out);
+    detail::record_final_state(state, ev, out);  // what the event left, before any umount
+    if (ev.umount_after && out.end == end_state::returned) {
+        try {
+            kernel::evict_inodes(ctx);
+        } catch (const detail::stop_run& stop) {
+            out.end = stop.end;
+            out.end_detail = stop.detail;
+        }
+    }
     return out;
 }
 

@@ -356,13 +356,136 @@ inline scenario pmd_mapped_file() {
                 b, event::unbind(0, unbinder));
 }
 
+inline scenario umount_after_unbind() {
+    auto b = base();
+    auto ev = event::unbind(0, unbinder);
+    ev.umount_after = true;
+    return make("umount_after_unbind",
+                "The unbind of unbind_mapped_files, then the administrator kills the tasks and unmounts. Unmounting "
+                "evicts every inode, and truncate_inode_pages_final deletes the DAX entries left: where the "
+                "notification did not invalidate them (before the patch, Debian 6.1) their pages belonged to the "
+                "removed device, whose struct pages are gone, and dax_disassociate_entry faults: the umount oopses. "
+                "From v12 on the pre-remove invalidated them and the umount is clean.",
+                b, ev);
+}
+
+inline scenario file_in_every_ag() {
+    world_builder b;
+    b.geometry(4, 65536).standard_metadata();  // 1 GiB: four 256 MiB allocation groups
+    // 896 MiB in one file: mkfs's metadata first, then each group filled in turn.
+    b.file(170, "big", {{0, 288, 65248, 0}, {1, 8, 65528, 65248}, {2, 8, 65528, 130776}, {3, 8, 33072, 196304}},
+           {.cached = false});
+    const std::vector<u64> firsts = {0, 65248, 130776, 196304};
+    for (u64 p : firsts) b.edit().inodes.at(170).cache.assign(p, p, {});
+    b.process(unbinder, "sh").process(reader, "reader");
+    b.map(reader, 170, 0, 229376, 0x7e0000000000, firsts);
+    return make("file_in_every_ag",
+                "Whole-device unbind of a 1 GiB filesystem holding one 896 MiB file with an extent in each of its "
+                "four allocation groups; reader maps all of it and has touched the first page of each extent. The "
+                "AG loop meets the file once per group: before the patch (and on Debian 6.1) the four touched pages "
+                "are poisoned and stay mapped, and the filesystem is shut down as corrupt; from v12 on reader gets "
+                "four BUS_MCEERR_AO, one per extent, and every mapping is revoked.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario realtime_without_rmapbt() {
+    auto b = base();
+    b.rmapbt(false);
+    b.device("pmem1", 256ull << 20, 0x150000).realtime(1, 1, 65536, false);
+    b.file(135, "R", {{0, 10, 4, 0}}, {.realtime = true}).map(reader, 135, 0, 4, 0x7f2000000000);
+    return make("realtime_without_rmapbt",
+                "The realtime device as Debian 12 can make it: a second namespace (pmem1) under a filesystem "
+                "without rmapbt (mkfs.xfs 6.1 refuses rmapbt with a realtime device), and reader maps realtime file "
+                "R; pmem1 is unbound. Every version up to v6.13 answers -EOPNOTSUPP for the realtime device before "
+                "looking at anything, so R's pages stay mapped; kernels with the block-device holder ops (v6.6+) "
+                "then shut the filesystem down for the removed device, Debian 6.1 leaves it mounted.",
+                b, event::unbind(1, unbinder));
+}
+
+inline scenario unbind_data_with_external_log() {
+    auto b = base();
+    b.device("pmem1", 16ull << 20, 0x200000).external_log(1);
+    return make("unbind_data_with_external_log",
+                "log_on_separate_device's machine, but the data namespace (pmem0) is the one unbound while the log "
+                "stays on pmem1. The notification is the data device's, as in unbind_mapped_files: before the "
+                "patch (and on Debian 6.1) the cached pages are poisoned, nobody is signalled and the filesystem is "
+                "shut down as corrupt; from v12 on every mapper gets BUS_MCEERR_AO and the filesystem is "
+                "force-unmounted. The external log changes nothing.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario unbind_after_goingdown_nologflush() {
+    auto b = base();
+    b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);  // XFS_IOC_GOINGDOWN, NOLOGFLUSH
+    return make("unbind_after_goingdown_nologflush",
+                "unbind_after_goingdown with the shutdown that skips the log flush (XFS_IOC_GOINGDOWN with "
+                "NOLOGFLUSH: force_umount and log_io_error). The log error changes nothing on this path: the "
+                "notification's first AGF read fails with -EIO all the same, and the device goes away under "
+                "reader's and writer's live DAX mappings.",
+                b, event::unbind(0, unbinder));
+}
+
+inline scenario poison_after_goingdown_logflush() {
+    auto b = base();
+    b.shut_down(shutdown_flag::force_umount);  // XFS_IOC_GOINGDOWN, LOGFLUSH (DEFAULT sets the same flags)
+    const u64 off = data_block_offset(b.build(), 1, 103);
+    return make("poison_after_goingdown_logflush",
+                "poison_after_shutdown after a shutdown with the log flushed (XFS_IOC_GOINGDOWN with LOGFLUSH, or "
+                "DEFAULT, which syncs first and sets the same flag: force_umount). reader's madvise(MADV_HWPOISON) "
+                "of page 3 of A meets the same failed AGF read: nobody is signalled, the page is neither poisoned "
+                "nor unmapped, and madvise returns -EIO.",
+                b, event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+}
+
+/// A and its clone mapped by reader and by reader2 (PR_MCE_KILL_EARLY), and a machine check in the shared block
+/// behind page 3 of both.
+inline world_builder reflinked_pair(bool rmapbt) {
+    world_builder b;
+    b.reflink().rmapbt(rmapbt).standard_metadata()
+        .file(file_a, "A", {{1, 100, 16, 0}})
+        .file(136, "A-clone", {{1, 100, 16, 0}})
+        .process(kworker, "kworker/0:1", {}, true)
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va)
+        .process(1006, "reader2", {.mce_kill_early = true})
+        .map(1006, 136, 0, 16, 0x7f5000000000);
+    return b;
+}
+
+inline scenario reflinked_poison() {
+    auto b = reflinked_pair(true);
+    const u64 off = data_block_offset(b.build(), 1, 103);
+    return make("reflinked_poison",
+                "A machine check in a block that A and its reflink clone share (page 3 of both); reader maps A, "
+                "reader2, an early-kill task, maps the clone. The rmap has a record per file, so XFS walks both: "
+                "the page is poisoned, reader2 gets BUS_MCEERR_AO for the clone's page and loses it, and reader, "
+                "not early-kill, keeps its mapping. The same in every version.",
+                b, event::machine_check(0, off, page_size, kworker));
+}
+
+inline scenario reflinked_poison_no_rmapbt() {
+    auto b = reflinked_pair(false);
+    const u64 off = data_block_offset(b.build(), 1, 103);
+    return make("reflinked_poison_no_rmapbt",
+                "reflinked_poison on a filesystem without rmapbt: XFS declines and the generic path follows "
+                "page->mapping. Up to v6.1 (Debian 6.1) that is the file that faulted the page last, the clone "
+                "(reader2 ran after reader): reader2 is signalled and unmapped, reader is not looked at. From v6.2 "
+                "a fault of a shared extent sets page->mapping to the PAGE_MAPPING_DAX_SHARED marker, and "
+                "dax_lock_folio reads it as an address_space: a NULL pointer dereference.",
+                b, event::machine_check(0, off, page_size, kworker));
+}
+
 /// The behaviour table plus the cases that tell the range arithmetic, the collectors and the cost model apart.
 inline std::vector<scenario> catalog() {
     auto all = behavior_table();
     for (auto&& s : {ag_boundary_poison(), range_partly_outside_fs(), reflinked_files(), same_page_mapped_twice(),
                      early_kill_sysctl_on(), huge_file_all_ags(), empty_filesystem(), partitioned_pmem_unbind(),
                      reclaiming_inode(), dirty_entries_unfrozen(), fs_smaller_than_device(), attr_fork_poison(),
-                     pmd_mapped_file(), poison_after_shutdown(), unbind_after_goingdown()})
+                     pmd_mapped_file(), poison_after_shutdown(), unbind_after_goingdown(), umount_after_unbind(),
+                     file_in_every_ag(), realtime_without_rmapbt(), reflinked_poison(), reflinked_poison_no_rmapbt(),
+                     unbind_after_goingdown_nologflush(), poison_after_goingdown_logflush(),
+                     unbind_data_with_external_log()})
         all.push_back(s);
     return all;
 }

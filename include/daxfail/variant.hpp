@@ -45,7 +45,7 @@ struct axis_given_once {
     static constexpr bool ok = Count == 1;
 };
 
-// A fold, not hana::count_if: every variant counts 16 axes over its 16 policies, and a
+// A fold, not hana::count_if: every variant counts 18 axes over its 18 policies, and a
 // fold costs the compiler a fraction of 256 Hana predicate instantiations.
 template <class Axis, class... Ps>
 inline constexpr std::size_t count_on_axis = (std::size_t{0} + ... + std::size_t{std::is_same_v<typename axis_of<Ps>::type, Axis>});
@@ -67,7 +67,9 @@ constexpr bool every_axis_once() {
             axis_given_once<axis::freeze_api, count_on_axis<axis::freeze_api, Ps...>>::ok &
             axis_given_once<axis::log_device, count_on_axis<axis::log_device, Ps...>>::ok &
             axis_given_once<axis::rt_device, count_on_axis<axis::rt_device, Ps...>>::ok &
-            axis_given_once<axis::del_gendisk, count_on_axis<axis::del_gendisk, Ps...>>::ok);
+            axis_given_once<axis::del_gendisk, count_on_axis<axis::del_gendisk, Ps...>>::ok &
+            axis_given_once<axis::dax_shared_page, count_on_axis<axis::dax_shared_page, Ps...>>::ok &
+            axis_given_once<axis::shutdown_caller, count_on_axis<axis::shutdown_caller, Ps...>>::ok);
 }
 
 // Each policy value has its own enum type, so overloads file it into its field.
@@ -87,6 +89,8 @@ constexpr void set(config& c, freeze_api_kind v) { c.freeze_api = v; }
 constexpr void set(config& c, log_device_kind v) { c.log_device = v; }
 constexpr void set(config& c, rt_device_kind v) { c.rt_device = v; }
 constexpr void set(config& c, del_gendisk_kind v) { c.del_gendisk = v; }
+constexpr void set(config& c, dax_shared_page_kind v) { c.dax_shared_page = v; }
+constexpr void set(config& c, shutdown_caller_kind v) { c.shutdown_caller = v; }
 
 /// The first of Ps on Axis, or Otherwise (plain recursion: cheaper to compile than hana::find_if).
 template <class Axis, class Otherwise, class... Ps>

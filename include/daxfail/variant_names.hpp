@@ -54,6 +54,8 @@ void for_each_field(config& c, F&& f) {
     f(c.log_device);
     f(c.rt_device);
     f(c.del_gendisk);
+    f(c.dax_shared_page);
+    f(c.shutdown_caller);
 }
 
 /// Spellings accepted besides the canonical value names.

@@ -24,6 +24,8 @@ struct freeze_api;
 struct log_device;
 struct rt_device;
 struct del_gendisk;
+struct dax_shared_page;
+struct shutdown_caller;
 }  // namespace daxfail::axis
 
 namespace daxfail::detail {

@@ -429,7 +429,7 @@ private:
         const auto& e = doc_["event"];
         if (!r_.object(e, p)) return;
         r_.only_keys(e, p, {"kind", "device", "current", "offset", "length", "inode", "page", "pages", "group", "agbno",
-                            "blocks", "source", "mf_flags", "vaddr", "delivery"});
+                            "blocks", "source", "mf_flags", "vaddr", "delivery", "umount_after"});
         const auto kind = r_.choice(e, p, "kind", {"unbind", "memory_failure"});
         const auto current = r_.number(e, p, "current", std::nullopt, 0xFFFFFFFFu);
         const auto data_dev = data_ok_ ? w_.mp.data.target.device : 0;
@@ -438,6 +438,7 @@ private:
         event ev;
         ev.device = *dev;
         ev.current_tid = static_cast<u32>(*current);
+        ev.umount_after = r_.boolean(e, p, "umount_after", false).value_or(false);
         if (*kind == "unbind") {
             sc_.event = ev;
             return;

@@ -254,6 +254,7 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
         }
         if (ev.whole_range_notification) e["delivery"] = "range";
     }
+    if (ev.umount_after) e["umount_after"] = true;
     doc["event"] = e;
     return doc;
 }

@@ -15,40 +15,73 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace daxfail::kernel {
 
-/// The file page a pfn is cached as (page->mapping, page->index), if exactly one file holds it.
-inline std::optional<std::pair<u64, u64>> page_mapping(const detail::kernel_context& ctx, u64 pfn) {
-    std::optional<std::pair<u64, u64>> found;
+/// What page->mapping of a DAX pfn holds after the faults that cached it: nothing, a file (and page->index), or
+/// the PAGE_MAPPING_DAX_SHARED marker (dax_shared_page policy).
+struct dax_page_mapping {
+    enum kind_t { none, file, shared_marker } kind = none;
+    u64 ino = 0, index = 0;
+};
+
+inline dax_page_mapping page_mapping(const detail::kernel_context& ctx, u64 pfn) {
+    struct holder {
+        u64 ino, index;
+    };
+    std::vector<holder> cached;  // files with a DAX entry on this pfn
+    u32 owners = 0;              // files whose extents hold the pfn's block (more than one: reflinked)
     const u32 bs = ctx.w.mp.blocksize;
-    bool shared = false;  // a reflinked page: not modelled, treated as unlockable
     ctx.extents.for_each([&](u64 ino, std::span<const detail::file_extent> ext) {
         const inode* ip = ctx.find_inode(ino);
-        if (shared || !ip || !ip->dax) return;
+        if (!ip || !ip->dax) return;
         for (const auto& e : ext) {
             const u64 first = ctx.w.devices[e.device].first_pfn + (e.device_byte >> page_shift);
             const u64 pages = (e.blocks * bs) >> page_shift;
             if (pfn < first || pfn - first >= pages) continue;
+            ++owners;
             const u64 index = ((e.file_block * bs) >> page_shift) + (pfn - first);
-            if (!ip->cache.contains(index)) continue;
-            if (found) shared = true;
-            found = std::pair{ino, index};
+            if (ip->cache.contains(index)) cached.push_back({ino, index});
         }
     });
-    if (shared) return std::nullopt;
-    return found;
+    if (cached.empty()) return {};
+    if (owners > 1 && ctx.cfg.dax_shared_page == dax_shared_page_kind::shared_marker)
+        return {dax_page_mapping::shared_marker, 0, 0};  // a fault of a shared extent marks the page
+    if (cached.size() == 1) return {dax_page_mapping::file, cached[0].ino, cached[0].index};
+    // Up to v6.1 each file's read fault re-associates the page, so it names the last file to fault it. The world
+    // lists tasks in the order they ran, so that is the file of the last task with a PTE on the pfn; when no task
+    // maps it, the file created last (the highest inode number) stands for the last one to fault it.
+    dax_page_mapping last{dax_page_mapping::file, cached[0].ino, cached[0].index};
+    for (const auto& c : cached)
+        if (c.ino > last.ino) last = {dax_page_mapping::file, c.ino, c.index};
+    std::optional<std::size_t> last_task;
+    for (const auto& c : cached)
+        for (const auto& m : ctx.vmas_of(c.ino))
+            if (c.index >= m.v->pgoff && c.index - m.v->pgoff < m.v->pages && m.v->present.contains(c.index) &&
+                (!last_task || m.task >= *last_task)) {
+                last_task = m.task;
+                last = {dax_page_mapping::file, c.ino, c.index};
+            }
+    return last;
 }
 
-/// mf_generic_kill_procs: page->mapping based, early-kill collector (v6.0+).
+/// mf_generic_kill_procs: page->mapping based, early-kill collector (v6.0+). dax_lock_folio (dax_lock_page before
+/// v6.7) follows page->mapping; the shared marker is not an address_space, and reading its host faults.
 inline int mf_generic_kill_procs(detail::kernel_context& ctx, u64 pfn, int flags) {
     ctx.step("mf_generic_kill_procs", detail::hex(pfn));
     const auto owner = page_mapping(ctx, pfn);
-    if (!owner) return -err::ebusy;  // dax_lock_page finds no mapping
+    if (owner.kind == dax_page_mapping::none) return -err::ebusy;  // dax_lock_page finds no mapping
+    if (owner.kind == dax_page_mapping::shared_marker) {
+        throw detail::stop_run{end_state::oops, "NULL pointer dereference: page->mapping of pfn " + detail::hex(pfn) +
+                                                    " is PAGE_MAPPING_DAX_SHARED (a reflinked page), read as an "
+                                                    "address_space, dereferenced by dax_lock_folio (dax_lock_page "
+                                                    "before v6.7)"};
+    }
     set_page_hwpoison(ctx, pfn);
     flags |= mf::action_required | mf::must_kill;
-    const auto victims = collect_procs(ctx, owner->first, owner->second, false);
-    unmap_and_kill(ctx, victims, pfn, owner->first, owner->second, flags);
+    const auto victims = collect_procs(ctx, owner.ino, owner.index, false);
+    unmap_and_kill(ctx, victims, pfn, owner.ino, owner.index, flags);
     return 0;
 }
 

@@ -107,7 +107,9 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
     }
 
     const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
-    const char* caller = "xfs_dax_notify_ddev_failure";
+    // The symbol the shutdown message prints (shutdown_caller policy: Debian 6.1's build inlines this function).
+    const char* caller = cfg.shutdown_caller == shutdown_caller_kind::ddev_failure_inlined ? "xfs_dax_notify_failure"
+                                                                                           : "xfs_dax_notify_ddev_failure";
     auto corrupt = [&] {
         xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk, caller);
         if (!error) error = -err::efscorrupted;

@@ -25,7 +25,112 @@ namespace detail {
 inline u64 number(const json& j) {
     return j.is_string() ? std::stoull(j.get<std::string>(), nullptr, 0) : j.get<u64>();
 }
+
+/// "0..15, 17", or "none".
+inline std::string runs_text(const page_set& set) {
+    std::string out;
+    for (const auto& r : set)
+        out += (out.empty() ? "" : ", ") + std::to_string(r.first) +
+               (r.last != r.first ? ".." + std::to_string(r.last) : std::string{});
+    return out.empty() ? "none" : out;
+}
+
+/// A task's present pages before the event, from its pfns_before entries ([file page, pfn, address]; reports
+/// recorded before addresses were added have [file page, pfn]).
+struct present_pages {
+    bool with_addresses = false;
+    std::vector<std::pair<u64, u64>> pages;  ///< (address, file page); address 0 without addresses
+    std::vector<std::pair<u64, u64>> pfns;   ///< (file page, pfn)
+};
+inline present_pages present_before(const json& task) {
+    present_pages out;
+    if (!task.contains("pfns_before") || !task.at("pfns_before").is_array()) return out;
+    for (const auto& e : task.at("pfns_before")) {
+        out.with_addresses = e.size() > 2;
+        out.pages.emplace_back(e.size() > 2 ? e.at(2).get<u64>() : 0, e.at(0).get<u64>());
+        out.pfns.emplace_back(e.at(0).get<u64>(), e.at(1).get<u64>());
+    }
+    return out;
+}
 }  // namespace detail
+
+/// Where the world the guest built differs from what the plan asked for (a PTE the plan touched that was not
+/// present before the event, or the reverse; a PTE on another pfn than its extent says; a step of the setup
+/// that failed). The model runs on what was built; these are reported as `setup_differs`, never as agreement
+/// or disagreement.
+inline std::vector<std::string> setup_differences(const json& plan, const json& report) {
+    std::vector<std::string> out;
+    for (const char* step : {"mkfs", "mount", "partition", "freeze_return", "goingdown_return", "set_dax_flag",
+                             "evict_freeze", "evict_drop_caches"})
+        if (report.contains(step) && report.at(step).is_number_integer() && report.at(step).get<int>() != 0)
+            out.push_back(std::string(step) + " returned " + std::to_string(report.at(step).get<int>()));
+    if (report.contains("second_namespace_present") && !report.at("second_namespace_present").get<bool>())
+        out.push_back("no /dev/pmem1 (the second namespace)");
+    for (const auto& [key, value] : report.items())
+        for (const char* prefix : {"clone_", "realtime_", "extsize_", "fallocate_"})
+            if (key.rfind(prefix, 0) == 0 && value.is_number_integer() && value.get<int>() != 0)
+                out.push_back(key + " returned " + std::to_string(value.get<int>()));
+    std::map<std::string, json> files;
+    for (const auto& f : report.at("files")) files[f.at("name").get<std::string>()] = f;
+    for (const auto& f : plan.at("files")) {
+        const auto it = files.find(f.at("name").get<std::string>());
+        if (it == files.end()) {
+            out.push_back("file " + f.at("name").get<std::string>() + " missing");
+            continue;
+        }
+        if (f.value("dax", true) != it->second.value("dax", true))
+            out.push_back("file " + it->first + ": S_DAX " + (it->second.value("dax", true) ? "set" : "clear") +
+                          ", planned " + (f.value("dax", true) ? "set" : "clear"));
+        if (f.value("realtime", false) != it->second.value("realtime", false))
+            out.push_back("file " + it->first + ": realtime flag differs from the plan");
+    }
+    const u64 first_pfn =
+        report.contains("pmem_bases") ? report.at("pmem_bases").at(0).get<u64>() >> page_shift : u64{0x100000};
+    const u64 part_off = report.value("part_off", u64{0});
+    for (std::size_t i = 0; i < plan.at("tasks").size() && i < report.at("tasks").size(); ++i) {
+        const auto& t = plan.at("tasks")[i];
+        const auto before = detail::present_before(report.at("tasks")[i]);
+        const std::string who = "task " + std::to_string(i) + " (" + t.at("comm").get<std::string>() + ")";
+        if (!report.at("tasks")[i].at("pfns_before").is_array()) {
+            out.push_back(who + " did not report its PTEs");
+            continue;
+        }
+        for (const auto& v : t.at("vmas")) {
+            if (v.value("pmd", false)) continue;  // a PMD VMA: its pages are judged by the PMD rules
+            const u64 start = detail::number(v.at("start")), pages = detail::number(v.at("pages"));
+            page_set planned, present;
+            for (const auto& p : v.at("touch")) planned.insert(detail::number(p));
+            for (const auto& [addr, pg] : before.pages)
+                if (addr >= start && addr - start < pages * page_size) present.insert(pg);
+            if (!before.with_addresses) continue;
+            if (detail::runs_text(planned) != detail::runs_text(present))
+                out.push_back(who + " file " + v.at("file").get<std::string>() + " at " +
+                              daxfail::detail::hex(start) + ": planned present pages " + detail::runs_text(planned) +
+                              ", present before the event " + detail::runs_text(present));
+        }
+        // Each present PTE's pfn against the extent the guest reported for that file page.
+        for (const auto& v : t.at("vmas")) {
+            const auto f = files.find(v.at("file").get<std::string>());
+            // Page-cache pages of a non-DAX file and realtime extents (on the second namespace) are not checked.
+            if (f == files.end() || f->second.value("realtime", false) || !f->second.value("dax", true)) continue;
+            const u64 start = detail::number(v.at("start")), pages = detail::number(v.at("pages"));
+            for (std::size_t k = 0; k < before.pages.size(); ++k) {
+                const auto [addr, pg] = before.pages[k];
+                if (before.with_addresses && (addr < start || addr - start >= pages * page_size)) continue;
+                for (const auto& x : f->second.at("extents")) {
+                    const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
+                    if (pg * page_size < lo || pg * page_size >= lo + len) continue;
+                    const u64 want = first_pfn + (part_off + x.at("physical").get<u64>() + pg * page_size - lo) / page_size;
+                    if (before.pfns[k].second != want)
+                        out.push_back(who + " file " + f->first + " page " + std::to_string(pg) + ": pfn " +
+                                      daxfail::detail::hex(before.pfns[k].second) + ", its extent says " +
+                                      daxfail::detail::hex(want));
+                }
+            }
+        }
+    }
+    return out;
+}
 
 /// The world the guest really built (geometry and file layout read back in the guest) and the event it ran.
 /// AG headers (blocks 0-3 of each AG) are the only metadata modelled: every unbind meets them.
@@ -34,28 +139,58 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     const u32 bs = geo.at("blocksize").get<u32>();
     const u32 agblocks = geo.at("agblocks").get<u32>();
     world_builder b;
-    b.geometry(geo.at("agcount").get<u32>(), agblocks);
-    b.edit().devices[0].size = report.at("device_bytes").get<u64>();
+    const u64 part_off = report.value("part_off", u64{0});
+    b.geometry(geo.at("agcount").get<u32>(), agblocks, part_off);
+    {
+        auto& w = b.edit();
+        w.devices[0].size = report.at("device_bytes").get<u64>();
+        if (report.contains("pmem_bases")) w.devices[0].first_pfn = report.at("pmem_bases").at(0).get<u64>() >> page_shift;
+        // The filesystem's block device (the namespace or its partition) and the blocks mkfs gave it.
+        if (geo.contains("dblocks")) w.mp.data.blocks = geo.at("dblocks").get<u64>();
+        w.mp.data.target.nr_bytes = report.value("fs_device_bytes", w.mp.data.blocks * bs);
+        if (part_off != 0) w.mp.fsname = "pmem0p1";
+    }
     b.rmapbt(plan.value("rmapbt", true));
     b.reflink(plan.value("reflink", false));
     for (u32 g = 0; g < geo.at("agcount").get<u32>(); ++g) b.metadata(g, 0, 4, rmap_owner::fs);
+    const std::string second = plan.value("second_namespace", std::string());
+    if (!second.empty()) {
+        const u64 first_pfn = report.contains("pmem_bases") && report.at("pmem_bases").size() > 1
+                                  ? report.at("pmem_bases").at(1).get<u64>() >> page_shift
+                                  : u64{0x150000};
+        b.device("pmem1", report.at("second_device_bytes").get<u64>(), first_pfn);
+        if (second == "log") b.external_log(1);
+        else {  // no rtgroups before v6.14: the realtime section is one group
+            const u64 rblocks = geo.at("rblocks").get<u64>();
+            b.realtime(1, 1, static_cast<u32>(rblocks), false);
+        }
+    }
     auto ino_of = [&](const std::string& name) {
         for (const auto& f : report.at("files"))
             if (f.at("name") == name) return f.at("ino").get<u64>();
         return u64{0};
     };
+    // Files the guest evicted from core (drop_caches) are the ones no task maps.
+    std::map<std::string, bool> mapped_files;
+    for (const auto& t : plan.at("tasks"))
+        for (const auto& v : t.at("vmas")) mapped_files[v.at("file").get<std::string>()] = true;
+    const bool evicted = plan.value("evict", false);
     for (const auto& f : report.at("files")) {
+        const bool realtime = f.value("realtime", false);
+        const u32 groups_blocks = realtime ? 0xFFFFFFFFu : agblocks;
         std::vector<extent> extents;
         for (const auto& e : f.at("extents")) {
             const u64 block = e.at("physical").get<u64>() / bs;
-            extents.push_back({static_cast<u32>(block / agblocks), static_cast<u32>(block % agblocks),
+            extents.push_back({static_cast<u32>(block / groups_blocks), static_cast<u32>(block % groups_blocks),
                                static_cast<u32>(e.at("length").get<u64>() / bs), e.at("logical").get<u64>() / bs});
         }
         // A non-DAX file was written through the page cache: every page is cached. DAX entries exist where
         // the tasks faulted (below).
         const bool dax = f.value("dax", true);
+        const bool in_core = !evicted || mapped_files.count(f.at("name").get<std::string>());
         b.file(f.at("ino").get<u64>(), f.at("name").get<std::string>(), extents,
-               {.dax = dax, .cached = !dax, .size = f.at("size").get<u64>()});
+               {.dax = dax, .in_core = in_core, .cached = !dax && in_core, .realtime = realtime,
+                .size = f.at("size").get<u64>()});
         for (const auto& e : f.value("attr_extents", json::array())) {  // attr-fork rmap records
             const u64 block = e.at("physical").get<u64>() / bs;
             b.edit().mp.data.rmap.at(block / agblocks).push_back(
@@ -107,9 +242,16 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                 b.map_huge(pid, ino, pgoff, pages, start);
                 continue;
             }
-            // Otherwise (PTEs, or a PMD VMA whose blocks the guest could not align) the touched pages are mapped.
+            // Otherwise (PTEs, or a PMD VMA whose blocks the guest could not align): the pages the guest saw
+            // present before the event (pagemap), or, in reports without addresses, the pages the plan touched.
             std::vector<u64> touched;
-            for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
+            const auto before = detail::present_before(report.at("tasks").at(i));
+            if (before.with_addresses) {
+                for (const auto& [addr, pg] : before.pages)
+                    if (addr >= start && addr - start < pages * page_size) touched.push_back(pg);
+            } else {
+                for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
+            }
             for (u64 p : touched) b.edit().inodes.at(ino).cache.assign(p, p, {});
             b.map(pid, ino, pgoff, pages, start, touched, false);
         }
@@ -121,13 +263,15 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
         b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);
     world w = b.build();
     const auto& ev = plan.at("event");
-    event e = event::unbind(0, unbinder);
-    if (ev.at("kind") == "memory_failure") {  // hard_offline_page, written by the guest itself
+    event e = event::unbind(ev.value("namespace", std::string("namespace0.0")) == "namespace1.0" ? 1 : 0, unbinder);
+    if (ev.at("kind") == "memory_failure") {  // hard_offline_page per page, written by a child of the guest
         e.kind = event_kind::memory_failure;
         e.offset = report.at("event_offset").get<u64>();
-        e.length = page_size;
+        // Consecutive pages (the plans make no other), one memory_failure() each, as the model does by default.
+        e.length = page_size * std::max<u64>(1, report.value("event_offsets", json::array()).size());
         e.mf_flags = mf::sw_simulated;
     }
+    e.umount_after = plan.value("umount_after", false);
     if (ev.at("kind") == "madvise") {
         const std::size_t t = ev.at("task").get<std::size_t>();
         const u32 pid = report.at("tasks").at(t).at("pid").get<u32>();
@@ -158,12 +302,38 @@ struct observation {
 };
 
 namespace detail {
-/// "<3>[    6.97] text" -> "text"; the shutdown message's caller symbol and offsets are build artefacts.
+/// "<3>[    6.97] text" -> "text"; in the shutdown message the caller's symbol stays (the shutdown_caller policy
+/// predicts it) and its offset, module and source line, artefacts of the build, go.
 inline std::string normalize_log(std::string line) {
     static const std::regex prefix(R"(^(<\d+>)?\[\s*\d+\.\d+\]\s*)");
-    static const std::regex caller(R"(detected at \S+( \[xfs\])?( \([^)]*\))?\.)");
+    static const std::regex caller(R"(detected at ([A-Za-z0-9_.]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[xfs\])?( \([^)]*\))?\.)");
     line = std::regex_replace(line, prefix, "");
-    return std::regex_replace(line, caller, "detected at <caller>.");
+    return std::regex_replace(line, caller, "detected at $1.");
+}
+/// The model's end as the guest can see it: "returned", "oops in FN" (the function named as dereferencing),
+/// "oops in FN during umount", or the end state's name.
+inline std::string model_end(const outcome& o) {
+    if (o.end == end_state::returned) return "returned";
+    if (o.end != end_state::oops) return end_state_name(o.end);
+    const std::string by = "dereferenced by ";
+    const auto at = o.end_detail.rfind(by);
+    std::string fn = at == std::string::npos ? std::string("?") : o.end_detail.substr(at + by.size());
+    fn = fn.substr(0, fn.find_first_of(" ,;:)"));
+    return "oops in " + fn + (o.end_detail.rfind("umount after the event", 0) == 0 ? " during umount" : "");
+}
+/// The kernel's end: an oops is named by its RIP's function; a task that never came back is a hang.
+inline std::string kernel_end(const json& report) {
+    auto oops = [](const json& o) { return "oops in " + o.value("rip", std::string("?")); };
+    if (report.contains("oops")) return oops(report.at("oops"));
+    const std::string end = report.value("event_end", std::string("returned"));
+    if (end == "hung") return "did not terminate";
+    if (end != "returned") return "event task " + end;
+    if (report.contains("umount_after")) {
+        const auto& u = report.at("umount_after");
+        if (u.contains("oops")) return oops(u.at("oops")) + " during umount";
+        if (u.value("end", std::string()) == "hung") return "umount did not terminate";
+    }
+    return "returned";
 }
 inline std::vector<std::string> sorted(std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
@@ -274,8 +444,22 @@ inline std::vector<observation> compare(const outcome& model, const json& report
             k_sig.push_back(text(d.at("pid").get<int>(), d.at("si_code").get<int>(), d.at("addr").get<u64>(), d.at("lsb").get<int>()));
     rows.push_back({"signals_delivered", detail::sorted(m_sig), detail::sorted(k_sig)});
     const bool shut = model.shutdown_flags != 0;
-    rows.push_back({"entry_return", {model.entry_returns.empty() ? "none" : err::name(model.entry_returns.front())},
-                    {err::name(report.at("event_return").get<int>())}});
+    // Every entry call's return: the unbind write, or each page's write to hard_offline_page. After an oops or a
+    // hang the kernel returned nothing.
+    std::vector<std::string> m_rets, k_rets;
+    if (model.end == end_state::returned || model.end_detail.rfind("umount after the event", 0) == 0)
+        for (int rc : model.entry_returns) m_rets.push_back(err::name(rc));
+    if (report.value("event_end", std::string("returned")) == "returned") {
+        if (report.contains("event_returns") && !report.at("event_returns").empty())
+            for (const auto& rc : report.at("event_returns")) k_rets.push_back(err::name(rc.get<int>()));
+        else
+            k_rets.push_back(err::name(report.at("event_return").get<int>()));
+    }
+    if (m_rets.empty()) m_rets.push_back("none");
+    if (k_rets.empty()) k_rets.push_back("none");
+    rows.push_back({"entry_return", m_rets, k_rets});
+    // How the event (and the umount after it) ended: returned, or an oops in a function, or a hang.
+    rows.push_back({"end_state", {detail::model_end(model)}, {detail::kernel_end(report)}});
     rows.push_back({"open_after", {shut ? "-EIO" : "0"}, {err::name(report.at("open_after").get<int>())}});
     if (report.contains("userspace_thaw_after")) {  // FITHAW after the event: 0 while userspace still held it
         bool held = false;

@@ -31,10 +31,25 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         why = std::move(reason);
         return std::nullopt;
     };
-    if (w.devices.size() != 1 || w.mp.log || w.mp.rt) return no("needs more than one pmem device");
-    if (w.mp.data.target.part_off != 0) return no("a partitioned namespace");
-    if (w.mp.data.target.nr_bytes != w.devices[0].size || w.mp.data.blocks * w.mp.blocksize != w.mp.data.target.nr_bytes)
-        return no("a filesystem smaller than its namespace (mkfs uses it all)");
+    // The guest has two namespaces: namespace0.0 (1 GiB) for the filesystem, namespace1.0 (256 MiB) for an
+    // external log or the realtime device.
+    if (w.devices.size() > 2) return no("more than two pmem devices (the guest has two namespaces)");
+    if (w.mp.data.target.device != 0) return no("a data section on a second pmem device");
+    if (w.devices.size() == 2 && !w.mp.log && !w.mp.rt) return no("a second pmem device the filesystem does not use");
+    if (w.mp.log && w.mp.rt) return no("both an external log and a realtime device (the guest has one more namespace)");
+    if ((w.mp.log && (w.mp.log->device != 1 || w.mp.log->part_off != 0)) ||
+        (w.mp.rt && (w.mp.rt->target.device != 1 || w.mp.rt->target.part_off != 0)))
+        return no("a log or realtime section on a partition");
+    if (w.mp.rt && w.mp.data.has_rmapbt)
+        return no("rmapbt with a realtime device: Debian 12's mkfs.xfs 6.1 refuses it ('rmapbt not supported with "
+                  "realtime devices'); realtime rmap needs rtgroups (xfsprogs 6.14)");
+    // A partition of namespace0.0 from part_off to its end; a filesystem smaller than its block device is made with
+    // mkfs.xfs -d size= (half the guest's namespace: mkfs.xfs refuses less than 300 MB).
+    const auto& data = w.mp.data;
+    if (data.target.part_off != 0 && data.target.part_off + data.target.nr_bytes != w.devices[0].size)
+        return no("a partition that ends before its namespace does (the guest's partition runs to the end)");
+    if (data.target.part_off % page_size) return no("a partition not aligned to 4 KiB (DAX refuses it)");
+    const bool fs_smaller = data.blocks * w.mp.blocksize < data.target.nr_bytes;
     if (!w.mp.sb.born) return no("a filesystem that is not SB_BORN (mount in progress)");
     if (w.mp.sb.freeze_in_progress || !w.scheduled_thaws.empty()) return no("a freeze in progress or a thaw during the event");
     bool userspace_freeze = false;
@@ -53,6 +68,10 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     if (!w.hwpoison.empty()) return no("pages poisoned before the event");
     json plan;
     plan["name"] = s.name;
+    if (data.target.part_off != 0) plan["partition"] = {{"start", data.target.part_off}};
+    if (fs_smaller) plan["data_bytes"] = u64{512} << 20;
+    if (w.mp.log) plan["second_namespace"] = "log";
+    if (w.mp.rt) plan["second_namespace"] = "realtime";
     plan["early_kill_sysctl"] = w.early_kill_sysctl;
     plan["rmapbt"] = w.mp.data.has_rmapbt;
     plan["reflink"] = w.mp.reflink;
@@ -63,13 +82,15 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     std::map<u64, std::string> names;
     u64 total_pages = 0;
     for (const auto& [ino, ip] : w.inodes) {
-        if (!ip.in_core || ip.reclaiming) return no("an inode that is not in core (or being reclaimed)");
-        if (ip.realtime) return no("a realtime file");
+        if (ip.reclaiming)
+            return no("an inode being reclaimed (evicted but not yet freed: a moment no user interface can hold)");
+        if (ip.realtime && !w.mp.rt) return no("a realtime file without a realtime device");
         if (ip.size % page_size) return no("a file size that is not whole pages");
         total_pages += ip.size / page_size;
-        if (total_pages > (u64{1} << 16)) return no("more file data than the guest's 1 GiB namespace holds comfortably");
+        if (total_pages > (u64{15} << 14)) return no("more file data than the guest's 1 GiB namespace holds");
         names[ino] = ip.name.empty() ? "f" + std::to_string(ino) : ip.name;
         json file = {{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}};
+        if (ip.realtime) file["realtime"] = true;
         // A file whose blocks another file owns too: the guest makes it with FICLONE, whole-file only.
         const auto blocks_of = [&](u64 owner) {
             std::vector<std::tuple<std::size_t, u32, u32, u64>> out;
@@ -141,31 +162,83 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
                 if (!f.value("dax", true) || f.contains("clone_of")) return no("a PMD mapping of a file that is not DAX or is a clone");
                 f["align_2m"] = true;  // the guest allocates it 2 MiB aligned and contiguous
             }
+    // Inodes not in core: the guest evicts every inode nobody holds (drop_caches), so those must be exactly the
+    // files nobody maps.
+    bool evict = false;
+    for (const auto& [ino, ip] : w.inodes) {
+        bool mapped = false;
+        for (const auto& t : w.tasks)
+            for (const auto& v : t.vmas) mapped |= v.ino == ino;
+        if (!ip.in_core) {
+            if (mapped) return no("an inode not in core that a task maps (a mapping holds its inode)");
+            evict = true;
+        }
+    }
+    if (evict) {
+        for (const auto& [ino, ip] : w.inodes) {
+            bool mapped = false;
+            for (const auto& t : w.tasks)
+                for (const auto& v : t.vmas) mapped |= v.ino == ino;
+            if (ip.in_core && !mapped)
+                return no("an inode in core that nobody maps next to one evicted (drop_caches evicts both)");
+        }
+        plan["evict"] = true;
+    }
+    if (s.event.umount_after) plan["umount_after"] = true;
     if (s.event.kind == event_kind::unbind) {
         plan["event"] = {{"kind", "unbind"}};
+        if (s.event.device == 1) plan["event"]["namespace"] = "namespace1.0";
         return plan;
     }
-    if (!s.event.madvise_vaddr && s.event.length == page_size && !s.event.whole_range_notification &&
-        w.mp.blocksize == page_size && s.event.offset % page_size == 0) {
-        // A memory failure nobody maps, in an AG header: the guest's mkfs puts those at the same blocks.
-        const u64 block = s.event.offset / page_size;
-        const u64 agblocks = w.mp.data.group_blocks;
-        const auto& groups = w.mp.data.rmap;
-        for (std::size_t g = 0; g < groups.size(); ++g)
-            for (const auto& r : groups[g]) {
-                const u64 first = g * agblocks + r.startblock;
+    if (!s.event.madvise_vaddr) {
+        // Memory failures the guest reports itself, one write to hard_offline_page per page (memory_failure() from
+        // a task that maps nothing): a page outside the filesystem, an AG header, an xattr block, or file data.
+        if (s.event.whole_range_notification)
+            return no("one notification for several pages (no kernel caller sends one: memory_failure() goes a page "
+                      "at a time)");
+        if (s.event.device != 0) return no("a memory failure on the second namespace");
+        if (w.mp.blocksize != page_size || s.event.offset % page_size || s.event.length % page_size)
+            return no("a memory failure not in whole 4 KiB pages");
+        for (const auto& t : w.tasks)
+            if (t.pid == s.event.current_tid && t.mm && !t.vmas.empty() && (s.event.mf_flags & mf::action_required))
+                return no("a machine check consumed by a task that maps the filesystem (action required): the guest "
+                          "injects from a task that maps nothing");
+        const u64 agblocks = data.group_blocks;
+        json pages = json::array();
+        bool old_form = false;  // one AG header or xattr page: the plan form the recorded reports use
+        for (u64 at = s.event.offset; at < s.event.offset + s.event.length; at += page_size) {
+            if (at < data.target.part_off || at >= data.target.part_off + data.blocks * page_size) {
+                pages.push_back({{"namespace_offset", at}});
+                continue;
+            }
+            const u64 block = (at - data.target.part_off) / page_size;
+            const u32 g = static_cast<u32>(block / agblocks);
+            json item;
+            for (const auto& r : data.rmap.at(g)) {
+                const u64 first = u64{g} * agblocks + r.startblock;
                 if (block < first || block >= first + r.blockcount) continue;
                 if (r.attr_fork && names.count(r.owner) && r.blockcount == 1) {
-                    // An extended attribute block: the guest gives the file an xattr too big for its inode.
-                    plan["event"] = {{"kind", "memory_failure"}, {"attr_of", names.at(r.owner)}};
-                    return plan;
+                    item = {{"attr_of", names.at(r.owner)}};  // the guest gives the file an xattr too big for its inode
+                    old_form = true;
+                } else if (!r.attr_fork && !r.bmbt_block && names.count(r.owner)) {
+                    item = {{"file", names.at(r.owner)}, {"page", r.offset + (block - first)}};
+                } else if (r.owner == rmap_owner::fs && r.startblock == 0) {
+                    item = {{"group", g}, {"agbno", block - u64{g} * agblocks}};  // mkfs puts AG headers there
+                    old_form = true;
+                } else {
+                    return no("a memory failure in metadata other than the AG headers and xattr blocks");
                 }
-                if (r.owner != rmap_owner::fs || r.startblock != 0)
-                    return no("a memory failure outside the AG headers and attr blocks that is not a madvise");
-                plan["event"] = {{"kind", "memory_failure"}, {"group", g}, {"agbno", block - g * agblocks}};
-                return plan;
             }
-        return no("a memory failure outside the AG headers that is not a madvise");
+            if (item.is_null()) return no("a memory failure in a free block (the guest cannot tell which are free)");
+            pages.push_back(item);
+        }
+        if (pages.size() == 1 && old_form) {
+            plan["event"] = {{"kind", "memory_failure"}};
+            for (const auto& [k, v] : pages[0].items()) plan["event"][k] = v;
+        } else {
+            plan["event"] = {{"kind", "memory_failure"}, {"pages", pages}};
+        }
+        return plan;
     }
     if (!s.event.madvise_vaddr || s.event.length != page_size || s.event.whole_range_notification || !current_task)
         return no("a memory failure other than one page poisoned with madvise by a mapping task");

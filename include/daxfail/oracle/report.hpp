@@ -4,7 +4,9 @@
 //   kernels[]: kernel ("6.1"/"6.12"), uname_r, package, boots, seconds (wall time of the boots)
 //   results[]: scenario, kernel, preset, agree, differences[{observable, model, kernel}],
 //              not_visible[], nondeterministic, unrepeatable[], seconds (the scenario's own time in the
-//              guest), and boot_error when a boot gave no report for it
+//              guest), setup_differs and setup_differences[] (the world built is not the one planned:
+//              the model ran on what was built; never a disagreement, never hidden), and boot_error when a
+//              boot gave no report for it
 //   not_expressible[]: scenario, why
 #ifndef DAXFAIL_ORACLE_REPORT_HPP
 #define DAXFAIL_ORACLE_REPORT_HPP
@@ -73,6 +75,8 @@ inline nlohmann::ordered_json to_json(const agreement& a) {
         j["nondeterministic"] = r.nondeterministic;
         j["unrepeatable"] = r.unrepeatable;
         j["seconds"] = r.seconds;
+        j["setup_differs"] = !r.setup_differences.empty();
+        j["setup_differences"] = r.setup_differences;
         if (!r.boot_error.empty()) j["boot_error"] = r.boot_error;
         doc["results"].push_back(j);
     }
@@ -96,11 +100,15 @@ inline std::string to_text(const agreement& a, const report::text_style& st) {
                            : r.nondeterministic  ? "nondeterministic: " + detail::join(r.unrepeatable, ", ")
                            : names.empty()       ? "-"
                                                  : detail::join(names, ", ");
-        rows.push_back({r.scenario, r.kernel, r.preset, r.agree ? "yes" : "no", what, detail::seconds(r.seconds)});
+        const std::string agree = std::string(r.agree ? "yes" : "no") + (r.setup_differences.empty() ? "" : ", setup_differs");
+        rows.push_back({r.scenario, r.kernel, r.preset, agree, what, detail::seconds(r.seconds)});
     }
     out += report::detail::table(st, rows);
     for (const auto& r : a.results) {
         if (!r.boot_error.empty()) out += "\n" + r.scenario + " on " + r.kernel + ": " + r.boot_error + "\n";
+        if (!r.setup_differences.empty())
+            out += "\n" + r.scenario + " on " + r.kernel + ", setup differs (the model ran on what the guest built):\n  " +
+                   detail::join(r.setup_differences, "\n  ") + "\n";
         for (const auto& d : r.differences)
             out += "\n" + r.scenario + " on " + r.kernel + ", " + d.observable + ":\n  model:  " +
                    detail::join(d.model, "\n          ") + "\n  kernel: " + detail::join(d.kernel, "\n          ") + "\n";

@@ -8,6 +8,7 @@
 #include <daxfail/oracle/agreement.hpp>
 #include <daxfail/run.hpp>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <utility>
@@ -27,6 +28,7 @@ struct verdict {
     std::vector<std::string> not_visible;  ///< observables the guest cannot see: never counted as agreement
     bool nondeterministic = false;         ///< the two boots of the plan disagree with each other
     std::vector<std::string> unrepeatable; ///< which observables, when nondeterministic
+    std::vector<std::string> setup_differences;  ///< where the world built differs from the plan (setup_differs)
     std::string boot_error;                ///< non-empty when a boot produced no report
     double seconds = 0;                    ///< wall time per boot
 };
@@ -71,6 +73,11 @@ inline verdict judge(const std::string& scenario_name, const std::string& kernel
     for (std::size_t i = 0; i < rows1.size(); ++i)
         if (k1[i] != k2[i]) v.unrepeatable.push_back(rows1[i].observable);
     v.nondeterministic = !v.unrepeatable.empty();
+    // The model ran on what the guest built; where that is not what the plan asked for, say so (both boots).
+    v.setup_differences = setup_differences(plan, report1);
+    for (const auto& d : setup_differences(plan, report2))
+        if (std::find(v.setup_differences.begin(), v.setup_differences.end(), d) == v.setup_differences.end())
+            v.setup_differences.push_back(d);
     v.agree = !v.nondeterministic;
     for (const auto& r : rows1) {
         if (!r.visible) v.not_visible.push_back(r.observable);

@@ -1,0 +1,37 @@
+// evict_inodes(sb) — fs/inode.c, from generic_shutdown_super when the
+// filesystem is unmounted (Debian 6.1 and 6.12 read; v6.1 to v6.14): every
+// inode nobody holds is evicted, truncate_inode_pages_final deletes its DAX
+// entries and dax_disassociate_entry clears page->mapping of each entry's
+// pages. After an unbind the removed device's struct pages are gone (pmem's
+// release unmaps its memmap), so the first DAX entry left on that device is a
+// fault in dax_disassociate_entry.
+#ifndef DAXFAIL_KERNEL_EVICT_INODES_HPP
+#define DAXFAIL_KERNEL_EVICT_INODES_HPP
+
+#include <daxfail/detail/context.hpp>
+
+#include <string>
+
+namespace daxfail::kernel {
+
+/// The umount after the event: the tasks have exited, so every in-core inode is evicted.
+inline void evict_inodes(detail::kernel_context& ctx) {
+    auto& w = ctx.w;
+    ctx.step("evict_inodes", w.mp.fsname + " (umount)");
+    for (auto& [ino, ip] : w.inodes) {
+        if (!ip.in_core || ip.cache.empty()) continue;
+        const std::size_t dev = ip.realtime && w.mp.rt ? w.mp.rt->target.device : w.mp.data.target.device;
+        if (ip.dax && !w.devices[dev].alive)
+            throw detail::stop_run{end_state::oops,
+                                   "umount after the event: truncate_inode_pages_final of ino " + std::to_string(ino) +
+                                       ": its DAX entry at index " + std::to_string((*ip.cache.begin()).first) +
+                                       " points into the struct pages of removed device " + w.devices[dev].name +
+                                       ", dereferenced by dax_disassociate_entry"};
+        ctx.step("truncate_inode_pages_final", [&] { return "ino " + std::to_string(ino) + ": entries dropped"; });
+        ip.cache.clear();
+    }
+}
+
+}  // namespace daxfail::kernel
+
+#endif
