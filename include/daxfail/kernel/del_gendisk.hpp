@@ -30,7 +30,8 @@ inline bool filesystem_uses(const xfs_mount& mp, std::size_t dev) {
 /// invalidate_inodes (6.1) / evict_inodes (6.6+) after the dentries nobody uses are gone: in-core inodes that no
 /// task maps are evicted, their DAX entries deleted.
 inline void evict_unused_inodes(detail::kernel_context& ctx, const char* how) {
-    for (auto& [ino, ip] : ctx.w.inodes) {
+    for (auto& [number, ip] : ctx.w.inodes) {
+        const u64 ino = number;  // clang 14 cannot capture structured bindings
         if (!ip.in_core || !ctx.vmas_of(ino).empty()) continue;
         if (!ip.cache.empty())
             ctx.step(how, [&] { return "ino " + std::to_string(ino) + ": evicted, its entries deleted"; });

@@ -18,7 +18,8 @@ namespace daxfail::kernel {
 inline void evict_inodes(detail::kernel_context& ctx) {
     auto& w = ctx.w;
     ctx.step("evict_inodes", w.mp.fsname + " (umount)");
-    for (auto& [ino, ip] : w.inodes) {
+    for (auto& [number, ip] : w.inodes) {
+        const u64 ino = number;  // clang 14 cannot capture structured bindings
         if (!ip.in_core || ip.cache.empty()) continue;
         const std::size_t dev = ip.realtime && w.mp.rt ? w.mp.rt->target.device : w.mp.data.target.device;
         if (ip.dax && !w.devices[dev].alive)
