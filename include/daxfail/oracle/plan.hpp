@@ -50,21 +50,28 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
         return no("a partition that ends before its namespace does (the guest's partition runs to the end)");
     if (data.target.part_off % page_size) return no("a partition not aligned to 4 KiB (DAX refuses it)");
     const bool fs_smaller = data.blocks * w.mp.blocksize < data.target.nr_bytes;
-    if (!w.mp.sb.born) return no("a filesystem that is not SB_BORN (mount in progress)");
-    if (w.mp.sb.freeze_in_progress || !w.scheduled_thaws.empty()) return no("a freeze in progress or a thaw during the event");
+    // Windows only a race reaches: the explore command's concurrent actors are the way to them.
+    if (!w.mp.sb.born)
+        return no("a filesystem that is not SB_BORN: only an unbind racing the mount reaches it (a race, for "
+                  "concurrent actors)");
+    if (w.mp.sb.freeze_in_progress || !w.scheduled_thaws.empty())
+        return no("a freeze in progress or a thaw during the event (a race, for concurrent actors)");
     bool userspace_freeze = false;
     for (const auto& h : w.mp.sb.holds) {
-        if (h.holder != freeze_holder::userspace || userspace_freeze) return no("a kernel freeze holder (FREEZE_HOLDER_KERNEL)");
+        if (h.holder != freeze_holder::userspace || userspace_freeze)
+            return no("a kernel freeze holder (FREEZE_HOLDER_KERNEL): on Debian 6.12 only online fsck's summary "
+                      "counter check takes one, for the moment of its check (a race, for concurrent actors)");
         userspace_freeze = true;
     }
-    // XFS_IOC_GOINGDOWN (xfs_fs_goingdown, 6.1 and 6.12): LOGFLUSH shuts down with SHUTDOWN_FORCE_UMOUNT,
-    // NOLOGFLUSH with SHUTDOWN_FORCE_UMOUNT | SHUTDOWN_LOG_IO_ERROR; any other reason needs a real error.
+    // XFS_IOC_GOINGDOWN (xfs_fs_goingdown, 6.1 and 6.12): DEFAULT (sync, then) and LOGFLUSH shut down with
+    // SHUTDOWN_FORCE_UMOUNT, NOLOGFLUSH with SHUTDOWN_FORCE_UMOUNT | SHUTDOWN_LOG_IO_ERROR; any other reason needs a
+    // real error. DEFAULT leaves the state LOGFLUSH does, so the guest uses LOGFLUSH for both.
     std::string goingdown;
     if (w.mp.shutdown_flags == shutdown_flag::force_umount) goingdown = "logflush";
     else if (w.mp.shutdown_flags == (shutdown_flag::force_umount | shutdown_flag::log_io_error)) goingdown = "nologflush";
     else if (w.mp.shutdown_flags != 0)
-        return no("a filesystem already shut down for another reason than XFS_IOC_GOINGDOWN (the guest cannot shut it "
-                  "down as corrupt without poisoning a page)");
+        return no("a filesystem already shut down for another reason than XFS_IOC_GOINGDOWN (as corrupt: a real machine "
+                  "gets there by an earlier failure, a second event the guest's plans do not chain)");
     if (!w.hwpoison.empty()) return no("pages poisoned before the event");
     json plan;
     plan["name"] = s.name;
@@ -83,11 +90,14 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     u64 total_pages = 0;
     for (const auto& [ino, ip] : w.inodes) {
         if (ip.reclaiming)
-            return no("an inode being reclaimed (evicted but not yet freed: a moment no user interface can hold)");
+            return no("an inode being reclaimed (evicted but not yet freed: a moment no user interface can hold; a race, "
+                      "for concurrent actors)");
         if (ip.realtime && !w.mp.rt) return no("a realtime file without a realtime device");
         if (ip.size % page_size) return no("a file size that is not whole pages");
         total_pages += ip.size / page_size;
-        if (total_pages > (u64{15} << 14)) return no("more file data than the guest's 1 GiB namespace holds");
+        if (total_pages > (u64{15} << 14))
+            return no("more file data than the guest's 1 GiB namespace holds (file_in_every_ag is the same layout at "
+                      "the guest's size)");
         names[ino] = ip.name.empty() ? "f" + std::to_string(ino) : ip.name;
         json file = {{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}};
         if (ip.realtime) file["realtime"] = true;
