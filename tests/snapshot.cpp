@@ -446,3 +446,22 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
     }
     CHECK(compared == 64);  // 16 unbind scenarios x 2 kernels, each booted twice
 }
+
+TEST_CASE("snapshot: an external log or realtime device is named in a warning, not silently left out") {
+    fake_machine m;
+    m.write("proc/self/mountinfo",
+            "21 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n"
+            "22 21 259:0 / /mnt rw,relatime - xfs /dev/pmem0 rw,attr2,dax=always,logdev=/dev/pmem1,noquota\n");
+    auto o = m.opts();
+    o.mounts = {"/mnt"};
+    const auto r = snap::take_snapshots(o);
+    REQUIRE(r.scenarios.size() == 1);
+    const bool warned = std::any_of(r.warnings.begin(), r.warnings.end(), [](const std::string& w) {
+        return w == "/mnt: the external log on /dev/pmem1 is not in the scenario: it describes the unbind of pmem0 only";
+    });
+    CHECK(warned);
+    const fake_machine plain;
+    auto po = plain.opts();
+    po.mounts = {"/mnt"};
+    for (const auto& w : snap::take_snapshots(po).warnings) CHECK(w.find("external log") == std::string::npos);
+}

@@ -270,6 +270,11 @@ inline std::optional<nlohmann::ordered_json> snapshot_filesystem(const dax_files
     }
     const bool mount_dax_always = fs.mount.option("dax").value_or("") == "always" || fs.mount.option("dax") == "";
     std::vector<std::string> notes;
+    // An external log or realtime device is a second DAX holder the scenario does not describe (yet): say so.
+    for (const char* key : {"logdev", "rtdev"})
+        if (const auto dev = fs.mount.option(key); dev && !dev->empty())
+            warn(fs.mount.mount_point + ": the " + (std::string(key) == "logdev" ? "external log" : "realtime device") +
+                 " on " + *dev + " is not in the scenario: it describes the unbind of " + fs.device.name + " only");
 
     // Tasks that map files of this filesystem, and the files.
     std::map<std::uint64_t, file_info> files;
