@@ -56,11 +56,12 @@ const char* const usage_main =
     "\n"
     "'daxfail <command> --help' describes each command.\n";
 
-const char* const usage_compare =
+/// The compare command's usage; the preset list comes from the registry.
+const std::string usage_compare = std::string(
     "usage: daxfail compare [--variants LIST|all] [--scenario FILE|DIR...] [--format table|md|csv|json]\n"
     "                       [--only-differences] [--fail-on-invariant] [--max-seconds S]\n"
     "\n"
-    "  --variants LIST   presets (pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12) and\n"
+    "  --variants LIST   presets (") + presets::name_list() + ") and\n"
     "                    policy combinations, comma-separated; axis=value items form one combination on top\n"
     "                    of merged (or base=PRESET), ';' starts another. Default: the presets.\n"
     "                    'all': rmap_source x freeze x thaw x shutdown x collector over merged (216 variants).\n"

@@ -2,6 +2,10 @@
 // per scenario, each preset's observables asserted field by field.
 #include "support.hpp"
 
+#include <fstream>
+#include <tuple>
+#include <type_traits>
+
 using namespace daxfail;
 using namespace daxfail::scenarios;
 using namespace daxfail::test;
@@ -359,4 +363,37 @@ TEST_CASE("debian_6_12 behaves as merged on every behaviour-table scenario but t
         const auto d = run<presets::debian_6_12>(s.world, s.event);
         CHECK((m == d) == (s.name != "frozen_by_userspace"));
     }
+}
+
+TEST_CASE("the preset registry is the README's preset table, row for row") {
+    std::ifstream in(std::string(DAXFAIL_SOURCE_DIR) + "/README.md");
+    REQUIRE(in.good());
+    std::vector<std::pair<std::string, std::string>> rows;
+    bool in_table = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## Presets", 0) == 0) in_table = true;
+        else if (in_table && line.rfind("## ", 0) == 0) break;
+        else if (in_table && line.rfind("| `", 0) == 0) {
+            const auto name_end = line.find("` | ");
+            REQUIRE(name_end != std::string::npos);
+            rows.emplace_back(line.substr(3, name_end - 3), line.substr(name_end + 4, line.size() - name_end - 6));
+        }
+    }
+    REQUIRE(rows.size() == presets::count);
+    for (std::size_t i = 0; i < presets::count; ++i) {
+        CHECK(rows[i].first == presets::names[i]);
+        CHECK(rows[i].second == presets::models[i]);
+    }
+    // And the type lists follow the registry.
+    CHECK(std::tuple_size_v<testing::presets> == presets::count);
+    CHECK(std::is_same_v<std::tuple_element_t<3, testing::presets>, presets::merged>);
+    CHECK(presets::configs[3] == presets::merged::config);
+    // merged written as v12 plus the review's outcome is the variant it was spelled out as before.
+    CHECK(presets::merged::config ==
+          variant<kill_dax_flags::pre_remove, rmap_source::rmapbt_query, freeze::proceed_and_remember, thaw::where_frozen,
+                  thaw_userspace::anyway, shutdown::force_umount_always, collector::all_mapping_tasks,
+                  pre_remove_poison::leave_clean, invalidate::on_pre_remove, non_dax_inode::skip,
+                  metadata_record::skip_on_pre_remove, range_math::merged, freeze_api::holder_counts,
+                  log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown,
+                  dax_shared_page::shared_marker, shutdown_caller::out_of_line>::config);
 }

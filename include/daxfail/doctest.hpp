@@ -34,10 +34,8 @@ inline outcome_comparison same(const outcome& a, const outcome& b, std::string a
 }
 
 namespace testing {
-/// The presets as a type list for TEST_CASE_TEMPLATE_APPLY.
-using presets = std::tuple<daxfail::presets::pre_patch, daxfail::presets::v12, daxfail::presets::v12_reviewed,
-                           daxfail::presets::merged, daxfail::presets::v6_14, daxfail::presets::debian_6_1,
-                           daxfail::presets::debian_6_12>;
+/// The presets as a type list for TEST_CASE_TEMPLATE_APPLY (from the registry, presets.hpp).
+using presets = daxfail::presets::as_tuple;
 }  // namespace testing
 
 }  // namespace daxfail

@@ -8,12 +8,15 @@
 #include <daxfail/variant.hpp>
 
 #include <boost/hana/for_each.hpp>
+#include <boost/hana/size.hpp>
+#include <boost/hana/unpack.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
 
 #include <array>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 namespace daxfail::presets {
@@ -40,15 +43,10 @@ using v12 =
 /// in the function that froze.
 using v12_reviewed = v12::with<freeze::return_ebusy, thaw::where_frozen>;
 
-/// Commit fa422b353d21 (v15.1), first released in v6.8, unchanged through v6.13.
-using merged =
-    variant<kill_dax_flags::pre_remove, rmap_source::rmapbt_query, freeze::proceed_and_remember, thaw::where_frozen,
-            thaw_userspace::anyway, shutdown::force_umount_always, collector::all_mapping_tasks,
-            pre_remove_poison::leave_clean, invalidate::on_pre_remove, non_dax_inode::skip,
-            metadata_record::skip_on_pre_remove, range_math::merged, freeze_api::holder_counts,
-            log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown,
-            dax_shared_page::shared_marker, shutdown_caller::out_of_line>;
-
+/// Commit fa422b353d21 (v15.1), first released in v6.8, unchanged through v6.13: v12 after review (freeze once
+/// and remember whether it froze, thaw where it froze, always force-umount on pre-remove) on the v6.8 freeze API.
+using merged = v12::with<freeze::proceed_and_remember, thaw::where_frozen, shutdown::force_umount_always,
+                         freeze_api::holder_counts>;
 /// v6.14: rtgroups (799e7e6566df), log range check (f4ed93037966), and the group loop's u32 blockcount.
 using v6_14 = merged::with<range_math::v6_14, log_device::range_checked, rt_device::rtgroups>;
 
@@ -66,18 +64,58 @@ using debian_6_1 =
 /// nested thaw" (6.12.111), which makes a thaw that leaves another holder return 0.
 using debian_6_12 = merged::with<freeze_api::holder_counts_nested_thaw_ok, log_device::range_checked>;
 
-/// Every preset, as a Hana type list, in release order of what they model.
-inline constexpr auto all =
-    boost::hana::tuple_t<pre_patch, v12, v12_reviewed, merged, v6_14, debian_6_1, debian_6_12>;
+/// One preset of the registry: its variant, its name, and what it models (one line: the README's preset table
+/// is this text, and a test checks that they agree).
+template <class V>
+struct preset {
+    using variant = V;
+    std::string_view name;
+    std::string_view models;
+};
 
+/// Every preset, once, in release order of what they model. Names, configs, the type lists, the command's usage
+/// text and the README's table all come from here: a new preset is one line here (plus its tests).
+inline constexpr auto registry = boost::hana::make_tuple(
+    preset<pre_patch>{"pre_patch", "v6.6-v6.7, the tree the patch applies to: unbind is a whole-device memory failure (flags 0)"},
+    preset<v12>{"v12", "the patch as posted on 29 Jun 2023 (freeze loop, thaw in the callee), on the v6.6 freeze API"},
+    preset<v12_reviewed>{"v12_reviewed", "`v12::with<freeze::return_ebusy, thaw::where_frozen>`: both review points applied"},
+    preset<merged>{"merged", "commit fa422b353d21, first released in v6.8, unchanged through v6.13"},
+    preset<v6_14>{"v6_14", "v6.14: rtgroups, the log range check and the u32 group blockcount"},
+    preset<debian_6_1>{"debian_6_1",
+                       "Debian 12's 6.1.192: no pre-remove flag, no freeze holders, del_gendisk leaves the fs alone, a "
+                       "read fault of a reflinked page re-associates it, and its build inlines "
+                       "`xfs_dax_notify_ddev_failure`"},
+    preset<debian_6_12>{"debian_6_12",
+                        "Debian 12's 6.12.117: `merged` plus two stable backports (the log range check, and a thaw "
+                        "that leaves another holder returns 0)"});
+
+/// How many presets there are.
+inline constexpr std::size_t count = decltype(boost::hana::size(registry))::value;
+
+/// Every preset, as a Hana type list, in registry order.
+inline constexpr auto all = boost::hana::unpack(registry, [](auto... p) {
+    return boost::hana::tuple_t<typename decltype(p)::variant...>;
+});
 /// Names, in the order of `all`.
-inline constexpr std::array<std::string_view, 7> names = {"pre_patch", "v12",        "v12_reviewed", "merged",
-                                                          "v6_14",     "debian_6_1", "debian_6_12"};
-
+inline constexpr std::array<std::string_view, count> names =
+    boost::hana::unpack(registry, [](auto... p) { return std::array<std::string_view, count>{p.name...}; });
+/// What each models, in the order of `all`.
+inline constexpr std::array<std::string_view, count> models =
+    boost::hana::unpack(registry, [](auto... p) { return std::array<std::string_view, count>{p.models...}; });
 /// Configs, in the order of `all`.
-inline constexpr std::array<config, 7> configs = {pre_patch::config, v12::config,        v12_reviewed::config,
-                                                  merged::config,    v6_14::config,      debian_6_1::config,
-                                                  debian_6_12::config};
+inline constexpr std::array<config, count> configs = boost::hana::unpack(registry, [](auto... p) {
+    return std::array<config, count>{decltype(p)::variant::config...};
+});
+/// The presets as a std::tuple of their types (for test frameworks' type lists).
+using as_tuple = decltype(boost::hana::unpack(registry, [](auto... p) {
+    return std::tuple<typename decltype(p)::variant...>{};
+}));
+/// "pre_patch, v12, ...".
+inline std::string name_list() {
+    std::string s;
+    for (auto n : names) s += (s.empty() ? "" : ", ") + std::string(n);
+    return s;
+}
 
 }  // namespace daxfail::presets
 

@@ -106,11 +106,7 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
         const std::string_view item = text.substr(start, comma - start);
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
-            error = "\"" + std::string(item) + "\" is neither a preset (" + [] {
-                std::string s;
-                for (auto n : presets::names) s += (s.empty() ? "" : ", ") + std::string(n);
-                return s;
-            }() + ") nor axis=value";
+            error = "\"" + std::string(item) + "\" is neither a preset (" + presets::name_list() + ") nor axis=value";
             return std::nullopt;
         }
         pairs.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
