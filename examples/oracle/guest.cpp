@@ -20,11 +20,21 @@
 //        "tasks": [{"comm": "reader", "mce_kill": "default|early|late",
 //                   "vmas": [{"file": "A", "pgoff": 0, "pages": 16, "start": "0x7f0000000000",
 //                             "touch": [0, 1, ...]}]}],
-//        "event": {"kind": "unbind"} | {"kind": "madvise", "task": 0, "file": "A", "page": 3}
-//                 | {"kind": "memory_failure", "group": 1, "agbno": 2} | {"kind": "memory_failure", "attr_of": "A"},
+//        "event": {"kind": "unbind", "namespace": "namespace0.0|namespace1.0"}
+//                 | {"kind": "madvise", "task": 0, "file": "A", "page": 3}
+//                 | {"kind": "memory_failure", "group": 1, "agbno": 2} | {"kind": "memory_failure", "attr_of": "A"}
+//                 | {"kind": "memory_failure", "pages": [{"namespace_offset": N} | {"group", "agbno"} |
+//                                                       {"attr_of"} | {"file", "page"}, ...]},
 //        optional: "rmapbt": false, "reflink": true with files[].clone_of, "mount_dax": "inode" with
 //                  files[].dax, "freeze": "userspace", "goingdown": "logflush|nologflush",
-//                  "early_kill_sysctl": true, files[].align_2m with tasks[].vmas[].pmd}
+//                  "early_kill_sysctl": true, files[].align_2m with tasks[].vmas[].pmd,
+//                  "partition": {"start": bytes} (one MS-DOS partition to the end of pmem0),
+//                  "data_bytes": N (mkfs.xfs -d size=N), "second_namespace": "log|realtime" (pmem1) with
+//                  files[].realtime, "evict": true (drop the inodes nobody maps), "umount_after": true}
+//
+// The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
+// and the report carries the oops's first line and RIP function ("oops"); a boot with an oops or a hang ends
+// with sysrq b, since a clean power-off would wait for the locks the dead task holds.
 #include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
 

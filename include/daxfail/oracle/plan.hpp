@@ -1,12 +1,16 @@
 // Turns a model scenario into a plan for the oracle's guest, when a real
-// machine can express it: one fsdax namespace holding an XFS (with or without
-// rmapbt, with reflink), files in core (DAX, or not DAX under dax=inode; whole-file
-// reflink clones), tasks (with
-// threads) mapping them (by PTEs, or wholly by 2 MiB PMDs), optionally a userspace freeze held across the event, and
-// an unbind, a madvise(MADV_HWPOISON) by a mapping task, or a memory failure of
-// an AG header or an xattr block that nobody maps (written to hard_offline_page). The guest
-// builds the files itself, so the kernel chooses the blocks; the model is then
-// run on the layout the guest reports.
+// machine can express it, or says why not. The guest has two fsdax
+// namespaces: an XFS (with or without rmapbt, with reflink) on the first, on
+// the whole of it, on one partition of it, or smaller than it; the second as
+// an external log or realtime device. Files in core or evicted (DAX, or not
+// DAX under dax=inode; realtime; whole-file reflink clones), tasks (with
+// threads) mapping them (by PTEs, or wholly by 2 MiB PMDs), optionally a
+// userspace freeze or an XFS_IOC_GOINGDOWN before the event, and an unbind of
+// either namespace, a madvise(MADV_HWPOISON) by a mapping task, or memory
+// failures of pages nobody consumes (outside the filesystem, AG headers,
+// xattr blocks, file data: one write to hard_offline_page each), optionally
+// followed by a umount. The guest builds the files itself, so the kernel
+// chooses the blocks; the model is then run on what the guest reports.
 #ifndef DAXFAIL_ORACLE_PLAN_HPP
 #define DAXFAIL_ORACLE_PLAN_HPP
 
