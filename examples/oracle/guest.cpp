@@ -67,6 +67,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -272,6 +273,19 @@ json fiemap_extents(int fd, std::uint32_t fork_flag) {
     return extents;
 }
 
+/// One line from `fd` (without its newline; end of file ends it too), or nullopt when nothing arrives for
+/// `timeout_ms`.
+std::optional<std::string> read_line(int fd, int timeout_ms) {
+    std::string line;
+    char ch;
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, timeout_ms) <= 0) return std::nullopt;
+        if (read(fd, &ch, 1) != 1 || ch == '\n') return line;
+        line += ch;
+    }
+}
+
 /// What a child did: its pid, the line it wrote, and how it ended ("returned", "killed" by an oops, or "hung":
 /// no answer within 30 s).
 struct child_result {
@@ -292,17 +306,9 @@ child_result in_child(const std::function<std::string()>& fn) {
         _exit(0);
     }
     close(result[1]);
-    char ch;
-    pollfd p{result[0], POLLIN, 0};
-    bool hung = false;
-    for (;;) {
-        if (poll(&p, 1, 30000) <= 0) {
-            hung = true;
-            break;
-        }
-        if (read(result[0], &ch, 1) != 1 || ch == '\n') break;
-        r.out += ch;
-    }
+    const auto line = read_line(result[0], 30000);
+    const bool hung = !line;
+    r.out = line.value_or("");
     close(result[0]);
     int status = 0;
     const bool reaped = !hung && waitpid(r.pid, &status, 0) == r.pid;
@@ -585,15 +591,7 @@ json run_plan(const json& plan) {
     // A task that does not answer within 10 s (blocked in the kernel, e.g. behind an oops) answers "null".
     auto ask = [&](std::size_t i, const std::string& cmd) {
         write(children[i].cmd, cmd.data(), cmd.size());
-        std::string reply;
-        char ch;
-        for (;;) {
-            pollfd p{children[i].ack, POLLIN, 0};
-            if (poll(&p, 1, 10000) <= 0) return std::string("null");
-            if (read(children[i].ack, &ch, 1) != 1 || ch == '\n') break;
-            reply += ch;
-        }
-        return reply;
+        return read_line(children[i].ack, 10000).value_or("null");
     };
     report["tasks"] = json::array();
     for (std::size_t i = 0; i < children.size(); ++i) {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace daxfail {
 
@@ -38,6 +40,10 @@ inline constexpr u32 force_umount = 1u << 2;
 inline constexpr u32 corrupt_incore = 1u << 3;
 inline constexpr u32 corrupt_ondisk = 1u << 4;
 inline constexpr u32 device_removed = 1u << 5;
+/// Each flag with its name in scenario files and reports, in bit order.
+inline constexpr std::pair<u32, std::string_view> names[] = {
+    {meta_io_error, "meta_io_error"},   {log_io_error, "log_io_error"},     {force_umount, "force_umount"},
+    {corrupt_incore, "corrupt_incore"}, {corrupt_ondisk, "corrupt_ondisk"}, {device_removed, "device_removed"}};
 }  // namespace shutdown_flag
 
 /// Special rmap owners (XFS_RMAP_OWN_*): the top bit marks a non-inode owner.

@@ -43,16 +43,10 @@ inline std::optional<u64> owner_from_name(const std::string& s) {
 }
 
 inline std::optional<u32> shutdown_from_name(const std::string& s) {
-    static const std::map<std::string, u32> names = {{"none", 0},
-                                                     {"meta_io_error", shutdown_flag::meta_io_error},
-                                                     {"log_io_error", shutdown_flag::log_io_error},
-                                                     {"force_umount", shutdown_flag::force_umount},
-                                                     {"corrupt_incore", shutdown_flag::corrupt_incore},
-                                                     {"corrupt_ondisk", shutdown_flag::corrupt_ondisk},
-                                                     {"device_removed", shutdown_flag::device_removed}};
-    auto it = names.find(s);
-    if (it == names.end()) return std::nullopt;
-    return it->second;
+    if (s == "none") return 0u;
+    for (const auto& [flag, name] : shutdown_flag::names)
+        if (s == name) return flag;
+    return std::nullopt;
 }
 
 /// Reads one document; keeps where every world element came from, so that

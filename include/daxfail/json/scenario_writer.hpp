@@ -38,13 +38,9 @@ inline std::string owner_name(u64 owner) {
 
 /// The flag's name; the name of each flag, as an array, when several are set.
 inline nlohmann::ordered_json shutdown_name(u32 flags) {
-    static constexpr std::pair<u32, const char*> names[] = {
-        {shutdown_flag::meta_io_error, "meta_io_error"},   {shutdown_flag::log_io_error, "log_io_error"},
-        {shutdown_flag::force_umount, "force_umount"},     {shutdown_flag::corrupt_incore, "corrupt_incore"},
-        {shutdown_flag::corrupt_ondisk, "corrupt_ondisk"}, {shutdown_flag::device_removed, "device_removed"}};
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    for (const auto& [flag, name] : names)
-        if (flags & flag) all.push_back(name);
+    for (const auto& [flag, name] : shutdown_flag::names)
+        if (flags & flag) all.push_back(std::string(name));
     if (all.empty()) return "none";
     if (all.size() == 1) return all[0];
     return all;

@@ -9,10 +9,20 @@
 #define DAXFAIL_KERNEL_EVICT_INODES_HPP
 
 #include <daxfail/detail/context.hpp>
+#include <daxfail/outcome.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace daxfail::kernel {
+
+/// How the detail of an oops in the umount after the event begins.
+inline constexpr std::string_view umount_oops_prefix = "umount after the event: ";
+
+/// Whether the run ended in an oops during the umount after the event (the event itself returned).
+inline bool oopsed_during_umount(const outcome& o) {
+    return o.end == end_state::oops && o.end_detail.rfind(umount_oops_prefix, 0) == 0;
+}
 
 /// The umount after the event: the tasks have exited, so every in-core inode is evicted.
 inline void evict_inodes(detail::kernel_context& ctx) {
@@ -24,7 +34,7 @@ inline void evict_inodes(detail::kernel_context& ctx) {
         const std::size_t dev = ip.realtime && w.mp.rt ? w.mp.rt->target.device : w.mp.data.target.device;
         if (ip.dax && !w.devices[dev].alive)
             throw detail::stop_run{end_state::oops,
-                                   "umount after the event: truncate_inode_pages_final of ino " + std::to_string(ino) +
+                                   std::string(umount_oops_prefix) + "truncate_inode_pages_final of ino " + std::to_string(ino) +
                                        ": its DAX entry at index " + std::to_string((*ip.cache.begin()).first) +
                                        " points into the struct pages of removed device " + w.devices[dev].name +
                                        ", dereferenced by dax_disassociate_entry"};

@@ -6,6 +6,7 @@
 #define DAXFAIL_ORACLE_AGREEMENT_HPP
 
 #include <daxfail/builder.hpp>
+#include <daxfail/kernel/evict_inodes.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/scenario.hpp>
 
@@ -103,7 +104,7 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
             for (const auto& [addr, pg] : before.pages)
                 if (addr >= start && addr - start < pages * page_size) present.insert(pg);
             if (!before.with_addresses) continue;
-            if (detail::runs_text(planned) != detail::runs_text(present))
+            if (planned != present)
                 out.push_back(who + " file " + v.at("file").get<std::string>() + " at " +
                               daxfail::detail::hex(start) + ": planned present pages " + detail::runs_text(planned) +
                               ", present before the event " + detail::runs_text(present));
@@ -319,7 +320,7 @@ inline std::string model_end(const outcome& o) {
     const auto at = o.end_detail.rfind(by);
     std::string fn = at == std::string::npos ? std::string("?") : o.end_detail.substr(at + by.size());
     fn = fn.substr(0, fn.find_first_of(" ,;:)"));
-    return "oops in " + fn + (o.end_detail.rfind("umount after the event", 0) == 0 ? " during umount" : "");
+    return "oops in " + fn + (kernel::oopsed_during_umount(o) ? " during umount" : "");
 }
 /// The kernel's end: an oops is named by its RIP's function; a task that never came back is a hang.
 inline std::string kernel_end(const json& report) {
@@ -447,7 +448,7 @@ inline std::vector<observation> compare(const outcome& model, const json& report
     // Every entry call's return: the unbind write, or each page's write to hard_offline_page. After an oops or a
     // hang the kernel returned nothing.
     std::vector<std::string> m_rets, k_rets;
-    if (model.end == end_state::returned || model.end_detail.rfind("umount after the event", 0) == 0)
+    if (model.end == end_state::returned || kernel::oopsed_during_umount(model))
         for (int rc : model.entry_returns) m_rets.push_back(err::name(rc));
     if (report.value("event_end", std::string("returned")) == "returned") {
         if (report.contains("event_returns") && !report.at("event_returns").empty())

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <vector>
 #include <string>
@@ -178,26 +179,18 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
             }
     // Inodes not in core: the guest evicts every inode nobody holds (drop_caches), so those must be exactly the
     // files nobody maps.
-    bool evict = false;
+    std::set<u64> mapped;
+    for (const auto& t : w.tasks)
+        for (const auto& v : t.vmas) mapped.insert(v.ino);
+    bool evict = false, unmapped_in_core = false;
     for (const auto& [ino, ip] : w.inodes) {
-        bool mapped = false;
-        for (const auto& t : w.tasks)
-            for (const auto& v : t.vmas) mapped |= v.ino == ino;
-        if (!ip.in_core) {
-            if (mapped) return no("an inode not in core that a task maps (a mapping holds its inode)");
-            evict = true;
-        }
+        if (!ip.in_core && mapped.count(ino)) return no("an inode not in core that a task maps (a mapping holds its inode)");
+        evict |= !ip.in_core;
+        unmapped_in_core |= ip.in_core && !mapped.count(ino);
     }
-    if (evict) {
-        for (const auto& [ino, ip] : w.inodes) {
-            bool mapped = false;
-            for (const auto& t : w.tasks)
-                for (const auto& v : t.vmas) mapped |= v.ino == ino;
-            if (ip.in_core && !mapped)
-                return no("an inode in core that nobody maps next to one evicted (drop_caches evicts both)");
-        }
-        plan["evict"] = true;
-    }
+    if (evict && unmapped_in_core)
+        return no("an inode in core that nobody maps next to one evicted (drop_caches evicts both)");
+    if (evict) plan["evict"] = true;
     if (s.event.umount_after) plan["umount_after"] = true;
     if (s.event.kind == event_kind::unbind) {
         plan["event"] = {{"kind", "unbind"}};
