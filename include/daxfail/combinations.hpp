@@ -41,15 +41,21 @@ constexpr auto all_combinations(Lists... lists) {
                                   detail::combination_to_variant<Base>{});
 }
 
+namespace detail {
+template <class... P>
+constexpr auto builtin_types(type_list<P...>) {
+    return boost::hana::tuple_t<P...>;
+}
+}  // namespace detail
+
+/// The built-in policies of Axis as a Hana type list.
+template <class Axis>
+inline constexpr auto builtins = detail::builtin_types(typename Axis::builtins{});
+
 /// The main axes of the design: rmap source x freeze strategy x thaw placement x shutdown mode x collector.
-inline constexpr auto main_axes = boost::hana::make_tuple(
-    boost::hana::tuple_t<rmap_source::rmapbt_query, rmap_source::full_inode_scan, rmap_source::unsupported>,
-    boost::hana::tuple_t<freeze::none, freeze::loop_until_frozen, freeze::return_ebusy, freeze::ebusy_continues,
-                         freeze::proceed_and_remember, freeze::fallback_without_pre_remove>,
-    boost::hana::tuple_t<thaw::in_callee, thaw::where_frozen>,
-    boost::hana::tuple_t<shutdown::corrupt_on_error, shutdown::force_umount_unless_error,
-                         shutdown::force_umount_always>,
-    boost::hana::tuple_t<collector::early_kill, collector::all_mapping_tasks>);
+inline constexpr auto main_axes = boost::hana::make_tuple(builtins<axis::rmap_source>, builtins<axis::freeze>,
+                                                          builtins<axis::thaw>, builtins<axis::shutdown>,
+                                                          builtins<axis::collector>);
 
 /// Every combination of the main axes on top of Base (216 variants).
 template <variant_type Base>

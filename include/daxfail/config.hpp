@@ -1,6 +1,8 @@
-// The value of every axis of one variant, as plain data. The kernel model runs
-// on a config, not on the policy types, so that the code that depends on a
-// policy is one constexpr object per variant and the model compiles once.
+// The policy of every axis of one variant, as plain data: for each axis the
+// policy's name and its decisions as function pointers and constants. The
+// kernel model runs on a config, not on the policy types, so that the code
+// that depends on a policy is one constexpr object per variant and the model
+// compiles once.
 #ifndef DAXFAIL_CONFIG_HPP
 #define DAXFAIL_CONFIG_HPP
 
@@ -24,53 +26,41 @@
 #include <daxfail/policy/thaw_userspace.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace daxfail {
 
-struct config {
-    kill_dax_notify kill_dax_flags{};
-    rmap_source_kind rmap_source{};
-    freeze_strategy freeze{};
-    thaw_placement thaw{};
-    thaw_userspace_kind thaw_userspace{};
-    shutdown_mode shutdown{};
-    collector_kind collector{};
-    pre_remove_poison_kind pre_remove_poison{};
-    invalidate_kind invalidate{};
-    non_dax_inode_kind non_dax_inode{};
-    metadata_record_kind metadata_record{};
-    range_math_kind range_math{};
-    freeze_api_kind freeze_api{};
-    log_device_kind log_device{};
-    rt_device_kind rt_device{};
-    del_gendisk_kind del_gendisk{};
-    dax_shared_page_kind dax_shared_page{};
-    shutdown_caller_kind shutdown_caller{};
+namespace detail {
+/// Every axis, in the order reports spell them. Adding an axis is its header plus one entry here.
+using all_axes = type_list<axis::kill_dax_flags, axis::rmap_source, axis::freeze, axis::thaw, axis::thaw_userspace,
+                           axis::shutdown, axis::collector, axis::pre_remove_poison, axis::invalidate,
+                           axis::non_dax_inode, axis::metadata_record, axis::range_math, axis::freeze_api,
+                           axis::log_device, axis::rt_device, axis::del_gendisk, axis::dax_shared_page,
+                           axis::shutdown_caller>;
+
+template <class Axes>
+struct axis_fields;
+template <class... A>
+struct axis_fields<type_list<A...>> : axis_field<A>... {
+    friend constexpr bool operator==(const axis_fields&, const axis_fields&) = default;
+};
+
+/// Calls f(Axis{}) (a null pointer of the tag type) for every axis, in order.
+template <class F, class... A>
+constexpr void for_each_axis_tag(F&& f, type_list<A...>) {
+    (f(static_cast<A*>(nullptr)), ...);
+}
+}  // namespace detail
+
+/// One field per axis, named after it: `cfg.freeze.name`, `cfg.freeze.after_attempt(...)`.
+struct config : detail::axis_fields<detail::all_axes> {
     friend constexpr bool operator==(const config&, const config&) = default;
 };
 
-/// Calls f(axis_name, value_name) for every axis, in declaration order.
+/// Calls f(axis_name, policy_name) for every axis, in declaration order.
 template <class F>
 constexpr void for_each_axis(const config& c, F&& f) {
-    auto one = [&](auto v) { f(axis_name(v), value_name(v)); };
-    one(c.kill_dax_flags);
-    one(c.rmap_source);
-    one(c.freeze);
-    one(c.thaw);
-    one(c.thaw_userspace);
-    one(c.shutdown);
-    one(c.collector);
-    one(c.pre_remove_poison);
-    one(c.invalidate);
-    one(c.non_dax_inode);
-    one(c.metadata_record);
-    one(c.range_math);
-    one(c.freeze_api);
-    one(c.log_device);
-    one(c.rt_device);
-    one(c.del_gendisk);
-    one(c.dax_shared_page);
-    one(c.shutdown_caller);
+    detail::for_each_axis_tag([&]<class A>(A*) { f(A::name, A::get(c).name); }, detail::all_axes{});
 }
 
 /// "kill_dax_flags=pre_remove,rmap_source=rmapbt_query,..." (every axis).
@@ -82,6 +72,10 @@ inline std::string policy_string(const config& c) {
     });
     return s;
 }
+
+/// Whether the kernel code of this combination could exist at all: freezing, or thawing the userspace holder,
+/// calls freeze_super/thaw_super with a holder argument.
+constexpr bool needs_holder_api(const config& c) { return c.freeze.freezes || c.thaw_userspace.may_thaw; }
 
 }  // namespace daxfail
 

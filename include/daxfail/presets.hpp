@@ -134,9 +134,13 @@ inline std::string variant_name(const config& c) {
     return policy_string(c);
 }
 
+/// A named variant's own name (`static constexpr std::string_view name`), else as above.
 template <variant_type V>
 std::string variant_name() {
-    return variant_name(V::config);
+    if constexpr (requires { std::string_view{V::name}; })
+        return std::string(V::name);
+    else
+        return variant_name(V::config);
 }
 
 }  // namespace daxfail

@@ -22,7 +22,7 @@ namespace daxfail {
 /// it, so only the last fault's PTE can be present.
 inline std::vector<std::string> setup_warnings(const world& w, const config& c) {
     std::vector<std::string> out;
-    if (c.dax_shared_page != dax_shared_page_kind::shared_marker || !w.mp.reflink) return out;
+    if (!c.dax_shared_page.marks_shared || !w.mp.reflink) return out;
     // Data blocks per group owned by more than one file: the reflinked ones.
     auto shared_block = [&](const xfs_section& s, std::size_t g, u64 gbno) {
         u32 owners = 0;

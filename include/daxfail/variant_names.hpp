@@ -11,6 +11,7 @@
 
 #include <boost/hana/for_each.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,37 +28,6 @@ struct variant_spec {
 
 namespace detail {
 
-/// Every value of an axis enum (they are contiguous from 0).
-template <class E>
-std::vector<E> enum_values() {
-    std::vector<E> out;
-    for (int i = 0; i < 32 && value_name(static_cast<E>(i)) != "?"; ++i) out.push_back(static_cast<E>(i));
-    return out;
-}
-
-/// Calls f(field) for every field of the config.
-template <class F>
-void for_each_field(config& c, F&& f) {
-    f(c.kill_dax_flags);
-    f(c.rmap_source);
-    f(c.freeze);
-    f(c.thaw);
-    f(c.thaw_userspace);
-    f(c.shutdown);
-    f(c.collector);
-    f(c.pre_remove_poison);
-    f(c.invalidate);
-    f(c.non_dax_inode);
-    f(c.metadata_record);
-    f(c.range_math);
-    f(c.freeze_api);
-    f(c.log_device);
-    f(c.rt_device);
-    f(c.del_gendisk);
-    f(c.dax_shared_page);
-    f(c.shutdown_caller);
-}
-
 /// Spellings accepted besides the canonical value names.
 inline std::string_view canonical_value(std::string_view axis, std::string_view value) {
     if (axis == "thaw" && value == "callee") return "in_callee";
@@ -65,27 +35,59 @@ inline std::string_view canonical_value(std::string_view axis, std::string_view 
     return value;
 }
 
+/// Calls f(table) for every built-in policy of Axis.
+template <class Axis, class F, class... P>
+void for_each_builtin(F&& f, type_list<P...>) {
+    (f(Axis::template make<P>()), ...);
+}
+
 }  // namespace detail
 
+/// Policies known by name at run time beyond the built-ins: those of the user's variants (cli::main registers
+/// them), so that "freeze=my_freeze" parses.
+struct policy_catalog {
+    std::vector<config> sources;  // every axis of every config here is a known value
+
+    template <class F>
+    void for_each_value(std::string_view axis, F&& f) const {
+        detail::for_each_axis_tag(
+            [&]<class A>(A*) {
+                if (A::name != axis) return;
+                detail::for_each_builtin<A>([&](const typename A::ops& o) { f(o.name, [o](config& c) { A::get(c) = o; }); },
+                                            typename A::builtins{});
+                for (const auto& src : sources) {
+                    const auto o = A::get(src);
+                    bool builtin = false;
+                    detail::for_each_builtin<A>([&](const typename A::ops& b) { builtin = builtin || b == o; },
+                                                typename A::builtins{});
+                    if (!builtin) f(o.name, [o](config& c) { A::get(c) = o; });
+                }
+            },
+            detail::all_axes{});
+    }
+};
+
 /// Sets one axis by name; returns an error message, empty on success.
-inline std::string set_axis(config& c, std::string_view axis, std::string_view value) {
-    std::string error = "unknown axis \"" + std::string(axis) + "\"";
+inline std::string set_axis(config& c, std::string_view axis, std::string_view value, const policy_catalog& known = {}) {
+    bool axis_known = false;
+    detail::for_each_axis_tag([&]<class A>(A*) { axis_known = axis_known || A::name == axis; }, detail::all_axes{});
+    if (!axis_known) return "unknown axis \"" + std::string(axis) + "\"";
     value = detail::canonical_value(axis, value);
-    detail::for_each_field(c, [&](auto& field) {
-        using E = std::remove_reference_t<decltype(field)>;
-        if (axis_name(field) != axis) return;
-        std::string known;
-        for (E e : detail::enum_values<E>()) {
-            if (value_name(e) == value) {
-                field = e;
-                error.clear();
-                return;
-            }
-            known += (known.empty() ? "" : ", ") + std::string(value_name(e));
+    std::vector<std::string_view> names;
+    bool found = false;
+    known.for_each_value(axis, [&](std::string_view name, auto apply) {
+        if (found) return;
+        if (name == value) {
+            apply(c);
+            found = true;
+            return;
         }
-        error = "axis " + std::string(axis) + " has no value \"" + std::string(value) + "\" (values: " + known + ")";
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     });
-    return error;
+    if (found) return {};
+    std::string known_names;
+    for (auto n : names) known_names += (known_names.empty() ? "" : ", ") + std::string(n);
+    return "axis " + std::string(axis) + " has no value \"" + std::string(value) + "\" (values: " + known_names + ")";
 }
 
 /// The config of a preset by name.
@@ -95,8 +97,26 @@ inline std::optional<config> preset_config(std::string_view name) {
     return std::nullopt;
 }
 
-/// Parses one variant name; on failure returns nullopt and sets `error`.
-inline std::optional<variant_spec> parse_variant(std::string_view text, std::string& error) {
+/// The config of a preset, or of one of `extras` (a user's named variants), by name.
+inline std::optional<config> named_config(std::string_view name, const std::vector<variant_spec>& extras) {
+    for (const auto& e : extras)
+        if (e.name == name) return e.cfg;
+    return preset_config(name);
+}
+
+/// A config's name among `extras`, else variant_name (a preset's name, or every axis spelled out).
+inline std::string variant_name(const config& c, const std::vector<variant_spec>& extras) {
+    for (const auto& e : extras)
+        if (e.cfg == c) return e.name;
+    return variant_name(c);
+}
+
+/// Parses one variant name; on failure returns nullopt and sets `error`. `extras` are the user's named variants
+/// (their names, and their policies as axis values).
+inline std::optional<variant_spec> parse_variant(std::string_view text, std::string& error,
+                                                 const std::vector<variant_spec>& extras = {}) {
+    for (const auto& e : extras)
+        if (e.name == text) return e;
     if (auto p = preset_config(text)) return variant_spec{std::string(text), *p};
     config c = presets::merged::config;
     std::vector<std::pair<std::string, std::string>> pairs;
@@ -114,32 +134,35 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
     }
     for (const auto& [axis, value] : pairs)
         if (axis == "base") {
-            auto p = preset_config(value);
+            auto p = named_config(value, extras);
             if (!p) {
                 error = "base=" + value + " is not a preset";
                 return std::nullopt;
             }
             c = *p;
         }
+    policy_catalog known;
+    for (const auto& e : extras) known.sources.push_back(e.cfg);
     for (const auto& [axis, value] : pairs) {
         if (axis == "base") continue;
-        if (auto e = set_axis(c, axis, value); !e.empty()) {
+        if (auto e = set_axis(c, axis, value, known); !e.empty()) {
             error = e;
             return std::nullopt;
         }
     }
-    if (needs_holder_api(c) && c.freeze_api == freeze_api_kind::no_holders) {
-        error = "freeze_api=no_holders has no holder argument, so freeze=" + std::string(value_name(c.freeze)) +
-                " and thaw_userspace=" + std::string(value_name(c.thaw_userspace)) +
+    if (needs_holder_api(c) && !c.freeze_api.per_holder) {
+        error = "freeze_api=" + std::string(c.freeze_api.name) + " has no holder argument, so freeze=" +
+                std::string(c.freeze.name) + " and thaw_userspace=" + std::string(c.thaw_userspace.name) +
                 " cannot be built on it (use holder_bitmask or holder_counts)";
         return std::nullopt;
     }
-    return variant_spec{variant_name(c), c};
+    return variant_spec{variant_name(c, extras), c};
 }
 
 /// Parses a --variants list: preset names and axis=value groups separated by commas; ';' starts a new
 /// variant explicitly ("freeze=none;freeze=return_ebusy").
-inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_view text, std::string& error) {
+inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_view text, std::string& error,
+                                                                   const std::vector<variant_spec>& extras = {}) {
     std::vector<variant_spec> out;
     std::size_t start = 0;
     while (start <= text.size()) {
@@ -150,7 +173,7 @@ inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_v
         std::string pending;
         auto flush = [&]() -> bool {
             if (pending.empty()) return true;
-            auto v = parse_variant(pending, error);
+            auto v = parse_variant(pending, error, extras);
             if (!v) return false;
             out.push_back(*v);
             pending.clear();
@@ -162,7 +185,7 @@ inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_v
             if (!item.empty()) {
                 if (item.find('=') == std::string_view::npos) {
                     if (!flush()) return std::nullopt;
-                    auto v = parse_variant(item, error);
+                    auto v = parse_variant(item, error, extras);
                     if (!v) return std::nullopt;
                     out.push_back(*v);
                 } else {

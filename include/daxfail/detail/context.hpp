@@ -84,7 +84,7 @@ struct kernel_context {
     u64 now_ms = 0;
     extent_index extents;  ///< data-fork extents by inode
     /// Per task, the thread a notification signals ([0] early kill, [1] pre-remove leaders), once per run.
-    std::optional<std::vector<const thread*>> candidates[2];
+    std::optional<std::vector<const thread*>> candidates[3];  // per kernel::picker
     std::string scratch;  ///< a reusable buffer for text built on hot paths
     std::vector<to_kill> spare_victims;  ///< a victim list's storage, handed back after use (one allocation per run)
 

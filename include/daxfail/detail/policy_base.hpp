@@ -1,8 +1,17 @@
 // Shared machinery of the policy headers. Users never name this.
+//
+// Each axis is described once, by its tag in daxfail::axis (defined in the
+// axis' own header under policy/): its name, the run-time table a policy
+// becomes (`ops`: the policy's name and its decisions as function pointers or
+// constants), the built-in policies, the legacy enum that names them, the
+// config field that holds the table, and `make<P>()`, which checks a policy
+// and builds its table. config, variant, ::with<>, name parsing and the
+// cross products are all derived from the list of tags in config.hpp.
 #ifndef DAXFAIL_DETAIL_POLICY_BASE_HPP
 #define DAXFAIL_DETAIL_POLICY_BASE_HPP
 
 #include <concepts>
+#include <cstddef>
 #include <string_view>
 #include <type_traits>
 
@@ -30,28 +39,54 @@ struct shutdown_caller;
 
 namespace daxfail::detail {
 
-// A policy is an empty tag carrying its axis, its value and its spelling.
-// value_name/axis_name are found by ADL on the axis' enum, declared in the
-// policy's own header.
+template <class... T>
+struct type_list {};
+
+/// config's field for an axis, named after it; each axis' header specializes it.
+template <class Axis>
+struct axis_field;
+
+// A built-in policy names its axis, its legacy enum value and its spelling;
+// its behaviour is in its own static members.
 template <class Axis, auto V>
 struct policy_tag {
     using axis = Axis;
     static constexpr auto value = V;
     static constexpr std::string_view name = value_name(V);
-    static constexpr std::string_view axis_label = axis_name(V);
 };
 
+/// What every policy has: the axis it decides and a name for reports.
 template <class P>
 concept any_policy = requires {
     typename P::axis;
-    P::value;
     { P::name } -> std::convertible_to<std::string_view>;
-    { P::axis_label } -> std::convertible_to<std::string_view>;
 };
 
 template <class P, class Axis>
 concept policy_on = any_policy<P> && std::is_same_v<typename P::axis, Axis>;
 
+/// The table of the i-th built-in policy of Axis (the legacy enum's order).
+template <class Axis, class... P>
+constexpr typename Axis::ops builtin_ops_at(std::size_t i, type_list<P...>) {
+    const typename Axis::ops table[] = {Axis::template make<P>()...};
+    return table[i];
+}
+template <class Axis>
+constexpr typename Axis::ops builtin_ops(typename Axis::legacy e) {
+    return builtin_ops_at<Axis>(static_cast<std::size_t>(e), typename Axis::builtins{});
+}
+
 }  // namespace daxfail::detail
+
+namespace daxfail {
+
+/// A policy table compares equal to the legacy enum value of the built-in it was made from.
+template <class Ops>
+    requires requires { typename Ops::axis::legacy; }
+constexpr bool operator==(const Ops& ops, typename Ops::axis::legacy e) {
+    return ops == detail::builtin_ops<typename Ops::axis>(e);
+}
+
+}  // namespace daxfail
 
 #endif

@@ -18,16 +18,33 @@
 
 namespace daxfail::kernel {
 
+/// Who picks the candidates: the generic path's task_early_kill(tsk, 1), or the collector policy of
+/// collect_procs_fsdax outside and on pre-remove.
+enum class picker { task_early_kill, fsdax, fsdax_pre_remove };
+
+/// The thread `tsk` is signalled through (null: not a candidate).
+inline const thread* collector_pick(const detail::kernel_context& ctx, const task& tsk, picker who) {
+    if (!tsk.mm) return nullptr;  // a kernel thread's NULL mm matches no VMA
+    collector_input in;
+    in.pre_remove = who == picker::fsdax_pre_remove;
+    in.is_current = ctx.current_mm() == tsk.mm;  // compare mm, not task: current may be any thread of the process
+    const thread* early = find_early_kill_thread(ctx, tsk);
+    in.has_early_kill = early != nullptr;
+    switch (who == picker::task_early_kill ? task_early_kill_pick(in) : ctx.cfg.collector.pick(in)) {
+        case task_pick::none: return nullptr;
+        case task_pick::current: return in.is_current ? ctx.find_thread(ctx.ev.current_tid) : nullptr;
+        case task_pick::early_kill_thread: return early;
+        case task_pick::leader: return tsk.threads.empty() ? nullptr : &tsk.threads.front();
+    }
+    return nullptr;
+}
+
 /// The thread each task would be signalled through for this notification (null: not a candidate).
-inline const std::vector<const thread*>& candidate_threads(detail::kernel_context& ctx, bool all_leaders) {
-    auto& cache = ctx.candidates[all_leaders ? 1 : 0];
+inline const std::vector<const thread*>& candidate_threads(detail::kernel_context& ctx, picker who) {
+    auto& cache = ctx.candidates[static_cast<int>(who)];
     if (!cache) {
         cache.emplace();
-        for (const auto& tsk : ctx.w.tasks) {
-            const thread* t = all_leaders ? (tsk.threads.empty() ? nullptr : &tsk.threads.front())
-                                          : task_early_kill(ctx, tsk, true);
-            cache->push_back(tsk.mm ? t : nullptr);  // a kernel thread's NULL mm matches no VMA
-        }
+        for (const auto& tsk : ctx.w.tasks) cache->push_back(collector_pick(ctx, tsk, who));
     }
     return *cache;
 }
@@ -40,8 +57,8 @@ struct collected {
 };
 
 /// The kernel's loop for one page: every task, then the VMAs of the file in that task's mm.
-inline collected collect_every_task(detail::kernel_context& ctx, u64 ino, u64 pgoff, bool all_leaders) {
-    const auto& threads = candidate_threads(ctx, all_leaders);
+inline collected collect_every_task(detail::kernel_context& ctx, u64 ino, u64 pgoff, picker who) {
+    const auto& threads = candidate_threads(ctx, who);
     collected c{{}, pgoff};
     for (std::size_t i = 0; i < ctx.w.tasks.size(); ++i) {
         ++ctx.out.cost.page_task_visits;
@@ -65,8 +82,8 @@ inline collected collect_every_task(detail::kernel_context& ctx, u64 ino, u64 pg
 }
 
 /// The same victims from the index of who maps the file, and how far they stay alike.
-inline collected collect_indexed(detail::kernel_context& ctx, u64 ino, u64 pgoff, u64 limit, bool all_leaders) {
-    const auto& threads = candidate_threads(ctx, all_leaders);
+inline collected collect_indexed(detail::kernel_context& ctx, u64 ino, u64 pgoff, u64 limit, picker who) {
+    const auto& threads = candidate_threads(ctx, who);
     collected c{std::move(ctx.spare_victims), limit};
     c.victims.clear();
     for (const auto& m : ctx.mappers_of(ino)) {
@@ -93,31 +110,33 @@ inline collected collect_indexed(detail::kernel_context& ctx, u64 ino, u64 pgoff
     return c;
 }
 
-inline collected collect_run(detail::kernel_context& ctx, u64 ino, u64 pgoff, u64 limit, bool all_leaders) {
+inline collected collect_run(detail::kernel_context& ctx, u64 ino, u64 pgoff, u64 limit, picker who) {
     collected c = ctx.opts.algorithm == collect_algorithm::per_page_every_task
-                      ? collect_every_task(ctx, ino, pgoff, all_leaders)
-                      : collect_indexed(ctx, ino, pgoff, limit, all_leaders);
+                      ? collect_every_task(ctx, ino, pgoff, who)
+                      : collect_indexed(ctx, ino, pgoff, limit, who);
     ctx.step("collect_procs_fsdax", [&] {
-        std::string who;
-        for (const auto& v : c.victims) who += (who.empty() ? "" : ", ") + v.comm + ":" + std::to_string(v.tid);
+        std::string names;
+        for (const auto& v : c.victims) names += (names.empty() ? "" : ", ") + v.comm + ":" + std::to_string(v.tid);
+        const std::string by = who == picker::task_early_kill
+                                   ? "early kill"
+                                   : "collector " + std::string(ctx.cfg.collector.name) +
+                                         (who == picker::fsdax_pre_remove ? ", pre-remove" : "");
         return "ino " + std::to_string(ino) + " pgoff " + std::to_string(pgoff) +
-               (c.last != pgoff ? ".." + std::to_string(c.last) : std::string{}) +
-               (all_leaders ? " (all tasks)" : " (early kill)") + ": " + (who.empty() ? "nobody" : who);
+               (c.last != pgoff ? ".." + std::to_string(c.last) : std::string{}) + " (" + by + "): " +
+               (names.empty() ? "nobody" : names);
     });
     return c;
 }
 
-/// Victims for page `pgoff` of `ino`; `all_leaders` is the pre-remove collector.
-inline std::vector<detail::to_kill> collect_procs(detail::kernel_context& ctx, u64 ino, u64 pgoff, bool all_leaders) {
-    return collect_run(ctx, ino, pgoff, pgoff, all_leaders).victims;
+/// Victims for page `pgoff` of `ino` on the generic (page->mapping) path: task_early_kill, whatever the policy.
+inline std::vector<detail::to_kill> collect_procs(detail::kernel_context& ctx, u64 ino, u64 pgoff) {
+    return collect_run(ctx, ino, pgoff, pgoff, picker::task_early_kill).victims;
 }
 
-inline bool pre_remove_collects_all(const detail::kernel_context& ctx, bool pre_remove) {
-    return pre_remove && ctx.cfg.collector == collector_kind::all_mapping_tasks;
-}
+inline picker fsdax_picker(bool pre_remove) { return pre_remove ? picker::fsdax_pre_remove : picker::fsdax; }
 
 inline std::vector<detail::to_kill> collect_procs_fsdax(detail::kernel_context& ctx, u64 ino, u64 pgoff, bool pre_remove) {
-    return collect_procs(ctx, ino, pgoff, pre_remove_collects_all(ctx, pre_remove));
+    return collect_run(ctx, ino, pgoff, pgoff, fsdax_picker(pre_remove)).victims;
 }
 
 }  // namespace daxfail::kernel

@@ -42,7 +42,7 @@ inline void evict_unused_inodes(detail::kernel_context& ctx, const char* how) {
 
 inline void del_gendisk(detail::kernel_context& ctx, std::size_t dev) {
     ctx.step("del_gendisk", ctx.w.devices[dev].name);
-    if (ctx.cfg.del_gendisk == del_gendisk_kind::device_removed_shutdown) {
+    if (ctx.cfg.del_gendisk.shuts_down_filesystem) {
         if (!filesystem_uses(ctx.w.mp, dev)) return;
         (void)sync_filesystem(ctx);  // fs_bdev_mark_dead: not a surprise removal
         evict_unused_inodes(ctx, "evict_inodes");

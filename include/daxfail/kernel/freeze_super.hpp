@@ -1,5 +1,5 @@
-// freeze_super(sb, who) — fs/super.c; three generations chosen by freeze_api:
-// v6.1-v6.5 (no holders), v6.6-v6.7 (holder bitmask), v6.8+ (holder counts).
+// freeze_super(sb, who) — fs/super.c; v6.1-v6.5 (no holders), v6.6-v6.7 (holder
+// bitmask), v6.8+ (holder counts): the freeze_api policy's rules say which.
 #ifndef DAXFAIL_KERNEL_FREEZE_SUPER_HPP
 #define DAXFAIL_KERNEL_FREEZE_SUPER_HPP
 
@@ -15,17 +15,17 @@ namespace daxfail::kernel {
 /// Freezes the superblock for `who`; `owner` names the caller for the holder record.
 inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const std::string& owner) {
     auto& sb = ctx.w.mp.sb;
-    const auto api = ctx.cfg.freeze_api;
+    const auto& api = ctx.cfg.freeze_api;
     auto result = [&](int rc) {
         ctx.step("freeze_super", holder_name(who) + " by " + owner + " = " + err::name(rc));
         return rc;
     };
     const bool holder_has_one =
         std::any_of(sb.holds.begin(), sb.holds.end(), [&](const freeze_hold& h) { return h.holder == who; });
-    if (api == freeze_api_kind::no_holders) {
+    if (!api.per_holder) {
         // One anonymous freeze; a freeze in progress is busy too, no waiting.
         if (sb.frozen() || sb.freeze_in_progress) return result(-err::ebusy);
-        if (!sb.born) return result(0);  // returns success without freezing
+        if (!sb.born && api.unborn_freeze_succeeds) return result(0);  // returns success without freezing
     } else {
         if (sb.frozen()) {
             // Bitmask: our bit already set; counts: our count non-zero without FREEZE_MAY_NEST.
@@ -36,7 +36,7 @@ inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const st
         if (sb.freeze_in_progress)
             throw detail::stop_run{end_state::blocked,
                                    "freeze_super waits (killable) for a partial freeze that nothing completes"};
-        if (api == freeze_api_kind::holder_bitmask && !sb.born) return result(0);  // dead check removed in v6.8
+        if (!sb.born && api.unborn_freeze_succeeds) return result(0);  // the check v6.8 removed
     }
     if (int rc = sync_filesystem(ctx)) return result(rc);  // back to unfrozen
     sb.holds.push_back({who, owner});

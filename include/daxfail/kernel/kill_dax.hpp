@@ -13,7 +13,7 @@ namespace daxfail::kernel {
 inline void kill_dax(detail::kernel_context& ctx, std::size_t dev) {
     ctx.step("kill_dax", ctx.w.devices[dev].name);
     if (ctx.w.devices[dev].has_holder) {
-        const int flags = ctx.cfg.kill_dax_flags == kill_dax_notify::pre_remove ? mf::mem_pre_remove : 0;
+        const int flags = ctx.cfg.kill_dax_flags.notify_flags();
         (void)dax_holder_notify_failure(ctx, dev, 0, u64_max, flags);  // result ignored
     }
     auto& d = ctx.w.devices[dev];

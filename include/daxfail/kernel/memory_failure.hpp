@@ -46,7 +46,7 @@ inline dax_page_mapping page_mapping(const detail::kernel_context& ctx, u64 pfn)
         }
     });
     if (cached.empty()) return {};
-    if (owners > 1 && ctx.cfg.dax_shared_page == dax_shared_page_kind::shared_marker)
+    if (owners > 1 && ctx.cfg.dax_shared_page.marks_shared)
         return {dax_page_mapping::shared_marker, 0, 0};  // a fault of a shared extent marks the page
     if (cached.size() == 1) return {dax_page_mapping::file, cached[0].ino, cached[0].index};
     // Up to v6.1 each file's read fault re-associates the page, so it names the last file to fault it. The world
@@ -80,7 +80,7 @@ inline int mf_generic_kill_procs(detail::kernel_context& ctx, u64 pfn, int flags
     }
     set_page_hwpoison(ctx, pfn);
     flags |= mf::action_required | mf::must_kill;
-    const auto victims = collect_procs(ctx, owner.ino, owner.index, false);
+    const auto victims = collect_procs(ctx, owner.ino, owner.index);
     unmap_and_kill(ctx, victims, pfn, owner.ino, owner.index, flags);
     return 0;
 }

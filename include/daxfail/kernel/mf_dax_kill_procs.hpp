@@ -44,8 +44,8 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     const auto& ip = *ctx.find_inode(ino);
     if (!ip.dax) return -err::ebusy;
     const u64 last = index + count - 1 < index ? u64_max : index + count - 1;
-    const bool poison = !pre_remove || ctx.cfg.pre_remove_poison == pre_remove_poison_kind::set_hwpoison;
-    const bool all_leaders = pre_remove_collects_all(ctx, pre_remove);
+    const bool poison = ctx.cfg.pre_remove_poison.poisons(pre_remove);
+    const picker who = fsdax_picker(pre_remove);
     // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
     ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& e) {
         for (u64 p = e.first;;) {
@@ -54,7 +54,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
             u64 q = p;
             if (pr) {
                 if (!e.value.pmd) q = std::min(e.last, p + pr->pages - 1);
-                auto c = collect_run(ctx, ino, p, q, all_leaders);
+                auto c = collect_run(ctx, ino, p, q, who);
                 q = c.last;
                 const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
                                               [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });

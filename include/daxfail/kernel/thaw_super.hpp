@@ -1,6 +1,7 @@
 // thaw_super(sb, who) — fs/super.c; v6.1-v6.5 (no holders), v6.6-v6.7 (a thaw
 // that leaves another holder returns 0), v6.8+ (counts; such a thaw drops the
-// count but returns -EINVAL), 6.12.111+ stable (such a thaw returns 0).
+// count but returns -EINVAL), 6.12.111+ stable (such a thaw returns 0): the
+// freeze_api policy's rules say which.
 #ifndef DAXFAIL_KERNEL_THAW_SUPER_HPP
 #define DAXFAIL_KERNEL_THAW_SUPER_HPP
 
@@ -26,7 +27,8 @@ inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std:
     auto note = [&] {
         if (dropped != by) ctx.out.foreign_thaws.push_back({dropped, by});
     };
-    if (ctx.cfg.freeze_api == freeze_api_kind::no_holders) {
+    const auto& api = ctx.cfg.freeze_api;
+    if (!api.per_holder) {
         dropped = sb.holds.back().owner;
         sb.holds.clear();
         note();
@@ -35,13 +37,11 @@ inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std:
     auto it = sb.holds.end();
     for (auto i = sb.holds.begin(); i != sb.holds.end(); ++i)
         if (i->holder == who) it = i;
-    const auto api = ctx.cfg.freeze_api;
-    if (it == sb.holds.end())  // freeze_dec drops nothing; only the stable fix calls that success
-        return result(api == freeze_api_kind::holder_counts_nested_thaw_ok ? 0 : -err::einval);
+    if (it == sb.holds.end()) return result(api.thaw_without_hold_rc);  // freeze_dec drops nothing
     dropped = it->owner;
     sb.holds.erase(it);
     note();
-    if (api == freeze_api_kind::holder_counts && sb.frozen()) return result(-err::einval);
+    if (sb.frozen()) return result(api.thaw_leaving_holders_rc);
     return result(0);
 }
 

@@ -21,7 +21,7 @@ inline int xfs_dax_failure_fn(detail::kernel_context& ctx, const rmap_record& re
                std::to_string(rec.blockcount);
     };
     if (rmap_owner::is_non_inode(rec.owner) || rec.attr_fork || rec.bmbt_block) {
-        if (pre_remove && ctx.cfg.metadata_record == metadata_record_kind::skip_on_pre_remove) {
+        if (!ctx.cfg.metadata_record.wants_shutdown(pre_remove)) {
             ctx.step("xfs_dax_failure_fn", [&] { return what() + ": metadata, skipped on pre-remove"; });
             return 0;
         }
@@ -43,9 +43,9 @@ inline int xfs_dax_failure_fn(detail::kernel_context& ctx, const rmap_record& re
     const u64 pgcnt = xfs_failure_pgcnt(ctx.w.mp.blocksize, rec, notify);
     ctx.step("xfs_dax_failure_fn", [&] { return what() + ": pgoff " + std::to_string(pgoff) + " pgcnt " + std::to_string(pgcnt); });
     int error = 0;
-    if (ip->dax || ctx.cfg.non_dax_inode == non_dax_inode_kind::kill_anyway)
+    if (ctx.cfg.non_dax_inode.kill_procs(ip->dax))
         error = mf_dax_kill_procs(ctx, rec.owner, pgoff, pgcnt, notify.mf_flags);
-    if (pre_remove && ctx.cfg.invalidate == invalidate_kind::on_pre_remove)
+    if (ctx.cfg.invalidate.invalidates(pre_remove))
         invalidate_inode_pages2_range(ctx, rec.owner, pgoff, pgoff + pgcnt - 1);  // result ignored
     return error;
 }

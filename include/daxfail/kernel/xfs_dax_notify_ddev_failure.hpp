@@ -40,7 +40,7 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
                                                 (mf_flags & mf::mem_pre_remove ? " MF_MEM_PRE_REMOVE" : ""));
     const auto& cfg = ctx.cfg;
     bool kernel_frozen = frozen_by_caller;
-    if ((mf_flags & mf::mem_pre_remove) && cfg.thaw == thaw_placement::where_frozen) {
+    if ((mf_flags & mf::mem_pre_remove) && cfg.thaw.freeze_in == freeze_site::ddev_failure) {
         ctx.xfs_log(log_level::info, "Device is about to be removed!");
         const auto fr = xfs_dax_notify_failure_freeze(ctx, mf_flags);
         if (!fr.proceed) return fr.rc;
@@ -58,10 +58,9 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
         return (u64{g} << blklog) | gbno;
     };
     const u64 gbno_mask = (u64{1} << blklog) - 1;
-    const auto math = cfg.range_math;
+    const auto& math = cfg.range_math;
     u64 fsbno = daddr_to_fsb(daddr);
-    // v6.0-v6.4 used the exclusive end as if inclusive (one block too far).
-    const u64 end_fsbno = daddr_to_fsb(math == range_math_kind::v6_0 ? daddr + bblen : daddr + bblen - 1);
+    const u64 end_fsbno = daddr_to_fsb(math.last_daddr(daddr, bblen));
     u32 group = static_cast<u32>(fsbno >> blklog);
     const u32 end_group = static_cast<u32>(end_fsbno >> blklog);
 
@@ -71,7 +70,7 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
     for (;; ++group) {
         if (group > end_group) break;
         if (group >= sec.group_count) {
-            if (math == range_math_kind::v6_14) break;  // xfs_group_next_range stops at the last group
+            if (math.stops_at_last_group) break;
             throw detail::stop_run{end_state::oops,
                                    "NULL pointer dereference: xfs_perag_get(" + std::to_string(group) +
                                        ") returned NULL (agcount " + std::to_string(sec.group_count) +
@@ -87,14 +86,7 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
         const u32 low = static_cast<u32>(fsbno & gbno_mask);
         const u32 high = group == end_group ? static_cast<u32>(end_fsbno & gbno_mask) : 0xFFFFFFFFu;
         const u32 length = group_length(sec, group);
-        u32 count = 0;
-        switch (math) {
-            case range_math_kind::v6_0:
-            case range_math_kind::v6_5: count = std::min(length, high) - low; break;
-            case range_math_kind::v6_6:
-            case range_math_kind::merged: count = std::min(length - 1, high) + 1 - low; break;
-            case range_math_kind::v6_14: count = std::min(length, u32(high + 1)) - low; break;  // high + 1 wraps to 0
-        }
+        const u32 count = math.blockcount(length, high, low);
         notify.startblock = low;
         notify.blockcount = count;
         ctx.step("xfs_dax_notify_ddev_failure", "group " + std::to_string(group) + " startblock " +
@@ -108,23 +100,15 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
 
     const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
     // The symbol the shutdown message prints (shutdown_caller policy: Debian 6.1's build inlines this function).
-    const char* caller = cfg.shutdown_caller == shutdown_caller_kind::ddev_failure_inlined ? "xfs_dax_notify_failure"
-                                                                                           : "xfs_dax_notify_ddev_failure";
-    auto corrupt = [&] {
-        xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk, caller);
-        if (!error) error = -err::efscorrupted;
-    };
-    switch (cfg.shutdown) {
-        case shutdown_mode::corrupt_on_error:
-            if (error || notify.want_shutdown) corrupt();
+    const std::string caller(cfg.shutdown_caller.symbol("xfs_dax_notify_ddev_failure"));
+    switch (cfg.shutdown.after_scan({error, notify.want_shutdown, pre_remove})) {
+        case shutdown_action::none: break;
+        case shutdown_action::corrupt_ondisk:
+            xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk, caller);
+            if (!error) error = -err::efscorrupted;
             break;
-        case shutdown_mode::force_umount_unless_error:
-            if (error || notify.want_shutdown) corrupt();
-            else if (pre_remove) xfs_force_shutdown(ctx, shutdown_flag::force_umount, caller);
-            break;
-        case shutdown_mode::force_umount_always:
-            if (pre_remove) xfs_force_shutdown(ctx, shutdown_flag::force_umount, caller);  // raw error kept
-            else if (error || notify.want_shutdown) corrupt();
+        case shutdown_action::force_umount:
+            xfs_force_shutdown(ctx, shutdown_flag::force_umount, caller);  // the scan's error is kept
             break;
     }
     if (pre_remove) xfs_dax_notify_failure_thaw(ctx, kernel_frozen);

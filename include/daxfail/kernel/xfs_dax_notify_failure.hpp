@@ -31,19 +31,19 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
     // log first. Validation refuses a log and a realtime section on one pmem device, so the order is not
     // observable.
     const bool on_rt = mp.rt && mp.rt->target.device == dev;
-    if (on_rt && cfg.rt_device == rt_device_kind::unsupported) {
+    if (on_rt && !cfg.rt_device.scans_rtgroups) {
         // xfs_debug: compiled out of production kernels, so not a log line.
         ctx.step("xfs_dax_notify_failure", "realtime device not supported: -EOPNOTSUPP");
         return -err::eopnotsupp;
     }
     if (mp.log && mp.log->device == dev) {
         // v6.14 (f4ed93037966) first checks the range against the log.
-        const bool checked = cfg.log_device == log_device_kind::range_checked;
+        const bool checked = cfg.log_device.checks_range;
         if (checked) {
             u64 daddr = 0, bblen = 0;
             if (int rc = xfs_dax_translate_range(ctx, *mp.log, offset, len, daddr, bblen)) return rc;
         }
-        if (pre_remove && cfg.log_device != log_device_kind::corrupt_always) {
+        if (!cfg.log_device.corrupt(pre_remove)) {
             ctx.step("xfs_dax_notify_failure", "external log on pre-remove: nothing to do");
             return 0;
         }
@@ -53,8 +53,7 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
         return -err::efscorrupted;
     }
     const xfs_section* sec = on_rt ? &*mp.rt : &mp.data;  // rtgroups (v6.14): the realtime section's own rmap
-    if (cfg.rmap_source == rmap_source_kind::unsupported ||
-        (cfg.rmap_source == rmap_source_kind::rmapbt_query && !sec->has_rmapbt)) {
+    if (cfg.rmap_source.lookup(sec->has_rmapbt) == rmap_lookup::not_supported) {
         ctx.step("xfs_dax_notify_failure", "no reverse map: -EOPNOTSUPP");  // xfs_debug, not printed
         return -err::eopnotsupp;
     }
@@ -62,7 +61,7 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
     if (int rc = xfs_dax_translate_range(ctx, sec->target, offset, len, daddr, bblen)) return rc;
 
     bool frozen_here = false;
-    if (pre_remove && cfg.thaw == thaw_placement::in_callee) {
+    if (pre_remove && cfg.thaw.freeze_in == freeze_site::notify_failure) {
         // v12 froze here, after the translation, and thawed in the callee.
         ctx.xfs_log(log_level::info, "device is about to be removed!");
         const auto fr = xfs_dax_notify_failure_freeze(ctx, mf_flags);

@@ -25,61 +25,83 @@ struct freeze_result {
     int mf_flags = 0;           ///< flags to carry on with (the fallback drops MF_MEM_PRE_REMOVE)
 };
 
+namespace detail_freeze {
+// A retry policy that still asks to retry after this much model time, or this many attempts, with nothing left
+// in the world to change freeze_super's answer, is taken to retry forever (v12's loop does).
+inline constexpr u64 retry_horizon_ms = 24ull * 3600 * 1000;
+inline constexpr unsigned retry_horizon_attempts = 1'000'000;
+}  // namespace detail_freeze
+
+/// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), the point where other
+/// actors run. When none is left (no scheduled thaw), every retry meets the answer the last one got, so the
+/// policy (a pure function of the attempt) is asked ahead how long it keeps retrying, and the sleeps are taken
+/// as one.
 inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, int mf_flags) {
-    ctx.step("xfs_dax_notify_failure_freeze", std::string(value_name(ctx.cfg.freeze)));
-    auto emerg = [&](int rc) { ctx.xfs_log(log_level::emerg, "already frozen by kernel, err=" + std::to_string(rc)); };
-    switch (ctx.cfg.freeze) {
-        case freeze_strategy::none:
-            return {true, 0, false, mf_flags};
-        case freeze_strategy::loop_until_frozen:
-            // v12: HZ/10 uninterruptible sleeps until the freeze succeeds. Only another actor can make a
-            // retry succeed; once none is left, every retry meets the state the last one failed on.
-            for (;;) {
-                const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
-                if (rc == 0) break;
-                if (ctx.w.scheduled_thaws.empty())
-                    throw detail::stop_run{end_state::no_progress,
-                                           "freeze_super keeps returning " + err::name(rc) +
-                                               " every 100 ms and nothing left in the world can change that (at " +
-                                               std::to_string(ctx.now_ms) + " ms of model time)"};
-                delay(ctx, 100);
-            }
-            return {true, 0, true, mf_flags};
-        case freeze_strategy::return_ebusy: {
-            const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
-            return {rc == 0, rc, rc == 0, mf_flags};
+    const auto& policy = ctx.cfg.freeze;
+    ctx.step("xfs_dax_notify_failure_freeze", std::string(policy.name));
+    if (!policy.freezes) return {true, 0, false, mf_flags};
+    using action = freeze_decision::action;
+    freeze_attempt attempt;
+    attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+    freeze_decision d = policy.after_attempt(attempt);
+    while (d.what == action::retry) {
+        if (!ctx.w.scheduled_thaws.empty()) {
+            delay(ctx, d.retry_after_ms);
+            attempt.waited_ms += d.retry_after_ms;
+            ++attempt.attempts;
+            attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+            d = policy.after_attempt(attempt);
+            continue;
         }
-        case freeze_strategy::ebusy_continues: {
-            const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
-            if (rc != 0) emerg(rc);
-            if (rc != 0 && rc != -err::ebusy) return {false, rc, false, mf_flags};
-            return {true, 0, rc == 0, mf_flags};
+        freeze_attempt ahead = attempt;
+        freeze_decision next = d;
+        while (next.what == action::retry && ahead.waited_ms < detail_freeze::retry_horizon_ms &&
+               ahead.attempts < detail_freeze::retry_horizon_attempts) {
+            ahead.waited_ms += next.retry_after_ms;
+            ++ahead.attempts;
+            next = policy.after_attempt(ahead);
         }
-        case freeze_strategy::proceed_and_remember: {
-            const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
-            if (rc != 0) emerg(rc);
-            return {true, 0, rc == 0, mf_flags};
-        }
-        case freeze_strategy::fallback_without_pre_remove: {
-            const int rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
-            if (rc == 0) return {true, 0, true, mf_flags};
+        if (next.what == action::retry)
+            throw detail::stop_run{end_state::no_progress,
+                                   "freeze_super keeps returning " + err::name(attempt.rc) + " every " +
+                                       std::to_string(d.retry_after_ms) +
+                                       " ms and nothing left in the world can change that (at " +
+                                       std::to_string(ctx.now_ms) + " ms of model time)"};
+        ctx.step("xfs_dax_notify_failure_freeze",
+                 std::to_string(ahead.attempts - attempt.attempts) + " more attempts would each return " +
+                     err::name(attempt.rc) + " (nothing left in the world can change it); their sleeps taken as one");
+        delay(ctx, ahead.waited_ms - attempt.waited_ms);
+        attempt = ahead;
+        d = next;
+    }
+    if (d.log_already_frozen) ctx.xfs_log(log_level::emerg, "already frozen by kernel, err=" + std::to_string(attempt.rc));
+    switch (d.what) {
+        case action::proceed:
+        case action::retry: return {true, 0, attempt.rc == 0, mf_flags};
+        case action::return_error: return {false, attempt.rc, attempt.rc == 0, mf_flags};
+        case action::proceed_without_pre_remove:
+            if (attempt.rc == 0) return {true, 0, true, mf_flags};
             ctx.step("xfs_dax_notify_failure_freeze", "freeze failed, continuing without MF_MEM_PRE_REMOVE");
             return {true, 0, false, mf_flags & ~mf::mem_pre_remove};
-        }
     }
-    return {true, 0, false, mf_flags};
+    return {true, 0, attempt.rc == 0, mf_flags};
 }
 
-/// `kernel_frozen` is whether this path froze; thaw::in_callee (v12) thaws the kernel holder regardless.
+/// `kernel_frozen` is whether this path froze; the thaw policy says whether the kernel holder is thawed (v12
+/// thaws it regardless), the thaw_userspace policy whether a userspace freeze is dropped too.
 inline void xfs_dax_notify_failure_thaw(detail::kernel_context& ctx, bool kernel_frozen) {
-    ctx.step("xfs_dax_notify_failure_thaw", std::string(value_name(ctx.cfg.thaw)));
-    if (kernel_frozen || ctx.cfg.thaw == thaw_placement::in_callee) {
+    ctx.step("xfs_dax_notify_failure_thaw", std::string(ctx.cfg.thaw.name));
+    if (ctx.cfg.thaw.thaw_kernel(kernel_frozen)) {
         const int rc = thaw_super(ctx, freeze_holder::kernel, notify_failure_owner);
         if (rc != 0) ctx.xfs_log(log_level::emerg, "still frozen after notify failure, err=" + std::to_string(rc));
     }
     // "anyway, because the device is about to be removed": lets the mount be unmounted.
-    if (ctx.cfg.thaw_userspace == thaw_userspace_kind::anyway)
-        thaw_super(ctx, freeze_holder::userspace, notify_failure_owner);
+    freeze_holders_left left;
+    for (const auto& h : ctx.w.mp.sb.holds) {
+        if (h.holder == freeze_holder::userspace) left.userspace = true;
+        else ++left.kernel_holds;
+    }
+    if (ctx.cfg.thaw_userspace.thaw_userspace(left)) thaw_super(ctx, freeze_holder::userspace, notify_failure_owner);
 }
 
 }  // namespace daxfail::kernel

@@ -42,7 +42,7 @@ int xfs_rmap_query_range(detail::kernel_context& ctx, const xfs_section& sec, u3
         return "group " + std::to_string(group) + " blocks " + std::to_string(low) + ".." + std::to_string(high);
     });
     std::vector<const rmap_record*> hits;
-    if (ctx.cfg.rmap_source == rmap_source_kind::full_inode_scan) {
+    if (ctx.cfg.rmap_source.lookup(sec.has_rmapbt) == rmap_lookup::scan_every_owner) {
         // Without a reverse map every extent of every owner must be looked at.
         for (const auto& g : sec.rmap) ctx.out.cost.rmap_records_examined += g.size();
     } else {

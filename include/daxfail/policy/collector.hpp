@@ -2,6 +2,17 @@
 // pre-remove every version uses task_early_kill(force_early=1): the process of
 // `current`, or a thread that opted into early kill. v12 and v6.8+ take every
 // process that maps the page, because `current` is the unbinder.
+//
+// The decision: for each task, given whether this is a pre-remove, whether the
+// task shares `current`'s mm and whether it has an early-kill thread
+// (find_early_kill_thread), the policy picks the thread to signal, or none. A
+// task without an mm is never a candidate.
+//
+//     struct my_policy {                       // satisfies daxfail::collector_policy
+//         using axis = daxfail::axis::collector;
+//         static constexpr std::string_view name = "my_policy";
+//         static task_pick pick(const collector_input&);
+//     };
 #ifndef DAXFAIL_POLICY_COLLECTOR_HPP
 #define DAXFAIL_POLICY_COLLECTOR_HPP
 
@@ -11,6 +22,28 @@
 
 namespace daxfail {
 
+/// What collect_procs_fsdax knows about one task.
+struct collector_input {
+    bool pre_remove = false;       ///< MF_MEM_PRE_REMOVE
+    bool is_current = false;       ///< the task's mm is current's (the unbinder, or the task that hit the poison)
+    bool has_early_kill = false;   ///< find_early_kill_thread found a thread (PR_MCE_KILL_EARLY or the sysctl)
+};
+
+/// The thread a task is signalled through.
+enum class task_pick {
+    none,              ///< not a candidate
+    current,           ///< current itself
+    early_kill_thread, ///< the thread find_early_kill_thread returns
+    leader             ///< the thread-group leader
+};
+
+/// task_early_kill(tsk, force_early=1): current's process through current, else its early-kill thread.
+constexpr task_pick task_early_kill_pick(const collector_input& t) {
+    if (t.is_current) return task_pick::current;
+    return t.has_early_kill ? task_pick::early_kill_thread : task_pick::none;
+}
+
+/// Names of the built-in collector policies (kept for code written against the enum).
 enum class collector_kind { early_kill, all_mapping_tasks };
 
 constexpr std::string_view value_name(collector_kind v) noexcept {
@@ -23,17 +56,63 @@ constexpr std::string_view value_name(collector_kind v) noexcept {
 
 constexpr std::string_view axis_name(collector_kind) noexcept { return "collector"; }
 
+/// A collector policy as the model runs it.
+struct collector_ops {
+    using axis = daxfail::axis::collector;
+    std::string_view name;
+    task_pick (*pick)(const collector_input&);
+    constexpr collector_ops& operator=(collector_kind e);
+    friend constexpr bool operator==(const collector_ops&, const collector_ops&) = default;
+};
+
 namespace collector {
 /// task_early_kill(tsk, 1) (pre-patch, Debian 6.1)
-struct early_kill : detail::policy_tag<axis::collector, collector_kind::early_kill> {};
+struct early_kill : detail::policy_tag<axis::collector, collector_kind::early_kill> {
+    static constexpr task_pick pick(const collector_input& t) { return task_early_kill_pick(t); }
+};
 /// every thread-group leader mapping the page (v12, v6.8+)
-struct all_mapping_tasks : detail::policy_tag<axis::collector, collector_kind::all_mapping_tasks> {};
+struct all_mapping_tasks : detail::policy_tag<axis::collector, collector_kind::all_mapping_tasks> {
+    static constexpr task_pick pick(const collector_input& t) {
+        return t.pre_remove ? task_pick::leader : task_early_kill_pick(t);
+    }
+};
 }  // namespace collector
 
-/// Satisfied by the collector:: policies.
+namespace detail {
 template <class P>
-concept collector_policy = detail::policy_on<P, axis::collector>;
+concept collector_has_pick = requires(const collector_input& t) { { P::pick(t) } -> std::same_as<task_pick>; };
+}  // namespace detail
 
+/// A collector policy: `static task_pick pick(const collector_input&)`.
+template <class P>
+concept collector_policy = detail::policy_on<P, axis::collector> && detail::collector_has_pick<P>;
+
+namespace axis {
+struct collector {
+    static constexpr std::string_view name = "collector";
+    using ops = collector_ops;
+    using legacy = collector_kind;
+    using builtins = detail::type_list<daxfail::collector::early_kill, daxfail::collector::all_mapping_tasks>;
+    static constexpr auto& get(auto& c) { return c.collector; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::collector_has_pick<P>, "daxfail: this collector policy needs `static task_pick pick(const collector_input&)`");
+        return {P::name, &P::pick};
+    }
+};
+}  // namespace axis
+
+constexpr collector_ops& collector_ops::operator=(collector_kind e) { return *this = detail::builtin_ops<daxfail::axis::collector>(e); }
+
+
+namespace detail {
+/// config::collector: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::collector> {
+    collector_ops collector = builtin_ops<axis::collector>(collector_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

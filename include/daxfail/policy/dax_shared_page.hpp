@@ -8,6 +8,16 @@
 // fault first unmaps its own file's other PTEs of that page, and page->mapping
 // becomes the PAGE_MAPPING_DAX_SHARED marker, which dax_lock_folio dereferences
 // as if it were an address_space.
+//
+// The decision: whether a read fault of a shared (reflinked) extent marks the
+// page shared (page->mapping = PAGE_MAPPING_DAX_SHARED) instead of naming the
+// faulting file.
+//
+//     struct my_policy {                       // satisfies daxfail::dax_shared_page_policy
+//         using axis = daxfail::axis::dax_shared_page;
+//         static constexpr std::string_view name = "my_policy";
+//         static constexpr bool marks_shared = true;
+//     };
 #ifndef DAXFAIL_POLICY_DAX_SHARED_PAGE_HPP
 #define DAXFAIL_POLICY_DAX_SHARED_PAGE_HPP
 
@@ -17,6 +27,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in dax_shared_page policies (kept for code written against the enum).
 enum class dax_shared_page_kind { last_faulter, shared_marker };
 
 constexpr std::string_view value_name(dax_shared_page_kind v) noexcept {
@@ -29,17 +40,63 @@ constexpr std::string_view value_name(dax_shared_page_kind v) noexcept {
 
 constexpr std::string_view axis_name(dax_shared_page_kind) noexcept { return "dax_shared_page"; }
 
+/// A dax_shared_page policy as the model runs it.
+struct dax_shared_page_ops {
+    using axis = daxfail::axis::dax_shared_page;
+    std::string_view name;
+    bool marks_shared;
+    constexpr dax_shared_page_ops& operator=(dax_shared_page_kind e);
+    friend constexpr bool operator==(const dax_shared_page_ops&, const dax_shared_page_ops&) = default;
+};
+
 namespace dax_shared_page {
 /// page->mapping is the file that faulted the page last (<= v6.1, Debian 6.1)
-struct last_faulter : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::last_faulter> {};
+struct last_faulter : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::last_faulter> {
+    static constexpr bool marks_shared = false;
+};
 /// page->mapping is PAGE_MAPPING_DAX_SHARED; read faults unmap the file's other PTEs (v6.2+, Debian 6.12)
-struct shared_marker : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::shared_marker> {};
+struct shared_marker : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::shared_marker> {
+    static constexpr bool marks_shared = true;
+};
 }  // namespace dax_shared_page
 
-/// Satisfied by the dax_shared_page:: policies.
+namespace detail {
 template <class P>
-concept dax_shared_page_policy = detail::policy_on<P, axis::dax_shared_page>;
+concept dax_shared_page_has_marks_shared = requires {
+    { P::marks_shared } -> std::convertible_to<bool>;
+};
+}  // namespace detail
 
+/// A dax_shared_page policy: `static constexpr bool marks_shared`.
+template <class P>
+concept dax_shared_page_policy = detail::policy_on<P, axis::dax_shared_page> && detail::dax_shared_page_has_marks_shared<P>;
+
+namespace axis {
+struct dax_shared_page {
+    static constexpr std::string_view name = "dax_shared_page";
+    using ops = dax_shared_page_ops;
+    using legacy = dax_shared_page_kind;
+    using builtins = detail::type_list<daxfail::dax_shared_page::last_faulter, daxfail::dax_shared_page::shared_marker>;
+    static constexpr auto& get(auto& c) { return c.dax_shared_page; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::dax_shared_page_has_marks_shared<P>, "daxfail: this dax_shared_page policy needs `static constexpr bool marks_shared`");
+        return {P::name, P::marks_shared};
+    }
+};
+}  // namespace axis
+
+constexpr dax_shared_page_ops& dax_shared_page_ops::operator=(dax_shared_page_kind e) { return *this = detail::builtin_ops<daxfail::axis::dax_shared_page>(e); }
+
+
+namespace detail {
+/// config::dax_shared_page: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::dax_shared_page> {
+    dax_shared_page_ops dax_shared_page = builtin_ops<axis::dax_shared_page>(dax_shared_page_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

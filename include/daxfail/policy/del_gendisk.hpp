@@ -4,6 +4,16 @@
 // ->shutdown runs: XFS shuts down with SHUTDOWN_DEVICE_REMOVED, unless it already
 // is shut down. This is the "second notification after it goes away" that review
 // of v12 relied on.
+//
+// The decision: whether del_gendisk marks the disk dead and shuts a filesystem
+// on any of its devices down (SHUTDOWN_DEVICE_REMOVED), or only syncs and
+// invalidates the data device.
+//
+//     struct my_policy {                       // satisfies daxfail::del_gendisk_policy
+//         using axis = daxfail::axis::del_gendisk;
+//         static constexpr std::string_view name = "my_policy";
+//         static constexpr bool shuts_down_filesystem = true;
+//     };
 #ifndef DAXFAIL_POLICY_DEL_GENDISK_HPP
 #define DAXFAIL_POLICY_DEL_GENDISK_HPP
 
@@ -13,6 +23,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in del_gendisk policies (kept for code written against the enum).
 enum class del_gendisk_kind { no_fs_shutdown, device_removed_shutdown };
 
 constexpr std::string_view value_name(del_gendisk_kind v) noexcept {
@@ -25,17 +36,63 @@ constexpr std::string_view value_name(del_gendisk_kind v) noexcept {
 
 constexpr std::string_view axis_name(del_gendisk_kind) noexcept { return "del_gendisk"; }
 
+/// A del_gendisk policy as the model runs it.
+struct del_gendisk_ops {
+    using axis = daxfail::axis::del_gendisk;
+    std::string_view name;
+    bool shuts_down_filesystem;
+    constexpr del_gendisk_ops& operator=(del_gendisk_kind e);
+    friend constexpr bool operator==(const del_gendisk_ops&, const del_gendisk_ops&) = default;
+};
+
 namespace del_gendisk {
 /// del_gendisk does not touch the filesystem (Debian 6.1)
-struct no_fs_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::no_fs_shutdown> {};
+struct no_fs_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::no_fs_shutdown> {
+    static constexpr bool shuts_down_filesystem = false;
+};
 /// bdev marked dead, xfs_fs_shutdown(SHUTDOWN_DEVICE_REMOVED) (v6.6+)
-struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::device_removed_shutdown> {};
+struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::device_removed_shutdown> {
+    static constexpr bool shuts_down_filesystem = true;
+};
 }  // namespace del_gendisk
 
-/// Satisfied by the del_gendisk:: policies.
+namespace detail {
 template <class P>
-concept del_gendisk_policy = detail::policy_on<P, axis::del_gendisk>;
+concept del_gendisk_has_shuts_down_filesystem = requires {
+    { P::shuts_down_filesystem } -> std::convertible_to<bool>;
+};
+}  // namespace detail
 
+/// A del_gendisk policy: `static constexpr bool shuts_down_filesystem`.
+template <class P>
+concept del_gendisk_policy = detail::policy_on<P, axis::del_gendisk> && detail::del_gendisk_has_shuts_down_filesystem<P>;
+
+namespace axis {
+struct del_gendisk {
+    static constexpr std::string_view name = "del_gendisk";
+    using ops = del_gendisk_ops;
+    using legacy = del_gendisk_kind;
+    using builtins = detail::type_list<daxfail::del_gendisk::no_fs_shutdown, daxfail::del_gendisk::device_removed_shutdown>;
+    static constexpr auto& get(auto& c) { return c.del_gendisk; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::del_gendisk_has_shuts_down_filesystem<P>, "daxfail: this del_gendisk policy needs `static constexpr bool shuts_down_filesystem`");
+        return {P::name, P::shuts_down_filesystem};
+    }
+};
+}  // namespace axis
+
+constexpr del_gendisk_ops& del_gendisk_ops::operator=(del_gendisk_kind e) { return *this = detail::builtin_ops<daxfail::axis::del_gendisk>(e); }
+
+
+namespace detail {
+/// config::del_gendisk: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::del_gendisk> {
+    del_gendisk_ops del_gendisk = builtin_ops<axis::del_gendisk>(del_gendisk_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -1,20 +1,62 @@
-// How xfs_dax_notify_failure keeps new mappings from being created while it
-// revokes the old ones on MF_MEM_PRE_REMOVE (A17). Before the patch nothing is
-// frozen. v12 loops on freeze_super(KERNEL) with 100 ms sleeps until it succeeds
-// (a shut-down filesystem never freezes, so unbind hangs). Review of v12 asked to
-// return the error instead. v13 continued on -EBUSY and returned other errors. v14
-// and the merged version (v6.8+) try once, carry on unfrozen and remember whether
-// they froze. A fallback proposed on the list re-sends the event without
-// MF_MEM_PRE_REMOVE when the freeze fails.
+// Axis `freeze`: how xfs_dax_notify_failure keeps new mappings from being
+// created while it revokes the old ones on MF_MEM_PRE_REMOVE (A17). Before the
+// patch nothing is frozen. v12 loops on freeze_super(KERNEL) with 100 ms sleeps
+// until it succeeds (a shut-down filesystem never freezes, so unbind hangs).
+// Review of v12 asked to return the error instead. v13 continued on -EBUSY and
+// returned other errors. v14 and the merged version (v6.8+) try once, carry on
+// unfrozen and remember whether they froze. A fallback proposed on the list
+// re-sends the event without MF_MEM_PRE_REMOVE when the freeze fails.
+//
+// The decision: after each freeze_super attempt the path asks the policy what
+// to do. A policy never sleeps itself; it asks for a retry after some time, and
+// the kernel path sleeps (delay(), where other actors run). It must be a pure
+// function of the attempt: when nothing left in the world can change
+// freeze_super's answer the model replays the retries without running them.
+//
+//     struct my_freeze {                       // satisfies daxfail::freeze_policy
+//         using axis = daxfail::axis::freeze;
+//         static constexpr std::string_view name = "my_freeze";
+//         static constexpr bool freezes = true;  // calls freeze_super at all
+//         static daxfail::freeze_decision after_attempt(const daxfail::freeze_attempt&);
+//     };
 #ifndef DAXFAIL_POLICY_FREEZE_HPP
 #define DAXFAIL_POLICY_FREEZE_HPP
 
 #include <daxfail/detail/policy_base.hpp>
+#include <daxfail/errno.hpp>
 
+#include <cstdint>
 #include <string_view>
 
 namespace daxfail {
 
+/// What one freeze_super(sb, FREEZE_HOLDER_KERNEL) attempt told the pre-remove path.
+struct freeze_attempt {
+    int rc = 0;                   ///< freeze_super's result; 0: this path now holds a kernel freeze
+    std::uint64_t waited_ms = 0;  ///< time slept in retries before this attempt
+    unsigned attempts = 1;        ///< attempts so far, this one included
+};
+
+/// What the pre-remove path does after an attempt.
+struct freeze_decision {
+    enum class action {
+        proceed,                    ///< carry on; frozen iff the attempt returned 0
+        return_error,               ///< return the attempt's rc from the notification at once
+        retry,                      ///< sleep retry_after_ms (uninterruptible), then attempt again
+        proceed_without_pre_remove  ///< carry on as a plain memory failure (MF_MEM_PRE_REMOVE dropped)
+    };
+    action what = action::proceed;
+    std::uint64_t retry_after_ms = 0;
+    bool log_already_frozen = false;  ///< xfs_emerg "already frozen by kernel, err=%d" first
+
+    static constexpr freeze_decision proceed(bool log = false) { return {action::proceed, 0, log}; }
+    static constexpr freeze_decision return_error(bool log = false) { return {action::return_error, 0, log}; }
+    static constexpr freeze_decision retry(std::uint64_t ms) { return {action::retry, ms, false}; }
+    static constexpr freeze_decision proceed_without_pre_remove() { return {action::proceed_without_pre_remove, 0, false}; }
+    friend constexpr bool operator==(const freeze_decision&, const freeze_decision&) = default;
+};
+
+/// Names of the built-in freeze policies (kept for code written against the enum).
 enum class freeze_strategy { none, loop_until_frozen, return_ebusy, ebusy_continues, proceed_and_remember, fallback_without_pre_remove };
 
 constexpr std::string_view value_name(freeze_strategy v) noexcept {
@@ -31,25 +73,107 @@ constexpr std::string_view value_name(freeze_strategy v) noexcept {
 
 constexpr std::string_view axis_name(freeze_strategy) noexcept { return "freeze"; }
 
+/// A freeze policy as the model runs it.
+struct freeze_ops {
+    using axis = daxfail::axis::freeze;
+    std::string_view name;
+    bool freezes;
+    freeze_decision (*after_attempt)(const freeze_attempt&);
+    constexpr freeze_ops& operator=(freeze_strategy e);
+    friend constexpr bool operator==(const freeze_ops&, const freeze_ops&) = default;
+};
+
 namespace freeze {
+using decision = freeze_decision;
 /// no freeze (pre-patch, Debian 6.1)
-struct none : detail::policy_tag<axis::freeze, freeze_strategy::none> {};
+struct none : detail::policy_tag<axis::freeze, freeze_strategy::none> {
+    static constexpr bool freezes = false;
+    static constexpr decision after_attempt(const freeze_attempt&) { return decision::proceed(); }
+};
 /// retry every 100 ms until frozen (v12)
-struct loop_until_frozen : detail::policy_tag<axis::freeze, freeze_strategy::loop_until_frozen> {};
+struct loop_until_frozen : detail::policy_tag<axis::freeze, freeze_strategy::loop_until_frozen> {
+    static constexpr bool freezes = true;
+    static constexpr decision after_attempt(const freeze_attempt& a) {
+        return a.rc == 0 ? decision::proceed() : decision::retry(100);  // delay(HZ / 10)
+    }
+};
 /// one attempt; on failure return its error, do nothing else (review of v12)
-struct return_ebusy : detail::policy_tag<axis::freeze, freeze_strategy::return_ebusy> {};
+struct return_ebusy : detail::policy_tag<axis::freeze, freeze_strategy::return_ebusy> {
+    static constexpr bool freezes = true;
+    static constexpr decision after_attempt(const freeze_attempt& a) {
+        return a.rc == 0 ? decision::proceed() : decision::return_error();
+    }
+};
 /// one attempt; -EBUSY carries on unfrozen, other errors are returned (v13)
-struct ebusy_continues : detail::policy_tag<axis::freeze, freeze_strategy::ebusy_continues> {};
+struct ebusy_continues : detail::policy_tag<axis::freeze, freeze_strategy::ebusy_continues> {
+    static constexpr bool freezes = true;
+    static constexpr decision after_attempt(const freeze_attempt& a) {
+        if (a.rc == 0) return decision::proceed();
+        return a.rc == -err::ebusy ? decision::proceed(true) : decision::return_error(true);
+    }
+};
 /// one attempt; carry on either way, remember whether we froze (v14, v6.8+)
-struct proceed_and_remember : detail::policy_tag<axis::freeze, freeze_strategy::proceed_and_remember> {};
+struct proceed_and_remember : detail::policy_tag<axis::freeze, freeze_strategy::proceed_and_remember> {
+    static constexpr bool freezes = true;
+    static constexpr decision after_attempt(const freeze_attempt& a) { return decision::proceed(a.rc != 0); }
+};
 /// one attempt; on failure continue as a plain notification without MF_MEM_PRE_REMOVE (proposed on the list)
-struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, freeze_strategy::fallback_without_pre_remove> {};
+struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, freeze_strategy::fallback_without_pre_remove> {
+    static constexpr bool freezes = true;
+    static constexpr decision after_attempt(const freeze_attempt& a) {
+        return a.rc == 0 ? decision::proceed() : decision::proceed_without_pre_remove();
+    }
+};
 }  // namespace freeze
 
-/// Satisfied by the freeze:: policies.
+namespace detail {
 template <class P>
-concept freeze_policy = detail::policy_on<P, axis::freeze>;
+concept freeze_has_freezes = requires {
+    { P::freezes } -> std::convertible_to<bool>;
+};
+template <class P>
+concept freeze_has_after_attempt = requires(const freeze_attempt& a) {
+    { P::after_attempt(a) } -> std::same_as<freeze_decision>;
+};
+}  // namespace detail
 
+/// A freeze policy: `bool freezes` and `freeze_decision after_attempt(const freeze_attempt&)`.
+template <class P>
+concept freeze_policy = detail::policy_on<P, axis::freeze> && detail::freeze_has_freezes<P> &&
+                        detail::freeze_has_after_attempt<P>;
+
+namespace axis {
+struct freeze {
+    static constexpr std::string_view name = "freeze";
+    using ops = freeze_ops;
+    using legacy = freeze_strategy;
+    using builtins = detail::type_list<daxfail::freeze::none, daxfail::freeze::loop_until_frozen,
+                                       daxfail::freeze::return_ebusy, daxfail::freeze::ebusy_continues,
+                                       daxfail::freeze::proceed_and_remember,
+                                       daxfail::freeze::fallback_without_pre_remove>;
+    static constexpr auto& get(auto& c) { return c.freeze; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::freeze_has_freezes<P>,
+                      "daxfail: this freeze policy needs `static constexpr bool freezes` (does it call freeze_super?)");
+        static_assert(detail::freeze_has_after_attempt<P>,
+                      "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
+        return {P::name, P::freezes, &P::after_attempt};
+    }
+};
+}  // namespace axis
+
+constexpr freeze_ops& freeze_ops::operator=(freeze_strategy e) { return *this = detail::builtin_ops<daxfail::axis::freeze>(e); }
+
+
+namespace detail {
+/// config::freeze: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::freeze> {
+    freeze_ops freeze = builtin_ops<axis::freeze>(freeze_strategy{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

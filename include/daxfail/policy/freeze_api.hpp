@@ -7,15 +7,31 @@
 // stable fix "fs: don't return -EINVAL for successful nested thaw" (in Debian's
 // 6.12.111 and later; mainline release not verified) makes every thaw that
 // leaves a holder return 0, even one by a holder that held nothing.
+//
+// The decision: fs/super.c's rules as constants the modelled freeze_super and
+// thaw_super read: whether freezes are per holder, whether freeze_super of a
+// superblock that is not SB_BORN returns 0 without freezing, and what a thaw
+// returns when its holder held nothing or when another holder remains.
+//
+//     struct my_api {                          // satisfies daxfail::freeze_api_policy
+//         using axis = daxfail::axis::freeze_api;
+//         static constexpr std::string_view name = "my_api";
+//         static constexpr bool per_holder = true;
+//         static constexpr bool unborn_freeze_succeeds = false;
+//         static constexpr int thaw_without_hold_rc = -daxfail::err::einval;
+//         static constexpr int thaw_leaving_holders_rc = -daxfail::err::einval;
+//     };
 #ifndef DAXFAIL_POLICY_FREEZE_API_HPP
 #define DAXFAIL_POLICY_FREEZE_API_HPP
 
 #include <daxfail/detail/policy_base.hpp>
+#include <daxfail/errno.hpp>
 
 #include <string_view>
 
 namespace daxfail {
 
+/// Names of the built-in freeze_api policies (kept for code written against the enum).
 enum class freeze_api_kind { no_holders, holder_bitmask, holder_counts, holder_counts_nested_thaw_ok };
 
 constexpr std::string_view value_name(freeze_api_kind v) noexcept {
@@ -30,22 +46,97 @@ constexpr std::string_view value_name(freeze_api_kind v) noexcept {
 
 constexpr std::string_view axis_name(freeze_api_kind) noexcept { return "freeze_api"; }
 
+/// A freeze_api policy as the model runs it.
+struct freeze_api_ops {
+    using axis = daxfail::axis::freeze_api;
+    std::string_view name;
+    bool per_holder;               ///< false: one anonymous freeze; any thaw ends it, a second freeze is -EBUSY
+    bool unborn_freeze_succeeds;   ///< freeze_super of a !SB_BORN superblock returns 0 without freezing
+    int thaw_without_hold_rc;      ///< thaw_super by a holder that holds nothing
+    int thaw_leaving_holders_rc;   ///< thaw_super that leaves another holder's freeze
+    constexpr freeze_api_ops& operator=(freeze_api_kind e);
+    friend constexpr bool operator==(const freeze_api_ops&, const freeze_api_ops&) = default;
+};
+
 namespace freeze_api {
 /// freeze_super(sb)/thaw_super(sb) (<= v6.5, Debian 6.1)
-struct no_holders : detail::policy_tag<axis::freeze_api, freeze_api_kind::no_holders> {};
+struct no_holders : detail::policy_tag<axis::freeze_api, freeze_api_kind::no_holders> {
+    static constexpr bool per_holder = false;
+    static constexpr bool unborn_freeze_succeeds = true;
+    static constexpr int thaw_without_hold_rc = 0;     // not reached: any thaw ends the one freeze
+    static constexpr int thaw_leaving_holders_rc = 0;  // not reached
+};
 /// freeze_holders bitmask (v6.6-v6.7)
-struct holder_bitmask : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_bitmask> {};
+struct holder_bitmask : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_bitmask> {
+    static constexpr bool per_holder = true;
+    static constexpr bool unborn_freeze_succeeds = true;
+    static constexpr int thaw_without_hold_rc = -err::einval;
+    static constexpr int thaw_leaving_holders_rc = 0;
+};
 /// freeze_kcount/freeze_ucount (v6.8+)
-struct holder_counts : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts> {};
+struct holder_counts : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts> {
+    static constexpr bool per_holder = true;
+    static constexpr bool unborn_freeze_succeeds = false;  // the dead SB_BORN check is gone
+    static constexpr int thaw_without_hold_rc = -err::einval;
+    static constexpr int thaw_leaving_holders_rc = -err::einval;  // the count is dropped all the same
+};
 /// counts, and a thaw that leaves another holder returns 0 (6.12.111+ stable)
 struct holder_counts_nested_thaw_ok
-    : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts_nested_thaw_ok> {};
+    : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts_nested_thaw_ok> {
+    static constexpr bool per_holder = true;
+    static constexpr bool unborn_freeze_succeeds = false;
+    static constexpr int thaw_without_hold_rc = 0;
+    static constexpr int thaw_leaving_holders_rc = 0;
+};
 }  // namespace freeze_api
 
-/// Satisfied by the freeze_api:: policies.
+namespace detail {
 template <class P>
-concept freeze_api_policy = detail::policy_on<P, axis::freeze_api>;
+concept freeze_api_has_rules = requires {
+    { P::per_holder } -> std::convertible_to<bool>;
+    { P::unborn_freeze_succeeds } -> std::convertible_to<bool>;
+    { P::thaw_without_hold_rc } -> std::convertible_to<int>;
+    { P::thaw_leaving_holders_rc } -> std::convertible_to<int>;
+};
+}  // namespace detail
 
+/// A freeze_api policy: `bool per_holder`, `bool unborn_freeze_succeeds`, `int thaw_without_hold_rc`,
+/// `int thaw_leaving_holders_rc`, all static constexpr.
+template <class P>
+concept freeze_api_policy = detail::policy_on<P, axis::freeze_api> && detail::freeze_api_has_rules<P>;
+
+namespace axis {
+struct freeze_api {
+    static constexpr std::string_view name = "freeze_api";
+    using ops = freeze_api_ops;
+    using legacy = freeze_api_kind;
+    using builtins = detail::type_list<daxfail::freeze_api::no_holders, daxfail::freeze_api::holder_bitmask,
+                                       daxfail::freeze_api::holder_counts,
+                                       daxfail::freeze_api::holder_counts_nested_thaw_ok>;
+    static constexpr auto& get(auto& c) { return c.freeze_api; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::freeze_api_has_rules<P>,
+                      "daxfail: this freeze_api policy needs static constexpr `bool per_holder`, `bool "
+                      "unborn_freeze_succeeds`, `int thaw_without_hold_rc` and `int thaw_leaving_holders_rc`");
+        return {P::name, P::per_holder, P::unborn_freeze_succeeds, P::thaw_without_hold_rc, P::thaw_leaving_holders_rc};
+    }
+};
+}  // namespace axis
+
+constexpr freeze_api_ops& freeze_api_ops::operator=(freeze_api_kind e) {
+    return *this = detail::builtin_ops<daxfail::axis::freeze_api>(e);
+}
+
+
+namespace detail {
+/// config::freeze_api: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::freeze_api> {
+    freeze_api_ops freeze_api = builtin_ops<axis::freeze_api>(freeze_api_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

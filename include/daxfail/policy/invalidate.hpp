@@ -1,5 +1,14 @@
 // Whether xfs_dax_failure_fn drops the file's cached entries in the failed range
 // with invalidate_inode_pages2_range on pre-remove (A16; v12, v6.8+).
+//
+// The decision: xfs_dax_failure_fn asks, given whether this is a pre-remove,
+// whether to drop the file's DAX entries in the failed range.
+//
+//     struct my_policy {                       // satisfies daxfail::invalidate_policy
+//         using axis = daxfail::axis::invalidate;
+//         static constexpr std::string_view name = "my_policy";
+//         static bool invalidates(bool pre_remove);
+//     };
 #ifndef DAXFAIL_POLICY_INVALIDATE_HPP
 #define DAXFAIL_POLICY_INVALIDATE_HPP
 
@@ -9,6 +18,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in invalidate policies (kept for code written against the enum).
 enum class invalidate_kind { none, on_pre_remove };
 
 constexpr std::string_view value_name(invalidate_kind v) noexcept {
@@ -21,17 +31,61 @@ constexpr std::string_view value_name(invalidate_kind v) noexcept {
 
 constexpr std::string_view axis_name(invalidate_kind) noexcept { return "invalidate"; }
 
+/// A invalidate policy as the model runs it.
+struct invalidate_ops {
+    using axis = daxfail::axis::invalidate;
+    std::string_view name;
+    bool (*invalidates)(bool pre_remove);
+    constexpr invalidate_ops& operator=(invalidate_kind e);
+    friend constexpr bool operator==(const invalidate_ops&, const invalidate_ops&) = default;
+};
+
 namespace invalidate {
 /// no cache drop (pre-patch)
-struct none : detail::policy_tag<axis::invalidate, invalidate_kind::none> {};
+struct none : detail::policy_tag<axis::invalidate, invalidate_kind::none> {
+    static constexpr bool invalidates(bool) { return false; }
+};
 /// invalidate_inode_pages2_range(pgoff, pgoff + pgcnt - 1), result ignored (v12, v6.8+)
-struct on_pre_remove : detail::policy_tag<axis::invalidate, invalidate_kind::on_pre_remove> {};
+struct on_pre_remove : detail::policy_tag<axis::invalidate, invalidate_kind::on_pre_remove> {
+    static constexpr bool invalidates(bool pre_remove) { return pre_remove; }
+};
 }  // namespace invalidate
 
-/// Satisfied by the invalidate:: policies.
+namespace detail {
 template <class P>
-concept invalidate_policy = detail::policy_on<P, axis::invalidate>;
+concept invalidate_has_invalidates = requires(bool b) { { P::invalidates(b) } -> std::same_as<bool>; };
+}  // namespace detail
 
+/// A invalidate policy: `static bool invalidates(bool pre_remove)`.
+template <class P>
+concept invalidate_policy = detail::policy_on<P, axis::invalidate> && detail::invalidate_has_invalidates<P>;
+
+namespace axis {
+struct invalidate {
+    static constexpr std::string_view name = "invalidate";
+    using ops = invalidate_ops;
+    using legacy = invalidate_kind;
+    using builtins = detail::type_list<daxfail::invalidate::none, daxfail::invalidate::on_pre_remove>;
+    static constexpr auto& get(auto& c) { return c.invalidate; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::invalidate_has_invalidates<P>, "daxfail: this invalidate policy needs `static bool invalidates(bool pre_remove)`");
+        return {P::name, &P::invalidates};
+    }
+};
+}  // namespace axis
+
+constexpr invalidate_ops& invalidate_ops::operator=(invalidate_kind e) { return *this = detail::builtin_ops<daxfail::axis::invalidate>(e); }
+
+
+namespace detail {
+/// config::invalidate: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::invalidate> {
+    invalidate_ops invalidate = builtin_ops<axis::invalidate>(invalidate_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -2,15 +2,26 @@
 // device is going away (A1). v6.0-v6.7 and Debian 6.1 pass 0, so the filesystem
 // sees the unbind as a memory failure of every byte; v12 and v6.8+
 // (fa422b353d21) pass MF_MEM_PRE_REMOVE.
+//
+// The decision: kill_dax asks the policy for the mf_flags of its whole-device
+// notification.
+//
+//     struct my_policy {                       // satisfies daxfail::kill_dax_flags_policy
+//         using axis = daxfail::axis::kill_dax_flags;
+//         static constexpr std::string_view name = "my_policy";
+//         static int notify_flags();
+//     };
 #ifndef DAXFAIL_POLICY_KILL_DAX_FLAGS_HPP
 #define DAXFAIL_POLICY_KILL_DAX_FLAGS_HPP
 
 #include <daxfail/detail/policy_base.hpp>
+#include <daxfail/constants.hpp>
 
 #include <string_view>
 
 namespace daxfail {
 
+/// Names of the built-in kill_dax_flags policies (kept for code written against the enum).
 enum class kill_dax_notify { none, pre_remove };
 
 constexpr std::string_view value_name(kill_dax_notify v) noexcept {
@@ -23,17 +34,63 @@ constexpr std::string_view value_name(kill_dax_notify v) noexcept {
 
 constexpr std::string_view axis_name(kill_dax_notify) noexcept { return "kill_dax_flags"; }
 
+/// A kill_dax_flags policy as the model runs it.
+struct kill_dax_flags_ops {
+    using axis = daxfail::axis::kill_dax_flags;
+    std::string_view name;
+    int (*notify_flags)();
+    constexpr kill_dax_flags_ops& operator=(kill_dax_notify e);
+    friend constexpr bool operator==(const kill_dax_flags_ops&, const kill_dax_flags_ops&) = default;
+};
+
 namespace kill_dax_flags {
 /// flags 0: unbind looks like poison of the whole device (v6.0-v6.7, Debian 6.1)
-struct none : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::none> {};
+struct none : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::none> {
+    static constexpr int notify_flags() { return 0; }
+};
 /// MF_MEM_PRE_REMOVE (v12, v6.8+)
-struct pre_remove : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::pre_remove> {};
+struct pre_remove : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::pre_remove> {
+    static constexpr int notify_flags() { return mf::mem_pre_remove; }
+};
 }  // namespace kill_dax_flags
 
-/// Satisfied by the kill_dax_flags:: policies.
+namespace detail {
 template <class P>
-concept kill_dax_flags_policy = detail::policy_on<P, axis::kill_dax_flags>;
+concept kill_dax_flags_has_notify_flags = requires {
+    { P::notify_flags() } -> std::same_as<int>;
+};
+}  // namespace detail
 
+/// A kill_dax_flags policy: `static int notify_flags()` (the MF_* flags kill_dax passes).
+template <class P>
+concept kill_dax_flags_policy = detail::policy_on<P, axis::kill_dax_flags> && detail::kill_dax_flags_has_notify_flags<P>;
+
+namespace axis {
+struct kill_dax_flags {
+    static constexpr std::string_view name = "kill_dax_flags";
+    using ops = kill_dax_flags_ops;
+    using legacy = kill_dax_notify;
+    using builtins = detail::type_list<daxfail::kill_dax_flags::none, daxfail::kill_dax_flags::pre_remove>;
+    static constexpr auto& get(auto& c) { return c.kill_dax_flags; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::kill_dax_flags_has_notify_flags<P>, "daxfail: this kill_dax_flags policy needs `static int notify_flags()` (the MF_* flags kill_dax passes)");
+        return {P::name, &P::notify_flags};
+    }
+};
+}  // namespace axis
+
+constexpr kill_dax_flags_ops& kill_dax_flags_ops::operator=(kill_dax_notify e) { return *this = detail::builtin_ops<daxfail::axis::kill_dax_flags>(e); }
+
+
+namespace detail {
+/// config::kill_dax_flags: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::kill_dax_flags> {
+    kill_dax_flags_ops kill_dax_flags = builtin_ops<axis::kill_dax_flags>(kill_dax_notify{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -1,6 +1,15 @@
 // What xfs_dax_failure_fn does with an in-core inode whose mapping is not DAX
 // (A13). Before the patch it calls mf_dax_kill_procs anyway, which fails with
 // -EBUSY and aborts the whole scan; v12 and v6.8+ skip the kill.
+//
+// The decision: xfs_dax_failure_fn asks, given whether the in-core inode's
+// mapping is DAX, whether to call mf_dax_kill_procs.
+//
+//     struct my_policy {                       // satisfies daxfail::non_dax_inode_policy
+//         using axis = daxfail::axis::non_dax_inode;
+//         static constexpr std::string_view name = "my_policy";
+//         static bool kill_procs(bool inode_is_dax);
+//     };
 #ifndef DAXFAIL_POLICY_NON_DAX_INODE_HPP
 #define DAXFAIL_POLICY_NON_DAX_INODE_HPP
 
@@ -10,6 +19,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in non_dax_inode policies (kept for code written against the enum).
 enum class non_dax_inode_kind { kill_anyway, skip };
 
 constexpr std::string_view value_name(non_dax_inode_kind v) noexcept {
@@ -22,17 +32,61 @@ constexpr std::string_view value_name(non_dax_inode_kind v) noexcept {
 
 constexpr std::string_view axis_name(non_dax_inode_kind) noexcept { return "non_dax_inode"; }
 
+/// A non_dax_inode policy as the model runs it.
+struct non_dax_inode_ops {
+    using axis = daxfail::axis::non_dax_inode;
+    std::string_view name;
+    bool (*kill_procs)(bool inode_is_dax);
+    constexpr non_dax_inode_ops& operator=(non_dax_inode_kind e);
+    friend constexpr bool operator==(const non_dax_inode_ops&, const non_dax_inode_ops&) = default;
+};
+
 namespace non_dax_inode {
 /// call mf_dax_kill_procs, -EBUSY aborts the query (pre-patch, Debian 6.1)
-struct kill_anyway : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::kill_anyway> {};
+struct kill_anyway : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::kill_anyway> {
+    static constexpr bool kill_procs(bool) { return true; }
+};
 /// only DAX mappings are killed (v12, v6.8+)
-struct skip : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::skip> {};
+struct skip : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::skip> {
+    static constexpr bool kill_procs(bool inode_is_dax) { return inode_is_dax; }
+};
 }  // namespace non_dax_inode
 
-/// Satisfied by the non_dax_inode:: policies.
+namespace detail {
 template <class P>
-concept non_dax_inode_policy = detail::policy_on<P, axis::non_dax_inode>;
+concept non_dax_inode_has_kill_procs = requires(bool b) { { P::kill_procs(b) } -> std::same_as<bool>; };
+}  // namespace detail
 
+/// A non_dax_inode policy: `static bool kill_procs(bool inode_is_dax)`.
+template <class P>
+concept non_dax_inode_policy = detail::policy_on<P, axis::non_dax_inode> && detail::non_dax_inode_has_kill_procs<P>;
+
+namespace axis {
+struct non_dax_inode {
+    static constexpr std::string_view name = "non_dax_inode";
+    using ops = non_dax_inode_ops;
+    using legacy = non_dax_inode_kind;
+    using builtins = detail::type_list<daxfail::non_dax_inode::kill_anyway, daxfail::non_dax_inode::skip>;
+    static constexpr auto& get(auto& c) { return c.non_dax_inode; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::non_dax_inode_has_kill_procs<P>, "daxfail: this non_dax_inode policy needs `static bool kill_procs(bool inode_is_dax)`");
+        return {P::name, &P::kill_procs};
+    }
+};
+}  // namespace axis
+
+constexpr non_dax_inode_ops& non_dax_inode_ops::operator=(non_dax_inode_kind e) { return *this = detail::builtin_ops<daxfail::axis::non_dax_inode>(e); }
+
+
+namespace detail {
+/// config::non_dax_inode: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::non_dax_inode> {
+    non_dax_inode_ops non_dax_inode = builtin_ops<axis::non_dax_inode>(non_dax_inode_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

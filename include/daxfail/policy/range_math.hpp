@@ -6,15 +6,42 @@
 // whole-device case (offset 0, length U64_MAX) (v12 on 6.6, v6.8-v6.13).
 // v6_14: R2 with `min(count, high + 1)` in u32, which wraps for every non-end
 // group, and a group loop bounded by the group count.
+//
+// The decision: four pieces of arithmetic. `translate` turns the device byte
+// range into a basic-block range on the filesystem's device (or says it lies
+// outside); `last_daddr` is the daddr the end key is computed from;
+// `blockcount` is the notification's count for a group; `stops_at_last_group`
+// bounds the group loop by the group count (else group agcount is looked up).
+//
+//     struct my_math {                         // satisfies daxfail::range_math_policy
+//         using axis = daxfail::axis::range_math;
+//         static constexpr std::string_view name = "my_math";
+//         static range_translation translate(std::uint64_t part_off, std::uint64_t nr_bytes,
+//                                            std::uint64_t offset, std::uint64_t len);
+//         static std::uint64_t last_daddr(std::uint64_t daddr, std::uint64_t bblen);
+//         static std::uint32_t blockcount(std::uint32_t group_length, std::uint32_t high, std::uint32_t low);
+//         static constexpr bool stops_at_last_group = true;
+//     };
 #ifndef DAXFAIL_POLICY_RANGE_MATH_HPP
 #define DAXFAIL_POLICY_RANGE_MATH_HPP
 
 #include <daxfail/detail/policy_base.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <string_view>
 
 namespace daxfail {
 
+/// A device byte range translated onto one filesystem device.
+struct range_translation {
+    enum class outcome { ok, ends_before_fs, starts_after_fs };  // the two -ENXIO cases
+    outcome result = outcome::ok;
+    std::uint64_t daddr = 0, bblen = 0;  ///< 512-byte basic blocks from the start of the filesystem's part
+    friend constexpr bool operator==(const range_translation&, const range_translation&) = default;
+};
+
+/// Names of the built-in range_math policies (kept for code written against the enum).
 enum class range_math_kind { v6_0, v6_5, v6_6, merged, v6_14 };
 
 constexpr std::string_view value_name(range_math_kind v) noexcept {
@@ -30,23 +57,164 @@ constexpr std::string_view value_name(range_math_kind v) noexcept {
 
 constexpr std::string_view axis_name(range_math_kind) noexcept { return "range_math"; }
 
+/// A range_math policy as the model runs it.
+struct range_math_ops {
+    using axis = daxfail::axis::range_math;
+    std::string_view name;
+    range_translation (*translate)(std::uint64_t part_off, std::uint64_t nr_bytes, std::uint64_t offset,
+                                   std::uint64_t len);
+    std::uint64_t (*last_daddr)(std::uint64_t daddr, std::uint64_t bblen);
+    std::uint32_t (*blockcount)(std::uint32_t group_length, std::uint32_t high, std::uint32_t low);
+    bool stops_at_last_group;
+    constexpr range_math_ops& operator=(range_math_kind e);
+    friend constexpr bool operator==(const range_math_ops&, const range_math_ops&) = default;
+};
+
 namespace range_math {
+using u64 = std::uint64_t;
+using u32 = std::uint32_t;
+
+/// BTOBB: bytes to 512-byte basic blocks, rounding up (wraps near U64_MAX like the macro).
+constexpr u64 btobb(u64 bytes) noexcept { return (bytes + 511) >> 9; }
+
+/// The inline translation of v6.0-v6.4 (R0, `exclusive` = true: its off-by-one clamp and bounds) and of v6.5+
+/// (R1); `whole_device` adds R2's case: offset 0 and length U64_MAX mean the filesystem's part of the device.
+constexpr range_translation translate_inline(u64 part_off, u64 nr_bytes, u64 offset, u64 len, bool exclusive,
+                                             bool whole_device) {
+    const u64 start = part_off;
+    const u64 end = start + nr_bytes - 1;
+    if (whole_device && offset == 0 && len == ~u64{0}) {
+        offset = start;
+        len = nr_bytes;
+    }
+    if (exclusive ? offset + len < start : offset + len - 1 < start) return {range_translation::outcome::ends_before_fs};
+    if (offset > end) return {range_translation::outcome::starts_after_fs};
+    if (offset > start) {
+        offset -= start;
+    } else {
+        len -= start - offset;
+        offset = 0;
+    }
+    if (exclusive) {
+        if (offset + len > end) len -= end - offset;  // R0's clamp: should have been end - offset + 1
+    } else if (offset + len - 1 > end) {
+        len = end - offset + 1;
+    }
+    return {range_translation::outcome::ok, btobb(offset), btobb(len)};
+}
+
 /// R0, exclusive end, blockcount min(len, high) - low, unbounded loop
-struct v6_0 : detail::policy_tag<axis::range_math, range_math_kind::v6_0> {};
+struct v6_0 : detail::policy_tag<axis::range_math, range_math_kind::v6_0> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return translate_inline(part_off, nr_bytes, offset, len, true, false);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen; }  // the exclusive end as a key
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length, high) - low; }
+    static constexpr bool stops_at_last_group = false;
+};
 /// R1, inclusive end, blockcount one short
-struct v6_5 : detail::policy_tag<axis::range_math, range_math_kind::v6_5> {};
+struct v6_5 : detail::policy_tag<axis::range_math, range_math_kind::v6_5> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return translate_inline(part_off, nr_bytes, offset, len, false, false);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length, high) - low; }
+    static constexpr bool stops_at_last_group = false;
+};
 /// R1, inclusive end, blockcount min(len - 1, high) + 1 - low
-struct v6_6 : detail::policy_tag<axis::range_math, range_math_kind::v6_6> {};
+struct v6_6 : detail::policy_tag<axis::range_math, range_math_kind::v6_6> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return translate_inline(part_off, nr_bytes, offset, len, false, false);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length - 1, high) + 1 - low; }
+    static constexpr bool stops_at_last_group = false;
+};
 /// R2 (whole-device case), blockcount as v6_6
-struct merged : detail::policy_tag<axis::range_math, range_math_kind::merged> {};
+struct merged : detail::policy_tag<axis::range_math, range_math_kind::merged> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return translate_inline(part_off, nr_bytes, offset, len, false, true);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length - 1, high) + 1 - low; }
+    static constexpr bool stops_at_last_group = false;
+};
 /// R2, blockcount min(count, high + 1) - low in u32, bounded group loop
-struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {};
+struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return translate_inline(part_off, nr_bytes, offset, len, false, true);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) {
+        return std::min(length, u32(high + 1)) - low;  // high + 1 wraps to 0 for every group but the last
+    }
+    static constexpr bool stops_at_last_group = true;  // xfs_group_next_range
+};
 }  // namespace range_math
 
-/// Satisfied by the range_math:: policies.
+namespace detail {
 template <class P>
-concept range_math_policy = detail::policy_on<P, axis::range_math>;
+concept range_math_has_translate = requires(std::uint64_t a) {
+    { P::translate(a, a, a, a) } -> std::same_as<range_translation>;
+};
+template <class P>
+concept range_math_has_last_daddr = requires(std::uint64_t a) {
+    { P::last_daddr(a, a) } -> std::same_as<std::uint64_t>;
+};
+template <class P>
+concept range_math_has_blockcount = requires(std::uint32_t a) {
+    { P::blockcount(a, a, a) } -> std::same_as<std::uint32_t>;
+};
+template <class P>
+concept range_math_has_stops_at_last_group = requires {
+    { P::stops_at_last_group } -> std::convertible_to<bool>;
+};
+}  // namespace detail
 
+/// A range_math policy: `translate`, `last_daddr`, `blockcount` and `stops_at_last_group` (see above).
+template <class P>
+concept range_math_policy = detail::policy_on<P, axis::range_math> && detail::range_math_has_translate<P> &&
+                            detail::range_math_has_last_daddr<P> && detail::range_math_has_blockcount<P> &&
+                            detail::range_math_has_stops_at_last_group<P>;
+
+namespace axis {
+struct range_math {
+    static constexpr std::string_view name = "range_math";
+    using ops = range_math_ops;
+    using legacy = range_math_kind;
+    using builtins = detail::type_list<daxfail::range_math::v6_0, daxfail::range_math::v6_5, daxfail::range_math::v6_6,
+                                       daxfail::range_math::merged, daxfail::range_math::v6_14>;
+    static constexpr auto& get(auto& c) { return c.range_math; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::range_math_has_translate<P>,
+                      "daxfail: this range_math policy needs `static range_translation translate(u64 part_off, u64 "
+                      "nr_bytes, u64 offset, u64 len)`");
+        static_assert(detail::range_math_has_last_daddr<P>,
+                      "daxfail: this range_math policy needs `static u64 last_daddr(u64 daddr, u64 bblen)`");
+        static_assert(detail::range_math_has_blockcount<P>,
+                      "daxfail: this range_math policy needs `static u32 blockcount(u32 group_length, u32 high, u32 "
+                      "low)`");
+        static_assert(detail::range_math_has_stops_at_last_group<P>,
+                      "daxfail: this range_math policy needs `static constexpr bool stops_at_last_group`");
+        return {P::name, &P::translate, &P::last_daddr, &P::blockcount, P::stops_at_last_group};
+    }
+};
+}  // namespace axis
+
+constexpr range_math_ops& range_math_ops::operator=(range_math_kind e) {
+    return *this = detail::builtin_ops<daxfail::axis::range_math>(e);
+}
+
+
+namespace detail {
+/// config::range_math: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::range_math> {
+    range_math_ops range_math = builtin_ops<axis::range_math>(range_math_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -2,6 +2,15 @@
 // -EOPNOTSUPP ("notify_failure() not supported on realtime device!", a debug
 // message that production kernels do not print). v6.14 (799e7e6566df) walks the
 // rtgroups' rmap btrees like the data device's allocation groups.
+//
+// The decision: whether a notification for the realtime device walks the
+// rtgroups' rmap btrees (else -EOPNOTSUPP).
+//
+//     struct my_policy {                       // satisfies daxfail::rt_device_policy
+//         using axis = daxfail::axis::rt_device;
+//         static constexpr std::string_view name = "my_policy";
+//         static constexpr bool scans_rtgroups = true;
+//     };
 #ifndef DAXFAIL_POLICY_RT_DEVICE_HPP
 #define DAXFAIL_POLICY_RT_DEVICE_HPP
 
@@ -11,6 +20,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in rt_device policies (kept for code written against the enum).
 enum class rt_device_kind { unsupported, rtgroups };
 
 constexpr std::string_view value_name(rt_device_kind v) noexcept {
@@ -23,17 +33,63 @@ constexpr std::string_view value_name(rt_device_kind v) noexcept {
 
 constexpr std::string_view axis_name(rt_device_kind) noexcept { return "rt_device"; }
 
+/// A rt_device policy as the model runs it.
+struct rt_device_ops {
+    using axis = daxfail::axis::rt_device;
+    std::string_view name;
+    bool scans_rtgroups;
+    constexpr rt_device_ops& operator=(rt_device_kind e);
+    friend constexpr bool operator==(const rt_device_ops&, const rt_device_ops&) = default;
+};
+
 namespace rt_device {
 /// -EOPNOTSUPP (<= v6.13, Debian 6.1)
-struct unsupported : detail::policy_tag<axis::rt_device, rt_device_kind::unsupported> {};
+struct unsupported : detail::policy_tag<axis::rt_device, rt_device_kind::unsupported> {
+    static constexpr bool scans_rtgroups = false;
+};
 /// scan rtgroup rmap btrees (v6.14+)
-struct rtgroups : detail::policy_tag<axis::rt_device, rt_device_kind::rtgroups> {};
+struct rtgroups : detail::policy_tag<axis::rt_device, rt_device_kind::rtgroups> {
+    static constexpr bool scans_rtgroups = true;
+};
 }  // namespace rt_device
 
-/// Satisfied by the rt_device:: policies.
+namespace detail {
 template <class P>
-concept rt_device_policy = detail::policy_on<P, axis::rt_device>;
+concept rt_device_has_scans_rtgroups = requires {
+    { P::scans_rtgroups } -> std::convertible_to<bool>;
+};
+}  // namespace detail
 
+/// A rt_device policy: `static constexpr bool scans_rtgroups`.
+template <class P>
+concept rt_device_policy = detail::policy_on<P, axis::rt_device> && detail::rt_device_has_scans_rtgroups<P>;
+
+namespace axis {
+struct rt_device {
+    static constexpr std::string_view name = "rt_device";
+    using ops = rt_device_ops;
+    using legacy = rt_device_kind;
+    using builtins = detail::type_list<daxfail::rt_device::unsupported, daxfail::rt_device::rtgroups>;
+    static constexpr auto& get(auto& c) { return c.rt_device; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::rt_device_has_scans_rtgroups<P>, "daxfail: this rt_device policy needs `static constexpr bool scans_rtgroups`");
+        return {P::name, P::scans_rtgroups};
+    }
+};
+}  // namespace axis
+
+constexpr rt_device_ops& rt_device_ops::operator=(rt_device_kind e) { return *this = detail::builtin_ops<daxfail::axis::rt_device>(e); }
+
+
+namespace detail {
+/// config::rt_device: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::rt_device> {
+    rt_device_ops rt_device = builtin_ops<axis::rt_device>(rt_device_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

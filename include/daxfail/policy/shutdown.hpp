@@ -3,6 +3,18 @@
 // return value becomes -EFSCORRUPTED. v12-v14: the same, else force-umount on
 // pre-remove. v15 / merged (v6.8+): force-umount on every pre-remove and return
 // the raw scan error.
+//
+// The decision: after the scan, given its error, whether it asked for a
+// shutdown (metadata hit, inode being reclaimed) and whether this is a
+// pre-remove, the policy names the shutdown. A corrupt shutdown also turns a 0
+// return into -EFSCORRUPTED (every version); a force-umount keeps the scan's
+// error.
+//
+//     struct my_policy {                       // satisfies daxfail::shutdown_policy
+//         using axis = daxfail::axis::shutdown;
+//         static constexpr std::string_view name = "my_policy";
+//         static shutdown_action after_scan(const scan_outcome&);
+//     };
 #ifndef DAXFAIL_POLICY_SHUTDOWN_HPP
 #define DAXFAIL_POLICY_SHUTDOWN_HPP
 
@@ -12,6 +24,17 @@
 
 namespace daxfail {
 
+/// What the rmap scan left for the shutdown decision.
+struct scan_outcome {
+    int error = 0;               ///< the query's error (0, -EIO on a shut-down mount, -EBUSY from a kill, ...)
+    bool want_shutdown = false;  ///< xfs_failure_info.want_shutdown: metadata hit or inode being reclaimed
+    bool pre_remove = false;     ///< MF_MEM_PRE_REMOVE is still set
+};
+
+/// The xfs_force_shutdown after the scan.
+enum class shutdown_action { none, corrupt_ondisk, force_umount };
+
+/// Names of the built-in shutdown policies (kept for code written against the enum).
 enum class shutdown_mode { corrupt_on_error, force_umount_unless_error, force_umount_always };
 
 constexpr std::string_view value_name(shutdown_mode v) noexcept {
@@ -25,19 +48,73 @@ constexpr std::string_view value_name(shutdown_mode v) noexcept {
 
 constexpr std::string_view axis_name(shutdown_mode) noexcept { return "shutdown"; }
 
+/// A shutdown policy as the model runs it.
+struct shutdown_ops {
+    using axis = daxfail::axis::shutdown;
+    std::string_view name;
+    shutdown_action (*after_scan)(const scan_outcome&);
+    constexpr shutdown_ops& operator=(shutdown_mode e);
+    friend constexpr bool operator==(const shutdown_ops&, const shutdown_ops&) = default;
+};
+
 namespace shutdown {
 /// CORRUPT_ONDISK if error or metadata hit (v6.1-v6.7, Debian 6.1)
-struct corrupt_on_error : detail::policy_tag<axis::shutdown, shutdown_mode::corrupt_on_error> {};
+struct corrupt_on_error : detail::policy_tag<axis::shutdown, shutdown_mode::corrupt_on_error> {
+    static constexpr shutdown_action after_scan(const scan_outcome& s) {
+        return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;
+    }
+};
 /// as corrupt_on_error, else FORCE_UMOUNT on pre-remove (v12-v14)
-struct force_umount_unless_error : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_unless_error> {};
+struct force_umount_unless_error : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_unless_error> {
+    static constexpr shutdown_action after_scan(const scan_outcome& s) {
+        if (s.error || s.want_shutdown) return shutdown_action::corrupt_ondisk;
+        return s.pre_remove ? shutdown_action::force_umount : shutdown_action::none;
+    }
+};
 /// FORCE_UMOUNT on every pre-remove, raw error returned (v15, v6.8+)
-struct force_umount_always : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_always> {};
+struct force_umount_always : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_always> {
+    static constexpr shutdown_action after_scan(const scan_outcome& s) {
+        if (s.pre_remove) return shutdown_action::force_umount;
+        return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;
+    }
+};
 }  // namespace shutdown
 
-/// Satisfied by the shutdown:: policies.
+namespace detail {
 template <class P>
-concept shutdown_policy = detail::policy_on<P, axis::shutdown>;
+concept shutdown_has_after_scan = requires(const scan_outcome& s) { { P::after_scan(s) } -> std::same_as<shutdown_action>; };
+}  // namespace detail
 
+/// A shutdown policy: `static shutdown_action after_scan(const scan_outcome&)`.
+template <class P>
+concept shutdown_policy = detail::policy_on<P, axis::shutdown> && detail::shutdown_has_after_scan<P>;
+
+namespace axis {
+struct shutdown {
+    static constexpr std::string_view name = "shutdown";
+    using ops = shutdown_ops;
+    using legacy = shutdown_mode;
+    using builtins = detail::type_list<daxfail::shutdown::corrupt_on_error, daxfail::shutdown::force_umount_unless_error, daxfail::shutdown::force_umount_always>;
+    static constexpr auto& get(auto& c) { return c.shutdown; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::shutdown_has_after_scan<P>, "daxfail: this shutdown policy needs `static shutdown_action after_scan(const scan_outcome&)`");
+        return {P::name, &P::after_scan};
+    }
+};
+}  // namespace axis
+
+constexpr shutdown_ops& shutdown_ops::operator=(shutdown_mode e) { return *this = detail::builtin_ops<daxfail::axis::shutdown>(e); }
+
+
+namespace detail {
+/// config::shutdown: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::shutdown> {
+    shutdown_ops shutdown = builtin_ops<axis::shutdown>(shutdown_mode{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

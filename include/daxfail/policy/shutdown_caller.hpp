@@ -5,6 +5,15 @@
 // Debian 6.12's build keeps it out of line, and xfs_fs_shutdown tail-calls,
 // so the block-device removal names its caller, fs_bdev_mark_dead. Mainline
 // presets take the 6.12 build's symbols (the source's functions).
+//
+// The decision: the symbol a shutdown message prints for a function of the
+// source (what the build inlined).
+//
+//     struct my_policy {                       // satisfies daxfail::shutdown_caller_policy
+//         using axis = daxfail::axis::shutdown_caller;
+//         static constexpr std::string_view name = "my_policy";
+//         static std::string_view symbol(std::string_view function);
+//     };
 #ifndef DAXFAIL_POLICY_SHUTDOWN_CALLER_HPP
 #define DAXFAIL_POLICY_SHUTDOWN_CALLER_HPP
 
@@ -14,6 +23,7 @@
 
 namespace daxfail {
 
+/// Names of the built-in shutdown_caller policies (kept for code written against the enum).
 enum class shutdown_caller_kind { out_of_line, ddev_failure_inlined };
 
 constexpr std::string_view value_name(shutdown_caller_kind v) noexcept {
@@ -26,17 +36,63 @@ constexpr std::string_view value_name(shutdown_caller_kind v) noexcept {
 
 constexpr std::string_view axis_name(shutdown_caller_kind) noexcept { return "shutdown_caller"; }
 
+/// A shutdown_caller policy as the model runs it.
+struct shutdown_caller_ops {
+    using axis = daxfail::axis::shutdown_caller;
+    std::string_view name;
+    std::string_view (*symbol)(std::string_view function);
+    constexpr shutdown_caller_ops& operator=(shutdown_caller_kind e);
+    friend constexpr bool operator==(const shutdown_caller_ops&, const shutdown_caller_ops&) = default;
+};
+
 namespace shutdown_caller {
 /// each function its own symbol; device removal names fs_bdev_mark_dead (Debian 6.12's build, mainline)
-struct out_of_line : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::out_of_line> {};
+struct out_of_line : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::out_of_line> {
+    static constexpr std::string_view symbol(std::string_view function) { return function; }
+};
 /// xfs_dax_notify_ddev_failure inlined into xfs_dax_notify_failure (Debian 6.1's build)
-struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::ddev_failure_inlined> {};
+struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::ddev_failure_inlined> {
+    static constexpr std::string_view symbol(std::string_view function) {
+        return function == "xfs_dax_notify_ddev_failure" ? "xfs_dax_notify_failure" : function;
+    }
+};
 }  // namespace shutdown_caller
 
-/// Satisfied by the shutdown_caller:: policies.
+namespace detail {
 template <class P>
-concept shutdown_caller_policy = detail::policy_on<P, axis::shutdown_caller>;
+concept shutdown_caller_has_symbol = requires(std::string_view f) { { P::symbol(f) } -> std::convertible_to<std::string_view>; };
+}  // namespace detail
 
+/// A shutdown_caller policy: `static std::string_view symbol(std::string_view function)`.
+template <class P>
+concept shutdown_caller_policy = detail::policy_on<P, axis::shutdown_caller> && detail::shutdown_caller_has_symbol<P>;
+
+namespace axis {
+struct shutdown_caller {
+    static constexpr std::string_view name = "shutdown_caller";
+    using ops = shutdown_caller_ops;
+    using legacy = shutdown_caller_kind;
+    using builtins = detail::type_list<daxfail::shutdown_caller::out_of_line, daxfail::shutdown_caller::ddev_failure_inlined>;
+    static constexpr auto& get(auto& c) { return c.shutdown_caller; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::shutdown_caller_has_symbol<P>, "daxfail: this shutdown_caller policy needs `static std::string_view symbol(std::string_view function)`");
+        return {P::name, &P::symbol};
+    }
+};
+}  // namespace axis
+
+constexpr shutdown_caller_ops& shutdown_caller_ops::operator=(shutdown_caller_kind e) { return *this = detail::builtin_ops<daxfail::axis::shutdown_caller>(e); }
+
+
+namespace detail {
+/// config::shutdown_caller: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::shutdown_caller> {
+    shutdown_caller_ops shutdown_caller = builtin_ops<axis::shutdown_caller>(shutdown_caller_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

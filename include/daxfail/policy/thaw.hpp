@@ -2,6 +2,16 @@
 // xfs_dax_notify_failure and thawed, unconditionally, in
 // xfs_dax_notify_ddev_failure; review asked to thaw in the function that froze,
 // and from v13 on the kernel holder is thawed only if this path froze it.
+//
+// The decision: where the pre-remove path freezes (which decides where it
+// thaws), and whether it thaws the kernel holder given whether this path froze.
+//
+//     struct my_policy {                       // satisfies daxfail::thaw_policy
+//         using axis = daxfail::axis::thaw;
+//         static constexpr std::string_view name = "my_policy";
+//         static constexpr freeze_site freeze_in = freeze_site::ddev_failure;
+//         static bool thaw_kernel(bool this_path_froze);
+//     };
 #ifndef DAXFAIL_POLICY_THAW_HPP
 #define DAXFAIL_POLICY_THAW_HPP
 
@@ -11,6 +21,13 @@
 
 namespace daxfail {
 
+/// The function that takes the kernel freeze; the thaw is in xfs_dax_notify_ddev_failure either way.
+enum class freeze_site {
+    notify_failure,  ///< xfs_dax_notify_failure, after the range translation (v12)
+    ddev_failure     ///< xfs_dax_notify_ddev_failure, the function that thaws (v13+)
+};
+
+/// Names of the built-in thaw policies (kept for code written against the enum).
 enum class thaw_placement { in_callee, where_frozen };
 
 constexpr std::string_view value_name(thaw_placement v) noexcept {
@@ -23,17 +40,69 @@ constexpr std::string_view value_name(thaw_placement v) noexcept {
 
 constexpr std::string_view axis_name(thaw_placement) noexcept { return "thaw"; }
 
+/// A thaw policy as the model runs it.
+struct thaw_ops {
+    using axis = daxfail::axis::thaw;
+    std::string_view name;
+    freeze_site freeze_in;
+    bool (*thaw_kernel)(bool this_path_froze);
+    constexpr thaw_ops& operator=(thaw_placement e);
+    friend constexpr bool operator==(const thaw_ops&, const thaw_ops&) = default;
+};
+
 namespace thaw {
 /// freeze in xfs_dax_notify_failure, thaw(KERNEL) always in the callee (v12)
-struct in_callee : detail::policy_tag<axis::thaw, thaw_placement::in_callee> {};
+struct in_callee : detail::policy_tag<axis::thaw, thaw_placement::in_callee> {
+    static constexpr freeze_site freeze_in = freeze_site::notify_failure;
+    static constexpr bool thaw_kernel(bool) { return true; }
+};
 /// freeze and thaw in xfs_dax_notify_ddev_failure, thaw(KERNEL) iff we froze (v13+, v6.8+)
-struct where_frozen : detail::policy_tag<axis::thaw, thaw_placement::where_frozen> {};
+struct where_frozen : detail::policy_tag<axis::thaw, thaw_placement::where_frozen> {
+    static constexpr freeze_site freeze_in = freeze_site::ddev_failure;
+    static constexpr bool thaw_kernel(bool this_path_froze) { return this_path_froze; }
+};
 }  // namespace thaw
 
-/// Satisfied by the thaw:: policies.
+namespace detail {
 template <class P>
-concept thaw_policy = detail::policy_on<P, axis::thaw>;
+concept thaw_has_freeze_in = requires {
+    { P::freeze_in } -> std::convertible_to<freeze_site>;
+};
+template <class P>
+concept thaw_has_thaw_kernel = requires(bool b) { { P::thaw_kernel(b) } -> std::same_as<bool>; };
+}  // namespace detail
 
+/// A thaw policy: `static constexpr freeze_site freeze_in`; `static bool thaw_kernel(bool this_path_froze)`.
+template <class P>
+concept thaw_policy = detail::policy_on<P, axis::thaw> && detail::thaw_has_freeze_in<P> && detail::thaw_has_thaw_kernel<P>;
+
+namespace axis {
+struct thaw {
+    static constexpr std::string_view name = "thaw";
+    using ops = thaw_ops;
+    using legacy = thaw_placement;
+    using builtins = detail::type_list<daxfail::thaw::in_callee, daxfail::thaw::where_frozen>;
+    static constexpr auto& get(auto& c) { return c.thaw; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::thaw_has_freeze_in<P>, "daxfail: this thaw policy needs `static constexpr freeze_site freeze_in`");
+        static_assert(detail::thaw_has_thaw_kernel<P>, "daxfail: this thaw policy needs `static bool thaw_kernel(bool this_path_froze)`");
+        return {P::name, P::freeze_in, &P::thaw_kernel};
+    }
+};
+}  // namespace axis
+
+constexpr thaw_ops& thaw_ops::operator=(thaw_placement e) { return *this = detail::builtin_ops<daxfail::axis::thaw>(e); }
+
+
+namespace detail {
+/// config::thaw: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::thaw> {
+    thaw_ops thaw = builtin_ops<axis::thaw>(thaw_placement{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -1,15 +1,34 @@
 // Whether pre-remove also drops a userspace (FIFREEZE) freeze "anyway, because
 // the device is about to be removed" (A21): v12 and every later version do, so
 // that the mount can be unmounted after unbind.
+//
+// The decision: after the kernel thaw, given who still holds a freeze, the
+// policy says whether to call thaw_super(USERSPACE); `may_thaw` says whether it
+// ever does (that call needs freeze_api with holders).
+//
+//     struct my_policy {                       // satisfies daxfail::thaw_userspace_policy
+//         using axis = daxfail::axis::thaw_userspace;
+//         static constexpr std::string_view name = "my_policy";
+//         static constexpr bool may_thaw = true;
+//         static bool thaw_userspace(const freeze_holders_left&);
+//     };
 #ifndef DAXFAIL_POLICY_THAW_USERSPACE_HPP
 #define DAXFAIL_POLICY_THAW_USERSPACE_HPP
 
 #include <daxfail/detail/policy_base.hpp>
 
+#include <cstddef>
 #include <string_view>
 
 namespace daxfail {
 
+/// Who holds a freeze when pre-remove decides about the userspace one.
+struct freeze_holders_left {
+    bool userspace = false;         ///< a FIFREEZE (or kernel-API userspace) freeze is held
+    std::size_t kernel_holds = 0;   ///< kernel freezes still held (online repair, not this path's)
+};
+
+/// Names of the built-in thaw_userspace policies (kept for code written against the enum).
 enum class thaw_userspace_kind { anyway, never };
 
 constexpr std::string_view value_name(thaw_userspace_kind v) noexcept {
@@ -22,17 +41,69 @@ constexpr std::string_view value_name(thaw_userspace_kind v) noexcept {
 
 constexpr std::string_view axis_name(thaw_userspace_kind) noexcept { return "thaw_userspace"; }
 
+/// A thaw_userspace policy as the model runs it.
+struct thaw_userspace_ops {
+    using axis = daxfail::axis::thaw_userspace;
+    std::string_view name;
+    bool may_thaw;
+    bool (*thaw_userspace)(const freeze_holders_left&);
+    constexpr thaw_userspace_ops& operator=(thaw_userspace_kind e);
+    friend constexpr bool operator==(const thaw_userspace_ops&, const thaw_userspace_ops&) = default;
+};
+
 namespace thaw_userspace {
 /// thaw_super(USERSPACE) after pre-remove, result ignored (v12+, v6.8+)
-struct anyway : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::anyway> {};
+struct anyway : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::anyway> {
+    static constexpr bool may_thaw = true;
+    static constexpr bool thaw_userspace(const freeze_holders_left&) { return true; }
+};
 /// leave a userspace freeze alone (pre-patch)
-struct never : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::never> {};
+struct never : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::never> {
+    static constexpr bool may_thaw = false;
+    static constexpr bool thaw_userspace(const freeze_holders_left&) { return false; }
+};
 }  // namespace thaw_userspace
 
-/// Satisfied by the thaw_userspace:: policies.
+namespace detail {
 template <class P>
-concept thaw_userspace_policy = detail::policy_on<P, axis::thaw_userspace>;
+concept thaw_userspace_has_may_thaw = requires {
+    { P::may_thaw } -> std::convertible_to<bool>;
+};
+template <class P>
+concept thaw_userspace_has_thaw_userspace = requires(const freeze_holders_left& h) { { P::thaw_userspace(h) } -> std::same_as<bool>; };
+}  // namespace detail
 
+/// A thaw_userspace policy: `static constexpr bool may_thaw`; `static bool thaw_userspace(const freeze_holders_left&)`.
+template <class P>
+concept thaw_userspace_policy = detail::policy_on<P, axis::thaw_userspace> && detail::thaw_userspace_has_may_thaw<P> && detail::thaw_userspace_has_thaw_userspace<P>;
+
+namespace axis {
+struct thaw_userspace {
+    static constexpr std::string_view name = "thaw_userspace";
+    using ops = thaw_userspace_ops;
+    using legacy = thaw_userspace_kind;
+    using builtins = detail::type_list<daxfail::thaw_userspace::anyway, daxfail::thaw_userspace::never>;
+    static constexpr auto& get(auto& c) { return c.thaw_userspace; }
+    template <class P>
+    static constexpr ops make() {
+        static_assert(detail::thaw_userspace_has_may_thaw<P>, "daxfail: this thaw_userspace policy needs `static constexpr bool may_thaw`");
+        static_assert(detail::thaw_userspace_has_thaw_userspace<P>, "daxfail: this thaw_userspace policy needs `static bool thaw_userspace(const freeze_holders_left&)`");
+        return {P::name, P::may_thaw, &P::thaw_userspace};
+    }
+};
+}  // namespace axis
+
+constexpr thaw_userspace_ops& thaw_userspace_ops::operator=(thaw_userspace_kind e) { return *this = detail::builtin_ops<daxfail::axis::thaw_userspace>(e); }
+
+
+namespace detail {
+/// config::thaw_userspace: the first built-in policy unless a variant says otherwise.
+template <>
+struct axis_field<axis::thaw_userspace> {
+    thaw_userspace_ops thaw_userspace = builtin_ops<axis::thaw_userspace>(thaw_userspace_kind{});
+    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
+};
+}  // namespace detail
 }  // namespace daxfail
 
 #endif
