@@ -32,7 +32,8 @@ template <class P>
 struct must_be_policy {
     static_assert(any_policy<P>,
                   "daxfail: this template argument is not a policy; use a tag such as "
-                  "daxfail::freeze::proceed_and_remember (see include/daxfail/policy/)");
+                  "daxfail::freeze::proceed_and_remember, or write a struct with `using axis = daxfail::axis::<axis>;`, "
+                  "`static constexpr std::string_view name` and the axis' members (see include/daxfail/policy/)");
     static constexpr bool ok = any_policy<P>;
 };
 

@@ -204,6 +204,13 @@ inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_v
     return out;
 }
 
+/// The user's variants for parse_variant_list and cli::main, each a variant type; a named variant (one with `static constexpr
+/// std::string_view name`) is known by that name, any other by its axes spelled out.
+template <variant_type... V>
+struct extra_variants {
+    std::vector<variant_spec> specs() const { return {variant_spec{variant_name<V>(), V::config}...}; }
+};
+
 /// The presets, in presets::all order.
 inline std::vector<variant_spec> preset_specs() {
     std::vector<variant_spec> out;

@@ -109,7 +109,7 @@ namespace detail {
 /// config::collector: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::collector> {
-    collector_ops collector = builtin_ops<axis::collector>(collector_kind{});
+    collector_ops collector = axis::collector::make<daxfail::collector::early_kill>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -93,7 +93,7 @@ namespace detail {
 /// config::dax_shared_page: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::dax_shared_page> {
-    dax_shared_page_ops dax_shared_page = builtin_ops<axis::dax_shared_page>(dax_shared_page_kind{});
+    dax_shared_page_ops dax_shared_page = axis::dax_shared_page::make<daxfail::dax_shared_page::last_faulter>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -89,7 +89,7 @@ namespace detail {
 /// config::del_gendisk: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::del_gendisk> {
-    del_gendisk_ops del_gendisk = builtin_ops<axis::del_gendisk>(del_gendisk_kind{});
+    del_gendisk_ops del_gendisk = axis::del_gendisk::make<daxfail::del_gendisk::no_fs_shutdown>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -170,7 +170,7 @@ namespace detail {
 /// config::freeze: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::freeze> {
-    freeze_ops freeze = builtin_ops<axis::freeze>(freeze_strategy{});
+    freeze_ops freeze = axis::freeze::make<daxfail::freeze::none>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -133,7 +133,7 @@ namespace detail {
 /// config::freeze_api: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::freeze_api> {
-    freeze_api_ops freeze_api = builtin_ops<axis::freeze_api>(freeze_api_kind{});
+    freeze_api_ops freeze_api = axis::freeze_api::make<daxfail::freeze_api::no_holders>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

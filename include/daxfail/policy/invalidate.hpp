@@ -82,7 +82,7 @@ namespace detail {
 /// config::invalidate: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::invalidate> {
-    invalidate_ops invalidate = builtin_ops<axis::invalidate>(invalidate_kind{});
+    invalidate_ops invalidate = axis::invalidate::make<daxfail::invalidate::none>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -87,7 +87,7 @@ namespace detail {
 /// config::kill_dax_flags: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::kill_dax_flags> {
-    kill_dax_flags_ops kill_dax_flags = builtin_ops<axis::kill_dax_flags>(kill_dax_notify{});
+    kill_dax_flags_ops kill_dax_flags = axis::kill_dax_flags::make<daxfail::kill_dax_flags::none>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

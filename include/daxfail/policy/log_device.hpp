@@ -101,7 +101,7 @@ namespace detail {
 /// config::log_device: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::log_device> {
-    log_device_ops log_device = builtin_ops<axis::log_device>(log_device_kind{});
+    log_device_ops log_device = axis::log_device::make<daxfail::log_device::corrupt_always>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

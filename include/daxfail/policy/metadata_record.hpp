@@ -84,7 +84,7 @@ namespace detail {
 /// config::metadata_record: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::metadata_record> {
-    metadata_record_ops metadata_record = builtin_ops<axis::metadata_record>(metadata_record_kind{});
+    metadata_record_ops metadata_record = axis::metadata_record::make<daxfail::metadata_record::want_shutdown>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -83,7 +83,7 @@ namespace detail {
 /// config::non_dax_inode: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::non_dax_inode> {
-    non_dax_inode_ops non_dax_inode = builtin_ops<axis::non_dax_inode>(non_dax_inode_kind{});
+    non_dax_inode_ops non_dax_inode = axis::non_dax_inode::make<daxfail::non_dax_inode::kill_anyway>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -82,7 +82,7 @@ namespace detail {
 /// config::pre_remove_poison: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::pre_remove_poison> {
-    pre_remove_poison_ops pre_remove_poison = builtin_ops<axis::pre_remove_poison>(pre_remove_poison_kind{});
+    pre_remove_poison_ops pre_remove_poison = axis::pre_remove_poison::make<daxfail::pre_remove_poison::set_hwpoison>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

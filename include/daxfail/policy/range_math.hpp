@@ -211,7 +211,7 @@ namespace detail {
 /// config::range_math: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::range_math> {
-    range_math_ops range_math = builtin_ops<axis::range_math>(range_math_kind{});
+    range_math_ops range_math = axis::range_math::make<daxfail::range_math::v6_0>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -98,7 +98,7 @@ namespace detail {
 /// config::rmap_source: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::rmap_source> {
-    rmap_source_ops rmap_source = builtin_ops<axis::rmap_source>(rmap_source_kind{});
+    rmap_source_ops rmap_source = axis::rmap_source::make<daxfail::rmap_source::rmapbt_query>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -86,7 +86,7 @@ namespace detail {
 /// config::rt_device: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::rt_device> {
-    rt_device_ops rt_device = builtin_ops<axis::rt_device>(rt_device_kind{});
+    rt_device_ops rt_device = axis::rt_device::make<daxfail::rt_device::unsupported>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -111,7 +111,7 @@ namespace detail {
 /// config::shutdown: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::shutdown> {
-    shutdown_ops shutdown = builtin_ops<axis::shutdown>(shutdown_mode{});
+    shutdown_ops shutdown = axis::shutdown::make<daxfail::shutdown::corrupt_on_error>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

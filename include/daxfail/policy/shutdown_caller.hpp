@@ -89,7 +89,7 @@ namespace detail {
 /// config::shutdown_caller: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::shutdown_caller> {
-    shutdown_caller_ops shutdown_caller = builtin_ops<axis::shutdown_caller>(shutdown_caller_kind{});
+    shutdown_caller_ops shutdown_caller = axis::shutdown_caller::make<daxfail::shutdown_caller::out_of_line>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

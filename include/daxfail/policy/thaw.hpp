@@ -99,7 +99,7 @@ namespace detail {
 /// config::thaw: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::thaw> {
-    thaw_ops thaw = builtin_ops<axis::thaw>(thaw_placement{});
+    thaw_ops thaw = axis::thaw::make<daxfail::thaw::in_callee>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

@@ -100,7 +100,7 @@ namespace detail {
 /// config::thaw_userspace: the first built-in policy unless a variant says otherwise.
 template <>
 struct axis_field<axis::thaw_userspace> {
-    thaw_userspace_ops thaw_userspace = builtin_ops<axis::thaw_userspace>(thaw_userspace_kind{});
+    thaw_userspace_ops thaw_userspace = axis::thaw_userspace::make<daxfail::thaw_userspace::anyway>();
     friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
 };
 }  // namespace detail

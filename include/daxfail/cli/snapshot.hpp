@@ -1,7 +1,7 @@
 // `daxfail snapshot`: writes a scenario file of the machine it runs on (the DAX XFS mounted now, the files
 // its tasks map, and an unbind by the snapshot process), for "what would happen if I unbound this now?".
-#ifndef DAXFAIL_EXAMPLES_SNAPSHOT_COMMAND_HPP
-#define DAXFAIL_EXAMPLES_SNAPSHOT_COMMAND_HPP
+#ifndef DAXFAIL_CLI_SNAPSHOT_HPP
+#define DAXFAIL_CLI_SNAPSHOT_HPP
 
 #include <daxfail/snapshot/snapshot.hpp>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace daxfail_cli {
+namespace daxfail::cli {
 
 inline const char* const usage_snapshot =
     "usage: daxfail snapshot [--mount DIR...] [-o FILE|DIR]\n"
@@ -91,6 +91,6 @@ inline int cmd_snapshot(const std::vector<std::string>& args) {
     return 0;
 }
 
-}  // namespace daxfail_cli
+}  // namespace daxfail::cli
 
 #endif
