@@ -8,6 +8,7 @@
 #include <daxfail/oracle/report.hpp>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 
 using namespace daxfail;
@@ -264,4 +265,24 @@ TEST_CASE("oracle: the agreement table and its JSON") {
     CHECK(md.find("unbind_mapped_files on 6.12, sigbus_sent:\n  model:  ") != std::string::npos);
     CHECK(md.find("- no_rmapbt: a filesystem without rmapbt") != std::string::npos);
     CHECK(md.find("not visible in the guest (shown, never counted as agreement): poisoned") != std::string::npos);
+}
+
+TEST_CASE("every oracle row names the model observable it checks, from the one list of observables") {
+    // observables() lists exactly the named observables, in order.
+    const auto listed = observables(outcome{});
+    REQUIRE(listed.size() == all_observable_names.size());
+    for (std::size_t i = 0; i < listed.size(); ++i) CHECK(listed[i].name == all_observable_names[i]);
+    std::set<std::string> seen;
+    for (const auto& s : recorded_scenarios)
+        for (const auto& kernel : {"6.1", "6.12"})
+            for (const auto& r : rows(s, kernel, preset_of(kernel))) {
+                INFO(s << " on " << kernel << ": " << r.observable);
+                const auto o = oracle::observable_of_row(r.observable);
+                CHECK_FALSE(o.empty());
+                CHECK(std::find(all_observable_names.begin(), all_observable_names.end(), o) != all_observable_names.end());
+                seen.insert(r.observable);
+            }
+    // Every listed row but live_pmd_mappings_after (a PMD mapping of a filesystem left running) occurs here.
+    CHECK(seen.size() + 1 == oracle::row_observables.size());
+    CHECK(seen.count("live_pmd_mappings_after") == 0);
 }

@@ -15,6 +15,7 @@
 #include <daxfail/world.hpp>
 
 #include <optional>
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -302,6 +303,41 @@ inline std::string to_string(const page_run<present_t>& r) {
     return r.first == r.last ? detail::hex(r.first) : detail::hex(r.first) + ".." + detail::hex(r.last);
 }
 
+/// The observables of an outcome, each named once: diff, the reports (text, Markdown, CSV, JSON) and the
+/// oracle (each of its rows names the observable it checks: oracle::row_observables) use these names.
+namespace observable_names {
+inline constexpr std::string_view terminated = "terminated";
+inline constexpr std::string_view entry_returns = "entry_returns";
+inline constexpr std::string_view notify_returns = "notify_returns";
+inline constexpr std::string_view signals = "signals";
+inline constexpr std::string_view unmapped = "unmapped";
+inline constexpr std::string_view poisoned = "poisoned";
+inline constexpr std::string_view cache_entries_left = "cache_entries_left";
+inline constexpr std::string_view live_mappings = "live_mappings";
+inline constexpr std::string_view shutdown = "shutdown";
+inline constexpr std::string_view freeze_holders_after = "freeze_holders_after";
+inline constexpr std::string_view foreign_thaws = "foreign_thaws";
+inline constexpr std::string_view device_alive = "device_alive";
+inline constexpr std::string_view log = "log";
+}  // namespace observable_names
+
+/// Every observable, in the order observables() lists them.
+inline constexpr std::array<std::string_view, 13> all_observable_names = {
+    observable_names::terminated,
+    observable_names::entry_returns,
+    observable_names::notify_returns,
+    observable_names::signals,
+    observable_names::unmapped,
+    observable_names::poisoned,
+    observable_names::cache_entries_left,
+    observable_names::live_mappings,
+    observable_names::shutdown,
+    observable_names::freeze_holders_after,
+    observable_names::foreign_thaws,
+    observable_names::device_alive,
+    observable_names::log,
+};
+
 /// One named observable rendered as a list of items.
 struct observable {
     std::string name;
@@ -322,19 +358,19 @@ inline std::vector<observable> observables(const outcome& o) {
     };
     auto str = [](const auto& x) { return to_string(x); };
     std::vector<observable> obs;
-    obs.push_back({"terminated", {o.terminated() ? "yes" : end_state_name(o.end) + (o.end_detail.empty() ? "" : ": " + o.end_detail)}});
-    obs.push_back({"entry_returns", list(o.entry_returns, [](int rc) { return err::name(rc); })});
-    obs.push_back({"notify_returns", list(o.notify_returns, [](int rc) { return err::name(rc); })});
-    obs.push_back({"signals", list(o.signals, str)});
-    obs.push_back({"unmapped", list(o.unmapped, str)});
-    obs.push_back({"poisoned", list(o.poisoned, str)});
-    obs.push_back({"cache_entries_left", list(o.cache_entries_left, str)});
-    obs.push_back({"live_mappings", list(o.live_mappings, str)});
-    obs.push_back({"shutdown", {shutdown_summary(o.shutdown_flags, o.shutdown_reason)}});
-    obs.push_back({"freeze_holders_after", list(o.freeze_holders_after, str)});
-    obs.push_back({"foreign_thaws", list(o.foreign_thaws, str)});
-    obs.push_back({"device_alive", {o.device_alive ? "yes" : "no"}});
-    obs.push_back({"log", list(o.log, str)});
+    obs.push_back({std::string(observable_names::terminated), {o.terminated() ? "yes" : end_state_name(o.end) + (o.end_detail.empty() ? "" : ": " + o.end_detail)}});
+    obs.push_back({std::string(observable_names::entry_returns), list(o.entry_returns, [](int rc) { return err::name(rc); })});
+    obs.push_back({std::string(observable_names::notify_returns), list(o.notify_returns, [](int rc) { return err::name(rc); })});
+    obs.push_back({std::string(observable_names::signals), list(o.signals, str)});
+    obs.push_back({std::string(observable_names::unmapped), list(o.unmapped, str)});
+    obs.push_back({std::string(observable_names::poisoned), list(o.poisoned, str)});
+    obs.push_back({std::string(observable_names::cache_entries_left), list(o.cache_entries_left, str)});
+    obs.push_back({std::string(observable_names::live_mappings), list(o.live_mappings, str)});
+    obs.push_back({std::string(observable_names::shutdown), {shutdown_summary(o.shutdown_flags, o.shutdown_reason)}});
+    obs.push_back({std::string(observable_names::freeze_holders_after), list(o.freeze_holders_after, str)});
+    obs.push_back({std::string(observable_names::foreign_thaws), list(o.foreign_thaws, str)});
+    obs.push_back({std::string(observable_names::device_alive), {o.device_alive ? "yes" : "no"}});
+    obs.push_back({std::string(observable_names::log), list(o.log, str)});
     return obs;
 }
 

@@ -26,10 +26,11 @@ struct freeze_result {
 };
 
 namespace detail_freeze {
-// A retry policy that still asks to retry after this much model time, or this many attempts, with nothing left
-// in the world to change freeze_super's answer, is taken to retry forever (v12's loop does).
-inline constexpr u64 retry_horizon_ms = 24ull * 3600 * 1000;
-inline constexpr unsigned retry_horizon_attempts = 1'000'000;
+// A retry policy that still asks to retry after ten minutes of model time, or 100,000 attempts, with nothing left
+// in the world to change freeze_super's answer, is taken to retry forever (v12's loop does). Ten minutes is five
+// times the hung-task timeout; asking further ahead costs every run of a looping variant for nothing.
+inline constexpr u64 retry_horizon_ms = 10ull * 60 * 1000;
+inline constexpr unsigned retry_horizon_attempts = 100'000;
 }  // namespace detail_freeze
 
 /// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), the point where other

@@ -13,9 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace daxfail::oracle {
@@ -294,8 +297,31 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
 }
 
 /// One observable, as the model and the kernel show it.
+/// The oracle's rows (named after what the guest reads; kept as they are, they are a report's contract) and the
+/// model observable each checks.
+inline constexpr std::array<std::pair<std::string_view, std::string_view>, 11> row_observables = {{
+    {"sigbus_sent", observable_names::log},                // "Sending SIGBUS" lines
+    {"memory_failure_log", observable_names::log},         // "Memory failure:" lines
+    {"xfs_log", observable_names::log},                    // "XFS (...)" lines
+    {"live_mappings_after", observable_names::live_mappings},
+    {"live_pmd_mappings_after", observable_names::live_mappings},
+    {"signals_delivered", observable_names::signals},
+    {"entry_return", observable_names::entry_returns},
+    {"end_state", observable_names::terminated},
+    {"open_after", observable_names::shutdown},            // a shut-down filesystem fails open with -EIO
+    {"userspace_freeze_after", observable_names::freeze_holders_after},
+    {"poisoned", observable_names::poisoned},
+}};
+
+/// The model observable an oracle row checks ("" for a row not in row_observables).
+inline std::string_view observable_of_row(std::string_view row) {
+    for (const auto& [r, o] : row_observables)
+        if (r == row) return o;
+    return {};
+}
+
 struct observation {
-    std::string observable;
+    std::string observable;  ///< the row's name (row_observables)
     std::vector<std::string> model;
     std::vector<std::string> kernel;
     bool visible = true;  ///< false: the guest cannot see it; never counted as agreement

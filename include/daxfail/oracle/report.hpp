@@ -2,7 +2,7 @@
 // observables that differ (model value vs kernel value), as a terminal table,
 // Markdown, or JSON. The JSON fields are a contract:
 //   kernels[]: kernel ("6.1"/"6.12"), uname_r, package, boots, seconds (wall time of the boots)
-//   results[]: scenario, kernel, preset, agree, differences[{observable, model, kernel}],
+//   results[]: scenario, kernel, preset, agree, differences[{observable, model_observable, model, kernel}],
 //              not_visible[], nondeterministic, unrepeatable[], seconds (the scenario's own time in the
 //              guest), setup_differs and setup_differences[] (the world built is not the one planned:
 //              the model ran on what was built; never a disagreement, never hidden), and boot_error when a
@@ -70,7 +70,10 @@ inline nlohmann::ordered_json to_json(const agreement& a) {
         oj j = {{"scenario", r.scenario}, {"kernel", r.kernel}, {"preset", r.preset}, {"agree", r.agree}};
         j["differences"] = oj::array();
         for (const auto& d : r.differences)
-            j["differences"].push_back({{"observable", d.observable}, {"model", d.model}, {"kernel", d.kernel}});
+            j["differences"].push_back({{"observable", d.observable},
+                                        {"model_observable", std::string(observable_of_row(d.observable))},
+                                        {"model", d.model},
+                                        {"kernel", d.kernel}});
         j["not_visible"] = r.not_visible;
         j["nondeterministic"] = r.nondeterministic;
         j["unrepeatable"] = r.unrepeatable;

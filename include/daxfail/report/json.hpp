@@ -37,10 +37,10 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
             j["scenario"] = c.scenarios[s].name;
             const auto rc = return_code(c.scenarios[s], o);
             j["return_code"] = rc ? json(*rc) : json(nullptr);
-            j["terminated"] = o.terminated();
-            j["signals"] = json::array();
+            j[std::string(observable_names::terminated)] = o.terminated();
+            j[std::string(observable_names::signals)] = json::array();
             for (const auto& sig : o.signals)
-                j["signals"].push_back({{"pid", sig.pid},
+                j[std::string(observable_names::signals)].push_back({{"pid", sig.pid},
                                         {"signo", sig.signo},
                                         {"si_code", si_code::name(sig.si_code)},
                                         {"address", sig.addr},
@@ -48,12 +48,12 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
                                         {"comm", sig.comm},
                                         {"pages", sig.pages}});
             j["signal_count"] = o.signal_count();
-            j["unmapped"] = o.unmapped_pages();
+            j[std::string(observable_names::unmapped)] = o.unmapped_pages();
             j["poisoned_pages"] = o.poisoned.pages();
-            j["cache_entries_left"] = o.cache_pages_left();
-            j["shutdown"] = shutdown_name(o.shutdown_flags);
-            j["freeze_holders_after"] = json::array();
-            for (const auto& h : o.freeze_holders_after) j["freeze_holders_after"].push_back(holder_name(h.holder));
+            j[std::string(observable_names::cache_entries_left)] = o.cache_pages_left();
+            j[std::string(observable_names::shutdown)] = shutdown_name(o.shutdown_flags);
+            j[std::string(observable_names::freeze_holders_after)] = json::array();
+            for (const auto& h : o.freeze_holders_after) j[std::string(observable_names::freeze_holders_after)].push_back(holder_name(h.holder));
             j["invariants"] = json::object();
             j["invariant_reasons"] = json::object();
             for (const auto& i : r.invariants) {
@@ -61,12 +61,12 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
                 j["invariant_reasons"][i.name] = i.reason;
             }
             j["end_state"] = end_state_name(o.end) + (o.end_detail.empty() ? "" : ": " + o.end_detail);
-            j["notify_returns"] = o.notify_returns;
-            j["entry_returns"] = o.entry_returns;
+            j[std::string(observable_names::notify_returns)] = o.notify_returns;
+            j[std::string(observable_names::entry_returns)] = o.entry_returns;
             j["shutdown_reason"] = o.shutdown_reason;
-            j["live_mappings"] = o.live_pages();
-            j["log"] = json::array();
-            for (const auto& l : o.log) j["log"].push_back(to_string(l));
+            j[std::string(observable_names::live_mappings)] = o.live_pages();
+            j[std::string(observable_names::log)] = json::array();
+            for (const auto& l : o.log) j[std::string(observable_names::log)].push_back(to_string(l));
             j["log_lines"] = o.log_lines();
             j["cost"] = {{"steps", o.cost.steps},
                          {"rmap_records_examined", o.cost.rmap_records_examined},
