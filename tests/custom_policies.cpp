@@ -11,6 +11,20 @@
 using namespace daxfail;
 using daxfail::test::logged;
 
+// Not in the anonymous namespace: their members exist only to be checked, and would warn as unused there.
+namespace concept_checks {
+struct no_name {
+    using axis = daxfail::axis::freeze;
+    static constexpr bool freezes = true;
+    static constexpr freeze_decision after_attempt(const freeze_attempt&) { return {}; }
+};
+struct no_decision {
+    using axis = daxfail::axis::freeze;
+    static constexpr std::string_view name = "no_decision";
+    static constexpr bool freezes = true;
+};
+}  // namespace concept_checks
+
 namespace {
 
 /// Retry every 100 ms for at most 5 s, then proceed unfrozen.
@@ -48,17 +62,6 @@ struct corrupt_only_on_metadata {
     }
 };
 
-struct no_name {
-    using axis = daxfail::axis::freeze;
-    static constexpr bool freezes = true;
-    static constexpr freeze_decision after_attempt(const freeze_attempt&) { return {}; }
-};
-struct no_decision {
-    using axis = daxfail::axis::freeze;
-    static constexpr std::string_view name = "no_decision";
-    static constexpr bool freezes = true;
-};
-
 bool traced(const outcome& o, const std::string& needle) {
     return std::any_of(o.trace.begin(), o.trace.end(),
                        [&](const trace_step& s) { return (s.function + ": " + s.detail).find(needle) != std::string::npos; });
@@ -70,8 +73,8 @@ TEST_CASE("a policy is checked against its axis' concept") {
     static_assert(freeze_policy<wait_5s_then_proceed>);
     static_assert(freeze_policy<freeze::proceed_and_remember>);
     static_assert(shutdown_policy<corrupt_only_on_metadata>);
-    static_assert(!freeze_policy<no_name>);
-    static_assert(!freeze_policy<no_decision>);
+    static_assert(!freeze_policy<concept_checks::no_name>);
+    static_assert(!freeze_policy<concept_checks::no_decision>);
     static_assert(!freeze_policy<corrupt_only_on_metadata>);  // right members, wrong axis
     static_assert(variant_type<wait_5s>);
     CHECK(wait_5s::config.freeze.name == "wait_5s_then_proceed");
