@@ -23,6 +23,21 @@ struct no_decision {
     static constexpr std::string_view name = "no_decision";
     static constexpr bool freezes = true;
 };
+struct function_not_constant {  // a function where the axis wants a constant
+    using axis = daxfail::axis::del_gendisk;
+    static constexpr std::string_view name = "function_not_constant";
+    static bool shuts_down_filesystem() { return false; }
+};
+struct by_value_pick {  // a parameter type other than the documented one
+    using axis = daxfail::axis::collector;
+    static constexpr std::string_view name = "by_value_pick";
+    static constexpr task_pick pick(collector_input) { return task_pick::none; }
+};
+struct runtime_constant {  // not usable in a constant expression
+    using axis = daxfail::axis::rt_device;
+    static constexpr std::string_view name = "runtime_constant";
+    static inline bool scans_rtgroups = true;
+};
 }  // namespace concept_checks
 
 namespace {
@@ -52,6 +67,17 @@ struct spin_forever {
     }
 };
 
+/// Three immediate retries, then 100 ms sleeps until frozen.
+struct spin_then_sleep {
+    using axis = daxfail::axis::freeze;
+    static constexpr std::string_view name = "spin_then_sleep";
+    static constexpr bool freezes = true;
+    static constexpr freeze_decision after_attempt(const freeze_attempt& a) {
+        if (a.rc == 0) return freeze_decision::proceed();
+        return freeze_decision::retry(a.attempts <= 3 ? 0 : 100);
+    }
+};
+
 /// Corrupt shutdown only when the scan met metadata; otherwise force-umount on pre-remove.
 struct corrupt_only_on_metadata {
     using axis = daxfail::axis::shutdown;
@@ -76,6 +102,11 @@ TEST_CASE("a policy is checked against its axis' concept") {
     static_assert(!freeze_policy<concept_checks::no_name>);
     static_assert(!freeze_policy<concept_checks::no_decision>);
     static_assert(!freeze_policy<corrupt_only_on_metadata>);  // right members, wrong axis
+    static_assert(!del_gendisk_policy<concept_checks::function_not_constant>);
+    static_assert(!collector_policy<concept_checks::by_value_pick>);
+    static_assert(!rt_device_policy<concept_checks::runtime_constant>);
+    static_assert(del_gendisk_policy<del_gendisk::no_fs_shutdown> && rt_device_policy<rt_device::rtgroups>);
+    static_assert(!variant_type<int&> && !variant_type<int> && variant_type<presets::merged>);
     static_assert(variant_type<wait_5s>);
     CHECK(wait_5s::config.freeze.name == "wait_5s_then_proceed");
     CHECK(wait_5s::config.shutdown == presets::merged::config.shutdown);
@@ -117,6 +148,18 @@ TEST_CASE("a retry policy that never gives up ends as no progress, not as a hang
     CHECK(v12.end_detail.find("every 100 ms") != std::string::npos);
 }
 
+TEST_CASE("retries without sleeping let no model time pass, and end as no progress even with a thaw scheduled") {
+    const auto s = scenarios::kernel_holder_thaws_later();  // xfs_scrub thaws at 300 ms
+    const auto spin = run<presets::merged::with<spin_forever>>(s.world, s.event);
+    CHECK(spin.end == end_state::no_progress);
+    CHECK(spin.end_detail.find("retries without sleeping") != std::string::npos);
+    // Spinning first and then sleeping reaches the thaw, and freezes.
+    const auto mixed = run<presets::merged::with<spin_then_sleep>>(s.world, s.event);
+    CHECK(mixed.terminated());
+    CHECK(traced(mixed, "3 more attempts would each return -EBUSY"));
+    CHECK(traced(mixed, "freeze_super: kernel by xfs_dax_notify_failure = 0"));
+}
+
 TEST_CASE("a shutdown policy decides from the scan's outcome") {
     // An unbind's whole-device range always meets the AG headers; with metadata_record::want_shutdown they ask
     // for a shutdown, which merged's shutdown turns into a force-umount and this one into a corrupt shutdown.
@@ -148,6 +191,27 @@ TEST_CASE("a user's variants are known by name, and their policies as axis value
     CHECK_FALSE(parse_variant("wait_5s", error));  // without the extras it is unknown
     CHECK_FALSE(parse_variant("freeze=wait_5s_then_proceed", error));
     CHECK(error.find("values: none, loop_until_frozen") != std::string::npos);
+}
+
+namespace {
+struct impostor_none {  // claims the name of freeze::none, but freezes
+    using axis = daxfail::axis::freeze;
+    static constexpr std::string_view name = "none";
+    static constexpr bool freezes = true;
+    static constexpr freeze_decision after_attempt(const freeze_attempt&) { return freeze_decision::proceed(); }
+};
+struct merged_again : presets::v12 {
+    static constexpr std::string_view name = "merged";
+};
+}  // namespace
+
+TEST_CASE("user variants that could not be told apart by name are refused") {
+    CHECK(extra_variants_error(extra_variants<wait_5s>{}.specs()).empty());
+    CHECK(extra_variants_error(extra_variants<merged_again>{}.specs()) == "variant name \"merged\" is a preset's");
+    CHECK(extra_variants_error(extra_variants<wait_5s, wait_5s>{}.specs()) == "variant name \"wait_5s\" is given twice");
+    CHECK(extra_variants_error({{"a,b", presets::merged::config}}).find("cannot be given to --variants") != std::string::npos);
+    CHECK(extra_variants_error(extra_variants<presets::merged::with<impostor_none>>{}.specs()).find(
+              "policy freeze=none of variant") != std::string::npos);
 }
 
 TEST_CASE("a user's variant is named in the JSON and CSV reports") {

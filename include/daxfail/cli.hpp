@@ -48,6 +48,10 @@ inline const char* const usage_main =
 
 /// The daxfail command; `extras` are the user's variants, known by name next to the presets.
 inline int main(int argc, char** argv, const std::vector<variant_spec>& extras = {}) {
+    if (const auto error = extra_variants_error(extras); !error.empty()) {
+        std::cerr << "daxfail: " << error << "\n";
+        return exit_bad_input;
+    }
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty()) return cmd_compare({}, extras);  // the main job: presets over the catalog
     const std::string cmd = args.front();

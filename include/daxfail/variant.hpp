@@ -123,7 +123,10 @@ std::false_type is_variant_test(const void*);
 
 /// daxfail::variant<...>, or a class derived from one (a named variant, see variant_name).
 template <class T>
-struct is_variant : decltype(detail::is_variant_test(static_cast<const T*>(nullptr))) {};
+struct is_variant : std::false_type {};
+template <class T>
+    requires std::is_class_v<T>
+struct is_variant<T> : decltype(detail::is_variant_test(static_cast<const T*>(nullptr))) {};
 
 /// Satisfied by daxfail::variant<...>, every preset, and a named variant:
 ///     struct wait_5s : daxfail::presets::merged::with<my_freeze> {

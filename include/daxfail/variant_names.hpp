@@ -211,6 +211,37 @@ struct extra_variants {
     std::vector<variant_spec> specs() const { return {variant_spec{variant_name<V>(), V::config}...}; }
 };
 
+/// Why the user's variants cannot all be selected by name ("" when they can): a name that is empty, `all`, a
+/// preset's, given twice, or holding ',', ';' or '='; or a policy that has the name of a built-in or another
+/// user policy of its axis but behaves differently.
+inline std::string extra_variants_error(const std::vector<variant_spec>& extras) {
+    for (std::size_t i = 0; i < extras.size(); ++i) {
+        const auto& n = extras[i].name;
+        const bool spelled_out = n == policy_string(extras[i].cfg);  // an unnamed variant: its axes
+        if (n.empty() || n == "all" || (!spelled_out && n.find_first_of(",;=") != std::string::npos))
+            return "variant name \"" + n + "\" cannot be given to --variants (empty, 'all', or holds ',', ';' or '=')";
+        if (preset_config(n)) return "variant name \"" + n + "\" is a preset's";
+        for (std::size_t j = 0; j < i; ++j)
+            if (extras[j].name == n) return "variant name \"" + n + "\" is given twice";
+    }
+    std::string error;
+    detail::for_each_axis_tag(
+        [&]<class A>(A*) {
+            std::vector<typename A::ops> known;
+            detail::for_each_builtin<A>([&](const typename A::ops& o) { known.push_back(o); }, typename A::builtins{});
+            for (const auto& e : extras) {
+                const auto& o = A::get(e.cfg);
+                for (const auto& k : known)
+                    if (error.empty() && k.name == o.name && !(k == o))
+                        error = "policy " + std::string(A::name) + "=" + std::string(o.name) + " of variant " + e.name +
+                                " has the name of another policy of that axis";
+                known.push_back(o);
+            }
+        },
+        detail::all_axes{});
+    return error;
+}
+
 /// The presets, in presets::all order.
 inline std::vector<variant_spec> preset_specs() {
     std::vector<variant_spec> out;

@@ -24,7 +24,7 @@ inline constexpr int exit_ok = 0, exit_invariant = 1, exit_bad_input = 2;
 inline bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
 
 /// Expands directories into their *.json scenario files (sorted; JSON Schema files skipped).
-std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
+inline std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
     std::vector<std::string> out;
     for (const auto& p : paths) {
         std::error_code ec;

@@ -55,7 +55,7 @@ inline const char* const usage_oracle =
     "side by side). Progress goes to stderr.\n";
 
 /// Runs a shell command, returning its standard output; nullopt when it fails.
-std::optional<std::string> shell(const std::string& cmd) {
+inline std::optional<std::string> shell(const std::string& cmd) {
     std::FILE* p = popen(cmd.c_str(), "r");
     if (!p) return std::nullopt;
     std::string out;
@@ -65,7 +65,7 @@ std::optional<std::string> shell(const std::string& cmd) {
     return out;
 }
 
-std::string quote(const std::string& s) {
+inline std::string quote(const std::string& s) {
     std::string q = "'";
     for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
     return q + "'";

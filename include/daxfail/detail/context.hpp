@@ -83,8 +83,9 @@ struct kernel_context {
     run_options opts;
     u64 now_ms = 0;
     extent_index extents;  ///< data-fork extents by inode
-    /// Per task, the thread a notification signals ([0] early kill, [1] pre-remove leaders), once per run.
-    std::optional<std::vector<const thread*>> candidates[3];  // per kernel::picker
+    /// Per task, the thread a notification signals, once per run for each kernel::picker (the generic path's
+    /// task_early_kill, the collector policy outside and on pre-remove).
+    std::optional<std::vector<const thread*>> candidates[3];
     std::string scratch;  ///< a reusable buffer for text built on hot paths
     std::vector<to_kill> spare_victims;  ///< a victim list's storage, handed back after use (one allocation per run)
 

@@ -55,6 +55,13 @@ struct policy_tag {
     static constexpr std::string_view name = value_name(V);
 };
 
+/// `*Address` (pass `&P::member`) is a static data member of type T usable in constant expressions: a
+/// function, a member of another type or a non-constexpr variable does not qualify.
+template <class P, class T, auto Address>
+concept constant_of = std::same_as<decltype(Address), const T*> && requires {
+    typename std::integral_constant<T, *Address>;
+};
+
 /// What every policy has: the axis it decides and a name for reports.
 template <class P>
 concept any_policy = requires {
@@ -82,7 +89,7 @@ namespace daxfail {
 
 /// A policy table compares equal to the legacy enum value of the built-in it was made from.
 template <class Ops>
-    requires requires { typename Ops::axis::legacy; }
+    requires requires { typename Ops::axis::legacy; } && std::same_as<Ops, typename Ops::axis::ops>
 constexpr bool operator==(const Ops& ops, typename Ops::axis::legacy e) {
     return ops == detail::builtin_ops<typename Ops::axis>(e);
 }

@@ -117,10 +117,12 @@ inline collected collect_run(detail::kernel_context& ctx, u64 ino, u64 pgoff, u6
     ctx.step("collect_procs_fsdax", [&] {
         std::string names;
         for (const auto& v : c.victims) names += (names.empty() ? "" : ", ") + v.comm + ":" + std::to_string(v.tid);
-        // The generic path's task_early_kill, or the collector policy's name.
-        const std::string_view by = who == picker::task_early_kill ? "early kill" : ctx.cfg.collector.name;
+        // The generic path's task_early_kill, or the collector policy (named, and whether this is a pre-remove).
+        const std::string by = who == picker::task_early_kill ? std::string("early kill")
+                                                              : std::string(ctx.cfg.collector.name) +
+                                                                    (who == picker::fsdax ? ", not pre-remove" : "");
         return "ino " + std::to_string(ino) + " pgoff " + std::to_string(pgoff) +
-               (c.last != pgoff ? ".." + std::to_string(c.last) : std::string{}) + " (" + std::string(by) + "): " +
+               (c.last != pgoff ? ".." + std::to_string(c.last) : std::string{}) + " (" + by + "): " +
                (names.empty() ? "nobody" : names);
     });
     return c;

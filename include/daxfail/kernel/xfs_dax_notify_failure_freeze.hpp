@@ -34,9 +34,11 @@ inline constexpr unsigned retry_horizon_attempts = 100'000;
 }  // namespace detail_freeze
 
 /// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), the point where other
-/// actors run. When none is left (no scheduled thaw), every retry meets the answer the last one got, so the
-/// policy (a pure function of the attempt) is asked ahead how long it keeps retrying, and the sleeps are taken
-/// as one.
+/// actors run. When no other actor can act before the sleep ends (no scheduled thaw, or a retry without
+/// sleeping, which lets no model time pass), every retry meets the answer the last one got, so the policy (a
+/// pure function of the attempt) is asked ahead how long it keeps retrying, and the sleeps are taken as one.
+/// After a successful attempt every answer means carry on frozen: the path cannot return while holding a
+/// freeze nobody releases, and must not freeze twice.
 inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, int mf_flags) {
     const auto& policy = ctx.cfg.freeze;
     ctx.step("xfs_dax_notify_failure_freeze", std::string(policy.name));
@@ -45,8 +47,9 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
     freeze_attempt attempt;
     attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
     freeze_decision d = policy.after_attempt(attempt);
-    while (d.what == action::retry) {
-        if (!ctx.w.scheduled_thaws.empty()) {
+    while (d.what == action::retry && attempt.rc != 0) {
+        const bool others_can_act = !ctx.w.scheduled_thaws.empty();
+        if (others_can_act && d.retry_after_ms != 0) {
             delay(ctx, d.retry_after_ms);
             attempt.waited_ms += d.retry_after_ms;
             ++attempt.attempts;
@@ -54,38 +57,49 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
             d = policy.after_attempt(attempt);
             continue;
         }
+        // Retries during which nothing can change freeze_super's answer: asked ahead, taken as one.
+        auto unchanging = [&](const freeze_decision& x) {
+            return x.what == action::retry && (!others_can_act || x.retry_after_ms == 0);
+        };
         freeze_attempt ahead = attempt;
         freeze_decision next = d;
-        while (next.what == action::retry && ahead.waited_ms < detail_freeze::retry_horizon_ms &&
+        while (unchanging(next) && ahead.waited_ms < detail_freeze::retry_horizon_ms &&
                ahead.attempts < detail_freeze::retry_horizon_attempts) {
             ahead.waited_ms += next.retry_after_ms;
             ++ahead.attempts;
             next = policy.after_attempt(ahead);
         }
-        if (next.what == action::retry)
+        if (unchanging(next)) {
+            if (others_can_act)
+                throw detail::stop_run{end_state::no_progress,
+                                       "freeze_super keeps returning " + err::name(attempt.rc) +
+                                           " and the freeze policy retries without sleeping, so no model time "
+                                           "passes for the scheduled thaw (at " + std::to_string(ctx.now_ms) +
+                                           " ms of model time)"};
             throw detail::stop_run{end_state::no_progress,
                                    "freeze_super keeps returning " + err::name(attempt.rc) + " every " +
                                        std::to_string(d.retry_after_ms) +
                                        " ms and nothing left in the world can change that (at " +
                                        std::to_string(ctx.now_ms) + " ms of model time)"};
+        }
         ctx.step("xfs_dax_notify_failure_freeze",
                  std::to_string(ahead.attempts - attempt.attempts) + " more attempts would each return " +
                      err::name(attempt.rc) + " (nothing left in the world can change it); their sleeps taken as one");
-        delay(ctx, ahead.waited_ms - attempt.waited_ms);
+        if (ahead.waited_ms != attempt.waited_ms) delay(ctx, ahead.waited_ms - attempt.waited_ms);
         attempt = ahead;
         d = next;
     }
     if (d.log_already_frozen) ctx.xfs_log(log_level::emerg, "already frozen by kernel, err=" + std::to_string(attempt.rc));
+    if (attempt.rc == 0) return {true, 0, true, mf_flags};
     switch (d.what) {
         case action::proceed:
-        case action::retry: return {true, 0, attempt.rc == 0, mf_flags};
-        case action::return_error: return {false, attempt.rc, attempt.rc == 0, mf_flags};
+        case action::retry: return {true, 0, false, mf_flags};  // not reached: a failed attempt's retry loops
+        case action::return_error: return {false, attempt.rc, false, mf_flags};
         case action::proceed_without_pre_remove:
-            if (attempt.rc == 0) return {true, 0, true, mf_flags};
             ctx.step("xfs_dax_notify_failure_freeze", "freeze failed, continuing without MF_MEM_PRE_REMOVE");
             return {true, 0, false, mf_flags & ~mf::mem_pre_remove};
     }
-    return {true, 0, attempt.rc == 0, mf_flags};
+    return {true, 0, false, mf_flags};
 }
 
 /// `kernel_frozen` is whether this path froze; the thaw policy says whether the kernel holder is thawed (v12
@@ -102,7 +116,7 @@ inline void xfs_dax_notify_failure_thaw(detail::kernel_context& ctx, bool kernel
         if (h.holder == freeze_holder::userspace) left.userspace = true;
         else ++left.kernel_holds;
     }
-    if (ctx.cfg.thaw_userspace.thaw_userspace(left)) thaw_super(ctx, freeze_holder::userspace, notify_failure_owner);
+    if (ctx.cfg.thaw_userspace.may_thaw && ctx.cfg.thaw_userspace.drops_userspace_freeze(left)) thaw_super(ctx, freeze_holder::userspace, notify_failure_owner);
 }
 
 }  // namespace daxfail::kernel

@@ -296,7 +296,6 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     return {plan.value("name", std::string("oracle")), "", w, e};
 }
 
-/// One observable, as the model and the kernel show it.
 /// The oracle's rows (named after what the guest reads; kept as they are, they are a report's contract) and the
 /// model observable each checks.
 inline constexpr std::array<std::pair<std::string_view, std::string_view>, 11> row_observables = {{
@@ -320,6 +319,7 @@ inline std::string_view observable_of_row(std::string_view row) {
     return {};
 }
 
+/// One row: an observable as the model and the kernel show it.
 struct observation {
     std::string observable;  ///< the row's name (row_observables)
     std::vector<std::string> model;

@@ -80,7 +80,9 @@ struct all_mapping_tasks : detail::policy_tag<axis::collector, collector_kind::a
 
 namespace detail {
 template <class P>
-concept collector_has_pick = requires(const collector_input& t) { { P::pick(t) } -> std::same_as<task_pick>; };
+concept collector_has_pick = requires {
+    { &P::pick } -> std::convertible_to<decltype(collector_ops::pick)>;
+};
 }  // namespace detail
 
 /// A collector policy: `static task_pick pick(const collector_input&)`.

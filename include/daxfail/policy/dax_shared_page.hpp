@@ -63,7 +63,7 @@ struct shared_marker : detail::policy_tag<axis::dax_shared_page, dax_shared_page
 namespace detail {
 template <class P>
 concept dax_shared_page_has_marks_shared = requires {
-    { P::marks_shared } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::marks_shared>;
 };
 }  // namespace detail
 

@@ -59,7 +59,7 @@ struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, del_gendi
 namespace detail {
 template <class P>
 concept del_gendisk_has_shuts_down_filesystem = requires {
-    { P::shuts_down_filesystem } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::shuts_down_filesystem>;
 };
 }  // namespace detail
 

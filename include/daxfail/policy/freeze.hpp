@@ -129,11 +129,11 @@ struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, freeze_str
 namespace detail {
 template <class P>
 concept freeze_has_freezes = requires {
-    { P::freezes } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::freezes>;
 };
 template <class P>
-concept freeze_has_after_attempt = requires(const freeze_attempt& a) {
-    { P::after_attempt(a) } -> std::same_as<freeze_decision>;
+concept freeze_has_after_attempt = requires {
+    { &P::after_attempt } -> std::convertible_to<decltype(freeze_ops::after_attempt)>;
 };
 }  // namespace detail
 

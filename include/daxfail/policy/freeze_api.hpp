@@ -93,10 +93,10 @@ struct holder_counts_nested_thaw_ok
 namespace detail {
 template <class P>
 concept freeze_api_has_rules = requires {
-    { P::per_holder } -> std::convertible_to<bool>;
-    { P::unborn_freeze_succeeds } -> std::convertible_to<bool>;
-    { P::thaw_without_hold_rc } -> std::convertible_to<int>;
-    { P::thaw_leaving_holders_rc } -> std::convertible_to<int>;
+    requires detail::constant_of<P, bool, &P::per_holder>;
+    requires detail::constant_of<P, bool, &P::unborn_freeze_succeeds>;
+    requires detail::constant_of<P, int, &P::thaw_without_hold_rc>;
+    requires detail::constant_of<P, int, &P::thaw_leaving_holders_rc>;
 };
 }  // namespace detail
 

@@ -53,7 +53,9 @@ struct on_pre_remove : detail::policy_tag<axis::invalidate, invalidate_kind::on_
 
 namespace detail {
 template <class P>
-concept invalidate_has_invalidates = requires(bool b) { { P::invalidates(b) } -> std::same_as<bool>; };
+concept invalidate_has_invalidates = requires {
+    { &P::invalidates } -> std::convertible_to<decltype(invalidate_ops::invalidates)>;
+};
 }  // namespace detail
 
 /// A invalidate policy: `static bool invalidates(bool pre_remove)`.

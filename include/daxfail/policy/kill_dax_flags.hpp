@@ -57,7 +57,7 @@ struct pre_remove : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::pr
 namespace detail {
 template <class P>
 concept kill_dax_flags_has_notify_flags = requires {
-    { P::notify_flags() } -> std::same_as<int>;
+    { &P::notify_flags } -> std::convertible_to<decltype(kill_dax_flags_ops::notify_flags)>;
 };
 }  // namespace detail
 

@@ -68,10 +68,12 @@ struct range_checked : detail::policy_tag<axis::log_device, log_device_kind::ran
 namespace detail {
 template <class P>
 concept log_device_has_checks_range = requires {
-    { P::checks_range } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::checks_range>;
 };
 template <class P>
-concept log_device_has_corrupt = requires(bool b) { { P::corrupt(b) } -> std::same_as<bool>; };
+concept log_device_has_corrupt = requires {
+    { &P::corrupt } -> std::convertible_to<decltype(log_device_ops::corrupt)>;
+};
 }  // namespace detail
 
 /// A log_device policy: `static constexpr bool checks_range`; `static bool corrupt(bool pre_remove)`.

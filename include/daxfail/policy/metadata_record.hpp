@@ -55,7 +55,9 @@ struct skip_on_pre_remove : detail::policy_tag<axis::metadata_record, metadata_r
 
 namespace detail {
 template <class P>
-concept metadata_record_has_wants_shutdown = requires(bool b) { { P::wants_shutdown(b) } -> std::same_as<bool>; };
+concept metadata_record_has_wants_shutdown = requires {
+    { &P::wants_shutdown } -> std::convertible_to<decltype(metadata_record_ops::wants_shutdown)>;
+};
 }  // namespace detail
 
 /// A metadata_record policy: `static bool wants_shutdown(bool pre_remove)`.

@@ -54,7 +54,9 @@ struct skip : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::skip> 
 
 namespace detail {
 template <class P>
-concept non_dax_inode_has_kill_procs = requires(bool b) { { P::kill_procs(b) } -> std::same_as<bool>; };
+concept non_dax_inode_has_kill_procs = requires {
+    { &P::kill_procs } -> std::convertible_to<decltype(non_dax_inode_ops::kill_procs)>;
+};
 }  // namespace detail
 
 /// A non_dax_inode policy: `static bool kill_procs(bool inode_is_dax)`.

@@ -53,7 +53,9 @@ struct leave_clean : detail::policy_tag<axis::pre_remove_poison, pre_remove_pois
 
 namespace detail {
 template <class P>
-concept pre_remove_poison_has_poisons = requires(bool b) { { P::poisons(b) } -> std::same_as<bool>; };
+concept pre_remove_poison_has_poisons = requires {
+    { &P::poisons } -> std::convertible_to<decltype(pre_remove_poison_ops::poisons)>;
+};
 }  // namespace detail
 
 /// A pre_remove_poison policy: `static bool poisons(bool pre_remove)`.

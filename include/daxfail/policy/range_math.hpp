@@ -154,20 +154,20 @@ struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
 
 namespace detail {
 template <class P>
-concept range_math_has_translate = requires(std::uint64_t a) {
-    { P::translate(a, a, a, a) } -> std::same_as<range_translation>;
+concept range_math_has_translate = requires {
+    { &P::translate } -> std::convertible_to<decltype(range_math_ops::translate)>;
 };
 template <class P>
-concept range_math_has_last_daddr = requires(std::uint64_t a) {
-    { P::last_daddr(a, a) } -> std::same_as<std::uint64_t>;
+concept range_math_has_last_daddr = requires {
+    { &P::last_daddr } -> std::convertible_to<decltype(range_math_ops::last_daddr)>;
 };
 template <class P>
-concept range_math_has_blockcount = requires(std::uint32_t a) {
-    { P::blockcount(a, a, a) } -> std::same_as<std::uint32_t>;
+concept range_math_has_blockcount = requires {
+    { &P::blockcount } -> std::convertible_to<decltype(range_math_ops::blockcount)>;
 };
 template <class P>
 concept range_math_has_stops_at_last_group = requires {
-    { P::stops_at_last_group } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::stops_at_last_group>;
 };
 }  // namespace detail
 

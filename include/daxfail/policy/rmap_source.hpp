@@ -69,7 +69,9 @@ struct unsupported : detail::policy_tag<axis::rmap_source, rmap_source_kind::uns
 
 namespace detail {
 template <class P>
-concept rmap_source_has_lookup = requires(bool b) { { P::lookup(b) } -> std::same_as<rmap_lookup>; };
+concept rmap_source_has_lookup = requires {
+    { &P::lookup } -> std::convertible_to<decltype(rmap_source_ops::lookup)>;
+};
 }  // namespace detail
 
 /// A rmap_source policy: `static rmap_lookup lookup(bool has_rmapbt)`.

@@ -56,7 +56,7 @@ struct rtgroups : detail::policy_tag<axis::rt_device, rt_device_kind::rtgroups> 
 namespace detail {
 template <class P>
 concept rt_device_has_scans_rtgroups = requires {
-    { P::scans_rtgroups } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::scans_rtgroups>;
 };
 }  // namespace detail
 

@@ -82,7 +82,9 @@ struct force_umount_always : detail::policy_tag<axis::shutdown, shutdown_mode::f
 
 namespace detail {
 template <class P>
-concept shutdown_has_after_scan = requires(const scan_outcome& s) { { P::after_scan(s) } -> std::same_as<shutdown_action>; };
+concept shutdown_has_after_scan = requires {
+    { &P::after_scan } -> std::convertible_to<decltype(shutdown_ops::after_scan)>;
+};
 }  // namespace detail
 
 /// A shutdown policy: `static shutdown_action after_scan(const scan_outcome&)`.

@@ -60,7 +60,9 @@ struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, shutdown
 
 namespace detail {
 template <class P>
-concept shutdown_caller_has_symbol = requires(std::string_view f) { { P::symbol(f) } -> std::convertible_to<std::string_view>; };
+concept shutdown_caller_has_symbol = requires {
+    { &P::symbol } -> std::convertible_to<decltype(shutdown_caller_ops::symbol)>;
+};
 }  // namespace detail
 
 /// A shutdown_caller policy: `static std::string_view symbol(std::string_view function)`.

@@ -66,10 +66,12 @@ struct where_frozen : detail::policy_tag<axis::thaw, thaw_placement::where_froze
 namespace detail {
 template <class P>
 concept thaw_has_freeze_in = requires {
-    { P::freeze_in } -> std::convertible_to<freeze_site>;
+    requires detail::constant_of<P, freeze_site, &P::freeze_in>;
 };
 template <class P>
-concept thaw_has_thaw_kernel = requires(bool b) { { P::thaw_kernel(b) } -> std::same_as<bool>; };
+concept thaw_has_thaw_kernel = requires {
+    { &P::thaw_kernel } -> std::convertible_to<decltype(thaw_ops::thaw_kernel)>;
+};
 }  // namespace detail
 
 /// A thaw policy: `static constexpr freeze_site freeze_in`; `static bool thaw_kernel(bool this_path_froze)`.

@@ -10,7 +10,7 @@
 //         using axis = daxfail::axis::thaw_userspace;
 //         static constexpr std::string_view name = "my_policy";
 //         static constexpr bool may_thaw = true;
-//         static bool thaw_userspace(const freeze_holders_left&);
+//         static bool drops_userspace_freeze(const freeze_holders_left&);
 //     };
 #ifndef DAXFAIL_POLICY_THAW_USERSPACE_HPP
 #define DAXFAIL_POLICY_THAW_USERSPACE_HPP
@@ -25,7 +25,7 @@ namespace daxfail {
 /// Who holds a freeze when pre-remove decides about the userspace one.
 struct freeze_holders_left {
     bool userspace = false;         ///< a FIFREEZE (or kernel-API userspace) freeze is held
-    std::size_t kernel_holds = 0;   ///< kernel freezes still held (online repair, not this path's)
+    std::size_t kernel_holds = 0;   ///< kernel freezes still held (online repair; this path's if it kept it)
 };
 
 /// Names of the built-in thaw_userspace policies (kept for code written against the enum).
@@ -46,7 +46,7 @@ struct thaw_userspace_ops {
     using axis = daxfail::axis::thaw_userspace;
     std::string_view name;
     bool may_thaw;
-    bool (*thaw_userspace)(const freeze_holders_left&);
+    bool (*drops_userspace_freeze)(const freeze_holders_left&);
     constexpr thaw_userspace_ops& operator=(thaw_userspace_kind e);
     friend constexpr bool operator==(const thaw_userspace_ops&, const thaw_userspace_ops&) = default;
 };
@@ -55,27 +55,29 @@ namespace thaw_userspace {
 /// thaw_super(USERSPACE) after pre-remove, result ignored (v12+, v6.8+)
 struct anyway : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::anyway> {
     static constexpr bool may_thaw = true;
-    static constexpr bool thaw_userspace(const freeze_holders_left&) { return true; }
+    static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return true; }
 };
 /// leave a userspace freeze alone (pre-patch)
 struct never : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::never> {
     static constexpr bool may_thaw = false;
-    static constexpr bool thaw_userspace(const freeze_holders_left&) { return false; }
+    static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return false; }
 };
 }  // namespace thaw_userspace
 
 namespace detail {
 template <class P>
 concept thaw_userspace_has_may_thaw = requires {
-    { P::may_thaw } -> std::convertible_to<bool>;
+    requires detail::constant_of<P, bool, &P::may_thaw>;
 };
 template <class P>
-concept thaw_userspace_has_thaw_userspace = requires(const freeze_holders_left& h) { { P::thaw_userspace(h) } -> std::same_as<bool>; };
+concept thaw_userspace_has_drops_userspace_freeze = requires {
+    { &P::drops_userspace_freeze } -> std::convertible_to<decltype(thaw_userspace_ops::drops_userspace_freeze)>;
+};
 }  // namespace detail
 
-/// A thaw_userspace policy: `static constexpr bool may_thaw`; `static bool thaw_userspace(const freeze_holders_left&)`.
+/// A thaw_userspace policy: `static constexpr bool may_thaw`; `static bool drops_userspace_freeze(const freeze_holders_left&)`.
 template <class P>
-concept thaw_userspace_policy = detail::policy_on<P, axis::thaw_userspace> && detail::thaw_userspace_has_may_thaw<P> && detail::thaw_userspace_has_thaw_userspace<P>;
+concept thaw_userspace_policy = detail::policy_on<P, axis::thaw_userspace> && detail::thaw_userspace_has_may_thaw<P> && detail::thaw_userspace_has_drops_userspace_freeze<P>;
 
 namespace axis {
 struct thaw_userspace {
@@ -87,8 +89,8 @@ struct thaw_userspace {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::thaw_userspace_has_may_thaw<P>, "daxfail: this thaw_userspace policy needs `static constexpr bool may_thaw`");
-        static_assert(detail::thaw_userspace_has_thaw_userspace<P>, "daxfail: this thaw_userspace policy needs `static bool thaw_userspace(const freeze_holders_left&)`");
-        return {P::name, P::may_thaw, &P::thaw_userspace};
+        static_assert(detail::thaw_userspace_has_drops_userspace_freeze<P>, "daxfail: this thaw_userspace policy needs `static bool drops_userspace_freeze(const freeze_holders_left&)`");
+        return {P::name, P::may_thaw, &P::drops_userspace_freeze};
     }
 };
 }  // namespace axis
