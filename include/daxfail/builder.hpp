@@ -8,6 +8,9 @@
 #ifndef DAXFAIL_BUILDER_HPP
 #define DAXFAIL_BUILDER_HPP
 
+#include <daxfail/actor.hpp>
+#include <daxfail/detail/extents.hpp>
+#include <daxfail/event.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
@@ -217,6 +220,34 @@ inline u64 data_block_offset(const world& w, u32 group, u32 agbno) {
     const auto& d = w.mp.data;
     return d.target.part_off + (u64{group} * d.group_blocks + agbno) * w.mp.blocksize;
 }
+
+namespace steps {
+/// madvise(MADV_HWPOISON) by task `pid` on page `page` of file `ino`, which it maps (its own memory-failure path).
+inline actor_step madvise_hwpoison(const world& w, u32 pid, u64 ino, u64 page) {
+    for (const auto& t : w.tasks) {
+        if (t.pid != pid || t.threads.empty()) continue;
+        for (const auto& v : t.vmas) {
+            if (v.ino != ino || page < v.pgoff || page - v.pgoff >= v.pages) continue;
+            const auto idx = detail::build_extent_index(w);
+            const auto pr = detail::pfn_run_of(idx.of(ino), w.devices, w.mp.blocksize, page);
+            if (!pr) break;
+            for (std::size_t d = 0; d < w.devices.size(); ++d) {
+                const auto& dev = w.devices[d];
+                if (pr->pfn < dev.first_pfn || pr->pfn - dev.first_pfn >= dev.size >> page_shift) continue;
+                actor_step s = op(actor_op::madvise_hwpoison);
+                s.pid = pid;
+                s.ino = ino;
+                s.page = page;
+                s.event = event::madvise_hwpoison(d, (pr->pfn - dev.first_pfn) << page_shift, page_size,
+                                                  t.threads.front().tid, v.start + ((page - v.pgoff) << page_shift));
+                return s;
+            }
+        }
+    }
+    throw std::invalid_argument("steps::madvise_hwpoison: task " + std::to_string(pid) + " maps no block of inode " +
+                                std::to_string(ino) + " at page " + std::to_string(page));
+}
+}  // namespace steps
 
 }  // namespace daxfail
 

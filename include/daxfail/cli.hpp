@@ -19,6 +19,7 @@
 #include <daxfail/cli/common.hpp>
 #include <daxfail/cli/compare.hpp>
 #include <daxfail/cli/explain.hpp>
+#include <daxfail/cli/explore.hpp>
 #include <daxfail/cli/oracle.hpp>
 #include <daxfail/cli/snapshot.hpp>
 #include <daxfail/presets.hpp>
@@ -40,6 +41,8 @@ inline const char* const usage_main =
     "commands:\n"
     "  compare   run variants over scenarios and compare their outcomes and invariants\n"
     "  explain   show the kernel steps of one run, in words and optionally as Graphviz DOT\n"
+    "  explore   run concurrent actors against the event in every interleaving and judge each schedule\n"
+    "  merge     join the JSON of explore --shard K/N runs into one report\n"
     "  check     validate scenario files and report every error\n"
     "  oracle    run scenarios on real Debian kernels under qemu and compare them with the model\n"
     "  snapshot  write a scenario file of this machine (what would an unbind do now?)\n"
@@ -62,6 +65,8 @@ inline int main(int argc, char** argv, const std::vector<variant_spec>& extras =
     }
     if (cmd == "compare") return cmd_compare(args, extras);
     if (cmd == "explain") return cmd_explain(args, extras);
+    if (cmd == "explore") return cmd_explore(args, extras);
+    if (cmd == "merge") return cmd_merge(args);
     if (cmd == "check") return cmd_check(args);
     if (cmd == "oracle") return cmd_oracle(args);
     if (cmd == "snapshot") return cmd_snapshot(args);

@@ -75,6 +75,7 @@ inline std::string name(u64 owner) {
 }  // namespace rmap_owner
 
 inline constexpr int sigbus = 7;
+inline constexpr int sigsegv = 11;  ///< a fault on an address nothing maps (si_code SEGV_MAPERR = 1)
 /// si_code values of SIGBUS.
 namespace si_code {
 inline constexpr int bus_adrerr = 2;

@@ -38,6 +38,34 @@ inline void record_final_state(const world& w, const event& ev, outcome& out) {
     out.device_alive = w.devices[ev.device].alive;
 }
 
+/// The event's kernel path on `ctx` (its world, its outcome): the unbind, or each memory_failure() call.
+inline void run_event(kernel_context& ctx) {
+    const event& ev = ctx.ev;
+    world& state = ctx.w;
+    outcome& out = ctx.out;
+    if (ev.kind == event_kind::unbind) {
+        kernel::kill_dax(ctx, ev.device);
+        kernel::del_gendisk(ctx, ev.device);
+        out.entry_returns.push_back(0);  // the sysfs write succeeds whatever the holder said
+    } else if (ev.whole_range_notification) {
+        const u64 first = ev.offset >> page_shift;
+        const u64 pages = ((ev.offset + ev.length - 1) >> page_shift) - first + 1;
+        out.entry_returns.push_back(kernel::memory_failure_range(
+            ctx, ev.device, state.devices[ev.device].first_pfn + first, pages, ev.mf_flags));
+    } else {
+        const u64 first = ev.offset >> page_shift;
+        const u64 last = (ev.offset + ev.length - 1) >> page_shift;
+        for (u64 page = first; page <= last; ++page) {
+            const u64 pfn = state.devices[ev.device].first_pfn + page;
+            if (ev.madvise_vaddr)
+                ctx.log(log_level::info, "Injecting memory failure for pfn " + hex(pfn) +
+                                             " at process virtual address " +
+                                             hex(*ev.madvise_vaddr + ((page - first) << page_shift)));
+            out.entry_returns.push_back(kernel::memory_failure(ctx, ev.device, pfn, ev.mf_flags));
+        }
+    }
+}
+
 }  // namespace detail
 
 /// Runs `ev` on a copy of `w` with the policy values in `cfg`. Throws
@@ -51,27 +79,7 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
     outcome out;
     detail::kernel_context ctx{state, cfg, out, ev, opts};
     try {
-        if (ev.kind == event_kind::unbind) {
-            kernel::kill_dax(ctx, ev.device);
-            kernel::del_gendisk(ctx, ev.device);
-            out.entry_returns.push_back(0);  // the sysfs write succeeds whatever the holder said
-        } else if (ev.whole_range_notification) {
-            const u64 first = ev.offset >> page_shift;
-            const u64 pages = ((ev.offset + ev.length - 1) >> page_shift) - first + 1;
-            out.entry_returns.push_back(kernel::memory_failure_range(
-                ctx, ev.device, state.devices[ev.device].first_pfn + first, pages, ev.mf_flags));
-        } else {
-            const u64 first = ev.offset >> page_shift;
-            const u64 last = (ev.offset + ev.length - 1) >> page_shift;
-            for (u64 page = first; page <= last; ++page) {
-                const u64 pfn = state.devices[ev.device].first_pfn + page;
-                if (ev.madvise_vaddr)
-                    ctx.log(log_level::info, "Injecting memory failure for pfn " + detail::hex(pfn) +
-                                                 " at process virtual address " +
-                                                 detail::hex(*ev.madvise_vaddr + ((page - first) << page_shift)));
-                out.entry_returns.push_back(kernel::memory_failure(ctx, ev.device, pfn, ev.mf_flags));
-            }
-        }
+        detail::run_event(ctx);
     } catch (const detail::stop_run& stop) {
         out.end = stop.end;
         out.end_detail = stop.detail;

@@ -40,7 +40,12 @@ inline world_builder base() {
 }
 
 inline scenario make(std::string name, std::string description, const world_builder& b, event ev) {
-    return {std::move(name), std::move(description), b.build(), ev};
+    scenario s;
+    s.name = std::move(name);
+    s.description = std::move(description);
+    s.world = b.build();
+    s.event = ev;
+    return s;
 }
 
 inline scenario unbind_mapped_files() {

@@ -44,6 +44,18 @@ struct run_options {
 
 namespace daxfail::detail {
 
+/// Where a kernel path can block or be preempted, the explorer (explore/) takes over: other actors may run
+/// before the path goes on. A sequential run has no hook and yields cost one test.
+struct yield_hook {
+    /// The path is about to do `point` (a kernel function; `detail` says on what).
+    virtual void yield(const char* point, std::string detail) = 0;
+    /// Whether another actor could still change the world (the freeze retry's look-ahead asks).
+    virtual bool others_may_act() const = 0;
+
+protected:
+    ~yield_hook() = default;
+};
+
 /// Thrown inside the model to end a run that cannot return; caught by run().
 struct stop_run {
     end_state end;
@@ -88,6 +100,7 @@ struct kernel_context {
     std::optional<std::vector<const thread*>> candidates[3];
     std::string scratch;  ///< a reusable buffer for text built on hot paths
     std::vector<to_kill> spare_victims;  ///< a victim list's storage, handed back after use (one allocation per run)
+    yield_hook* hook = nullptr;  ///< set by the explorer; null in a sequential run
 
     kernel_context(world& w_, const config& cfg_, outcome& out_, const event& ev_, const run_options& o)
         : w(w_), cfg(cfg_), out(out_), ev(ev_), opts(o), extents(build_extent_index(w_)), log_(out_.log) {
@@ -114,6 +127,15 @@ struct kernel_context {
         else ++out.cost.trace_dropped;
         count_step(function);
     }
+
+    /// A point where the kernel path can block or be preempted (each call site names the lock or wait it
+    /// stands for); other actors may run here when the explorer drives the run.
+    template <class F>
+    void yield(const char* point, F&& detail) {
+        if (hook) hook->yield(point, detail());
+    }
+    /// Whether anything besides this path (a scheduled thaw, another actor) can still change the world.
+    bool others_may_act() const { return !w.scheduled_thaws.empty() || (hook && hook->others_may_act()); }
 
     /// A log line; with `count` > 1, that many lines "Memory failure: <pfn + i>: ..." (i from 0), given the first.
     void log(log_level level, std::string text, u64 count = 1) { log_.add(level, std::move(text), count); }

@@ -6,7 +6,9 @@
 #ifndef DAXFAIL_JSON_SCENARIO_READER_HPP
 #define DAXFAIL_JSON_SCENARIO_READER_HPP
 
+#include <daxfail/actor.hpp>
 #include <daxfail/builder.hpp>
+#include <daxfail/detail/extents.hpp>
 #include <daxfail/json/error_paths.hpp>
 #include <daxfail/json/fields.hpp>
 #include <daxfail/scenario.hpp>
@@ -14,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -23,6 +26,10 @@
 #include <vector>
 
 namespace daxfail::json {
+
+/// Documented limits of a concurrent scenario (each exceeded limit is an error naming it).
+inline constexpr std::size_t max_actors = 16;
+inline constexpr std::size_t max_actor_steps = 64;
 
 struct load_result {
     std::optional<scenario> value;
@@ -59,7 +66,7 @@ public:
         load_result result;
         if (!r_.object(doc_, "(document)")) return finish(result);
         r_.only_keys(doc_, "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
-                                "early_kill_sysctl", "hwpoison", "event", "$schema"});
+                                "early_kill_sysctl", "hwpoison", "event", "actors", "$schema"});
         sc_.name = r_.string(doc_, "", "name").value_or("");
         sc_.description = r_.string(doc_, "", "description").value_or("");
         read_devices();
@@ -77,6 +84,7 @@ public:
         if (r_.errors.empty()) {
             for (auto& e : validate(w_, sc_.event)) r_.errors.push_back(paths_.translate(e));
         }
+        if (r_.errors.empty()) read_actors();
         if (r_.errors.empty()) {
             sc_.world = w_;
             result.value = sc_;
@@ -415,47 +423,47 @@ private:
     }
 
     void read_event() {
-        const std::string p = "event";
         if (!doc_.contains("event")) {
-            r_.fail(p, "is required");
+            r_.fail("event", "is required");
             return;
         }
-        const auto& e = doc_["event"];
-        if (!r_.object(e, p)) return;
+        if (auto ev = read_event_at(doc_["event"], "event")) sc_.event = *ev;
+    }
+
+    /// An event object at path `p` (the scenario's event, or a notify step's).
+    std::optional<event> read_event_at(const nlohmann::json& e, const std::string& p) {
+        if (!r_.object(e, p)) return std::nullopt;
         r_.only_keys(e, p, {"kind", "device", "current", "offset", "length", "inode", "page", "pages", "group", "agbno",
                             "blocks", "source", "mf_flags", "vaddr", "delivery", "umount_after"});
         const auto kind = r_.choice(e, p, "kind", {"unbind", "memory_failure"});
         const auto current = r_.number(e, p, "current", std::nullopt, 0xFFFFFFFFu);
         const auto data_dev = data_ok_ ? w_.mp.data.target.device : 0;
         const auto dev = device_index(e, p, data_dev);
-        if (!kind || !current || !dev) return;
+        if (!kind || !current || !dev) return std::nullopt;
         event ev;
         ev.device = *dev;
         ev.current_tid = static_cast<u32>(*current);
         ev.umount_after = r_.boolean(e, p, "umount_after", false).value_or(false);
-        if (*kind == "unbind") {
-            sc_.event = ev;
-            return;
-        }
+        if (*kind == "unbind") return ev;
         ev.kind = event_kind::memory_failure;
         const bool by_offset = e.contains("offset"), by_inode = e.contains("inode"), by_block = e.contains("group");
         if (int(by_offset) + int(by_inode) + int(by_block) != 1) {
             r_.fail(p, "a memory_failure needs exactly one location: offset (+ length), inode + page (+ pages), "
                        "or group + agbno (+ blocks)");
-            return;
+            return std::nullopt;
         }
         std::optional<u64> vaddr;
         if (by_offset) {
             const auto off = r_.number(e, p, "offset");
             const auto len = r_.number(e, p, "length", page_size);
-            if (!off || !len) return;
+            if (!off || !len) return std::nullopt;
             ev.offset = *off;
             ev.length = *len;
         } else if (by_block) {
             const auto group = r_.number(e, p, "group", std::nullopt, 0xFFFFFFFFu);
             const auto agbno = r_.number(e, p, "agbno", std::nullopt, 0xFFFFFFFFu);
             const auto blocks = r_.number(e, p, "blocks", 1, 0xFFFFFFFFu);
-            if (!group || !agbno || !blocks || !check_group(false, *group, p + ".group")) return;
+            if (!group || !agbno || !blocks || !check_group(false, *group, p + ".group")) return std::nullopt;
             ev.offset = data_block_offset(w_, static_cast<u32>(*group), static_cast<u32>(*agbno));
             ev.length = *blocks * w_.mp.blocksize;
             ev.device = w_.mp.data.target.device;
@@ -463,9 +471,9 @@ private:
             const auto ino = r_.number(e, p, "inode");
             const auto page = r_.number(e, p, "page");
             const auto pages = r_.number(e, p, "pages", 1, 1u << 20);
-            if (!ino || !page || !pages) return;
+            if (!ino || !page || !pages) return std::nullopt;
             const auto located = locate(*ino, *page, p);
-            if (!located) return;
+            if (!located) return std::nullopt;
             ev.device = located->first;
             ev.offset = located->second;
             ev.length = *pages * page_size;
@@ -478,14 +486,14 @@ private:
                                 vaddr = v.start + ((*page - v.pgoff) << page_shift);
         }
         const auto source = r_.choice(e, p, "source", {"madvise", "machine_check", "raw"}, "madvise");
-        if (!source) return;
+        if (!source) return std::nullopt;
         if (*source == "madvise") {
             ev.mf_flags = mf::count_increased | mf::sw_simulated;
             if (e.contains("vaddr")) vaddr = r_.number(e, p, "vaddr");
             if (!vaddr) {
                 r_.fail(p + ".vaddr", "madvise needs the page's address in current's mapping (give vaddr, or an "
                                       "inode + page that current maps)");
-                return;
+                return std::nullopt;
             }
             ev.madvise_vaddr = vaddr;
         } else if (*source == "machine_check") {
@@ -495,7 +503,203 @@ private:
         }
         const auto delivery = r_.choice(e, p, "delivery", {"per_page", "range"}, "per_page");
         ev.whole_range_notification = delivery && *delivery == "range";
-        sc_.event = ev;
+        return ev;
+    }
+
+    /// The concurrent actors (actor.hpp); read once the world and the event are known to be valid.
+    void read_actors() {
+        const auto& list = r_.array(doc_, "", "actors");
+        if (list.size() > max_actors) {
+            r_.fail("actors", std::to_string(list.size()) + " actors; at most " + std::to_string(max_actors) + " are explored");
+            return;
+        }
+        std::vector<std::string> names{explore_event_actor_name(sc_.event)};
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string p = field_reader::at("actors", i);
+            if (!r_.object(list[i], p)) continue;
+            r_.only_keys(list[i], p, {"name", "start", "steps"});
+            actor a;
+            a.name = r_.string(list[i], p, "name").value_or("");
+            if (list[i].contains("name") && a.name.empty()) r_.fail(p + ".name", "must not be empty");
+            else if (std::find(names.begin(), names.end(), a.name) != names.end() && !a.name.empty())
+                r_.fail(p + ".name", "\"" + a.name + "\" is taken" +
+                                         (a.name == names[0] ? " (the scenario's event runs as that actor)" : " by another actor"));
+            names.push_back(a.name);
+            const auto& steps = r_.array(list[i], p, "steps");
+            if (steps.empty()) r_.fail(p + ".steps", "needs at least one step");
+            if (steps.size() > max_actor_steps)
+                r_.fail(p + ".steps", std::to_string(steps.size()) + " steps; at most " + std::to_string(max_actor_steps));
+            for (std::size_t k = 0; k < steps.size() && k < max_actor_steps; ++k)
+                if (auto st = read_actor_step(steps[k], field_reader::at(p + ".steps", k))) a.steps.push_back(*st);
+            sc_.actors.push_back(std::move(a));
+        }
+        // Start conditions may name actors declared later.
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string p = field_reader::at("actors", i) + ".start";
+            if (!list[i].is_object() || !list[i].contains("start")) continue;
+            const auto& st = list[i]["start"];
+            if (!r_.object(st, p)) continue;
+            r_.only_keys(st, p, {"after", "step"});
+            start_condition c;
+            c.actor = r_.string(st, p, "after").value_or("");
+            c.step = r_.string(st, p, "step", std::string{}).value_or("");
+            if (st.contains("after") && std::find(names.begin(), names.end(), c.actor) == names.end())
+                r_.fail(p + ".after", "no actor \"" + c.actor + "\" (actors: " + [&] {
+                    std::string l;
+                    for (const auto& n : names) l += (l.empty() ? "" : ", ") + n;
+                    return l;
+                }() + ")");
+            else if (c.actor == sc_.actors[i].name)
+                r_.fail(p + ".after", "an actor cannot wait for itself");
+            sc_.actors[i].start = c;
+        }
+    }
+
+    static std::string explore_event_actor_name(const event& ev) {
+        return ev.kind == event_kind::unbind ? "unbind" : "memory_failure";
+    }
+
+    /// The task `pid` (by its pid), or null with an error at `path`.
+    const task* actor_task(const nlohmann::json& j, const std::string& p) {
+        const auto pid = r_.number(j, p, "pid", std::nullopt, 0xFFFFFFFFu);
+        if (!pid) return nullptr;
+        for (const auto& t : w_.tasks)
+            if (t.pid == *pid) {
+                if (!t.mm) {
+                    r_.fail(p + ".pid", "task " + std::to_string(*pid) + " (" + t.comm + ") is a kernel thread: it maps nothing");
+                    return nullptr;
+                }
+                return &t;
+            }
+        r_.fail(p + ".pid", "no task " + std::to_string(*pid));
+        return nullptr;
+    }
+
+    std::optional<actor_step> read_actor_step(const nlohmann::json& j, const std::string& p) {
+        if (!r_.object(j, p)) return std::nullopt;
+        const auto op = r_.choice(j, p, "op", {"FIFREEZE", "FITHAW", "freeze", "thaw", "work", "fault", "munmap", "exit",
+                                               "madvise_hwpoison", "notify"});
+        if (!op) return std::nullopt;
+        actor_step st;
+        for (auto k : {actor_op::fifreeze, actor_op::fithaw, actor_op::freeze, actor_op::thaw, actor_op::work,
+                       actor_op::fault, actor_op::munmap, actor_op::exit, actor_op::madvise_hwpoison, actor_op::notify})
+            if (actor_op_name(k) == *op) st.op = k;
+        switch (st.op) {
+            case actor_op::fifreeze:
+            case actor_op::fithaw:
+            case actor_op::freeze:
+            case actor_op::thaw:
+            case actor_op::work: r_.only_keys(j, p, {"op"}); return st;
+            case actor_op::exit: {
+                r_.only_keys(j, p, {"op", "pid"});
+                const task* t = actor_task(j, p);
+                if (!t) return std::nullopt;
+                st.pid = t->pid;
+                return st;
+            }
+            case actor_op::munmap: {
+                r_.only_keys(j, p, {"op", "pid", "inode"});
+                const task* t = actor_task(j, p);
+                const auto ino = r_.number(j, p, "inode");
+                if (!t || !ino) return std::nullopt;
+                bool maps = false;
+                for (const auto& v : t->vmas) maps = maps || v.ino == *ino;
+                if (!maps) {
+                    r_.fail(p + ".inode", "task " + std::to_string(t->pid) + " maps no part of inode " + std::to_string(*ino));
+                    return std::nullopt;
+                }
+                st.pid = t->pid;
+                st.ino = *ino;
+                return st;
+            }
+            case actor_op::fault:
+            case actor_op::madvise_hwpoison: {
+                const bool fault = st.op == actor_op::fault;
+                if (fault) r_.only_keys(j, p, {"op", "pid", "inode", "page", "pages", "write"});
+                else r_.only_keys(j, p, {"op", "pid", "inode", "page"});
+                const task* t = actor_task(j, p);
+                const auto ino = r_.number(j, p, "inode");
+                const auto page = r_.number(j, p, "page");
+                const auto pages = fault ? r_.number(j, p, "pages", 1, 1u << 20) : std::optional<u64>(1);
+                st.write = fault && r_.boolean(j, p, "write", false).value_or(false);
+                if (!t || !ino || !page || !pages) return std::nullopt;
+                if (*pages == 0) {
+                    r_.fail(p + ".pages", "must be at least 1");
+                    return std::nullopt;
+                }
+                if (!w_.inodes.count(*ino)) {
+                    r_.fail(p + ".inode", "no inode " + std::to_string(*ino) + " in the filesystem");
+                    return std::nullopt;
+                }
+                if (!w_.inodes.at(*ino).dax) {
+                    r_.fail(p + ".inode", "inode " + std::to_string(*ino) + " is not a DAX file: its faults do not reach the device");
+                    return std::nullopt;
+                }
+                const vma* mapped = nullptr;
+                for (const auto& v : t->vmas)
+                    if (v.ino == *ino && *page >= v.pgoff && *page - v.pgoff < v.pages &&
+                        *pages <= v.pages - (*page - v.pgoff))
+                        mapped = &v;
+                if (!mapped) {
+                    r_.fail(p + ".page", "task " + std::to_string(t->pid) + " maps no range of inode " + std::to_string(*ino) +
+                                             " holding pages " + std::to_string(*page) + ".." + std::to_string(*page + *pages - 1));
+                    return std::nullopt;
+                }
+                for (u64 k = 0; k < *pages; ++k) {
+                    const auto located = locate(*ino, *page + k, p);
+                    if (!located) return std::nullopt;
+                    if (fault && st.write && shared_block(*located)) {
+                        r_.fail(p + ".write", "page " + std::to_string(*page + k) +
+                                                  " is in a shared (reflinked) extent: a write fault copies it, which is not modelled");
+                        return std::nullopt;
+                    }
+                }
+                st.pid = t->pid;
+                st.ino = *ino;
+                st.page = *page;
+                st.pages = *pages;
+                if (!fault) {
+                    const auto located = locate(*ino, *page, p);
+                    st.event = event::madvise_hwpoison(located->first, located->second - located->second % page_size,
+                                                       page_size, t->threads.front().tid,
+                                                       mapped->start + ((*page - mapped->pgoff) << page_shift));
+                }
+                return st;
+            }
+            case actor_op::notify: {
+                r_.only_keys(j, p, {"op", "event"});
+                if (!j.contains("event")) {
+                    r_.fail(p + ".event", "is required");
+                    return std::nullopt;
+                }
+                const std::size_t before = r_.errors.size();
+                auto ev = read_event_at(j["event"], p + ".event");
+                if (!ev || r_.errors.size() != before) return std::nullopt;
+                for (auto& e : validate(w_, *ev)) {
+                    auto t = paths_.translate(e);
+                    if (t.path.rfind("event", 0) == 0) {
+                        t.path = p + t.path.substr(5);
+                        r_.errors.push_back(t);
+                    }
+                }
+                st.event = *ev;
+                return st;
+            }
+        }
+        return std::nullopt;
+    }
+
+    /// Whether the data block at (device, byte) belongs to more than one file's extents.
+    bool shared_block(const std::pair<std::size_t, u64>& at) const {
+        const auto ext = daxfail::detail::build_extent_index(w_);
+        u32 owners = 0;
+        ext.for_each([&](u64, std::span<const daxfail::detail::file_extent> list) {
+            for (const auto& e : list)
+                if (e.device == at.first && at.second >= e.device_byte &&
+                    at.second - e.device_byte < e.blocks * w_.mp.blocksize)
+                    ++owners;
+        });
+        return owners > 1;
     }
 
     /// Device and byte offset of page `page` of inode `ino`, from its extents.

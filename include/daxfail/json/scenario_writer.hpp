@@ -72,6 +72,72 @@ inline bool is_file_record(const rmap_record& r) {
 
 }  // namespace detail
 
+namespace detail {
+
+/// The event object of a scenario (also a notify step's event).
+inline nlohmann::ordered_json event_to_json(const event& ev) {
+    using json = nlohmann::ordered_json;
+    json e = {{"kind", ev.kind == event_kind::unbind ? "unbind" : "memory_failure"},
+              {"device", ev.device},
+              {"current", ev.current_tid}};
+    if (ev.kind == event_kind::memory_failure) {
+        e["offset"] = detail::hex(ev.offset);
+        e["length"] = ev.length;
+        if (ev.madvise_vaddr && ev.mf_flags == (mf::count_increased | mf::sw_simulated)) {
+            e["source"] = "madvise";
+            e["vaddr"] = detail::hex(*ev.madvise_vaddr);
+        } else if (ev.mf_flags == mf::action_required && !ev.madvise_vaddr) {
+            e["source"] = "machine_check";
+        } else {
+            e["source"] = "raw";
+            e["mf_flags"] = ev.mf_flags;
+        }
+        if (ev.whole_range_notification) e["delivery"] = "range";
+    }
+    if (ev.umount_after) e["umount_after"] = true;
+    return e;
+}
+
+inline nlohmann::ordered_json actor_to_json(const actor& a) {
+    using json = nlohmann::ordered_json;
+    json j = {{"name", a.name}};
+    if (a.start) {
+        json st = {{"after", a.start->actor}};
+        if (!a.start->step.empty()) st["step"] = a.start->step;
+        j["start"] = st;
+    }
+    json steps = json::array();
+    for (const auto& st : a.steps) {
+        json x = {{"op", std::string(actor_op_name(st.op))}};
+        switch (st.op) {
+            case actor_op::fault:
+                x["pid"] = st.pid;
+                x["inode"] = st.ino;
+                x["page"] = st.page;
+                if (st.pages != 1) x["pages"] = st.pages;
+                x["write"] = st.write;
+                break;
+            case actor_op::madvise_hwpoison:
+                x["pid"] = st.pid;
+                x["inode"] = st.ino;
+                x["page"] = st.page;
+                break;
+            case actor_op::munmap:
+                x["pid"] = st.pid;
+                x["inode"] = st.ino;
+                break;
+            case actor_op::exit: x["pid"] = st.pid; break;
+            case actor_op::notify: x["event"] = event_to_json(st.event); break;
+            default: break;
+        }
+        steps.push_back(x);
+    }
+    j["steps"] = steps;
+    return j;
+}
+
+}  // namespace detail
+
 /// The scenario as a document, keys in reading order.
 inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
     using json = nlohmann::ordered_json;
@@ -232,26 +298,12 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
         doc["hwpoison"] = detail::page_runs(w.hwpoison, true);
     }
 
-    const event& ev = s.event;
-    json e = {{"kind", ev.kind == event_kind::unbind ? "unbind" : "memory_failure"},
-              {"device", ev.device},
-              {"current", ev.current_tid}};
-    if (ev.kind == event_kind::memory_failure) {
-        e["offset"] = detail::hex(ev.offset);
-        e["length"] = ev.length;
-        if (ev.madvise_vaddr && ev.mf_flags == (mf::count_increased | mf::sw_simulated)) {
-            e["source"] = "madvise";
-            e["vaddr"] = detail::hex(*ev.madvise_vaddr);
-        } else if (ev.mf_flags == mf::action_required && !ev.madvise_vaddr) {
-            e["source"] = "machine_check";
-        } else {
-            e["source"] = "raw";
-            e["mf_flags"] = ev.mf_flags;
-        }
-        if (ev.whole_range_notification) e["delivery"] = "range";
+    doc["event"] = detail::event_to_json(s.event);
+    if (!s.actors.empty()) {
+        json actors = json::array();
+        for (const auto& a : s.actors) actors.push_back(detail::actor_to_json(a));
+        doc["actors"] = actors;
     }
-    if (ev.umount_after) e["umount_after"] = true;
-    doc["event"] = e;
     return doc;
 }
 

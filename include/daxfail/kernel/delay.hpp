@@ -12,6 +12,8 @@
 namespace daxfail::kernel {
 
 inline void delay(detail::kernel_context& ctx, u64 ms) {
+    // Yield: the task sleeps (schedule_timeout_uninterruptible); anyone may run meanwhile.
+    ctx.yield("delay", [&] { return std::to_string(ms) + " ms"; });
     ctx.step("delay", std::to_string(ms) + " ms, uninterruptible");
     ctx.now_ms += ms;
     auto& pending = ctx.w.scheduled_thaws;

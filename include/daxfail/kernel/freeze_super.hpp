@@ -14,6 +14,8 @@ namespace daxfail::kernel {
 
 /// Freezes the superblock for `who`; `owner` names the caller for the holder record.
 inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const std::string& owner) {
+    // Yield: freeze_super takes s_umount (down_write) and the freeze locks; another freezer or a fault may go first.
+    ctx.yield("freeze_super", [&] { return holder_name(who); });
     auto& sb = ctx.w.mp.sb;
     const auto& api = ctx.cfg.freeze_api;
     auto result = [&](int rc) {

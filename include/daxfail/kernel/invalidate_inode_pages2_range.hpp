@@ -33,6 +33,8 @@ inline std::optional<u64> first_mapped(const detail::kernel_context& ctx, u64 in
 }  // namespace detail_ipr
 
 inline int invalidate_inode_pages2_range(detail::kernel_context& ctx, u64 ino, u64 start, u64 end) {
+    // Yield: the walk of the mapping takes the xarray lock entry by entry; a fault may insert an entry first.
+    ctx.yield("invalidate_inode_pages2_range", [&] { return "ino " + std::to_string(ino); });
     ctx.step("invalidate_inode_pages2_range", [&] {
         return "ino " + std::to_string(ino) + " pages " + std::to_string(start) + ".." + std::to_string(end);
     });

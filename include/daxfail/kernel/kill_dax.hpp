@@ -16,6 +16,8 @@ inline void kill_dax(detail::kernel_context& ctx, std::size_t dev) {
         const int flags = ctx.cfg.kill_dax_flags.notify_flags();
         (void)dax_holder_notify_failure(ctx, dev, 0, u64_max, flags);  // result ignored
     }
+    // Yield: before DAXDEV_ALIVE is cleared, faults still reach the device through dax_direct_access.
+    ctx.yield("kill_dax", [] { return std::string("clear DAXDEV_ALIVE"); });
     auto& d = ctx.w.devices[dev];
     d.alive = false;
     ctx.step("synchronize_srcu", "dax_srcu");

@@ -12,6 +12,7 @@
 #include <daxfail/kernel/unmap_and_kill.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,23 +47,46 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     const u64 last = index + count - 1 < index ? u64_max : index + count - 1;
     const bool poison = ctx.cfg.pre_remove_poison.poisons(pre_remove);
     const picker who = fsdax_picker(pre_remove);
+    // One run of pages [p, e.last] of cache run `e`: collect, poison, unmap and kill as far as one pfn run and one
+    // set of victims reach; returns the last page handled.
+    auto handle = [&](const page_run<cache_entry>& e, u64 p) {
+        const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
+        const auto pr = ctx.pfn_run_at(ino, head);
+        u64 q = p;
+        if (pr) {
+            if (!e.value.pmd) q = std::min(e.last, p + pr->pages - 1);
+            auto c = collect_run(ctx, ino, p, q, who);
+            q = c.last;
+            const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
+                                          [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
+            if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
+            if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
+            unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
+            ctx.spare_victims = std::move(c.victims);
+        }  // else no page behind the entry
+        return q;
+    };
+    if (ctx.hook) {
+        // Under the explorer other actors run between runs of pages, and a fault may add entries: look the
+        // next entry up afresh each time, as the kernel's index-by-index walk would find it.
+        for (u64 p = index;;) {
+            // Yield: dax_lock_mapping_entry waits for the entry lock a concurrent fault holds.
+            ctx.yield("mf_dax_kill_procs", [&] { return "ino " + std::to_string(ino) + " index " + std::to_string(p); });
+            std::optional<page_run<cache_entry>> next;
+            ip.cache.for_each_in(p, last, [&](const page_run<cache_entry>& e) {
+                if (!next) next = e;
+            });
+            if (!next) break;
+            const u64 q = handle(*next, std::max(p, next->first));
+            if (q >= last) break;
+            p = q + 1;
+        }
+        return 0;
+    }
     // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
     ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& e) {
         for (u64 p = e.first;;) {
-            const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
-            const auto pr = ctx.pfn_run_at(ino, head);
-            u64 q = p;
-            if (pr) {
-                if (!e.value.pmd) q = std::min(e.last, p + pr->pages - 1);
-                auto c = collect_run(ctx, ino, p, q, who);
-                q = c.last;
-                const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
-                                              [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
-                if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
-                if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
-                unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
-                ctx.spare_victims = std::move(c.victims);
-            }  // else no page behind the entry
+            const u64 q = handle(e, p);
             if (q >= e.last) break;
             p = q + 1;
         }

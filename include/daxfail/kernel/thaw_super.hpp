@@ -16,6 +16,8 @@ namespace daxfail::kernel {
 /// dropped is the most recent one of that holder, whoever took it: the kernel
 /// only counts holders, it cannot tell xfs_scrub's kernel freeze from ours.
 inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std::string& by) {
+    // Yield: thaw_super takes s_umount (down_write); another freezer may go first.
+    ctx.yield("thaw_super", [&] { return holder_name(who); });
     auto& sb = ctx.w.mp.sb;
     std::string dropped;
     auto result = [&](int rc) {

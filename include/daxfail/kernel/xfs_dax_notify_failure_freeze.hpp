@@ -33,8 +33,8 @@ inline constexpr u64 retry_horizon_ms = 10ull * 60 * 1000;
 inline constexpr unsigned retry_horizon_attempts = 100'000;
 }  // namespace detail_freeze
 
-/// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), the point where other
-/// actors run. When no other actor can act before the sleep ends (no scheduled thaw, or a retry without
+/// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), where scheduled thaws
+/// run (and, under the explorer, other actors may run at freeze_super and delay). When no other actor can act before the sleep ends (no scheduled thaw, or a retry without
 /// sleeping, which lets no model time pass), every retry meets the answer the last one got, so the policy (a
 /// pure function of the attempt) is asked ahead how long it keeps retrying, and the sleeps are taken as one.
 /// After a successful attempt every answer means carry on frozen: the path cannot return while holding a
@@ -48,8 +48,10 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
     attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
     freeze_decision d = policy.after_attempt(attempt);
     while (d.what == action::retry && attempt.rc != 0) {
+        // Another actor (under the explorer) can act at any yield; a scheduled thaw only while time passes.
+        const bool actors = ctx.hook && ctx.hook->others_may_act();
         const bool others_can_act = !ctx.w.scheduled_thaws.empty();
-        if (others_can_act && d.retry_after_ms != 0) {
+        if (actors || (others_can_act && d.retry_after_ms != 0)) {
             delay(ctx, d.retry_after_ms);
             attempt.waited_ms += d.retry_after_ms;
             ++attempt.attempts;
@@ -59,7 +61,7 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
         }
         // Retries during which nothing can change freeze_super's answer: asked ahead, taken as one.
         auto unchanging = [&](const freeze_decision& x) {
-            return x.what == action::retry && (!others_can_act || x.retry_after_ms == 0);
+            return x.what == action::retry && !actors && (!others_can_act || x.retry_after_ms == 0);
         };
         freeze_attempt ahead = attempt;
         freeze_decision next = d;

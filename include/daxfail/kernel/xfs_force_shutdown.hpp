@@ -21,6 +21,8 @@ inline std::string shutdown_reason(u32 flags) {
 }
 
 inline void xfs_force_shutdown(detail::kernel_context& ctx, u32 flags, const std::string& caller) {
+    // Yield: the shutdown takes m_sb_lock and forces the log; faults still see the filesystem alive until it is set.
+    ctx.yield("xfs_force_shutdown", [&] { return detail::hex(flags); });
     auto& mp = ctx.w.mp;
     if (mp.shutdown_flags != 0) {
         ctx.step("xfs_force_shutdown", detail::hex(flags) + " from " + caller + ": already shut down, no-op");

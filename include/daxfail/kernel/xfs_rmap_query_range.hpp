@@ -58,6 +58,11 @@ int xfs_rmap_query_range(detail::kernel_context& ctx, const xfs_section& sec, u3
         // Memory hints for the records ahead (they change nothing; see prefetch_file).
         if (i + 32 < hits.size()) ctx.prefetch_file(hits[i + 32]->owner, 0);
         if (i + 16 < hits.size()) ctx.prefetch_file(hits[i + 16]->owner, 1);
+        // Yield: between records the walk can be preempted (it holds the AGF buffer lock, which faults never take).
+        ctx.yield("xfs_dax_failure_fn", [&] {
+            return "group " + std::to_string(group) + " agbno " + std::to_string(hits[i]->startblock) + " " +
+                   rmap_owner::name(hits[i]->owner);
+        });
         if (int rc = fn(*hits[i]); rc != 0) return rc;
     }
     return 0;

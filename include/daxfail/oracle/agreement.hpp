@@ -293,7 +293,11 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                 }
         e = event::madvise_hwpoison(0, offset, page_size, pid, vaddr);
     }
-    return {plan.value("name", std::string("oracle")), "", w, e};
+    scenario s;
+    s.name = plan.value("name", std::string("oracle"));
+    s.world = w;
+    s.event = e;
+    return s;
 }
 
 /// The oracle's rows (named after what the guest reads; kept as they are, they are a report's contract) and the

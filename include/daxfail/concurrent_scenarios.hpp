@@ -1,0 +1,131 @@
+// The concurrent scenarios of the catalog: the common setup of scenarios.hpp
+// (pmem0, 4 AGs, files A = inode 133 and B = inode 134, the unbinder `sh`)
+// with actors running alongside the event. `daxfail explore` without files
+// explores these with every preset; examples/scenarios/concurrent/ holds them
+// as files.
+#ifndef DAXFAIL_CONCURRENT_SCENARIOS_HPP
+#define DAXFAIL_CONCURRENT_SCENARIOS_HPP
+
+#include <daxfail/actor.hpp>
+#include <daxfail/builder.hpp>
+#include <daxfail/scenarios.hpp>
+
+#include <vector>
+
+namespace daxfail::scenarios {
+
+/// The common files and tasks, but nobody has touched a page yet: every mapping the run ends with was faulted in
+/// during it.
+inline world_builder untouched_base() {
+    world_builder b;
+    b.standard_metadata()
+        .file(file_a, "A", {{1, 100, 16, 0}})
+        .file(file_b, "B", {{2, 200, 8, 0}})
+        .process(kworker, "kworker/0:1", {}, true)
+        .process(unbinder, "sh")
+        .process(reader, "reader")
+        .map(reader, file_a, 0, 16, reader_va, {}, false)
+        .process(writer, "writer")
+        .map(writer, file_b, 0, 8, writer_va, {}, false);
+    return b;
+}
+
+inline scenario with_actors(scenario s, std::vector<actor> actors) {
+    s.actors = std::move(actors);
+    return s;
+}
+
+inline scenario write_fault_during_unbind() {
+    return with_actors(
+        make("write_fault_during_unbind",
+             "Unbind while `writer` stores to page 5 of B, which it maps but has not touched. A write fault takes "
+             "sb_start_pagefault, so while the pre-remove path holds its freeze the fault waits, and after the thaw "
+             "it meets a shut-down filesystem and gets SIGBUS. A variant that does not freeze lets the fault map the "
+             "page after the rmap walk passed B's extent: the task keeps a live mapping of the removed device.",
+             untouched_base(), event::unbind(0, unbinder)),
+        {make_actor("writer", {steps::write_fault(writer, file_b, 5)})});
+}
+
+inline scenario read_fault_during_unbind() {
+    return with_actors(
+        make("read_fault_during_unbind",
+             "Unbind while `reader` loads page 3 of A, which it maps but has not touched. DAX read faults take no "
+             "freeze protection (reference 4.7, B17): a read between the revoke of A's pages and the FORCE_UMOUNT "
+             "shutdown maps the page again, and the mapping outlives the device in every version that does not "
+             "revoke after the shutdown.",
+             untouched_base(), event::unbind(0, unbinder)),
+        {make_actor("reader", {steps::read_fault(reader, file_a, 3)})});
+}
+
+inline scenario kernel_holder_keeps_freeze() {
+    return with_actors(
+        make("kernel_holder_keeps_freeze",
+             "Unbind while online fsck (xfs_scrub) takes a kernel freeze and keeps it past the unbind. If scrub "
+             "freezes first, v12 retries freeze_super every 100 ms for ever; the reviewed v12 returns -EBUSY and the "
+             "merged version proceeds unfrozen. If the unbind freezes first, scrub's freeze gets -EBUSY.",
+             untouched_base(), event::unbind(0, unbinder)),
+        {make_actor("xfs_scrub", {steps::freeze()})});
+}
+
+inline scenario kernel_holder_freezes_and_thaws() {
+    return with_actors(
+        make("kernel_holder_freezes_and_thaws",
+             "Unbind while online fsck freezes, works and thaws. A path that returns -EBUSY but still thaws the "
+             "kernel holder drops scrub's freeze (the kernel counts holders and cannot tell whose it is), and "
+             "scrub's own thaw then fails.",
+             untouched_base(), event::unbind(0, unbinder)),
+        {make_actor("xfs_scrub", {steps::freeze(), steps::work(), steps::thaw()})});
+}
+
+inline scenario userspace_freezer_during_unbind() {
+    return with_actors(
+        make("userspace_freezer_during_unbind",
+             "Unbind while an administrator runs xfs_freeze -f and later xfs_freeze -u. The merged version thaws "
+             "the userspace holder 'anyway' so that the mount can be unmounted, and the administrator's FITHAW "
+             "then returns -EINVAL.",
+             untouched_base(), event::unbind(0, unbinder)),
+        {make_actor("xfs_freeze", {steps::fifreeze(), steps::fithaw()})});
+}
+
+inline scenario memory_failure_during_unbind() {
+    const world w = base().build();
+    return with_actors(
+        make("memory_failure_during_unbind",
+             "Unbind racing a machine check that `reader`, which maps all of A, consumes on page 2 of A: two "
+             "notifications for the same device, a pre-remove and a memory failure, each freezing, walking and "
+             "signalling on its own.",
+             base(), event::unbind(0, unbinder)),
+        {make_actor("mce", {steps::notify(event::machine_check(0, data_block_offset(w, 1, 102), page_size, reader))})});
+}
+
+inline scenario task_exits_during_unbind() {
+    auto b = base();
+    return with_actors(
+        make("task_exits_during_unbind",
+             "Unbind while `reader`, which maps all of A, exits, and `writer` unmaps B. Mappings that go away are "
+             "never signalled; the pre-remove path must not trip over them.",
+             b, event::unbind(0, unbinder)),
+        {make_actor("reader", {steps::exit(reader)}), make_actor("writer", {steps::munmap(writer, file_b)})});
+}
+
+inline scenario two_memory_failures() {
+    auto b = base();
+    const world w = b.build();
+    return with_actors(
+        make("two_memory_failures",
+             "Two madvise(MADV_HWPOISON) calls by reader on the same page of A race (two memory failures for one "
+             "device): whichever comes second finds the page already poisoned.",
+             b, event::madvise_hwpoison(0, data_block_offset(w, 1, 102), page_size, reader, reader_va + 2 * page_size)),
+        {make_actor("reader_again", {steps::madvise_hwpoison(w, reader, file_a, 2)})});
+}
+
+/// Every concurrent scenario of the catalog.
+inline std::vector<scenario> concurrent() {
+    return {write_fault_during_unbind(),      read_fault_during_unbind(),     kernel_holder_keeps_freeze(),
+            kernel_holder_freezes_and_thaws(), userspace_freezer_during_unbind(), memory_failure_during_unbind(),
+            task_exits_during_unbind(),        two_memory_failures()};
+}
+
+}  // namespace daxfail::scenarios
+
+#endif

@@ -1,0 +1,68 @@
+// A 64-bit digest of everything in a world an actor can change or a kernel
+// path reads, for the explorer's visited-state table. Two schedules that reach
+// the same digest (and the same actor positions) have the same futures.
+#ifndef DAXFAIL_EXPLORE_DETAIL_STATE_HASH_HPP
+#define DAXFAIL_EXPLORE_DETAIL_STATE_HASH_HPP
+
+#include <daxfail/outcome.hpp>
+#include <daxfail/world.hpp>
+
+#include <string_view>
+
+namespace daxfail::explore::detail {
+
+/// FNV-1a over 64-bit words and strings: stable across runs, builds and compilers (std::hash is neither).
+struct digest {
+    u64 h = 0xcbf29ce484222325ull;
+    void word(u64 v) noexcept {
+        for (int i = 0; i < 8; ++i) {
+            h ^= (v >> (8 * i)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    void text(std::string_view s) noexcept {
+        word(s.size());
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 0x100000001b3ull;
+        }
+    }
+};
+
+inline void hash_world(digest& d, const world& w) {
+    for (const auto& dev : w.devices) d.word(u64{dev.alive} | u64{dev.has_holder} << 1 | u64{dev.holder_ops} << 2);
+    d.word(w.mp.shutdown_flags);
+    d.word(w.mp.sb.freeze_in_progress);
+    d.word(w.mp.sb.holds.size());
+    for (const auto& h : w.mp.sb.holds) {
+        d.word(static_cast<u64>(h.holder));
+        d.text(h.owner);
+    }
+    for (const auto& [ino, ip] : w.inodes) {
+        if (ip.cache.empty()) continue;
+        d.word(ino);
+        for (const auto& r : ip.cache) {
+            d.word(r.first);
+            d.word(r.last);
+            d.word(u64{r.value.dirty} | u64{r.value.pmd} << 1);
+        }
+    }
+    for (const auto& t : w.tasks)
+        for (const auto& v : t.vmas) {
+            d.word(v.pages);
+            for (const auto& r : v.present) {
+                d.word(r.first);
+                d.word(r.last);
+                d.word(static_cast<u64>(r.value));
+            }
+        }
+    for (const auto& r : w.hwpoison) {
+        d.word(r.first);
+        d.word(r.last);
+    }
+    d.word(w.scheduled_thaws.size());
+}
+
+}  // namespace daxfail::explore::detail
+
+#endif

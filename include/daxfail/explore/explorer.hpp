@@ -1,0 +1,323 @@
+// Explores every schedule of a concurrent scenario under one variant, within
+// a depth bound and a preemption bound, depth first, each schedule re-executed
+// from the start. A schedule switches away from an actor that could go on
+// only `preemptions` times; at each point the actor that ran last goes on
+// first, so the first schedule of all is the sequential one (the event runs to
+// its end before any actor, then the actors in order). States reached again
+// with no more budget left are not explored twice (a visited-state table keyed
+// by the world, each actor's position and what each actor has done so far).
+//
+// The work splits by the first step's choice into items, explored each with
+// a table of its own, so that shards (explore --shard K/N) add up to exactly
+// what one run reports.
+//
+//     auto r = daxfail::explore::explore(presets::merged::config, "merged", s);
+//     r.invariant("no_live_mapping_after_pre_remove").verdict  // "holds", "violated" or "n/a"
+#ifndef DAXFAIL_EXPLORE_EXPLORER_HPP
+#define DAXFAIL_EXPLORE_EXPLORER_HPP
+
+#include <daxfail/explore/detail/engine.hpp>
+#include <daxfail/explore/invariants.hpp>
+#include <daxfail/explore/schedule.hpp>
+#include <daxfail/presets.hpp>
+#include <daxfail/validate.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace daxfail::explore {
+
+/// One invariant over every schedule explored.
+struct invariant_summary {
+    std::string name;
+    std::string verdict = "n/a";                  ///< holds | violated | n/a
+    std::vector<schedule_step> counterexample;    ///< the shortest violating schedule (violated)
+    std::string violated_reason;                  ///< what that schedule left
+    std::string holds_reason;                     ///< what the shortest safe schedule left
+    std::string na_reason;                        ///< why it does not apply (when it never does)
+    u64 violating = 0;                            ///< schedules that violate it
+    u64 safe = 0;                                 ///< schedules where it holds
+    std::vector<schedule_step> safe_example;      ///< the shortest schedule where it holds
+    std::string sequential = "n/a";               ///< pass | fail | n/a in the sequential schedule
+    const std::string& reason() const {
+        return verdict == "violated" ? violated_reason : verdict == "holds" ? holds_reason : na_reason;
+    }
+    // Where each example came from (work item, schedule number), for ties: the earliest wins.
+    std::pair<u64, u64> counterexample_at{~u64{0}, 0}, safe_at{~u64{0}, 0};
+};
+
+/// One variant on one scenario.
+struct result {
+    std::string variant, scenario;
+    u64 schedules = 0;   ///< complete or deadlocked schedules judged
+    u64 states = 0;      ///< distinct states visited
+    u64 cut = 0;         ///< schedules cut by the depth bound
+    u64 pruned = 0;      ///< schedules stopped at a state explored before
+    double seconds = 0;
+    u32 depth = 0, preemptions = 0;
+    bool sequential_known = false;  ///< this part holds the sequential schedule (the first of item 0)
+    std::vector<invariant_summary> invariants;  ///< in invariant_names order
+
+    const invariant_summary& invariant(std::string_view name) const {
+        for (const auto& i : invariants)
+            if (i.name == name) return i;
+        throw std::out_of_range("no invariant " + std::string(name));
+    }
+    bool any_violated() const {
+        for (const auto& i : invariants)
+            if (i.verdict == "violated") return true;
+        return false;
+    }
+};
+
+namespace detail {
+
+inline double wall_seconds() noexcept {
+    std::timespec ts{};
+    std::timespec_get(&ts, TIME_UTC);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+inline world sorted_world(const scenario& s) {
+    world w = s.world;
+    for (auto& g : w.mp.data.rmap) kernel::sort_rmap_group(g);
+    if (w.mp.rt)
+        for (auto& g : w.mp.rt->rmap) kernel::sort_rmap_group(g);
+    return w;
+}
+
+inline result empty_result(std::string variant, const scenario& s, const options& o) {
+    result r;
+    r.variant = std::move(variant);
+    r.scenario = s.name;
+    r.depth = o.depth;
+    r.preemptions = o.preemptions;
+    for (auto n : invariant_names) {
+        invariant_summary i;
+        i.name = std::string(n);
+        r.invariants.push_back(std::move(i));
+    }
+    return r;
+}
+
+/// Folds one judged schedule into the summaries.
+inline void add_schedule(result& r, const std::vector<invariant_result>& verdicts, const schedule_record& rec,
+                         u64 item, u64 number, bool sequential) {
+    ++r.schedules;
+    r.sequential_known = r.sequential_known || sequential;
+    for (std::size_t k = 0; k < verdicts.size(); ++k) {
+        auto& inv = r.invariants[k];
+        const auto& v = verdicts[k];
+        if (sequential) inv.sequential = verdict_name(v.result);
+        const std::pair<u64, u64> at{item, number};
+        if (v.result == verdict::fail) {
+            ++inv.violating;
+            if (inv.counterexample.empty() || rec.steps.size() < inv.counterexample.size() ||
+                (rec.steps.size() == inv.counterexample.size() && at < inv.counterexample_at)) {
+                inv.counterexample = rec.steps;
+                inv.counterexample_at = at;
+                inv.violated_reason = v.reason;
+            }
+        } else if (v.result == verdict::pass) {
+            ++inv.safe;
+            if (inv.safe_example.empty() || rec.steps.size() < inv.safe_example.size() ||
+                (rec.steps.size() == inv.safe_example.size() && at < inv.safe_at)) {
+                inv.safe_example = rec.steps;
+                inv.safe_at = at;
+                inv.holds_reason = v.reason;
+            }
+        } else if (inv.na_reason.empty()) {
+            inv.na_reason = v.reason;
+        }
+        inv.verdict = inv.violating ? "violated" : inv.safe ? "holds" : "n/a";
+    }
+}
+
+/// Depth-first search over schedules starting with first choice `first`.
+class dfs final : public chooser {
+public:
+    dfs(const options& o, std::size_t first) : opts_(o), first_(first) {}
+
+    std::size_t pick(const std::vector<std::size_t>& enabled, std::size_t current, std::size_t depth,
+                     u64 key) override {
+        if (depth < stack_.size()) {  // replaying the prefix
+            return stack_[depth].pos;
+        }
+        frame f;
+        f.enabled = enabled;
+        f.current = current;
+        f.used = used_at(depth);
+        if (depth == 0) {
+            if (first_ >= enabled.size()) return nobody;
+            f.pos = first_;
+            f.last_alternative = true;
+        } else {
+            f.pos = 0;
+            for (std::size_t k = 0; k < enabled.size(); ++k)
+                if (enabled[k] == current) f.pos = k;  // the actor that ran goes on: no preemption
+        }
+        if (opts_.state_hashing && depth > 0) {
+            const u32 left = opts_.preemptions - f.used;
+            auto [it, fresh] = seen_.try_emplace(key, seen_state{static_cast<u32>(depth), left});
+            if (!fresh) {
+                if (it->second.depth <= depth && it->second.left >= left) return nobody;
+                it->second = {static_cast<u32>(depth), left};
+            }
+        }
+        f.tried.assign(enabled.size(), false);
+        f.tried[f.pos] = true;
+        stack_.push_back(std::move(f));
+        return stack_.back().pos;
+    }
+
+    /// Moves to the next schedule; false when this item is exhausted.
+    bool next() {
+        while (!stack_.empty()) {
+            auto& f = stack_.back();
+            if (!f.last_alternative) {
+                const bool cur_enabled =
+                    std::find(f.enabled.begin(), f.enabled.end(), f.current) != f.enabled.end();
+                for (std::size_t k = 0; k < f.enabled.size(); ++k) {
+                    if (f.tried[k]) continue;
+                    const u32 cost = cur_enabled && f.enabled[k] != f.current ? 1 : 0;
+                    if (f.used + cost > opts_.preemptions) continue;
+                    f.tried[k] = true;
+                    f.pos = k;
+                    return true;
+                }
+            }
+            stack_.pop_back();
+        }
+        return false;
+    }
+    u64 states() const { return seen_.size(); }
+
+private:
+    struct frame {
+        std::vector<std::size_t> enabled;
+        std::size_t current = nobody;
+        std::size_t pos = 0;
+        u32 used = 0;  ///< preemptions before this point
+        std::vector<bool> tried;
+        bool last_alternative = false;
+        std::size_t chosen() const { return enabled[pos]; }
+    };
+    struct seen_state {
+        u32 depth;
+        u32 left;
+    };
+    u32 used_at(std::size_t depth) const {
+        if (depth == 0) return 0;
+        const auto& p = stack_[depth - 1];
+        const bool cur_enabled = std::find(p.enabled.begin(), p.enabled.end(), p.current) != p.enabled.end();
+        return p.used + (cur_enabled && p.chosen() != p.current ? 1 : 0);
+    }
+    options opts_;
+    std::size_t first_;
+    std::vector<frame> stack_;
+    std::unordered_map<u64, seen_state> seen_;
+};
+
+/// Records the enabled actors of the first step and stops.
+struct first_step_probe final : chooser {
+    std::size_t count = 0;
+    std::size_t pick(const std::vector<std::size_t>& enabled, std::size_t, std::size_t, u64) override {
+        count = enabled.size();
+        return nobody;
+    }
+};
+
+}  // namespace detail
+
+/// How many work items (first choices) the scenario has: the actors that can take the first step.
+inline std::size_t first_choices(const config& cfg, const scenario& s) {
+    const world w = detail::sorted_world(s);
+    detail::first_step_probe probe;
+    options o;
+    o.state_hashing = false;
+    detail::schedule_run run(s, w, cfg, probe, o);
+    (void)run.run();
+    return probe.count;
+}
+
+/// Explores the schedules whose first step is the `first`-th actor able to go first; `item` orders ties.
+inline result explore_item(const config& cfg, std::string variant, const scenario& s, std::size_t first,
+                           const options& o = {}, u64 item = 0) {
+    const double t0 = detail::wall_seconds();
+    result r = detail::empty_result(std::move(variant), s, o);
+    const world w = detail::sorted_world(s);
+    detail::dfs search(o, first);
+    u64 number = 0;
+    do {
+        detail::schedule_run run(s, w, cfg, search, o);
+        auto rec = run.run();
+        switch (rec.end) {
+            case schedule_end::cut: ++r.cut; break;
+            case schedule_end::pruned: ++r.pruned; break;
+            case schedule_end::complete:
+            case schedule_end::deadlock:
+                detail::add_schedule(r, judge(s, run, rec), rec, item, number, first == 0 && number == 0);
+                break;
+        }
+        ++number;
+    } while (search.next());
+    r.states = search.states();
+    r.seconds = detail::wall_seconds() - t0;
+    return r;
+}
+
+/// Adds the counts and keeps the shortest examples (ties: the earlier item) of two parts of one exploration.
+inline void combine(result& into, const result& part) {
+    into.schedules += part.schedules;
+    into.states += part.states;
+    into.cut += part.cut;
+    into.pruned += part.pruned;
+    into.seconds += part.seconds;
+    into.sequential_known = into.sequential_known || part.sequential_known;
+    for (std::size_t k = 0; k < into.invariants.size() && k < part.invariants.size(); ++k) {
+        auto& a = into.invariants[k];
+        const auto& b = part.invariants[k];
+        if (part.sequential_known) a.sequential = b.sequential;
+        auto better = [](const std::vector<schedule_step>& x, std::pair<u64, u64> xa, const std::vector<schedule_step>& y,
+                         std::pair<u64, u64> ya) {
+            return !x.empty() && (y.empty() || x.size() < y.size() || (x.size() == y.size() && xa < ya));
+        };
+        if (better(b.counterexample, b.counterexample_at, a.counterexample, a.counterexample_at)) {
+            a.counterexample = b.counterexample;
+            a.counterexample_at = b.counterexample_at;
+            a.violated_reason = b.violated_reason;
+        }
+        if (better(b.safe_example, b.safe_at, a.safe_example, a.safe_at)) {
+            a.safe_example = b.safe_example;
+            a.safe_at = b.safe_at;
+            a.holds_reason = b.holds_reason;
+        }
+        if (a.na_reason.empty()) a.na_reason = b.na_reason;
+        a.violating += b.violating;
+        a.safe += b.safe;
+        a.verdict = a.violating ? "violated" : a.safe ? "holds" : "n/a";
+    }
+}
+
+/// Explores every schedule of `s` under `cfg` (validate the scenario first: see validate_actors).
+inline result explore(const config& cfg, std::string variant, const scenario& s, const options& o = {}) {
+    result r = detail::empty_result(variant, s, o);
+    const std::size_t n = first_choices(cfg, s);
+    for (std::size_t k = 0; k < n; ++k) combine(r, explore_item(cfg, variant, s, k, o, k));
+    return r;
+}
+
+/// The variant V (a preset or any combination) on `s`.
+template <variant_type V>
+result explore(const scenario& s, const options& o = {}) {
+    return explore(V::config, std::string(variant_name<V>()), s, o);
+}
+
+}  // namespace daxfail::explore
+
+#endif

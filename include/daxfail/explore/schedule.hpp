@@ -1,0 +1,43 @@
+// What the explorer takes and gives per schedule: its bounds, and one step of
+// a schedule (which actor ran, and the kernel step or actor step it took).
+#ifndef DAXFAIL_EXPLORE_SCHEDULE_HPP
+#define DAXFAIL_EXPLORE_SCHEDULE_HPP
+
+#include <daxfail/constants.hpp>
+#include <daxfail/outcome.hpp>
+
+#include <string>
+#include <vector>
+
+namespace daxfail::explore {
+
+/// The bounds of an exploration. Schedules longer than `depth` steps are cut (counted, never judged); a
+/// schedule switches away from an actor that could go on at most `preemptions` times.
+struct options {
+    u32 depth = 200;
+    u32 preemptions = 2;
+    /// Visited-state table: a state reached again with no more depth or preemptions left is not explored again.
+    bool state_hashing = true;
+    /// Keep each step's trace lines (replays and printed counterexamples; exploration does not need them).
+    bool record_traces = false;
+};
+
+/// One step of a schedule: `actor` ran from the point named `step` to its next yield.
+struct schedule_step {
+    std::string actor;
+    std::string step;
+    std::vector<trace_step> trace;  ///< what the kernel (or the actor) did in that step, when recorded
+    friend bool operator==(const schedule_step& a, const schedule_step& b) { return a.actor == b.actor && a.step == b.step; }
+};
+
+/// How a schedule ended.
+enum class schedule_end {
+    complete,  ///< every actor finished
+    deadlock,  ///< actors are left and every one of them is blocked
+    cut,       ///< the depth bound
+    pruned,    ///< reached a state already explored
+};
+
+}  // namespace daxfail::explore
+
+#endif
