@@ -286,3 +286,73 @@ TEST_CASE("a shutdown with several flags is written and read as an array of name
     d["filesystem"]["shutdown"] = nlohmann::json::array({"force_umount", "sideways"});
     has(errors(d), "filesystem.shutdown[1]: is not a shutdown flag's name");
 }
+
+TEST_CASE("actors in scenario files: read, refused with the field, and the concurrent catalog files are the C++ ones") {
+    auto d = good();
+    d["actors"] = nlohmann::json::parse(R"([
+      {"name": "xfs_freeze", "steps": [{"op": "FIFREEZE"}, {"op": "FITHAW"}]},
+      {"name": "r", "start": {"after": "unbind", "step": "xfs_dax_failure_fn"},
+       "steps": [{"op": "fault", "pid": 1001, "inode": 133, "page": 3, "write": true}, {"op": "munmap", "pid": 1001, "inode": 133},
+                 {"op": "madvise_hwpoison", "pid": 1001, "inode": 133, "page": 2}, {"op": "exit", "pid": 1001}]},
+      {"name": "second", "steps": [{"op": "notify", "event": {"kind": "memory_failure", "current": 900, "inode": 134, "page": 1, "source": "machine_check"}}]}
+    ])");
+    const auto r = json::scenario_from_json(d);
+    REQUIRE(r.ok());
+    const auto& a = r.value->actors;
+    REQUIRE(a.size() == 3);
+    CHECK(a[0].steps[1].op == actor_op::fithaw);
+    CHECK(a[1].start == start_condition{"unbind", "xfs_dax_failure_fn"});
+    CHECK(a[1].steps[0] == steps::write_fault(1001, 133, 3));
+    CHECK(a[1].steps[2].event.madvise_vaddr == 0x7f0000002000u);
+    CHECK(a[1].steps[2] == steps::madvise_hwpoison(r.value->world, 1001, 133, 2));
+    CHECK(a[2].steps[0].event.offset == data_block_offset(r.value->world, 2, 201));
+    const auto again = scenario_from_text(json::scenario_to_text(*r.value));
+    REQUIRE(again.ok());
+    CHECK(again.value->actors == a);
+
+    auto bad = [&](const char* actors, const std::string& message) {
+        auto doc = good();
+        doc["actors"] = nlohmann::json::parse(actors);
+        INFO(actors);
+        has(errors(doc), message);
+    };
+    bad(R"([{"name": "unbind", "steps": [{"op": "work"}]}])",
+        "actors[0].name: \"unbind\" is taken (the scenario's event runs as that actor)");
+    bad(R"([{"name": "a", "steps": [{"op": "work"}]}, {"name": "a", "steps": [{"op": "work"}]}])",
+        "actors[1].name: \"a\" is taken by another actor");
+    bad(R"([{"name": "a", "steps": []}])", "actors[0].steps: needs at least one step");
+    bad(R"([{"name": "a", "steps": [{"op": "thaw_all"}]}])",
+        "actors[0].steps[0].op: \"thaw_all\" is not one of FIFREEZE, FITHAW, freeze, thaw, work, fault, munmap, exit, "
+        "madvise_hwpoison, notify");
+    bad(R"([{"name": "a", "steps": [{"op": "fault", "pid": 7, "inode": 133, "page": 0}]}])", "actors[0].steps[0].pid: no task 7");
+    bad(R"([{"name": "a", "steps": [{"op": "fault", "pid": 1001, "inode": 134, "page": 0}]}])",
+        "actors[0].steps[0].page: task 1001 maps no range of inode 134 holding pages 0..0");
+    bad(R"([{"name": "a", "steps": [{"op": "fault", "pid": 1001, "inode": 133, "page": 15, "pages": 2}]}])",
+        "actors[0].steps[0].page: task 1001 maps no range of inode 133 holding pages 15..16");
+    bad(R"([{"name": "a", "steps": [{"op": "munmap", "pid": 900, "inode": 133}]}])",
+        "actors[0].steps[0].inode: task 900 maps no part of inode 133");
+    bad(R"([{"name": "a", "steps": [{"op": "FIFREEZE", "pid": 900}]}])", "actors[0].steps[0].pid: unknown field");
+    bad(R"([{"name": "a", "start": {"after": "b"}, "steps": [{"op": "work"}]}])",
+        "actors[0].start.after: no actor \"b\" (actors: unbind, a)");
+    bad(R"([{"name": "a", "start": {"after": "a"}, "steps": [{"op": "work"}]}])",
+        "actors[0].start.after: an actor cannot wait for itself");
+    bad(R"([{"name": "a", "steps": [{"op": "notify", "event": {"kind": "memory_failure", "current": 900, "offset": "1GiB", "source": "machine_check"}}]}])",
+        "actors[0].steps[0].event.length: offset + length is beyond the device (67108864 bytes)");
+    bad(R"([{"name": "a", "steps": [{"op": "notify"}]}])", "actors[0].steps[0].event: is required");
+
+    const std::filesystem::path dir = std::filesystem::path(DAXFAIL_SOURCE_DIR) / "examples" / "scenarios" / "concurrent";
+    const auto catalog = scenarios::concurrent();
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.path().extension() == ".json";
+    CHECK(files == catalog.size());
+    for (const auto& s : catalog) {
+        INFO(s.name);
+        const auto f = json::load_scenario_file((dir / (s.name + ".json")).string());
+        REQUIRE(f.ok());
+        CHECK(f.value->description.size() > 80);
+        CHECK(normalized(f.value->world) == normalized(s.world));
+        CHECK(f.value->event == s.event);
+        CHECK(f.value->actors == s.actors);
+        CHECK(!f.value->actors.empty());
+    }
+}

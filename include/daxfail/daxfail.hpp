@@ -7,11 +7,13 @@
 #ifndef DAXFAIL_DAXFAIL_HPP
 #define DAXFAIL_DAXFAIL_HPP
 
+#include <daxfail/actor.hpp>
 #include <daxfail/builder.hpp>
 #include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/constants.hpp>
 #include <daxfail/errno.hpp>
+#include <daxfail/explore.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/presets.hpp>

@@ -15,7 +15,8 @@ schema = json.load(open(os.path.join(scenarios, "scenario.schema.json")))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
 failures = 0
-files = [f for f in sorted(glob.glob(os.path.join(scenarios, "*.json"))) if not f.endswith(".schema.json")]
+files = [f for f in sorted(glob.glob(os.path.join(scenarios, "*.json")) + glob.glob(os.path.join(scenarios, "concurrent", "*.json")))
+         if not f.endswith(".schema.json")]
 for f in files:
     for e in validator.iter_errors(json.load(open(f))):
         print(f"{f}: {'/'.join(map(str, e.path))}: {e.message}")
@@ -28,6 +29,9 @@ bad = [
     {**base, "event": {"kind": "memory_failure", "current": 1, "offset": 0, "inode": 3, "page": 1}},
     {**base, "devices": [{"size": "-1"}]},
     {k: v for k, v in base.items() if k != "event"},
+    {**base, "actors": [{"name": "x", "steps": [{"op": "thaw_everything"}]}]},
+    {**base, "actors": [{"name": "x", "steps": []}]},
+    {**base, "actors": [{"name": "x", "steps": [{"op": "notify", "event": {"kind": "reboot", "current": 1}}]}]},
 ]
 for i, doc in enumerate(bad):
     if not list(validator.iter_errors(doc)):
