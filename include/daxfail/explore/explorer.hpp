@@ -240,7 +240,8 @@ inline std::size_t first_choices(const config& cfg, const scenario& s) {
     detail::first_step_probe probe;
     options o;
     o.state_hashing = false;
-    detail::schedule_run run(s, w, cfg, probe, o);
+    detail::worker_pool pool;
+    detail::schedule_run run(s, w, cfg, probe, o, pool);
     (void)run.run();
     return probe.count;
 }
@@ -252,9 +253,10 @@ inline result explore_item(const config& cfg, std::string variant, const scenari
     result r = detail::empty_result(std::move(variant), s, o);
     const world w = detail::sorted_world(s);
     detail::dfs search(o, first);
+    detail::worker_pool pool;
     u64 number = 0;
     do {
-        detail::schedule_run run(s, w, cfg, search, o);
+        detail::schedule_run run(s, w, cfg, search, o, pool);
         auto rec = run.run();
         switch (rec.end) {
             case schedule_end::cut: ++r.cut; break;

@@ -678,7 +678,7 @@ private:
                 for (auto& e : validate(w_, *ev)) {
                     auto t = paths_.translate(e);
                     if (t.path.rfind("event", 0) == 0) {
-                        t.path = p + t.path.substr(5);
+                        t.path = p + ".event" + t.path.substr(5);
                         r_.errors.push_back(t);
                     }
                 }

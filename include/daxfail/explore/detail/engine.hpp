@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <semaphore>
@@ -40,12 +41,60 @@ inline constexpr std::size_t nobody = ~std::size_t{0};
 /// Thrown from a yield to unwind an actor whose schedule has ended.
 struct abandon_schedule {};
 
+/// Threads kept from one schedule to the next (creating a thread costs more than a whole small schedule).
+class worker_pool {
+public:
+    worker_pool() = default;
+    worker_pool(const worker_pool&) = delete;
+    worker_pool& operator=(const worker_pool&) = delete;
+    ~worker_pool() {
+        for (auto& w : workers_) {
+            w->quit = true;
+            w->start.release();
+            w->th.join();
+        }
+    }
+    /// Runs `job` on worker `i` (started on first use).
+    void run(std::size_t i, std::function<void()> job) {
+        while (workers_.size() <= i) {
+            workers_.push_back(std::make_unique<worker>());
+            worker* w = workers_.back().get();
+            w->th = std::thread([this, w] { loop(*w); });
+        }
+        workers_[i]->job = std::move(job);
+        workers_[i]->start.release();
+    }
+    /// Waits until `n` jobs have returned.
+    void wait(std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) done_.acquire();
+    }
+
+private:
+    struct worker {
+        std::thread th;
+        std::binary_semaphore start{0};
+        std::function<void()> job;
+        bool quit = false;
+    };
+    void loop(worker& w) {
+        for (;;) {
+            w.start.acquire();
+            if (w.quit) return;
+            w.job();
+            done_.release();
+        }
+    }
+    std::vector<std::unique_ptr<worker>> workers_;
+    std::counting_semaphore<> done_{0};
+};
+
 /// One actor during one schedule.
 struct actor_run {
     std::string name;
     const actor* decl = nullptr;  ///< null: the scenario's event
     std::size_t pc = 0;           ///< next step of decl
     bool finished = false;
+    bool returned = false;        ///< its body returned (finished, or unwound when the schedule ended)
     std::string next;             ///< label of the step it takes when it next runs
     std::vector<std::string> taken;
     outcome out;                  ///< the event's path (decl null) or the actor's own steps
@@ -62,7 +111,6 @@ struct actor_run {
     std::vector<std::string> thaw_failures;  ///< a thaw of a freeze it held that did not return 0
     bool holds_freeze = false;
     std::binary_semaphore go{0};
-    std::thread th;
     digest seen_trace;            ///< folded trace of `out` and `paths`, for state keys
     std::size_t folded = 0, folded_paths = 0, folded_path_trace = 0;
 };
@@ -88,8 +136,9 @@ struct schedule_record {
 
 class schedule_run {
 public:
-    schedule_run(const scenario& s, const world& sorted_world, const config& cfg, chooser& c, const options& o)
-        : s_(s), w_(sorted_world), cfg_(cfg), chooser_(c), opts_(o) {
+    schedule_run(const scenario& s, const world& sorted_world, const config& cfg, chooser& c, const options& o,
+                 worker_pool& pool)
+        : s_(s), w_(sorted_world), cfg_(cfg), chooser_(c), opts_(o), pool_(pool) {
         actors_.push_back(std::make_unique<actor_run>());
         actors_[0]->name = event_actor_name(s.event);
         actors_[0]->next = "start";
@@ -111,7 +160,8 @@ public:
     }
 
     schedule_record run() {
-        for (std::size_t i = 0; i < actors_.size(); ++i) actors_[i]->th = std::thread([this, i] { body(i); });
+        for (std::size_t i = 0; i < actors_.size(); ++i) pool_.run(i, [this, i] { body(i); });
+        started_ = true;
         const std::size_t first = decide(nobody);
         if (first != nobody) {
             actors_[first]->go.release();
@@ -263,17 +313,22 @@ private:
     void body(std::size_t i) {
         auto& a = *actors_[i];
         a.go.acquire();
-        if (aborting_) return;
+        if (aborting_) {
+            a.returned = true;
+            return;
+        }
         try {
             if (!a.decl) run_event_path(i, a.out, s_.event);
             else run_steps(i, a);
         } catch (const abandon_schedule&) {
+            a.returned = true;
             return;
         } catch (const std::exception& e) {
             a.active->end = end_state::oops;
             a.active->end_detail = std::string("model error: ") + e.what();
         }
         a.finished = true;
+        a.returned = true;
         a.next = "(finished)";
         const std::size_t next = decide(i);
         if (next == nobody) done_.release();
@@ -372,13 +427,14 @@ private:
         }
     }
 
+    /// Wakes every actor still waiting (each unwinds at once) and waits until every body has returned.
     void stop_threads() {
+        if (!started_) return;
+        started_ = false;
         aborting_ = true;
         for (auto& a : actors_)
-            if (a->th.joinable()) {
-                a->go.release();
-                a->th.join();
-            }
+            if (!a->returned) a->go.release();
+        pool_.wait(actors_.size());
     }
 
     const scenario& s_;
@@ -386,6 +442,8 @@ private:
     const config& cfg_;
     chooser& chooser_;
     options opts_;
+    worker_pool& pool_;
+    bool started_ = false;
     std::vector<std::unique_ptr<actor_run>> actors_;
     std::vector<hook> hooks_;
     std::binary_semaphore done_{0};
