@@ -53,9 +53,11 @@ TEST_CASE("a write fault after the walk passed its extent keeps a live mapping u
             explore::result r;
             std::size_t length;
         };
-        for (const auto& [r, length] : {expectation{explore_with<presets::pre_patch>(s), 27},
+        for (const auto& e : {expectation{explore_with<presets::pre_patch>(s), 27},
                                         expectation{explore_with<presets::debian_6_1>(s), 26},
                                         expectation{explore_with<presets::merged::with<freeze::none>>(s), 30}}) {
+            const auto& r = e.r;
+            const auto length = e.length;
             INFO(r.variant);
             const auto& inv = r.invariant("no_live_mapping_after_pre_remove");
             CHECK(inv.verdict == "violated");
@@ -110,13 +112,15 @@ TEST_CASE("a read fault between the revoke and the shutdown is not stopped by th
         explore::result r;
         std::size_t length;
     };
-    for (const auto& [r, length] : {expectation{explore_with<presets::pre_patch>(s), 27},
+    for (const auto& e : {expectation{explore_with<presets::pre_patch>(s), 27},
                                     expectation{explore_with<presets::debian_6_1>(s), 26},
                                     expectation{explore_with<presets::v12>(s), 32},
                                     expectation{explore_with<presets::v12_reviewed>(s), 32},
                                     expectation{explore_with<presets::merged>(s), 32},
                                     expectation{explore_with<presets::v6_14>(s), 34},
                                     expectation{explore_with<presets::debian_6_12>(s), 32}}) {
+        const auto& r = e.r;
+        const auto length = e.length;
         INFO(r.variant);
         const auto& inv = r.invariant("no_live_mapping_after_pre_remove");
         CHECK(inv.verdict == "violated");
@@ -282,4 +286,38 @@ TEST_CASE("explored shards combine into the single run's result") {
     for (std::size_t k = n; k-- > 0;) explore::combine(sum, explore::explore_item(cfg, "merged", s, k, {}, k));
     explore::options o;
     CHECK(explore::to_json({whole}, o, false).dump() == explore::to_json({sum}, o, false).dump());
+}
+
+TEST_CASE("a read fault of a shared extent unmaps the file's other PTEs of that page from v6.2 (shared_marker)") {
+    // A and its reflink clone share their blocks; reader and reader3 map A with page 3 present, reader2 maps the
+    // clone. A third read of A's page 3 by writer (it maps A too, untouched) is the fault.
+    world_builder b;
+    b.reflink()
+        .standard_metadata()
+        .file(scenarios::file_a, "A", {{1, 100, 16, 0}})
+        .file(136, "A-clone", {{1, 100, 16, 0}})
+        .process(scenarios::unbinder, "sh")
+        .process(scenarios::reader, "reader")
+        .map(scenarios::reader, scenarios::file_a, 0, 16, scenarios::reader_va, {3})
+        .process(1006, "reader2")
+        .map(1006, 136, 0, 16, 0x7f5000000000, {3})
+        .process(scenarios::writer, "writer")
+        .map(scenarios::writer, scenarios::file_a, 0, 16, scenarios::writer_va, {}, false);
+    auto s = scenarios::make("shared_read_fault", "t", b, event::unbind(0, scenarios::unbinder));
+    s.actors = {make_actor("writer", {steps::read_fault(scenarios::writer, scenarios::file_a, 3)})};
+    for (bool marks : {true, false}) {
+        INFO(marks);
+        config cfg = presets::merged::config;
+        cfg.dax_shared_page = marks ? dax_shared_page_kind::shared_marker : dax_shared_page_kind::last_faulter;
+        // The one schedule without preemptions that starts with the writer (the second actor able to go first).
+        explore::options sequential;
+        sequential.preemptions = 0;
+        const auto r = explore::explore_item(cfg, "merged", s, 1, sequential);
+        REQUIRE(r.schedules == 1);
+        const auto& schedule = r.invariant("terminates").safe_example;
+        REQUIRE(schedule.front().actor == "writer");
+        const auto rep = explore::replay(cfg, s, schedule);
+        CHECK(trace_mentions(rep, "writer", "mapped pfn 0x101067"));
+        CHECK(trace_mentions(rep, "writer", "unmapped 1 other PTE(s) of the shared page") == marks);
+    }
 }

@@ -16,7 +16,11 @@ for plan in "$@"; do cp "$plan" "$work/plans/$(printf %03d $n).json"; n=$((n + 1
 cp "$guest" "$work/guest"
 "$here/mkinitramfs.sh" "$kdir" "$kver" "$work/initrd.gz" "$here/init.sh" "$work/guest" "$work/plans"
 rm -f "$report"
-timeout $((60 + 30 * n)) qemu-system-x86_64 -accel tcg -m 6G -smp 1 -display none -no-reboot \
+# DAXFAIL_ORACLE_SMP=2 boots two vCPUs on multi-threaded TCG (races such as a read fault during the walk).
+smp=${DAXFAIL_ORACLE_SMP:-1}
+accel=tcg
+[ "$smp" -gt 1 ] && accel=tcg,thread=multi
+timeout $((60 + 30 * n)) qemu-system-x86_64 -accel "$accel" -m 6G -smp "$smp" -display none -no-reboot \
   -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 memmap=1G!4G memmap=256M!5376M panic=-1 loglevel=4" \
   -serial "file:$console" -serial "file:$report" || true

@@ -30,7 +30,9 @@
 //                  "early_kill_sysctl": true, files[].align_2m with tasks[].vmas[].pmd,
 //                  "partition": {"start": bytes} (one MS-DOS partition to the end of pmem0),
 //                  "data_bytes": N (mkfs.xfs -d size=N), "second_namespace": "log|realtime" (pmem1) with
-//                  files[].realtime, "evict": true (drop the inodes nobody maps), "umount_after": true}
+//                  files[].realtime, "evict": true (drop the inodes nobody maps), "umount_after": true,
+//                  "reread": {"task": i, "file": "A", "page": p} (task i reads that page in a loop across the
+//                  event instead of being stopped; reports "reread": {reads, faults})}
 //
 // The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
 // and the report carries the oops's first line and RIP function ("oops"); a boot with an oops or a hang ends
@@ -96,6 +98,9 @@ struct shared_log {
 shared_log* logbuf = nullptr;
 bool pagemap_over_pmd_safe = true;  ///< false where reading pagemap over a DAX PMD oopses the kernel (6.1)
 thread_local sigjmp_buf* fault_jump = nullptr;
+// A task's re-read loop (plan "reread"): reads one page over and over across the event, counting reads and faults.
+std::atomic<bool> reread_stop{false}, reread_done{false};
+std::atomic<long> reread_reads{0}, reread_faults{0};
 
 void on_sigbus(int signo, siginfo_t* si, void*) {
     const int i = logbuf->count.fetch_add(1);
@@ -509,9 +514,14 @@ json run_plan(const json& plan) {
                 close(fd);
                 mapped_vma m{start, pgoff, pages, v.value("pmd", false) && !pagemap_over_pmd_safe, {}};
                 std::vector<std::pair<std::uint64_t, std::uint64_t>> touched;
-                for (const auto& pg : v["touch"]) {
-                    touched.push_back({start + (number(pg) - pgoff) * page, number(pg)});
-                    m.touch.push_back(number(pg));
+                std::vector<std::uint64_t> to_touch;  // "touch": [pages...] or "all"
+                if (v["touch"].is_string() && v["touch"] == "all")
+                    for (std::uint64_t i = 0; i < pages; ++i) to_touch.push_back(pgoff + i);
+                else
+                    for (const auto& pg : v["touch"]) to_touch.push_back(number(pg));
+                for (auto pg : to_touch) {
+                    touched.push_back({start + (pg - pgoff) * page, pg});
+                    m.touch.push_back(pg);
                 }
                 touch(touched);
                 mapped.push_back(std::move(m));
@@ -554,6 +564,32 @@ json run_plan(const json& plan) {
                     if (sigsetjmp(jb, 1) == 0) rc = madvise(reinterpret_cast<void*>(addr), page, MADV_HWPOISON) == 0 ? 0 : -errno;
                     fault_jump = nullptr;
                     reply = std::to_string(rc);
+                } else if (c.rfind("reread ", 0) == 0) {
+                    // A thread reads the page in a tight loop (each read faults again once the walk zapped the
+                    // PTE) until "reread-stop"; after a fault it backs off 1 ms, so a shut-down filesystem does
+                    // not flood the signal log.
+                    const std::uint64_t addr = std::stoull(c.substr(7), nullptr, 0);
+                    std::thread([addr] {
+                        prctl(PR_SET_NAME, "rereader");
+                        sigjmp_buf jb;
+                        fault_jump = &jb;
+                        while (!reread_stop.load(std::memory_order_relaxed)) {
+                            if (sigsetjmp(jb, 1) == 0) {
+                                (void)*reinterpret_cast<volatile const char*>(addr);
+                                reread_reads.fetch_add(1, std::memory_order_relaxed);
+                            } else {
+                                reread_faults.fetch_add(1, std::memory_order_relaxed);
+                                usleep(1000);
+                            }
+                        }
+                        fault_jump = nullptr;
+                        reread_done.store(true);
+                    }).detach();
+                    reply = "0";
+                } else if (c == "reread-stop") {
+                    reread_stop.store(true);
+                    while (!reread_done.load()) usleep(1000);
+                    reply = json{{"reads", reread_reads.load()}, {"faults", reread_faults.load()}}.dump();
                 } else if (c == "pfns" || c == "present") {
                     json out = json::array();
                     for (const auto& m : mapped) {
@@ -614,9 +650,20 @@ json run_plan(const json& plan) {
     // SIGBUS the kernel sent it, not whatever the scheduler let it handle between two sends.
     const auto& ev = plan["event"];
     const std::size_t current = ev["kind"] == "madvise" ? ev["task"].get<std::size_t>() : children.size();
+    // A task with a re-read loop (plan "reread": {"task", "file", "page"}) keeps running across the event: it is
+    // how a read fault racing the walk is tried on a real kernel (boot with DAXFAIL_ORACLE_SMP=2).
+    const std::size_t rereader = plan.contains("reread") ? plan["reread"]["task"].get<std::size_t>() : children.size();
+    if (rereader < children.size()) {
+        std::uint64_t addr = 0;
+        for (const auto& v : plan["tasks"][rereader]["vmas"])
+            if (v["file"] == plan["reread"]["file"])
+                addr = number(v["start"]) + (number(plan["reread"]["page"]) - number(v["pgoff"])) * page;
+        report["reread_start"] = ask(rereader, "reread " + std::to_string(addr));
+        usleep(100000);
+    }
     for (std::size_t i = 0; i < children.size(); ++i) {
-        report["tasks"][i]["stopped_during_event"] = i != current;
-        if (i == current) continue;
+        report["tasks"][i]["stopped_during_event"] = i != current && i != rereader;
+        if (i == current || i == rereader) continue;
         kill(children[i].pid, SIGSTOP);
         int st = 0;
         waitpid(children[i].pid, &st, WUNTRACED);
@@ -724,8 +771,9 @@ json run_plan(const json& plan) {
         report["event_end"] = reply == "null" ? "hung" : "returned";
         report["event_return"] = reply == "null" ? 0 : std::stoi(reply);
     }
+    if (rereader < children.size()) report["reread"] = json::parse(ask(rereader, "reread-stop"));
     for (std::size_t i = 0; i < children.size(); ++i)
-        if (i != current) kill(children[i].pid, SIGCONT);
+        if (i != current && i != rereader) kill(children[i].pid, SIGCONT);
     usleep(200000);  // a thread's own pending signal is handled by that thread, not before its leader answers
     // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads. A task answers only
     // after its handler ran for the signal pending since the event.
