@@ -4,6 +4,7 @@
 
 #include <daxfail/json/scenario_reader.hpp>
 #include <daxfail/json/scenario_writer.hpp>
+#include <daxfail/concurrent_scenarios.hpp>
 
 #include <filesystem>
 
