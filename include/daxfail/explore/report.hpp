@@ -182,7 +182,7 @@ inline std::string replay_to_text(const replay_result& r) {
             out += std::string(8 + width, ' ') + "| " + t.function + (t.detail.empty() ? "" : ": " + t.detail) + "\n";
     }
     switch (r.end) {
-        case schedule_end::complete: out += "every actor finished\n"; break;
+        case schedule_end::complete: out += "the schedule is complete: no actor has a step left\n"; break;
         case schedule_end::deadlock: out += "deadlock: every actor left is blocked\n"; break;
         case schedule_end::cut: out += "cut by the depth bound\n"; break;
         case schedule_end::pruned: break;
