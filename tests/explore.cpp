@@ -321,3 +321,27 @@ TEST_CASE("a read fault of a shared extent unmaps the file's other PTEs of that 
         CHECK(trace_mentions(rep, "writer", "unmapped 1 other PTE(s) of the shared page") == marks);
     }
 }
+
+TEST_CASE("an actor with a start condition waits for it; a scenario without actors has one schedule") {
+    // The reader only starts once the unbind reached its shutdown: its read fault can no longer re-map anything.
+    auto s = scenarios::read_fault_during_unbind();
+    s.actors[0].start = start_condition{"unbind", "xfs_force_shutdown"};
+    const auto late = explore_with<presets::merged>(s);
+    CHECK(late.invariant("no_live_mapping_after_pre_remove").verdict == "holds");
+    for (const auto& st : late.invariant("no_live_mapping_after_pre_remove").safe_example)
+        if (st.actor == "reader") CHECK(st.step == "read fault ino 133 page 3");
+    const auto& ex = late.invariant("no_live_mapping_after_pre_remove").safe_example;
+    CHECK(find_step(ex, "reader", "read fault") > find_step(ex, "unbind", "xfs_force_shutdown"));
+    // Started after the unbind finished ("after" without a step).
+    s.actors[0].start = start_condition{"unbind", ""};
+    const auto after = explore_with<presets::merged>(s);
+    CHECK(after.schedules == 1);
+    CHECK(after.invariant("no_live_mapping_after_pre_remove").safe_example.back().actor == "reader");
+    // No actors: the one sequential schedule, judged like a run.
+    auto plain = scenarios::unbind_mapped_files();
+    const auto one = explore_with<presets::merged>(plain);
+    CHECK(one.schedules == 1);
+    CHECK(one.invariant("no_live_mapping_after_pre_remove").verdict == "holds");
+    CHECK(one.invariant("mapped_tasks_signaled").verdict == "holds");
+    CHECK(explore_with<presets::pre_patch>(plain).invariant("no_live_mapping_after_pre_remove").verdict == "violated");
+}
