@@ -18,16 +18,19 @@ namespace {
 
 using steps_t = std::vector<explore::schedule_step>;
 
-/// Index of the first step of `actor` whose label starts with `prefix` (npos: none).
-std::size_t find_step(const steps_t& s, const std::string& actor, const std::string& prefix, std::size_t from = 0) {
-    for (std::size_t i = from; i < s.size(); ++i)
+/// Index of the first step of `actor` whose label starts with `prefix`; the test fails if there is none (so an
+/// ordering check can never pass on a missing step).
+std::size_t find_step(const steps_t& s, const std::string& actor, const std::string& prefix) {
+    for (std::size_t i = 0; i < s.size(); ++i)
         if (s[i].actor == actor && s[i].step.rfind(prefix, 0) == 0) return i;
+    FAIL("no step of " << actor << " starting with '" << prefix << "'");
     return std::string::npos;
 }
 std::size_t find_last_step(const steps_t& s, const std::string& actor, const std::string& prefix) {
     std::size_t found = std::string::npos;
     for (std::size_t i = 0; i < s.size(); ++i)
         if (s[i].actor == actor && s[i].step.rfind(prefix, 0) == 0) found = i;
+    if (found == std::string::npos) FAIL("no step of " << actor << " starting with '" << prefix << "'");
     return found;
 }
 
@@ -283,7 +286,7 @@ TEST_CASE("explored shards combine into the single run's result") {
     CHECK(n == 2);  // the unbind or the freezer goes first
     auto whole = explore::explore(cfg, "merged", s);
     auto sum = explore::detail::empty_result("merged", s, {});
-    for (std::size_t k = n; k-- > 0;) explore::combine(sum, explore::explore_item(cfg, "merged", s, k, {}, k));
+    for (std::size_t k = 0; k < n; ++k) explore::combine(sum, explore::explore_item(cfg, "merged", s, k, {}, k));
     explore::options o;
     CHECK(explore::to_json({whole}, o, false).dump() == explore::to_json({sum}, o, false).dump());
 }
@@ -344,4 +347,22 @@ TEST_CASE("an actor with a start condition waits for it; a scenario without acto
     CHECK(one.invariant("no_live_mapping_after_pre_remove").verdict == "holds");
     CHECK(one.invariant("mapped_tasks_signaled").verdict == "holds");
     CHECK(explore_with<presets::pre_patch>(plain).invariant("no_live_mapping_after_pre_remove").verdict == "violated");
+}
+
+TEST_CASE("scenarios built in C++ are validated before they are explored") {
+    auto s = scenarios::write_fault_during_unbind();
+    s.actors.push_back(make_actor("ghost", {steps::read_fault(4242, scenarios::file_a, 0)}));
+    s.actors.push_back(make_actor("second", {steps::notify(event::machine_check(7, 0, page_size, scenarios::reader))}));
+    s.actors.push_back(make_actor("writer", {steps::work()}, start_condition{"nobody", ""}));
+    const auto errors = explore::validate_actors(s);
+    auto has = [&](const std::string& text) {
+        for (const auto& e : errors)
+            if (e.to_string() == text) return true;
+        return false;
+    };
+    CHECK(has("actors[1].steps[0].pid: no task 4242 with an mm"));
+    CHECK(has("actors[2].steps[0].event.device: no device 7"));
+    CHECK(has("actors[3].name: \"writer\" is taken"));
+    CHECK(has("actors[3].start.after: no other actor \"nobody\""));
+    CHECK_THROWS_AS(explore::explore<presets::merged>(s), invalid_scenario);
 }

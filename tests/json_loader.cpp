@@ -340,6 +340,10 @@ TEST_CASE("actors in scenario files: read, refused with the field, and the concu
     bad(R"([{"name": "a", "steps": [{"op": "notify", "event": {"kind": "memory_failure", "current": 900, "offset": "1GiB", "source": "machine_check"}}]}])",
         "actors[0].steps[0].event.length: offset + length is beyond the device (67108864 bytes)");
     bad(R"([{"name": "a", "steps": [{"op": "notify"}]}])", "actors[0].steps[0].event: is required");
+    // A malformed entry before one with a start condition: both reported, nothing read out of place.
+    bad(R"([1, {"name": "b", "start": {"after": "unbind"}, "steps": [{"op": "work"}]}])", "actors[0]: must be an object");
+    bad(R"(["x", {"name": "b", "start": {"after": "b"}, "steps": [{"op": "work"}]}])",
+        "actors[1].start.after: an actor cannot wait for itself");
 
     const std::filesystem::path dir = std::filesystem::path(DAXFAIL_SOURCE_DIR) / "examples" / "scenarios" / "concurrent";
     const auto catalog = scenarios::concurrent();

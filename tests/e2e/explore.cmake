@@ -26,8 +26,11 @@ foreach(n 1 2 4)
     message(FATAL_ERROR "merging ${n} shards differs from the single run: diff ${WORK}/single.json ${WORK}/merged_${n}.json")
   endif()
 endforeach()
-# A missing shard is an error, not a smaller report.
+# A missing shard is an error, not a smaller report; so are a shard given twice and shards of another run.
 run(partial.json 2 merge "${WORK}/shard_1_of_4.json" "${WORK}/shard_2_of_4.json")
+run(twice.json 2 merge "${WORK}/shard_1_of_2.json" "${WORK}/shard_1_of_2.json")
+run(other_1_of_2.json 0 explore --shard 1/2 --no-timing --variants v12,merged)
+run(mixed.json 2 merge "${WORK}/other_1_of_2.json" "${WORK}/shard_2_of_2.json")
 
 # Replay: the entry of debian_6_12 on userspace_freezer_during_unbind, saved on its own.
 file(READ "${WORK}/single.json" report)
@@ -61,6 +64,11 @@ endif()
 string(JSON broken SET "${found}" invariants freezer_thaw_succeeds counterexample 0 actor "\"nobody\"")
 file(WRITE "${WORK}/broken.json" "${broken}")
 run(broken.txt 2 explore --replay "${WORK}/broken.json")
+string(JSON mistyped SET "${found}" invariants freezer_thaw_succeeds verdict "5")
+file(WRITE "${WORK}/mistyped.json" "${mistyped}")
+run(mistyped.txt 0 explore --replay "${WORK}/mistyped.json")  # the other violated invariant still replays
+file(WRITE "${WORK}/garbage.json" "{\"variant\": \"merged\", \"scenario\": 7}")
+run(garbage.txt 2 explore --replay "${WORK}/garbage.json")
 
 run(fail.txt 1 explore --fail-on-invariant --variants v12)
 run(table.txt 0 explore --variants v12 --dot "${WORK}/dot")

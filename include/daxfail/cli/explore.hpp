@@ -122,7 +122,7 @@ inline int print(const std::vector<explore::result>& results, const explore::opt
     return fail_on_invariant && violated ? exit_invariant : exit_ok;
 }
 
-inline int replay_file(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
+inline int replay_entry(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
     std::ifstream in(file);
     if (!in) {
         std::cerr << file << ": cannot be opened\n";
@@ -166,7 +166,9 @@ inline int replay_file(const std::string& file, const std::string& dot_dir, cons
         jobs.push_back({"schedule", "", *steps});
     } else if (entry.contains("invariants") && entry["invariants"].is_object()) {
         for (const auto& [name, x] : entry["invariants"].items()) {
-            if (!x.is_object() || x.value("verdict", "") != "violated" || !x.contains("counterexample")) continue;
+            if (!x.is_object() || !x.contains("verdict") || !x["verdict"].is_string() ||
+                x["verdict"].get<std::string>() != "violated" || !x.contains("counterexample"))
+                continue;
             auto steps = explore::schedule_from_json(x["counterexample"], "invariants." + name + ".counterexample", error);
             if (!steps) {
                 std::cerr << file << ": " << error << "\n";
@@ -205,6 +207,16 @@ inline int replay_file(const std::string& file, const std::string& dot_dir, cons
         }
     }
     return status;
+}
+
+/// `--replay FILE`: a malformed entry is bad input, never a crash.
+inline int replay_file(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
+    try {
+        return replay_entry(file, dot_dir, extras);
+    } catch (const std::exception& e) {
+        std::cerr << file << ": cannot be replayed: " << e.what() << "\n";
+        return exit_bad_input;
+    }
 }
 
 /// Progress on stderr once a run takes longer than a second (a rewritten line on a terminal).
@@ -324,6 +336,11 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     struct item {
         std::size_t pair, first, items;
     };
+    for (const auto& sc : scens)
+        if (auto errors = explore::validate_actors(sc); !errors.empty()) {
+            for (const auto& e : errors) std::cerr << sc.name << ": " << e.to_string() << "\n";
+            return exit_bad_input;
+        }
     std::vector<item> work;
     // Pairs scenario by scenario, so that the table groups the variants of one scenario.
     for (std::size_t s = 0; s < scens.size(); ++s)
@@ -331,6 +348,11 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
             const std::size_t n = explore::first_choices(variants[v].cfg, scens[s]);
             for (std::size_t k = 0; k < n; ++k) work.push_back({s * variants.size() + v, k, n});
         }
+    // What every shard of one run shares: the variants and scenarios, in order (merge checks it).
+    std::string names;
+    for (const auto& v : variants) names += v.name + ";";
+    names += "|";
+    for (const auto& sc : scens) names += sc.name + ";";
     detail_explore::progress prog;
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
     std::vector<explore::result> results;
@@ -355,6 +377,7 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
                                     {"depth", o.depth},
                                     {"preemptions", o.preemptions},
                                     {"pairs", variants.size() * scens.size()},
+                                    {"names", names},
                                     {"timing", timing},
                                     {"parts", parts}};
         std::cout << j.dump(2) << "\n";
@@ -396,6 +419,7 @@ inline int cmd_merge(const std::vector<std::string>& args) {
     }
     explore::options o;
     std::optional<u64> pairs;
+    std::string fingerprint;
     bool timing = true;
     struct part {
         u64 pair, item, items;
@@ -413,21 +437,29 @@ inline int cmd_merge(const std::vector<std::string>& args) {
             const auto j = nlohmann::json::parse(in);
             const std::string shard = j.at("shard").get<std::string>();
             const auto slash = shard.find('/');
-            const u64 k = std::stoull(shard.substr(0, slash)), n = std::stoull(shard.substr(slash + 1));
+            u32 k = 0, n = 0;
+            if (slash == std::string::npos || !detail_explore::parse_count(shard.substr(0, slash), k, 1u << 20) ||
+                !detail_explore::parse_count(shard.substr(slash + 1), n, 1u << 20))
+                throw std::invalid_argument("\"shard\" is not K/N");
             if (shard_seen.empty()) shard_seen.assign(n, false);
             if (n != shard_seen.size() || k == 0 || k > n) throw std::invalid_argument("shard " + shard + " does not belong with the others");
             if (shard_seen[k - 1]) throw std::invalid_argument("shard " + shard + " given twice");
             shard_seen[k - 1] = true;
             const u32 depth = j.at("depth").get<u32>(), pre = j.at("preemptions").get<u32>();
             const u64 np = j.at("pairs").get<u64>();
-            if (pairs && (*pairs != np || depth != o.depth || pre != o.preemptions))
+            const std::string names = j.at("names").get<std::string>();
+            if (pairs && (*pairs != np || depth != o.depth || pre != o.preemptions || names != fingerprint))
                 throw std::invalid_argument("explored with other variants, scenarios or bounds than the first file");
             pairs = np;
+            fingerprint = names;
             o.depth = depth;
             o.preemptions = pre;
             timing = timing && j.at("timing").get<bool>();
-            for (const auto& p : j.at("parts"))
-                all.push_back({p.at("pair").get<u64>(), p.at("item").get<u64>(), p.at("items").get<u64>(), explore::part_from_json(p)});
+            for (const auto& p : j.at("parts")) {
+                const u64 pair = p.at("pair").get<u64>(), item = p.at("item").get<u64>(), items = p.at("items").get<u64>();
+                if (pair >= np || item >= items) throw std::invalid_argument("a part's pair or item is out of range");
+                all.push_back({pair, item, items, explore::part_from_json(p)});
+            }
         } catch (const std::exception& e) {
             std::cerr << f << ": not a shard of `daxfail explore --shard K/N`: " << e.what() << "\n";
             return exit_bad_input;
@@ -439,6 +471,14 @@ inline int cmd_merge(const std::vector<std::string>& args) {
             return exit_bad_input;
         }
     std::sort(all.begin(), all.end(), [](const part& a, const part& b) { return std::pair(a.pair, a.item) < std::pair(b.pair, b.item); });
+    for (std::size_t k = 1; k < all.size(); ++k)
+        if (all[k].pair == all[k - 1].pair &&
+            (all[k].item == all[k - 1].item || all[k].items != all[k - 1].items || all[k].r.variant != all[k - 1].r.variant ||
+             all[k].r.scenario != all[k - 1].r.scenario)) {
+            std::cerr << "daxfail merge: the shards disagree about part " << all[k].item << " of pair " << all[k].pair
+                      << " (given twice, or from another run)\n";
+            return exit_bad_input;
+        }
     std::vector<explore::result> results;
     for (u64 p = 0; p < pairs.value_or(0); ++p) {
         std::optional<explore::result> r;

@@ -75,7 +75,57 @@ struct result {
     }
 };
 
+/// What explore() refuses to run, with paths as in scenario files: the world and event (validate()), and per
+/// actor its name, start condition, tasks, files and pages, and the events of its notify and madvise steps. (The
+/// file reader reports the same defects at their JSON fields; this covers scenarios built in C++.)
+inline std::vector<validation_error> validate_actors(const scenario& s) {
+    auto errors = validate(s.world, s.event);
+    std::vector<std::string> names{s.event.kind == event_kind::unbind ? "unbind" : "memory_failure"};
+    for (const auto& a : s.actors) names.push_back(a.name);
+    for (std::size_t i = 0; i < s.actors.size(); ++i) {
+        const auto& a = s.actors[i];
+        const std::string p = "actors[" + std::to_string(i) + "]";
+        if (a.name.empty()) errors.push_back({p + ".name", "must not be empty"});
+        if (std::count(names.begin(), names.end(), a.name) > 1) errors.push_back({p + ".name", "\"" + a.name + "\" is taken"});
+        if (a.steps.empty()) errors.push_back({p + ".steps", "needs at least one step"});
+        if (a.start && (a.start->actor == a.name || std::find(names.begin(), names.end(), a.start->actor) == names.end()))
+            errors.push_back({p + ".start.after", "no other actor \"" + a.start->actor + "\""});
+        for (std::size_t k = 0; k < a.steps.size(); ++k) {
+            const auto& st = a.steps[k];
+            const std::string sp = p + ".steps[" + std::to_string(k) + "]";
+            if (st.op == actor_op::notify || st.op == actor_op::madvise_hwpoison)
+                for (auto e : validate(s.world, st.event))
+                    if (e.path.rfind("event", 0) == 0) errors.push_back({sp + "." + e.path, e.reason});
+            if (st.op != actor_op::fault && st.op != actor_op::munmap && st.op != actor_op::exit &&
+                st.op != actor_op::madvise_hwpoison)
+                continue;
+            const task* t = nullptr;
+            for (const auto& x : s.world.tasks)
+                if (x.pid == st.pid) t = &x;
+            if (!t || !t->mm || t->threads.empty()) {
+                errors.push_back({sp + ".pid", "no task " + std::to_string(st.pid) + " with an mm"});
+                continue;
+            }
+            if (st.op == actor_op::exit) continue;
+            bool maps = false;
+            for (const auto& v : t->vmas)
+                maps = maps || (v.ino == st.ino && (st.op == actor_op::munmap ||
+                                                    (st.page >= v.pgoff && st.pages >= 1 && st.page - v.pgoff < v.pages &&
+                                                     st.pages <= v.pages - (st.page - v.pgoff))));
+            if (!s.world.inodes.count(st.ino)) errors.push_back({sp + ".inode", "no inode " + std::to_string(st.ino)});
+            else if (!maps)
+                errors.push_back({sp + ".page", "task " + std::to_string(st.pid) + " does not map those pages of inode " +
+                                                    std::to_string(st.ino)});
+        }
+    }
+    return errors;
+}
+
 namespace detail {
+
+inline void check_explorable(const scenario& s) {
+    if (auto errors = validate_actors(s); !errors.empty()) throw invalid_scenario(std::move(errors));
+}
 
 inline double wall_seconds() noexcept {
     std::timespec ts{};
@@ -236,6 +286,7 @@ struct first_step_probe final : chooser {
 
 /// How many work items (first choices) the scenario has: the actors that can take the first step.
 inline std::size_t first_choices(const config& cfg, const scenario& s) {
+    detail::check_explorable(s);
     const world w = detail::sorted_world(s);
     detail::first_step_probe probe;
     options o;
@@ -249,6 +300,7 @@ inline std::size_t first_choices(const config& cfg, const scenario& s) {
 /// Explores the schedules whose first step is the `first`-th actor able to go first; `item` orders ties.
 inline result explore_item(const config& cfg, std::string variant, const scenario& s, std::size_t first,
                            const options& o = {}, u64 item = 0) {
+    detail::check_explorable(s);
     const double t0 = detail::wall_seconds();
     result r = detail::empty_result(std::move(variant), s, o);
     const world w = detail::sorted_world(s);
@@ -306,7 +358,7 @@ inline void combine(result& into, const result& part) {
     }
 }
 
-/// Explores every schedule of `s` under `cfg` (validate the scenario first: see validate_actors).
+/// Explores every schedule of `s` under `cfg`. Throws invalid_scenario when validate_actors(s) reports errors.
 inline result explore(const config& cfg, std::string variant, const scenario& s, const options& o = {}) {
     result r = detail::empty_result(variant, s, o);
     const std::size_t n = first_choices(cfg, s);

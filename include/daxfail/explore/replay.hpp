@@ -67,6 +67,7 @@ private:
 
 /// Replays `schedule` (actor and step per entry; an empty step matches any) on `s` under `cfg`.
 inline replay_result replay(const config& cfg, const scenario& s, const std::vector<schedule_step>& schedule) {
+    detail::check_explorable(s);
     options o;
     o.state_hashing = false;
     o.record_traces = true;

@@ -516,7 +516,10 @@ private:
         std::vector<std::string> names{explore_event_actor_name(sc_.event)};
         for (std::size_t i = 0; i < list.size(); ++i) {
             const std::string p = field_reader::at("actors", i);
-            if (!r_.object(list[i], p)) continue;
+            if (!r_.object(list[i], p)) {
+                sc_.actors.emplace_back();  // keeps sc_.actors[i] the i-th entry for the start conditions below
+                continue;
+            }
             r_.only_keys(list[i], p, {"name", "start", "steps"});
             actor a;
             a.name = r_.string(list[i], p, "name").value_or("");

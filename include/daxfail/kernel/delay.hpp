@@ -7,6 +7,7 @@
 #include <daxfail/detail/context.hpp>
 #include <daxfail/kernel/thaw_super.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace daxfail::kernel {
@@ -16,14 +17,15 @@ inline void delay(detail::kernel_context& ctx, u64 ms) {
     ctx.yield("delay", [&] { return std::to_string(ms) + " ms"; });
     ctx.step("delay", std::to_string(ms) + " ms, uninterruptible");
     ctx.now_ms += ms;
-    auto& pending = ctx.w.scheduled_thaws;
-    for (auto it = pending.begin(); it != pending.end();) {
-        if (it->at_ms > ctx.now_ms) {
-            ++it;
-            continue;
-        }
-        thaw_super(ctx, it->holder, it->owner);
-        it = pending.erase(it);
+    // Each due thaw is taken out of the world before it runs: thaw_super yields, and under the explorer another
+    // path's delay() may look at (and change) the same list meanwhile.
+    for (;;) {
+        auto& pending = ctx.w.scheduled_thaws;
+        auto due = std::find_if(pending.begin(), pending.end(), [&](const scheduled_thaw& t) { return t.at_ms <= ctx.now_ms; });
+        if (due == pending.end()) break;
+        const scheduled_thaw t = *due;
+        pending.erase(due);
+        thaw_super(ctx, t.holder, t.owner);
     }
 }
 

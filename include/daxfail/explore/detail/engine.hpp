@@ -160,14 +160,22 @@ public:
     }
 
     schedule_record run() {
-        for (std::size_t i = 0; i < actors_.size(); ++i) pool_.run(i, [this, i] { body(i); });
-        started_ = true;
-        const std::size_t first = decide(nobody);
-        if (first != nobody) {
-            actors_[first]->go.release();
-            done_.acquire();
+        try {
+            for (std::size_t i = 0; i < actors_.size(); ++i) {
+                pool_.run(i, [this, i] { body(i); });
+                ++launched_;
+            }
+            const std::size_t first = decide(nobody);
+            if (first != nobody) {
+                actors_[first]->go.release();
+                done_.acquire();
+            }
+        } catch (...) {
+            stop_threads();
+            throw;
         }
         stop_threads();
+        if (error_) std::rethrow_exception(error_);
         return std::move(rec_);
     }
 
@@ -212,8 +220,10 @@ private:
         for (std::size_t j = 0; j < actors_.size(); ++j) {
             if (j == i || actors_[j]->finished || blocked(j)) continue;
             if (started_ok(j)) return true;
+            // Not started yet: only a trigger that is neither this path nor finished can still start it.
             const auto& trigger = actors_[j]->decl->start->actor;
-            if (trigger != actors_[i]->name) return true;  // another actor may yet start it
+            for (std::size_t k = 0; k < actors_.size(); ++k)
+                if (k != i && actors_[k]->name == trigger && !actors_[k]->finished) return true;
         }
         return false;
     }
@@ -330,16 +340,33 @@ private:
         a.finished = true;
         a.returned = true;
         a.next = "(finished)";
-        const std::size_t next = decide(i);
+        std::size_t next = nobody;
+        try {
+            next = decide(i);
+        } catch (...) {
+            error_ = std::current_exception();  // ends the schedule; run() rethrows
+        }
         if (next == nobody) done_.release();
         else actors_[next]->go.release();
     }
 
+    /// Every step is traced: each actor's trace stands for its local state in the state key.
+    static run_options path_options() {
+        run_options o;
+        o.trace_limit = ~u64{0};
+        return o;
+    }
+
     void run_event_path(std::size_t i, outcome& o, const event& ev) {
-        daxfail::detail::kernel_context ctx{w_, cfg_, o, ev, run_options{}};
+        daxfail::detail::kernel_context ctx{w_, cfg_, o, ev, path_options()};
         ctx.hook = &hooks_[i];
         try {
             daxfail::detail::run_event(ctx);
+            if (ev.umount_after && o.terminated()) {
+                // The administrator's umount afterwards, as run() does: its own step.
+                ctx.yield("evict_inodes", [] { return std::string("umount"); });
+                kernel::evict_inodes(ctx);
+            }
         } catch (const daxfail::detail::stop_run& stop) {
             o.end = stop.end;
             o.end_detail = stop.detail;
@@ -368,7 +395,7 @@ private:
                 continue;
             }
             if (!ctx) {
-                ctx.emplace(w_, cfg_, a.out, no_event, run_options{});
+                ctx.emplace(w_, cfg_, a.out, no_event, path_options());
                 ctx->hook = &hooks_[i];
             }
             switch_active(a, &a.out);
@@ -417,7 +444,11 @@ private:
             case actor_op::fault:
                 for (u64 k = 0; k < st.pages; ++k) {
                     kernel::dax_iomap_fault(ctx, st.pid, st.ino, st.page + k, st.write);
-                    a.faulted.push_back({st.pid, st.ino, st.page + k});
+                    bool mapped = false;
+                    for (const auto& t : w_.tasks)
+                        if (t.pid == st.pid)
+                            for (const auto& v : t.vmas) mapped = mapped || (v.ino == st.ino && v.present.contains(st.page + k));
+                    if (mapped) a.faulted.push_back({st.pid, st.ino, st.page + k});
                 }
                 break;
             case actor_op::munmap: kernel::vm_munmap(ctx, st.pid, st.ino); break;
@@ -429,12 +460,12 @@ private:
 
     /// Wakes every actor still waiting (each unwinds at once) and waits until every body has returned.
     void stop_threads() {
-        if (!started_) return;
-        started_ = false;
+        if (launched_ == 0) return;
         aborting_ = true;
-        for (auto& a : actors_)
-            if (!a->returned) a->go.release();
-        pool_.wait(actors_.size());
+        for (std::size_t j = 0; j < launched_; ++j)
+            if (!actors_[j]->returned) actors_[j]->go.release();
+        pool_.wait(launched_);
+        launched_ = 0;
     }
 
     const scenario& s_;
@@ -443,7 +474,8 @@ private:
     chooser& chooser_;
     options opts_;
     worker_pool& pool_;
-    bool started_ = false;
+    std::size_t launched_ = 0;    ///< bodies handed to the pool (each returns exactly once)
+    std::exception_ptr error_;    ///< what escaped the scheduling itself (the chooser, out of memory): rethrown by run()
     std::vector<std::unique_ptr<actor_run>> actors_;
     std::vector<hook> hooks_;
     std::binary_semaphore done_{0};

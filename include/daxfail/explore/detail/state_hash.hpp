@@ -39,8 +39,9 @@ inline void hash_world(digest& d, const world& w) {
         d.text(h.owner);
     }
     for (const auto& [ino, ip] : w.inodes) {
-        if (ip.cache.empty()) continue;
+        if (ip.cache.empty() && ip.in_core && !ip.reclaiming) continue;
         d.word(ino);
+        d.word(u64{ip.in_core} | u64{ip.reclaiming} << 1);
         for (const auto& r : ip.cache) {
             d.word(r.first);
             d.word(r.last);
