@@ -65,6 +65,11 @@ struct actor {
     friend bool operator==(const actor&, const actor&) = default;
 };
 
+/// The name of the actor the scenario's event runs as: "unbind" or "memory_failure".
+inline std::string event_actor_name(const daxfail::event& ev) {
+    return ev.kind == event_kind::unbind ? "unbind" : "memory_failure";
+}
+
 /// The label of a step in schedules and counterexamples, e.g. "write fault ino 134 page 5".
 inline std::string step_label(const actor_step& s) {
     using std::to_string;

@@ -14,21 +14,8 @@
 
 namespace daxfail::scenarios {
 
-/// The common files and tasks, but nobody has touched a page yet: every mapping the run ends with was faulted in
-/// during it.
-inline world_builder untouched_base() {
-    world_builder b;
-    b.standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}})
-        .file(file_b, "B", {{2, 200, 8, 0}})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va, {}, false)
-        .process(writer, "writer")
-        .map(writer, file_b, 0, 8, writer_va, {}, false);
-    return b;
-}
+/// The common setup with nobody having touched a page yet.
+inline world_builder untouched_base() { return base(false); }
 
 inline scenario with_actors(scenario s, std::vector<actor> actors) {
     s.actors = std::move(actors);

@@ -24,8 +24,9 @@ inline constexpr u32 kworker = 50;
 inline constexpr u64 reader_va = 0x7f0000000000;
 inline constexpr u64 writer_va = 0x7f1000000000;
 
-/// The common setup, before any variation.
-inline world_builder base() {
+/// The common setup, before any variation. Without `touched`, the same mappings with no page touched yet (the
+/// concurrent scenarios: every mapping the run ends with was faulted in during it).
+inline world_builder base(bool touched = true) {
     world_builder b;
     b.standard_metadata()
         .file(file_a, "A", {{1, 100, 16, 0}})
@@ -33,9 +34,9 @@ inline world_builder base() {
         .process(kworker, "kworker/0:1", {}, true)
         .process(unbinder, "sh")
         .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va)
+        .map(reader, file_a, 0, 16, reader_va, {}, touched)
         .process(writer, "writer")
-        .map(writer, file_b, 0, 8, writer_va, {0, 1, 2, 3});
+        .map(writer, file_b, 0, 8, writer_va, touched ? std::vector<u64>{0, 1, 2, 3} : std::vector<u64>{}, touched);
     return b;
 }
 

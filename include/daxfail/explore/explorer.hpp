@@ -80,7 +80,7 @@ struct result {
 /// file reader reports the same defects at their JSON fields; this covers scenarios built in C++.)
 inline std::vector<validation_error> validate_actors(const scenario& s) {
     auto errors = validate(s.world, s.event);
-    std::vector<std::string> names{s.event.kind == event_kind::unbind ? "unbind" : "memory_failure"};
+    std::vector<std::string> names{event_actor_name(s.event)};
     for (const auto& a : s.actors) names.push_back(a.name);
     for (std::size_t i = 0; i < s.actors.size(); ++i) {
         const auto& a = s.actors[i];
@@ -141,6 +141,13 @@ inline world sorted_world(const scenario& s) {
     return w;
 }
 
+/// Whether example `x` (found at `xa`) is kept over `y` (found at `ya`): the shorter, and of equal lengths the
+/// earlier (work item, then schedule number). The same rule within an item and across items or shards.
+inline bool better_example(const std::vector<schedule_step>& x, std::pair<u64, u64> xa, const std::vector<schedule_step>& y,
+                           std::pair<u64, u64> ya) {
+    return !x.empty() && (y.empty() || x.size() < y.size() || (x.size() == y.size() && xa < ya));
+}
+
 inline result empty_result(std::string variant, const scenario& s, const options& o) {
     result r;
     r.variant = std::move(variant);
@@ -167,16 +174,14 @@ inline void add_schedule(result& r, const std::vector<invariant_result>& verdict
         const std::pair<u64, u64> at{item, number};
         if (v.result == verdict::fail) {
             ++inv.violating;
-            if (inv.counterexample.empty() || rec.steps.size() < inv.counterexample.size() ||
-                (rec.steps.size() == inv.counterexample.size() && at < inv.counterexample_at)) {
+            if (better_example(rec.steps, at, inv.counterexample, inv.counterexample_at)) {
                 inv.counterexample = rec.steps;
                 inv.counterexample_at = at;
                 inv.violated_reason = v.reason;
             }
         } else if (v.result == verdict::pass) {
             ++inv.safe;
-            if (inv.safe_example.empty() || rec.steps.size() < inv.safe_example.size() ||
-                (rec.steps.size() == inv.safe_example.size() && at < inv.safe_at)) {
+            if (better_example(rec.steps, at, inv.safe_example, inv.safe_at)) {
                 inv.safe_example = rec.steps;
                 inv.safe_at = at;
                 inv.holds_reason = v.reason;
@@ -337,16 +342,12 @@ inline void combine(result& into, const result& part) {
         auto& a = into.invariants[k];
         const auto& b = part.invariants[k];
         if (part.sequential_known) a.sequential = b.sequential;
-        auto better = [](const std::vector<schedule_step>& x, std::pair<u64, u64> xa, const std::vector<schedule_step>& y,
-                         std::pair<u64, u64> ya) {
-            return !x.empty() && (y.empty() || x.size() < y.size() || (x.size() == y.size() && xa < ya));
-        };
-        if (better(b.counterexample, b.counterexample_at, a.counterexample, a.counterexample_at)) {
+        if (detail::better_example(b.counterexample, b.counterexample_at, a.counterexample, a.counterexample_at)) {
             a.counterexample = b.counterexample;
             a.counterexample_at = b.counterexample_at;
             a.violated_reason = b.violated_reason;
         }
-        if (better(b.safe_example, b.safe_at, a.safe_example, a.safe_at)) {
+        if (detail::better_example(b.safe_example, b.safe_at, a.safe_example, a.safe_at)) {
             a.safe_example = b.safe_example;
             a.safe_at = b.safe_at;
             a.holds_reason = b.holds_reason;

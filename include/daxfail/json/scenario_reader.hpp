@@ -513,7 +513,7 @@ private:
             r_.fail("actors", std::to_string(list.size()) + " actors; at most " + std::to_string(max_actors) + " are explored");
             return;
         }
-        std::vector<std::string> names{explore_event_actor_name(sc_.event)};
+        std::vector<std::string> names{event_actor_name(sc_.event)};
         for (std::size_t i = 0; i < list.size(); ++i) {
             const std::string p = field_reader::at("actors", i);
             if (!r_.object(list[i], p)) {
@@ -556,10 +556,6 @@ private:
                 r_.fail(p + ".after", "an actor cannot wait for itself");
             sc_.actors[i].start = c;
         }
-    }
-
-    static std::string explore_event_actor_name(const event& ev) {
-        return ev.kind == event_kind::unbind ? "unbind" : "memory_failure";
     }
 
     /// The task `pid` (by its pid), or null with an error at `path`.

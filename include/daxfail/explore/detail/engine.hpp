@@ -155,10 +155,6 @@ public:
     schedule_run& operator=(const schedule_run&) = delete;
     ~schedule_run() { stop_threads(); }
 
-    static std::string event_actor_name(const event& ev) {
-        return ev.kind == event_kind::unbind ? "unbind" : "memory_failure";
-    }
-
     schedule_record run() {
         try {
             for (std::size_t i = 0; i < actors_.size(); ++i) {
