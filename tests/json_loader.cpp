@@ -76,19 +76,28 @@ TEST_CASE("syntax errors, unknown fields, missing and mistyped fields") {
     CHECK(scenario_from_text("{ \"name\": ").errors.at(0).to_string().rfind("(document): not valid JSON", 0) == 0);
     auto d = good();
     d["filesystem"]["data"]["agcount"] = 4;
-    has(errors(d), "filesystem.data.agcount: unknown field");
+    has(errors(d), "filesystem.data.agcount: unknown field; did you mean \"ag_count\"?");
     d = good();
     d["filesystem"]["data"].erase("ag_blocks");
     has(errors(d), "filesystem.data.ag_blocks: is required");
     d = good();
     d["devices"][0]["size"] = "big";
-    has(errors(d), "devices[0].size: must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\"");
+    has(errors(d), "devices[0].size: must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\", not \"big\"");
     d = good();
     d["devices"][0]["size"] = -4096;
-    has(errors(d), "devices[0].size: must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\"");
+    has(errors(d), "devices[0].size: must not be negative (-4096)");
     d = good();
     d["devices"][0]["size"] = "0x1ffffffffffffffff";  // 2^65 - 1
-    has(errors(d), "devices[0].size: must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\"");
+    has(errors(d), "devices[0].size: \"0x1ffffffffffffffff\" is larger than the largest unsigned 64-bit number (18446744073709551615)");
+    d = good();
+    d["devices"][0]["size"] = 67108864.5;
+    has(errors(d), "devices[0].size: must be a whole number, not 67108864.5");
+    d = good();
+    d["devices"][0]["size"] = 6.7108864e7;  // whole, so accepted
+    CHECK(json::scenario_from_json(d).ok());
+    d = good();
+    d["tasks"][1]["vmas"][0]["pages"] = "1GiB";  // units only on byte fields
+    has(errors(d), "tasks[1].vmas[0].pages: \"1GiB\" has a unit, but this field counts, it is not a number of bytes");
     d = good();
     d["tasks"][1]["vmas"][0]["present"] = "some";
     has(errors(d), "tasks[1].vmas[0].present: must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
@@ -112,7 +121,8 @@ TEST_CASE("bad geometry: block size, groups, devices") {
     has(errors(d), "filesystem.data.device: no device 3 (1 devices)");
     d = good();
     d["filesystem"]["data"]["ag_count"] = 8;  // 8 x 16 MiB does not fit 64 MiB
-    has(errors(d), "filesystem.data.nr_bytes: part_off + nr_bytes = 134217728 is beyond the device size 67108864");
+    has(errors(d), "filesystem.data: nr_bytes is not given, so it is (ag_count x ag_blocks) x blocksize = 134217728: "
+                   "part_off + nr_bytes = 134217728 is beyond the end of devices[0] (its size is 67108864)");
     d = good();
     d["inodes"][0]["extents"][0]["agbno"] = 4090;
     has(errors(d), "inodes[0].extents[0].agbno: blocks 4090+16 extend beyond the group (4096 blocks)");
@@ -126,7 +136,9 @@ TEST_CASE("overlapping extents that are not shared, and unknown owners") {
     CHECK(errors(d).empty());
     d = good();
     d["filesystem"]["metadata"] = {{{"group", 1}, {"agbno", 0}, {"blocks", 1}, {"owner", "log"}}};
-    has(errors(d), "filesystem.metadata[0]: overlaps filesystem.data.standard_metadata and is not a shared (reflinked) file extent");
+    has(errors(d), "filesystem.metadata[0]: overlaps the blocks that filesystem.data.standard_metadata reserves (blocks 0..7 of "
+                   "every group for its headers, and blocks 16..287 of group 0 for inodes and the log) and is not a shared "
+                   "(reflinked) file extent");
     d = good();
     d["filesystem"]["metadata"] = {{{"group", 3}, {"agbno", 500}, {"blocks", 1}, {"owner", 999}}};
     has(errors(d), "filesystem.metadata[0].owner: no inode 999 in the filesystem");
@@ -146,7 +158,8 @@ TEST_CASE("mappings: unknown inode, beyond end of file, pages not cached, outsid
     has(errors(d), "tasks[1].vmas[0].pages: maps file pages 0..16 beyond end of file (16 pages)");
     d = good();
     d["inodes"][0]["cached"] = {0, 1};
-    has(errors(d), "tasks[1].vmas[0].present: page 2 has a live PTE but no cached entry in the file");
+    has(errors(d), "tasks[1].vmas[0]: present is not given, so every page of the mapping is present: page 2 has a live PTE "
+                   "but no cached entry in the file");
     d = good();
     d["tasks"][1]["vmas"][0]["present"] = {20};
     has(errors(d), "tasks[1].vmas[0].present: page 20 is outside the mapping");

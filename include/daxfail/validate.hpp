@@ -23,7 +23,8 @@ namespace daxfail {
 struct validation_error {
     std::string path;
     std::string reason;
-    std::string to_string() const { return path + ": " + reason; }
+    /// "path: reason"; a problem of the whole file (it cannot be read) has no path.
+    std::string to_string() const { return path.empty() ? reason : path + ": " + reason; }
     friend bool operator==(const validation_error&, const validation_error&) = default;
 };
 
@@ -63,8 +64,8 @@ inline void validate_buftarg(const world& w, const buftarg& bt, const std::strin
     if (bt.nr_bytes == 0) errs.push_back({path + ".nr_bytes", "must be positive"});
     if (bt.part_off + bt.nr_bytes > w.devices[bt.device].size)
         errs.push_back({path + ".nr_bytes", "part_off + nr_bytes = " + std::to_string(bt.part_off + bt.nr_bytes) +
-                                                " is beyond the device size " +
-                                                std::to_string(w.devices[bt.device].size)});
+                                                " is beyond the end of devices[" + std::to_string(bt.device) +
+                                                "] (its size is " + std::to_string(w.devices[bt.device].size) + ")"});
 }
 
 /// The inode numbers of a world, for a million membership probes: a bitmap over their range when they are

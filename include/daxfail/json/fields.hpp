@@ -1,11 +1,12 @@
 // Typed, path-aware access to the fields of a JSON document: every problem
 // becomes a validation_error naming the field path ("tasks[2].vmas[0].ino")
-// and the reason. Numbers may be JSON integers, "0x..." strings, or sizes
-// with a binary unit ("64MiB").
+// and the reason. Numbers may be JSON integers or "0x..." strings; byte fields
+// (sizes, offsets, lengths) also take a binary unit ("64MiB"), counts never do.
 #ifndef DAXFAIL_JSON_FIELDS_HPP
 #define DAXFAIL_JSON_FIELDS_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/validate.hpp>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ namespace daxfail::json {
 
 using nlohmann::json;
 
+/// Items of one page list (present, cached, dirty, pmd, hwpoison): a documented limit.
+inline constexpr std::size_t max_page_runs = 1'000'000;
+
 /// Collects errors while reading one document.
 class field_reader {
 public:
@@ -30,13 +34,15 @@ public:
     static std::string at(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
     static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-    /// Reports keys of `obj` not in `known` (typos must not be silently ignored).
+    /// Reports keys of `obj` not in `known` (typos must not be silently ignored), with the nearest known key.
     void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known) {
         if (!obj.is_object()) return;
         for (const auto& item : obj.items()) {
             bool ok = false;
             for (const char* k : known) ok = ok || item.key() == k;
-            if (!ok) fail(at(path, item.key()), "unknown field");
+            if (ok) continue;
+            const std::vector<std::string> names(known.begin(), known.end());
+            fail(at(path, item.key()), "unknown field" + daxfail::detail::did_you_mean_suffix(item.key(), names));
         }
     }
 
@@ -46,24 +52,16 @@ public:
         return false;
     }
 
-    /// An unsigned number; `fallback` when absent (required when nullopt).
+    /// An unsigned count; `fallback` when absent (required when nullopt). Units are refused: "1GiB" pages is a mistake.
     std::optional<u64> number(const json& obj, const std::string& path, const char* key,
                               std::optional<u64> fallback = std::nullopt, u64 max = u64_max) {
-        const std::string p = at(path, key);
-        if (!obj.contains(key)) {
-            if (!fallback) fail(p, "is required");
-            return fallback;
-        }
-        auto v = parse_number(obj[key]);
-        if (!v) {
-            fail(p, "must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\"");
-            return std::nullopt;
-        }
-        if (*v > max) {
-            fail(p, std::to_string(*v) + " is larger than " + std::to_string(max));
-            return std::nullopt;
-        }
-        return v;
+        return read_number(obj, path, key, fallback, max, false);
+    }
+
+    /// A number of bytes (a size, offset or length): also "64MiB".
+    std::optional<u64> bytes(const json& obj, const std::string& path, const char* key,
+                             std::optional<u64> fallback = std::nullopt, u64 max = u64_max) {
+        return read_number(obj, path, key, fallback, max, true);
     }
 
     std::optional<bool> boolean(const json& obj, const std::string& path, const char* key, bool fallback) {
@@ -98,7 +96,8 @@ public:
             if (*s == c) return s;
         std::string list;
         for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
-        fail(at(path, key), "\"" + *s + "\" is not one of " + list);
+        const std::vector<std::string> names(choices.begin(), choices.end());
+        fail(at(path, key), "\"" + *s + "\" is not one of " + list + daxfail::detail::did_you_mean_suffix(*s, names));
         return std::nullopt;
     }
 
@@ -111,6 +110,14 @@ public:
             return empty;
         }
         return obj[key];
+    }
+
+    /// `arr`, or an empty array and an error when it has more than `max` items (a documented limit).
+    const json& limited(const json& arr, const std::string& path, std::size_t max, const char* what) {
+        static const json empty = json::array();
+        if (arr.size() <= max) return arr;
+        fail(path, std::to_string(arr.size()) + " " + what + "; the limit is " + std::to_string(max));
+        return empty;
     }
 
     /// "all", "none" or an array whose items are page numbers or runs {"first": N, "pages": M}.
@@ -126,6 +133,10 @@ public:
         if (v.is_string() && v == "none") return daxfail::page_set{};
         if (!v.is_array()) {
             fail(p, "must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
+            return std::nullopt;
+        }
+        if (v.size() > max_page_runs) {
+            fail(p, std::to_string(v.size()) + " items; the limit is " + std::to_string(max_page_runs) + " (use {\"first\", \"pages\"} runs)");
             return std::nullopt;
         }
         daxfail::page_set pages;
@@ -147,53 +158,102 @@ public:
                 pages.insert(*first, *first + *n - 1);
                 continue;
             }
-            auto n = parse_number(v[i]);
-            if (!n) {
+            if (!v[i].is_number() && !v[i].is_string()) {
                 fail(ip, "must be a page number or {\"first\", \"pages\"}");
                 return std::nullopt;
             }
-            pages.insert(*n);
+            const auto n = to_number(v[i], false);
+            if (!n.value) {
+                fail(ip, n.reason);
+                return std::nullopt;
+            }
+            pages.insert(*n.value);
         }
         return pages;
     }
 
-    /// Accepts 123, "123", "0x7b" and "64KiB"/"MiB"/"GiB"/"TiB"; nullopt on anything else or on overflow.
-    static std::optional<u64> parse_number(const json& v) {
-        if (v.is_number_unsigned()) return v.get<u64>();
-        if (v.is_number_integer()) {
+    /// A number, or why the value is not one.
+    struct number_or_reason {
+        std::optional<u64> value;
+        std::string reason;
+    };
+
+    /// Accepts 123, 1e6 (whole, up to 2^53), "123" and "0x7b"; with `units`, also "64KiB", "MiB", "GiB", "TiB".
+    static number_or_reason to_number(const json& v, bool units) {
+        const std::string expected = units ? "must be an unsigned integer, a \"0x...\" string or a size such as \"64MiB\""
+                                           : "must be an unsigned integer or a \"0x...\" string";
+        if (v.is_number_unsigned()) return {v.get<u64>(), {}};
+        if (v.is_number_integer()) {  // a signed integer: what a document built in C++ holds for an int
             const auto i = v.get<long long>();
-            if (i < 0) return std::nullopt;
-            return static_cast<u64>(i);
+            if (i >= 0) return {static_cast<u64>(i), {}};
+            return {std::nullopt, "must not be negative (" + std::to_string(i) + ")"};
         }
-        if (!v.is_string()) return std::nullopt;
+        if (v.is_number_float()) {
+            const double d = v.get<double>();
+            if (d < 0) return {std::nullopt, "must not be negative (" + v.dump() + ")"};
+            if (d >= 18446744073709551616.0) return {std::nullopt, "is larger than the largest unsigned 64-bit number (18446744073709551615)"};
+            if (d != static_cast<double>(static_cast<u64>(d))) return {std::nullopt, "must be a whole number, not " + v.dump()};
+            if (d > 9007199254740992.0) return {std::nullopt, v.dump() + " is beyond 2^53 as a fraction or exponent: write the integer"};
+            return {static_cast<u64>(d), {}};
+        }
+        if (!v.is_string()) return {std::nullopt, expected};
         const std::string s = v.get<std::string>();
-        if (s.empty()) return std::nullopt;
+        const std::string quoted = "\"" + s + "\"";
         u64 value = 0;
         std::size_t i = 0;
         const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
         if (hex) i = 2;
         const u64 base = hex ? 16 : 10;
         std::size_t digits = 0;
+        bool overflow = false;
         for (; i < s.size(); ++i, ++digits) {
             const char c = s[i];
             u64 d = 0;
             if (std::isdigit(static_cast<unsigned char>(c))) d = static_cast<u64>(c - '0');
             else if (hex && std::isxdigit(static_cast<unsigned char>(c))) d = static_cast<u64>(std::tolower(c) - 'a' + 10);
             else break;
-            if (value > (u64_max - d) / base) return std::nullopt;
-            value = value * base + d;
+            if (value > (u64_max - d) / base) overflow = true;
+            else value = value * base + d;
         }
-        if (digits == 0) return std::nullopt;
+        if (digits == 0) return {std::nullopt, expected + ", not " + quoted};
+        if (overflow) return {std::nullopt, quoted + " is larger than the largest unsigned 64-bit number (18446744073709551615)"};
         const std::string unit = s.substr(i);
-        u64 scale = 1;
-        if (unit.empty()) scale = 1;
-        else if (!hex && unit == "KiB") scale = u64{1} << 10;
-        else if (!hex && unit == "MiB") scale = u64{1} << 20;
-        else if (!hex && unit == "GiB") scale = u64{1} << 30;
-        else if (!hex && unit == "TiB") scale = u64{1} << 40;
-        else return std::nullopt;
-        if (value > u64_max / scale) return std::nullopt;
-        return value * scale;
+        if (unit.empty()) return {value, {}};
+        static const std::vector<std::string> unit_names = {"KiB", "MiB", "GiB", "TiB"};
+        u64 scale = 0;
+        for (std::size_t k = 0; k < unit_names.size(); ++k)
+            if (unit == unit_names[k]) scale = u64{1} << (10 * (k + 1));
+        if (scale == 0 || hex) {
+            const auto near = daxfail::detail::did_you_mean(unit, unit_names);
+            return {std::nullopt, quoted + ": \"" + unit + "\" is not a unit (KiB, MiB, GiB, TiB)" +
+                                      (near && !hex ? "; did you mean \"" + s.substr(0, i) + *near + "\"?" : "")};
+        }
+        if (!units) return {std::nullopt, quoted + " has a unit, but this field counts, it is not a number of bytes"};
+        if (value > u64_max / scale) return {std::nullopt, quoted + " is larger than the largest unsigned 64-bit number of bytes"};
+        return {value * scale, {}};
+    }
+
+    /// The number, units accepted; nullopt on anything else (kept for owner fields and callers outside the reader).
+    static std::optional<u64> parse_number(const json& v) { return to_number(v, true).value; }
+
+private:
+    std::optional<u64> read_number(const json& obj, const std::string& path, const char* key, std::optional<u64> fallback,
+                                   u64 max, bool units) {
+        const std::string p = at(path, key);
+        if (!obj.contains(key)) {
+            if (!fallback) fail(p, "is required");
+            return fallback;
+        }
+        const auto n = to_number(obj[key], units);
+        if (!n.value) {
+            fail(p, n.reason);
+            return std::nullopt;
+        }
+        if (*n.value > max) {
+            fail(p, std::to_string(*n.value) + " is larger than " + std::to_string(max));
+            return std::nullopt;
+        }
+        return n.value;
     }
 };
 

@@ -11,12 +11,16 @@
 #include <daxfail/detail/extents.hpp>
 #include <daxfail/json/error_paths.hpp>
 #include <daxfail/json/fields.hpp>
+#include <daxfail/json/parse.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/validate.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <new>
+#include <stdexcept>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -27,13 +31,34 @@
 
 namespace daxfail::json {
 
-/// Documented limits of a concurrent scenario (each exceeded limit is an error naming it).
+/// Documented limits of a scenario file (README, "Limits"); exceeding one is an error naming it.
 inline constexpr std::size_t max_actors = 16;
 inline constexpr std::size_t max_actor_steps = 64;
+inline constexpr std::size_t max_devices = 256;
+inline constexpr std::size_t max_inodes = 1'000'000;
+inline constexpr std::size_t max_extents = 1'000'000;  ///< per inode, and metadata records
+inline constexpr std::size_t max_tasks = 100'000;
+inline constexpr std::size_t max_threads = 10'000;  ///< per task
+inline constexpr std::size_t max_vmas = 65'530;     ///< per task: vm.max_map_count's default
+
+/// Where the reader put a file given by its size alone (check --explain-layout prints it).
+struct laid_out_file {
+    struct extent {
+        u32 group;
+        u64 agbno, blocks, file_block;
+    };
+    u64 ino;
+    std::string path;  ///< "inodes[3]"
+    std::vector<extent> extents;
+};
+
+/// Longest extent the layout makes: XFS_MAX_BMBT_EXTLEN, 2^21 - 1 blocks.
+inline constexpr u64 max_extent_blocks = (u64{1} << 21) - 1;
 
 struct load_result {
     std::optional<scenario> value;
     std::vector<validation_error> errors;
+    std::vector<laid_out_file> layout;  ///< files given by size alone, as laid out
     bool ok() const noexcept { return value.has_value(); }
 };
 
@@ -67,8 +92,9 @@ public:
         if (!r_.object(doc_, "(document)")) return finish(result);
         r_.only_keys(doc_, "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
                                 "early_kill_sysctl", "hwpoison", "event", "actors", "$schema"});
-        sc_.name = r_.string(doc_, "", "name").value_or("");
-        sc_.description = r_.string(doc_, "", "description").value_or("");
+        // Both optional (the schema says so): a file's name defaults to its stem (load_scenario_file).
+        sc_.name = r_.string(doc_, "", "name", "").value_or("");
+        sc_.description = r_.string(doc_, "", "description", "").value_or("");
         read_devices();
         if (!r_.errors.empty()) return finish(result);  // everything below indexes devices
         read_filesystem();
@@ -93,21 +119,53 @@ public:
     }
 
 private:
+    /// The file's errors, one per defect: an error on a field the file does not have names the object that has
+    /// it and says what the default was derived from, unless that object already has an error of its own (the
+    /// default then only repeats it); identical errors are reported once.
     load_result& finish(load_result& r) {
-        r.errors = r_.errors;
+        r.layout = layout_;
+        std::vector<validation_error> out;
+        auto derived_key = [&](const std::string& path) -> const std::pair<const std::string, std::string>* {
+            for (const auto& d : derived_)
+                if (path == d.first || (path.rfind(d.first, 0) == 0 && (path[d.first.size()] == '.' || path[d.first.size()] == '[')))
+                    return &d;
+            return nullptr;
+        };
+        for (auto e : r_.errors) {
+            if (const auto* d = derived_key(e.path)) {
+                const std::string parent = d->first.substr(0, d->first.rfind('.'));
+                const bool consequence = std::any_of(r_.errors.begin(), r_.errors.end(), [&](const validation_error& o) {
+                    return !derived_key(o.path) && (o.path == parent || o.path.rfind(parent + ".", 0) == 0 ||
+                                                    o.path.rfind(parent + "[", 0) == 0);
+                });
+                if (consequence) continue;
+                e.reason = d->second + ": " + e.reason;
+                e.path = parent;
+            }
+            if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(std::move(e));
+        }
+        r.errors = std::move(out);
         return r;
     }
 
+    /// `path` (a field the file leaves out) took a default; `how` says from what.
+    void derived(const nlohmann::json& obj, const std::string& path, const std::string& how) {
+        const std::string key = path.substr(path.rfind('.') + 1);
+        if (!obj.contains(key)) derived_[path] = key + " is not given, so " + how;
+    }
+
     void read_devices() {
-        const auto& devs = r_.array(doc_, "", "devices");
-        if (devs.empty()) r_.fail("devices", "needs at least one dax device");
+        const auto& devs = r_.limited(r_.array(doc_, "", "devices"), "devices", max_devices, "devices");
+        // An array of the wrong type or beyond the limit was reported already.
+        const bool given_empty = !doc_.contains("devices") || (doc_["devices"].is_array() && doc_["devices"].empty());
+        if (given_empty) r_.fail("devices", "needs at least one dax device");
         for (std::size_t i = 0; i < devs.size(); ++i) {
             const std::string p = field_reader::at("devices", i);
             if (!r_.object(devs[i], p)) continue;
             r_.only_keys(devs[i], p, {"name", "size", "first_pfn", "alive", "has_holder", "holder_ops"});
             dax_device d;
             d.name = r_.string(devs[i], p, "name", "pmem" + std::to_string(i)).value_or("");
-            d.size = r_.number(devs[i], p, "size").value_or(0);
+            d.size = r_.bytes(devs[i], p, "size").value_or(0);
             d.first_pfn = r_.number(devs[i], p, "first_pfn", 0x100000 + (u64{i} << 20)).value_or(0);
             d.alive = r_.boolean(devs[i], p, "alive", true).value_or(true);
             d.has_holder = r_.boolean(devs[i], p, "has_holder", true).value_or(true);
@@ -131,7 +189,7 @@ private:
     bool read_section(const nlohmann::json& s, const std::string& p, xfs_section& out, const char* count_key,
                       const char* blocks_key, const char* rmap_key) {
         auto dev = device_index(s, p, 0);
-        const auto part_off = r_.number(s, p, "part_off", 0);
+        const auto part_off = r_.bytes(s, p, "part_off", 0);
         const auto count = r_.number(s, p, count_key, std::nullopt, 0xFFFFFFFFu);
         const auto gblocks = r_.number(s, p, blocks_key, std::nullopt, 0xFFFFFFFFu);
         if (!dev || !part_off || !count || !gblocks) return false;
@@ -140,8 +198,17 @@ private:
         out.blocks = r_.number(s, p, "blocks", *count * *gblocks).value_or(0);
         const u64 bytes_default =
             out.blocks <= u64_max / w_.mp.blocksize ? out.blocks * w_.mp.blocksize : u64_max;
-        out.target = {*dev, *part_off, r_.number(s, p, "nr_bytes", bytes_default).value_or(0)};
+        derived(s, field_reader::at(p, "blocks"), std::string("it is ") + count_key + " x " + blocks_key + " = " +
+                                                       std::to_string(out.blocks));
+        derived(s, field_reader::at(p, "nr_bytes"),
+                std::string("it is ") + (s.contains("blocks") ? "blocks" : std::string("(") + count_key + " x " + blocks_key + ")") +
+                    " x blocksize = " + std::to_string(bytes_default));
+        out.target = {*dev, *part_off, r_.bytes(s, p, "nr_bytes", bytes_default).value_or(0)};
         out.has_rmapbt = r_.boolean(s, p, rmap_key, true).value_or(true);
+        if (out.group_count == 0) {
+            r_.fail(field_reader::at(p, count_key), "must be at least 1");
+            return false;
+        }
         if (out.group_count > (1u << 20)) {
             r_.fail(field_reader::at(p, count_key), "more than 1048576 groups is not modelled");
             return false;
@@ -211,11 +278,12 @@ private:
             if (r_.object(log, lp)) {
                 r_.only_keys(log, lp, {"device", "part_off", "nr_bytes"});
                 auto dev = device_index(log, lp, 0);
-                const auto part_off = r_.number(log, lp, "part_off", 0);
+                const auto part_off = r_.bytes(log, lp, "part_off", 0);
                 if (dev && part_off) {
                     const u64 size = w_.devices[*dev].size;
                     const u64 fallback = size > *part_off ? size - *part_off : 0;
-                    w_.mp.log = buftarg{*dev, *part_off, r_.number(log, lp, "nr_bytes", fallback).value_or(0)};
+                    w_.mp.log = buftarg{*dev, *part_off, r_.bytes(log, lp, "nr_bytes", fallback).value_or(0)};
+                    derived(log, lp + ".nr_bytes", "the log runs from part_off to the end of devices[" + std::to_string(*dev) + "]");
                 }
             }
         }
@@ -230,8 +298,11 @@ private:
         }
         if (data_ok_ && r_.boolean(data, dp, "standard_metadata", true).value_or(true))
             for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
-                add_record(false, g, rec, dp + ".standard_metadata");
-        const auto& meta = r_.array(fs, p, "metadata");
+                add_record(false, g, rec,
+                           "the blocks that " + dp + ".standard_metadata reserves (blocks 0.." +
+                               std::to_string(w_.mp.reflink ? 8 : 7) +
+                               " of every group for its headers, and blocks 16..287 of group 0 for inodes and the log)");
+        const auto& meta = r_.limited(r_.array(fs, p, "metadata"), p + ".metadata", max_extents, "metadata records");
         for (std::size_t i = 0; i < meta.size(); ++i) read_metadata(meta[i], field_reader::at(p + ".metadata", i));
     }
 
@@ -281,7 +352,7 @@ private:
     }
 
     void read_inodes() {
-        const auto& inodes = r_.array(doc_, "", "inodes");
+        const auto& inodes = r_.limited(r_.array(doc_, "", "inodes"), "inodes", max_inodes, "inodes");
         for (std::size_t i = 0; i < inodes.size(); ++i) {
             const std::string p = field_reader::at("inodes", i);
             const auto& j = inodes[i];
@@ -306,7 +377,7 @@ private:
             ip.reclaiming = r_.boolean(j, p, "reclaiming", false).value_or(false);
             ip.realtime = r_.boolean(j, p, "realtime", false).value_or(false);
             u64 end_block = 0;
-            const auto& extents = r_.array(j, p, "extents");
+            const auto& extents = r_.limited(r_.array(j, p, "extents"), p + ".extents", max_extents, "extents");
             std::vector<std::pair<u64, u64>> blocks;  // file block, count
             for (std::size_t k = 0; k < extents.size(); ++k) {
                 const std::string ep = field_reader::at(p + ".extents", k);
@@ -317,6 +388,10 @@ private:
                 const auto count = r_.number(extents[k], ep, "blocks", std::nullopt, 0xFFFFFFFFu);
                 const auto fb = r_.number(extents[k], ep, "file_block", end_block, u64{1} << 52);
                 if (!group || !agbno || !count || !fb) continue;
+                if (*fb + *count > (u64{1} << 63) / w_.mp.blocksize) {
+                    r_.fail(ep + ".file_block", "file_block + blocks reaches past the largest file offset, 2^63 bytes");
+                    continue;
+                }
                 if (!check_group(ip.realtime, *group, ep + ".group")) continue;
                 add_record(ip.realtime, static_cast<u32>(*group),
                            {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false}, ep);
@@ -324,31 +399,109 @@ private:
                 blocks.push_back({*fb, *count});
             }
             const u64 bs = w_.mp.blocksize;
-            ip.size = r_.number(j, p, "size", end_block * bs).value_or(0);
-            bool all = false;
-            auto cached = r_.page_set(j, p, "cached", all, ip.in_core ? "all" : "none");
-            if (cached) {
-                if (all) {
-                    for (const auto& [fb, n] : blocks)
-                        if (n) ip.cache.assign((fb * bs) >> page_shift, (((fb + n) * bs) >> page_shift) - 1, {});
-                } else {
-                    for (const auto& r : *cached) ip.cache.assign(r.first, r.last, {});
-                }
-            }
-            bool dirty_all = false;
-            auto dirty = r_.page_set(j, p, "dirty", dirty_all, "none");
-            if (dirty) {
-                if (dirty_all) ip.cache.update(0, u64_max, [](cache_entry& e) { e.dirty = true; });
-                std::size_t k = 0;
-                for (const auto& r : *dirty) {
-                    if (auto gap = daxfail::detail::first_uncached(ip.cache, r.first, r.last))
-                        r_.fail(field_reader::at(p + ".dirty", k), "page " + std::to_string(*gap) + " is not cached");
-                    else
-                        ip.cache.update(r.first, r.last, [](cache_entry& e) { e.dirty = true; });
-                    ++k;
-                }
-            }
+            ip.size = r_.bytes(j, p, "size", end_block * bs).value_or(0);
+            derived(j, p + ".size", "the file ends where its last extent ends (" + std::to_string(end_block * bs) + " bytes)");
+            if (ip.in_core) derived(j, p + ".cached", "every page of the file's extents has a cached entry");
             w_.inodes[*ino] = std::move(ip);
+            // A file given by its size alone is laid out once every explicit extent is known (layout()).
+            if (!j.contains("extents") && j.contains("size")) pending_layout_.push_back({*ino, i});
+            else read_cache(j, p, w_.inodes[*ino], blocks);
+        }
+        layout(inodes);
+    }
+
+    /// "cached" and "dirty" of inode `ip`, whose data fork is `blocks` (file block, count).
+    void read_cache(const nlohmann::json& j, const std::string& p, inode& ip, const std::vector<std::pair<u64, u64>>& blocks) {
+        const u64 bs = w_.mp.blocksize;
+        bool all = false;
+        auto cached = r_.page_set(j, p, "cached", all, ip.in_core ? "all" : "none");
+        if (cached) {
+            if (all) {
+                for (const auto& [fb, n] : blocks)
+                    if (n) ip.cache.assign((fb * bs) >> page_shift, (((fb + n) * bs) >> page_shift) - 1, {});
+            } else {
+                for (const auto& r : *cached) ip.cache.assign(r.first, r.last, {});
+            }
+        }
+        bool dirty_all = false;
+        auto dirty = r_.page_set(j, p, "dirty", dirty_all, "none");
+        if (dirty) {
+            if (dirty_all) ip.cache.update(0, u64_max, [](cache_entry& e) { e.dirty = true; });
+            std::size_t k = 0;
+            for (const auto& r : *dirty) {
+                if (auto gap = daxfail::detail::first_uncached(ip.cache, r.first, r.last))
+                    r_.fail(field_reader::at(p + ".dirty", k), "page " + std::to_string(*gap) + " is not cached");
+                else
+                    ip.cache.update(r.first, r.last, [](cache_entry& e) { e.dirty = true; });
+                ++k;
+            }
+        }
+    }
+
+    /// Lays out the files given by size alone as a fresh XFS would: in the order the file lists them, each from
+    /// the lowest free block of the lowest group with free space, skipping what the headers and every explicit
+    /// extent or metadata record use, in extents of at most max_extent_blocks that never cross a group.
+    void layout(const nlohmann::json& inodes) {
+        if (pending_layout_.empty() || !data_ok_) return;
+        const u64 bs = w_.mp.blocksize;
+        // Used block runs per group, sorted, from every record read so far.
+        std::map<std::pair<bool, u32>, std::vector<std::pair<u64, u64>>> used;
+        auto used_in = [&](bool rt, u32 g) -> std::vector<std::pair<u64, u64>>& {
+            auto [it, fresh] = used.try_emplace({rt, g});
+            if (fresh) {
+                const auto& sec = rt ? *w_.mp.rt : w_.mp.data;
+                for (const auto& r : sec.rmap[g]) it->second.push_back({r.startblock, u64{r.startblock} + r.blockcount});
+                std::sort(it->second.begin(), it->second.end());
+            }
+            return it->second;
+        };
+        for (const auto& [ino, index] : pending_layout_) {
+            const std::string p = field_reader::at("inodes", index);
+            inode& ip = w_.inodes.at(ino);
+            if (ip.realtime && !w_.mp.rt) {
+                r_.fail(p + ".realtime", "the filesystem has no realtime device to lay the file out on");
+                continue;
+            }
+            const xfs_section& sec = ip.realtime ? *w_.mp.rt : w_.mp.data;
+            u64 need = ip.size / bs + (ip.size % bs != 0);
+            laid_out_file file{ino, p, {}};
+            std::vector<std::pair<u64, u64>> blocks;
+            u64 file_block = 0;
+            for (u32 g = 0; g < sec.group_count && need > 0; ++g) {
+                const u64 start = u64{g} * sec.group_blocks;
+                const u64 length = sec.blocks > start ? std::min<u64>(sec.group_blocks, sec.blocks - start) : 0;
+                auto& taken = used_in(ip.realtime, g);
+                u64 cursor = 0;
+                std::vector<std::pair<u64, u64>> added;
+                auto take_free = [&](u64 until) {
+                    while (cursor < until && need > 0) {
+                        const u64 n = std::min({until - cursor, need, max_extent_blocks});
+                        add_record(ip.realtime, g, {static_cast<u32>(cursor), static_cast<u32>(n), ino, file_block, false, false},
+                                   p + ".size");
+                        file.extents.push_back({g, cursor, n, file_block});
+                        blocks.push_back({file_block, n});
+                        added.push_back({cursor, cursor + n});
+                        file_block += n;
+                        need -= n;
+                        cursor += n;
+                    }
+                };
+                for (const auto& [b, e] : taken) {
+                    if (b > cursor) take_free(std::min(b, length));
+                    cursor = std::max(cursor, e);
+                }
+                if (cursor < length) take_free(length);
+                taken.insert(taken.end(), added.begin(), added.end());
+                std::sort(taken.begin(), taken.end());
+            }
+            if (need > 0) {
+                r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " +
+                                         std::string(ip.realtime ? "realtime" : "data") + " section is " +
+                                         std::to_string(need) + " blocks short of free space");
+                continue;
+            }
+            layout_.push_back(std::move(file));
+            read_cache(inodes[index], p, ip, blocks);
         }
     }
 
@@ -359,7 +512,7 @@ private:
     }
 
     void read_tasks() {
-        const auto& tasks = r_.array(doc_, "", "tasks");
+        const auto& tasks = r_.limited(r_.array(doc_, "", "tasks"), "tasks", max_tasks, "tasks");
         for (std::size_t i = 0; i < tasks.size(); ++i) {
             const std::string p = field_reader::at("tasks", i);
             const auto& j = tasks[i];
@@ -374,7 +527,7 @@ private:
             if (!kthread) t.mm = r_.number(j, p, "mm", *pid).value_or(*pid);
             const auto lead = mce_flags(j, p).value_or(std::pair{false, false});
             t.threads.push_back({t.pid, t.comm, lead.first, lead.second});
-            const auto& threads = r_.array(j, p, "threads");
+            const auto& threads = r_.limited(r_.array(j, p, "threads"), p + ".threads", max_threads, "threads");
             for (std::size_t k = 0; k < threads.size(); ++k) {
                 const std::string tp = field_reader::at(p + ".threads", k);
                 if (!r_.object(threads[k], tp)) continue;
@@ -385,17 +538,37 @@ private:
                 t.threads.push_back({static_cast<u32>(*tid), r_.string(threads[k], tp, "comm", t.comm).value_or(""),
                                      flags->first, flags->second});
             }
-            const auto& vmas = r_.array(j, p, "vmas");
+            const auto& vmas = r_.limited(r_.array(j, p, "vmas"), p + ".vmas", max_vmas, "mappings (vm.max_map_count)");
             for (std::size_t k = 0; k < vmas.size(); ++k) {
                 const std::string vp = field_reader::at(p + ".vmas", k);
                 if (!r_.object(vmas[k], vp)) continue;
-                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "pmd"});
+                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "touched", "pmd"});
                 const auto ino = r_.number(vmas[k], vp, "ino");
                 const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
                 const auto pages = r_.number(vmas[k], vp, "pages");
-                const auto start = r_.number(vmas[k], vp, "start");
+                const auto start = r_.bytes(vmas[k], vp, "start");
                 bool all = false, pmd_all = false;
-                const auto present = r_.page_set(vmas[k], vp, "present", all, "all");
+                // "touched": the pages the task has faulted in, as one {"first", "pages"} run or a page list; the
+                // same as present, in the words of someone describing what a program did.
+                std::optional<page_set> present;
+                if (vmas[k].contains("touched")) {
+                    if (vmas[k].contains("present")) r_.fail(vp + ".touched", "give present or touched, not both");
+                    const auto& t = vmas[k]["touched"];
+                    if (t.is_object()) {
+                        const std::string tp = vp + ".touched";
+                        r_.only_keys(t, tp, {"first", "pages"});
+                        const auto first = r_.number(t, tp, "first");
+                        const auto n = r_.number(t, tp, "pages");
+                        if (first && n && *n == 0) r_.fail(tp + ".pages", "must be positive");
+                        else if (first && n && *first + (*n - 1) < *first) r_.fail(tp + ".pages", "first + pages overflows u64");
+                        else if (first && n) present = page_set{}, present->insert(*first, *first + *n - 1);
+                    } else {
+                        present = r_.page_set(vmas[k], vp, "touched", all, "none");
+                    }
+                } else {
+                    present = r_.page_set(vmas[k], vp, "present", all, "all");
+                    derived(vmas[k], vp + ".present", "every page of the mapping is present");
+                }
                 const auto pmd = r_.page_set(vmas[k], vp, "pmd", pmd_all, "none");
                 if (!ino || !pgoff || !pages || !start || !present || !pmd) continue;
                 vma v{*ino, *pgoff, *pages, *start, {}};
@@ -454,8 +627,8 @@ private:
         }
         std::optional<u64> vaddr;
         if (by_offset) {
-            const auto off = r_.number(e, p, "offset");
-            const auto len = r_.number(e, p, "length", page_size);
+            const auto off = r_.bytes(e, p, "offset");
+            const auto len = r_.bytes(e, p, "length", page_size);
             if (!off || !len) return std::nullopt;
             ev.offset = *off;
             ev.length = *len;
@@ -489,7 +662,7 @@ private:
         if (!source) return std::nullopt;
         if (*source == "madvise") {
             ev.mf_flags = mf::count_increased | mf::sw_simulated;
-            if (e.contains("vaddr")) vaddr = r_.number(e, p, "vaddr");
+            if (e.contains("vaddr")) vaddr = r_.bytes(e, p, "vaddr");
             if (!vaddr) {
                 r_.fail(p + ".vaddr", "madvise needs the page's address in current's mapping (give vaddr, or an "
                                       "inode + page that current maps)");
@@ -731,37 +904,70 @@ private:
     scenario sc_;
     bool data_ok_ = false;
     error_paths paths_;
+    std::map<std::string, std::string> derived_;  ///< defaulted field's path -> how its value was derived
+    std::vector<std::pair<u64, std::size_t>> pending_layout_;  ///< (ino, index in inodes[]) given by size alone
+    std::vector<laid_out_file> layout_;
 };
 
 }  // namespace detail
 
-/// Reads a parsed document.
-inline load_result scenario_from_json(const nlohmann::json& doc) { return detail::scenario_reader(doc).read(); }
-
-/// Parses and reads scenario text; a syntax error is reported with its byte position.
-inline load_result scenario_from_text(const std::string& text) {
-    nlohmann::json doc;
+/// Reads a parsed document. Never throws: running out of memory on an absurd document is an error too.
+inline load_result scenario_from_json(const nlohmann::json& doc) {
     try {
-        doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+        return detail::scenario_reader(doc).read();
+    } catch (const std::bad_alloc&) {
         load_result r;
-        r.errors.push_back({"(document)", "not valid JSON: " + std::string(e.what())});
+        r.errors.push_back({"(document)", "describes more than fits in memory (see the documented limits)"});
+        return r;
+    } catch (const std::length_error&) {
+        load_result r;
+        r.errors.push_back({"(document)", "describes more than fits in memory (see the documented limits)"});
         return r;
     }
-    return scenario_from_json(doc);
 }
 
-/// Reads a scenario file; errors are prefixed with nothing, the caller names the file.
-inline load_result load_scenario_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) {
+/// Parses and reads scenario text; a syntax error is reported with its line, column and field.
+inline load_result scenario_from_text(const std::string& text) {
+    auto parsed = parse_scenario_text(text);
+    if (!parsed.errors.empty()) {
         load_result r;
-        r.errors.push_back({path, "cannot be opened"});
+        r.errors = std::move(parsed.errors);
         return r;
     }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    return scenario_from_text(buf.str());
+    return scenario_from_json(parsed.doc);
+}
+
+/// Reads a scenario file; errors are prefixed with nothing, the caller names the file. A file
+/// without a "name" is named after its stem.
+inline load_result load_scenario_file(const std::string& path) {
+    auto fail = [&](const std::string& reason) {
+        load_result r;
+        r.errors.push_back({"", reason});
+        return r;
+    };
+    std::error_code ec;
+    const std::filesystem::path fp(path);
+    if (!std::filesystem::exists(fp, ec)) return fail("no such file");
+    if (std::filesystem::is_directory(fp, ec)) return fail("is a directory");
+    if (std::filesystem::is_regular_file(fp, ec)) {
+        const auto size = std::filesystem::file_size(fp, ec);
+        if (!ec && size > max_file_bytes)
+            return fail("is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_file_bytes) +
+                        " bytes (64 MiB)");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("cannot be opened");
+    std::string text;
+    char buf[65536];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        text.append(buf, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max_file_bytes)
+            return fail("is more than the limit of " + std::to_string(max_file_bytes) + " bytes (64 MiB)");
+    }
+    if (in.bad()) return fail("cannot be read");
+    auto r = scenario_from_text(text);
+    if (r.value && r.value->name.empty()) r.value->name = fp.stem().string();
+    return r;
 }
 
 }  // namespace daxfail::json
