@@ -455,7 +455,9 @@ private:
             }
             return it->second;
         };
-        for (const auto& [ino, index] : pending_layout_) {
+        for (const auto& pending : pending_layout_) {
+            const u64 ino = pending.first;  // not a structured binding: clang 14 cannot capture one in a lambda
+            const std::size_t index = pending.second;
             const std::string p = field_reader::at("inodes", index);
             inode& ip = w_.inodes.at(ino);
             if (ip.realtime && !w_.mp.rt) {
