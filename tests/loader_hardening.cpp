@@ -131,3 +131,14 @@ TEST_CASE("documented limits are errors that name the limit") {
     for (int i = 0; i < 65531; ++i) d["tasks"][0]["vmas"].push_back(0);
     CHECK(errors_of(d) == std::vector<std::string>{"tasks[0].vmas: 65531 mappings (vm.max_map_count); the limit is 65530"});
 }
+
+TEST_CASE("devices: default pfns never overlap; explicit overlapping pfns are refused") {
+    auto d = small();
+    d["devices"] = {{{"size", "64GiB"}}, {{"size", "64MiB"}}};
+    const auto r = json::scenario_from_json(d);
+    REQUIRE(r.ok());
+    CHECK(r.value->world.devices[0].first_pfn == 0x100000);
+    CHECK(r.value->world.devices[1].first_pfn == 0x100000 + (u64{64} << 18));  // just past device 0
+    d["devices"][1]["first_pfn"] = "0x200000";
+    CHECK(errors_of(d) == std::vector<std::string>{"devices[1].first_pfn: its pfns overlap those of devices[0]"});
+}

@@ -180,8 +180,19 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
         const auto& d = w.devices[i];
         const std::string p = "devices[" + std::to_string(i) + "]";
         if (d.size == 0 || d.size % page_size) errs.push_back({p + ".size", "must be a positive multiple of 4096"});
-        if (detail::add_overflows(d.first_pfn, d.size >> page_shift))
+        if (detail::add_overflows(d.first_pfn, d.size >> page_shift)) {
             errs.push_back({p + ".first_pfn", "first_pfn + pages overflows u64"});
+            continue;
+        }
+        // Two namespaces never share a page frame: poison by pfn would be ambiguous.
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& o = w.devices[j];
+            if (detail::add_overflows(o.first_pfn, o.size >> page_shift)) continue;
+            if (d.first_pfn < o.first_pfn + (o.size >> page_shift) && o.first_pfn < d.first_pfn + (d.size >> page_shift)) {
+                errs.push_back({p + ".first_pfn", "its pfns overlap those of devices[" + std::to_string(j) + "]"});
+                break;
+            }
+        }
     }
     const auto bs = w.mp.blocksize;
     if (bs < 512 || bs > 65536 || (bs & (bs - 1)) != 0)

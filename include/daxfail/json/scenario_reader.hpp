@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <new>
 #include <stdexcept>
@@ -148,6 +149,12 @@ private:
         return r;
     }
 
+    static std::string hex(u64 v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+        return buf;
+    }
+
     /// `path` (a field the file leaves out) took a default; `how` says from what.
     void derived(const nlohmann::json& obj, const std::string& path, const std::string& how) {
         const std::string key = path.substr(path.rfind('.') + 1);
@@ -166,7 +173,15 @@ private:
             dax_device d;
             d.name = r_.string(devs[i], p, "name", "pmem" + std::to_string(i)).value_or("");
             d.size = r_.bytes(devs[i], p, "size").value_or(0);
-            d.first_pfn = r_.number(devs[i], p, "first_pfn", 0x100000 + (u64{i} << 20)).value_or(0);
+            // Default: 0x100000 + i x 0x100000 (4 GiB apart), or just past the previous device when it is bigger.
+            u64 next_pfn = 0x100000 + (u64{i} << 20);
+            if (i > 0) {
+                const auto& prev = w_.devices.back();
+                const u64 prev_pages = prev.size >> page_shift;
+                if (prev.first_pfn <= u64_max - prev_pages) next_pfn = std::max(next_pfn, prev.first_pfn + prev_pages);
+            }
+            d.first_pfn = r_.number(devs[i], p, "first_pfn", next_pfn).value_or(0);
+            derived(devs[i], p + ".first_pfn", "it is " + hex(next_pfn) + " (0x100000 per device, or just past the previous one)");
             d.alive = r_.boolean(devs[i], p, "alive", true).value_or(true);
             d.has_holder = r_.boolean(devs[i], p, "has_holder", true).value_or(true);
             d.holder_ops = r_.boolean(devs[i], p, "holder_ops", true).value_or(true);
