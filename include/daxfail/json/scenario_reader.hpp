@@ -834,14 +834,17 @@ private:
                                              " holding pages " + std::to_string(*page) + ".." + std::to_string(*page + *pages - 1));
                     return std::nullopt;
                 }
-                for (u64 k = 0; k < *pages; ++k) {
-                    const auto located = locate(*ino, *page + k, p);
+                // Extent by extent, not page by page: a step may cover 2^20 pages.
+                for (u64 k = 0; k < *pages;) {
+                    u64 run = 1;
+                    const auto located = locate(*ino, *page + k, p, &run);
                     if (!located) return std::nullopt;
-                    if (fault && st.write && shared_block(*located)) {
+                    if (fault && st.write && shared_block(*located, run)) {
                         r_.fail(p + ".write", "page " + std::to_string(*page + k) +
                                                   " is in a shared (reflinked) extent: a write fault copies it, which is not modelled");
                         return std::nullopt;
                     }
+                    k += std::max<u64>(run, 1);
                 }
                 st.pid = t->pid;
                 st.ino = *ino;
@@ -878,21 +881,28 @@ private:
         return std::nullopt;
     }
 
-    /// Whether the data block at (device, byte) belongs to more than one file's extents.
-    bool shared_block(const std::pair<std::size_t, u64>& at) const {
-        const auto ext = daxfail::detail::build_extent_index(w_);
-        u32 owners = 0;
-        ext.for_each([&](u64, std::span<const daxfail::detail::file_extent> list) {
-            for (const auto& e : list)
-                if (e.device == at.first && at.second >= e.device_byte &&
-                    at.second - e.device_byte < e.blocks * w_.mp.blocksize)
-                    ++owners;
+    /// Whether any of the `pages` pages from (device, byte) belongs to more than one file's extents.
+    bool shared_block(const std::pair<std::size_t, u64>& at, u64 pages) {
+        if (!extents_) extents_ = daxfail::detail::build_extent_index(w_);  // the world no longer changes
+        const u64 first = at.second, last = at.second + (pages << page_shift) - 1;
+        std::vector<std::pair<u64, u64>> hits;  // byte ranges of extents overlapping [first, last], clipped
+        extents_->for_each([&](u64, std::span<const daxfail::detail::file_extent> list) {
+            for (const auto& e : list) {
+                const u64 end = e.device_byte + e.blocks * w_.mp.blocksize - 1;
+                if (e.device == at.first && e.device_byte <= last && end >= first)
+                    hits.push_back({std::max(first, e.device_byte), std::min(last, end)});
+            }
         });
-        return owners > 1;
+        // Shared where two of the clipped ranges overlap.
+        std::sort(hits.begin(), hits.end());
+        for (std::size_t i = 1; i < hits.size(); ++i)
+            if (hits[i].first <= hits[i - 1].second) return true;
+        return false;
     }
 
-    /// Device and byte offset of page `page` of inode `ino`, from its extents.
-    std::optional<std::pair<std::size_t, u64>> locate(u64 ino, u64 page, const std::string& p) {
+    /// Device and byte offset of page `page` of inode `ino`, from its extents; `run`, when given, receives how
+    /// many pages from there on the same extent holds.
+    std::optional<std::pair<std::size_t, u64>> locate(u64 ino, u64 page, const std::string& p, u64* run = nullptr) {
         if (!w_.inodes.count(ino)) {
             r_.fail(p + ".inode", "no inode " + std::to_string(ino) + " in the filesystem");
             return std::nullopt;
@@ -903,10 +913,12 @@ private:
             for (std::size_t g = 0; g < s.rmap.size(); ++g)
                 for (const auto& r : s.rmap[g])
                     if (r.owner == ino && !r.attr_fork && !r.bmbt_block && block >= r.offset &&
-                        block - r.offset < r.blockcount)
+                        block - r.offset < r.blockcount) {
+                        if (run) *run = (((r.offset + r.blockcount) * bs) >> page_shift) - page;
                         return std::pair{s.target.device, s.target.part_off +
                                                               (u64{g} * s.group_blocks + r.startblock + (block - r.offset)) * bs +
                                                               ((page << page_shift) % bs)};
+                    }
             return std::nullopt;
         };
         auto found = search(w_.mp.data);
@@ -924,6 +936,7 @@ private:
     std::map<std::string, std::string> derived_;  ///< defaulted field's path -> how its value was derived
     std::vector<std::pair<u64, std::size_t>> pending_layout_;  ///< (ino, index in inodes[]) given by size alone
     std::vector<laid_out_file> layout_;
+    std::optional<daxfail::detail::extent_index> extents_;  ///< built once, for the actors' write faults
 };
 
 }  // namespace detail
