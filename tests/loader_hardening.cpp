@@ -44,7 +44,7 @@ TEST_CASE("text that is not a scenario: one error with where it is, never an exc
     CHECK(errors_of(std::string(100000, '[')) ==
           std::vector<std::string>{"[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
                                    "[0][0]: nested deeper than 32 levels (the limit)"});
-    const std::string control("{\"a\": \x01}", 9);
+    const std::string control = std::string("{\"a\": ") + '\x01' + "}";
     const auto e = errors_of(control);
     REQUIRE(e.size() == 1);
     CHECK(e[0].find('\x01') == std::string::npos);  // the byte is shown escaped, not echoed raw

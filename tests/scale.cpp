@@ -139,7 +139,7 @@ TEST_CASE("the kernel's per-page, every-task collector and the indexed one give 
     worlds.push_back(one_file(4096));
     worlds.push_back(one_file(2048, true));
     auto poison = mixed_mappings();  // madvise by postgres inside its PMD mapping
-    poison.event = event::madvise_hwpoison(0, (u64{1} << 16) * 4096 + 512 * 4096 + 700 * 4096, page_size, 1001,
+    poison.event = event::madvise_hwpoison(0, (u64{1} << 16) * 4096 + u64{512} * 4096 + u64{700} * 4096, page_size, 1001,
                                            map_base + 700 * page_size);
     poison.name = "mixed_poison";
     worlds.push_back(poison);
@@ -194,7 +194,7 @@ TEST_CASE("PMD mappings: one SIGBUS per 2 MiB with addr_lsb 21, the whole 2 MiB 
 
     // madvise(MADV_HWPOISON) by postgres inside its PMD: BUS_MCEERR_AR with lsb 21 at the page's own address.
     auto p = mixed_mappings();
-    const u64 off = (u64{1} << 16) * 4096 + 512 * 4096 + 700 * 4096;
+    const u64 off = (u64{1} << 16) * 4096 + u64{512} * 4096 + u64{700} * 4096;
     p.event = event::madvise_hwpoison(0, off, page_size, 1001, map_base + 700 * page_size);
     const auto hit = run<presets::merged>(p.world, p.event);
     REQUIRE_FALSE(hit.signals.empty());

@@ -107,8 +107,8 @@ TEST_CASE("snapshot: pagemap entries and PMD windows") {
 }
 
 TEST_CASE("snapshot: extents split at group boundaries") {
-    const std::vector<snap::byte_extent> bytes{{0, (65536 + 100) * 4096ull, 16 * 4096, 0},
-                                               {16 * 4096, (2 * 65536 + 65536 - 2) * 4096ull, 5 * 4096 - 100, 0}};
+    const std::vector<snap::byte_extent> bytes{{0, (65536 + 100) * 4096ull, 16 * 4096ull, 0},
+                                               {16 * 4096ull, (2 * 65536 + 65536 - 2) * 4096ull, 5 * 4096ull - 100, 0}};
     const auto g = snap::to_group_extents(bytes, 4096, 65536);
     REQUIRE(g.size() == 3);
     CHECK(g[0] == snap::group_extent{1, 100, 16, 0});
@@ -221,8 +221,8 @@ struct fake_machine : temp_tree {
         const auto sb = fake_superblock();
         write("dev/pmem0", std::string(sb.begin(), sb.end()));
         write("proc/sys/vm/memory_failure_early_kill", "1\n");
-        ino_a = file("files/A", 16 * 4096);
-        ino_b = file("files/B", 1024 * 4096);
+        ino_a = file("files/A", 16 * 4096ull);
+        ino_b = file("files/B", 1024 * 4096ull);
 
         constexpr std::uint64_t p = std::uint64_t{1} << 63;
         process(*this, 1000, "reader", 500, 0x00400180);  // PR_MCE_KILL_LATE on the leader
@@ -260,8 +260,8 @@ struct fake_machine : temp_tree {
         o.extents = [a, b](int fd) -> std::optional<std::vector<snap::byte_extent>> {
             struct stat st{};
             ::fstat(fd, &st);
-            if (st.st_ino == a) return std::vector<snap::byte_extent>{{0, (65536 + 100) * 4096ull, 16 * 4096, 0}};
-            if (st.st_ino == b) return std::vector<snap::byte_extent>{{0, (65536 + 1024) * 4096ull, 1024 * 4096, 0}};
+            if (st.st_ino == a) return std::vector<snap::byte_extent>{{0, (65536 + 100) * 4096ull, 16 * 4096ull, 0}};
+            if (st.st_ino == b) return std::vector<snap::byte_extent>{{0, (65536 + 1024) * 4096ull, 1024 * 4096ull, 0}};
             return std::nullopt;
         };
         return o;

@@ -121,7 +121,7 @@ public:
         w_.mp.data.rmap.at(group).push_back({agbno, blocks, owner, 0, false, false});
         return *this;
     }
-    world_builder& file(u64 ino, std::string name, std::vector<extent> extents, file_options o = {}) {
+    world_builder& file(u64 ino, std::string name, const std::vector<extent>& extents, file_options o = {}) {
         auto& ip = w_.inodes[ino];
         ip.name = std::move(name);
         ip.dax = o.dax;
@@ -155,7 +155,7 @@ public:
         return *this;
     }
     /// Maps pages [pgoff, pgoff + pages) of `ino` at `start`; `touched` pages get live PTEs (all by default).
-    world_builder& map(u32 pid, u64 ino, u64 pgoff, u64 pages, u64 start, std::vector<u64> touched = {},
+    world_builder& map(u32 pid, u64 ino, u64 pgoff, u64 pages, u64 start, const std::vector<u64>& touched = {},
                        bool touch_all = true) {
         vma v{ino, pgoff, pages, start, {}};
         if (touch_all && touched.empty() && pages) v.present.assign(pgoff, pgoff + pages - 1, mapping_size::pte);

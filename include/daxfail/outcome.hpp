@@ -353,6 +353,7 @@ inline std::string shutdown_summary(u32 flags, const std::string& reason) {
 inline std::vector<observable> observables(const outcome& o) {
     auto list = [](const auto& v, auto&& f) {
         std::vector<std::string> out;
+        if constexpr (requires { v.size(); }) out.reserve(v.size());
         for (const auto& x : v) out.push_back(f(x));
         return out;
     };

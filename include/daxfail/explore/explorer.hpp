@@ -94,7 +94,7 @@ inline std::vector<validation_error> validate_actors(const scenario& s) {
             const auto& st = a.steps[k];
             const std::string sp = p + ".steps[" + std::to_string(k) + "]";
             if (st.op == actor_op::notify || st.op == actor_op::madvise_hwpoison)
-                for (auto e : validate(s.world, st.event))
+                for (const auto& e : validate(s.world, st.event))
                     if (e.path.rfind("event", 0) == 0) errors.push_back({sp + "." + e.path, e.reason});
             if (st.op != actor_op::fault && st.op != actor_op::munmap && st.op != actor_op::exit &&
                 st.op != actor_op::madvise_hwpoison)
@@ -360,7 +360,7 @@ inline void combine(result& into, const result& part) {
 }
 
 /// Explores every schedule of `s` under `cfg`. Throws invalid_scenario when validate_actors(s) reports errors.
-inline result explore(const config& cfg, std::string variant, const scenario& s, const options& o = {}) {
+inline result explore(const config& cfg, const std::string& variant, const scenario& s, const options& o = {}) {
     result r = detail::empty_result(variant, s, o);
     const std::size_t n = first_choices(cfg, s);
     for (std::size_t k = 0; k < n; ++k) combine(r, explore_item(cfg, variant, s, k, o, k));

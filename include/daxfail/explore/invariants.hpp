@@ -93,6 +93,7 @@ inline std::vector<invariant_result> judge(const scenario& s, const detail::sche
     else if (foreign.empty()) out[3] = {out[3].name, verdict::pass, "every freeze was released only by its owner"};
     else {
         std::vector<std::string> dropped;
+        dropped.reserve(foreign.size());
         for (const auto& r : foreign) dropped.push_back(to_string(r));
         out[3] = {out[3].name, verdict::fail, first_items(dropped)};
     }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace daxfail::json {
@@ -90,7 +91,7 @@ public:
     std::optional<std::string> choice(const json& obj, const std::string& path, const char* key,
                                       std::initializer_list<const char*> choices,
                                       std::optional<std::string> fallback = std::nullopt) {
-        auto s = string(obj, path, key, fallback);
+        auto s = string(obj, path, key, std::move(fallback));
         if (!s) return s;
         for (const char* c : choices)
             if (*s == c) return s;
@@ -210,7 +211,8 @@ public:
             const char c = s[i];
             u64 d = 0;
             if (std::isdigit(static_cast<unsigned char>(c))) d = static_cast<u64>(c - '0');
-            else if (hex && std::isxdigit(static_cast<unsigned char>(c))) d = static_cast<u64>(std::tolower(c) - 'a' + 10);
+            else if (hex && std::isxdigit(static_cast<unsigned char>(c)))
+                d = static_cast<u64>(std::tolower(static_cast<unsigned char>(c)) - 'a') + 10;
             else break;
             if (value > (u64_max - d) / base) overflow = true;
             else value = value * base + d;

@@ -378,7 +378,7 @@ inline std::vector<observation> compare(const outcome& model, const json& report
     std::vector<std::string> k_sent, k_mf, k_xfs, m_sent, m_mf, m_xfs;
     // Log lines of the path as runs (the same runs for both: log_builder's rule), sorted into what
     // kill_proc, memory_failure and XFS printed.
-    auto runs_of = [](std::vector<log_line> lines) {
+    auto runs_of = [](const std::vector<log_line>& lines) {
         std::vector<std::string> out;
         for (const auto& l : compress_log(lines)) {
             std::string t = to_string(l);

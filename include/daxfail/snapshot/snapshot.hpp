@@ -77,7 +77,7 @@ inline bool is_dax_xfs(const mount_entry& m, const block_device& b) {
 
 /// The device node of `b`: /dev/<name> under the root, else the mount source.
 inline std::string device_node(const mount_entry& m, const block_device& b, const std::string& root) {
-    const std::string by_name = under(root, "/dev/" + b.name);
+    std::string by_name = under(root, "/dev/" + b.name);
     if (::access(by_name.c_str(), R_OK) == 0) return by_name;
     return under(root, m.source);
 }
@@ -414,6 +414,7 @@ inline std::optional<nlohmann::ordered_json> snapshot_filesystem(const dax_files
         tasks.push_back({me, {}});
     }
     std::vector<proc_process> order;
+    order.reserve(tasks.size());
     for (const auto& t : tasks) order.push_back(t.proc);
     sort_by_creation(order);
     std::vector<task_info> sorted;
