@@ -5,6 +5,7 @@
 #include <daxfail/report/csv.hpp>
 #include <daxfail/report/dot.hpp>
 #include <daxfail/report/json.hpp>
+#include <daxfail/report/overview.hpp>
 #include <daxfail/report/text.hpp>
 
 #include <set>
@@ -171,6 +172,40 @@ TEST_CASE("terminal table: aligned columns, colour only when asked") {
     CHECK(plain.find("1      pre_patch") != std::string::npos);
     const auto coloured = report::to_table(c, false, true);
     CHECK(coloured.find("\x1b[31m") != std::string::npos);
+}
+
+TEST_CASE("overview (compare's default table): 120 columns, the classes, what separates equal summaries") {
+    const auto& c = sample();
+    const auto text = report::to_overview(c);
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) CHECK(line.size() <= report::overview_width);
+    CHECK(text.find("\x1b[") == std::string::npos);
+    CHECK(report::to_overview(c, false, {false, true}).find("\x1b[31mfails ") != std::string::npos);
+    // The name spelled out by every axis is #1, its axes in the legend once.
+    CHECK(text.find("  #1    kill_dax_flags=pre_remove,") != std::string::npos);
+    CHECK(text.find("poison_one_page: all 4 variant(s) agree\n  rc 0, 1 signals") != std::string::npos);
+    // Two classes with the same one-line summary: the later one names the observables that differ.
+    std::size_t same = 0;
+    for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
+        const auto& k = c.classes[s];
+        for (std::size_t i = 1; i < k.classes.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j) {
+                if (report::one_line(c.scenarios[s], c.at(k.classes[i].front(), s).out) !=
+                    report::one_line(c.scenarios[s], c.at(k.classes[j].front(), s).out))
+                    continue;
+                std::string obs;
+                for (const auto& d : k.differences)
+                    if (d.a == j && d.b == i)
+                        for (const auto& x : d.differences) obs += (obs.empty() ? "" : ", ") + x.observable;
+                CHECK(text.find("  " + std::to_string(i + 1) + "  same summary as " + std::to_string(j + 1) +
+                                "; differs in " + obs + "\n") != std::string::npos);
+                ++same;
+                break;
+            }
+    }
+    CHECK(same > 0);
+    // --only-differences leaves out the scenario where all agree.
+    CHECK(report::to_overview(c, true).find("poison_one_page") == std::string::npos);
 }
 
 TEST_CASE("DOT rendering: one node per step, a red edge per signal, a blue edge per freeze call") {

@@ -20,7 +20,8 @@ rm -f "$report"
 smp=${DAXFAIL_ORACLE_SMP:-1}
 accel=tcg
 [ "$smp" -gt 1 ] && accel=tcg,thread=multi
-timeout $((60 + 30 * n)) qemu-system-x86_64 -accel "$accel" -m 6G -smp "$smp" -display none -no-reboot \
+# --foreground keeps qemu in this script's process group, which `daxfail oracle` ends on Ctrl-C.
+timeout --foreground $((60 + 30 * n)) qemu-system-x86_64 -accel "$accel" -m 6G -smp "$smp" -display none -no-reboot \
   -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 memmap=1G!4G memmap=256M!5376M panic=-1 loglevel=4" \
   -serial "file:$console" -serial "file:$report" || true

@@ -11,17 +11,20 @@
 // `--variants wait_5s`, `explain X --variant wait_5s` and `freeze=my_freeze` then
 // work as for the presets, and the default `compare` runs the presets and them.
 // Exit status: 0 success, 1 an invariant failed (--fail-on-invariant) or a
-// disagreement (--fail-on-disagreement), 2 bad input.
+// disagreement (--fail-on-disagreement), 2 bad input, 130 interrupted by SIGINT
+// (compare, explore and oracle print what they finished, marked as partial).
 #ifndef DAXFAIL_CLI_HPP
 #define DAXFAIL_CLI_HPP
 
 #include <daxfail/cli/check.hpp>
 #include <daxfail/cli/common.hpp>
 #include <daxfail/cli/compare.hpp>
+#include <daxfail/cli/completion.hpp>
 #include <daxfail/cli/explain.hpp>
 #include <daxfail/cli/explore.hpp>
 #include <daxfail/cli/oracle.hpp>
 #include <daxfail/cli/snapshot.hpp>
+#include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/variant_names.hpp>
 
@@ -32,22 +35,35 @@
 namespace daxfail {
 namespace cli {
 
-inline const char* const usage_main =
-    "usage: daxfail <command> [options]\n"
-    "\n"
-    "Model of the Linux fsdax memory-failure / pmem pre-remove path (kill_dax -> xfs_dax_notify_failure ->\n"
-    "mf_dax_kill_procs -> shutdown) under variants of the MF_MEM_PRE_REMOVE patch.\n"
-    "\n"
-    "commands:\n"
-    "  compare   run variants over scenarios and compare their outcomes and invariants\n"
-    "  explain   show the kernel steps of one run, in words and optionally as Graphviz DOT\n"
-    "  explore   run concurrent actors against the event in every interleaving and judge each schedule\n"
-    "  merge     join the JSON of explore --shard K/N runs into one report\n"
-    "  check     validate scenario files and report every error\n"
-    "  oracle    run scenarios on real Debian kernels under qemu and compare them with the model\n"
-    "  snapshot  write a scenario file of this machine (what would an unbind do now?)\n"
-    "\n"
-    "'daxfail <command> --help' describes each command.\n";
+/// `daxfail --help`.
+inline std::string usage_main(const std::vector<variant_spec>& extras = {}) {
+    std::string out =
+        "usage: daxfail <command> [options]\n"
+        "       daxfail --version\n"
+        "\n"
+        "Model of the Linux fsdax memory-failure / pmem pre-remove path (kill_dax -> xfs_dax_notify_failure ->\n"
+        "mf_dax_kill_procs -> shutdown) under variants of the MF_MEM_PRE_REMOVE patch. Without a command: compare.\n"
+        "\n"
+        "commands:\n";
+    for (const auto& c : commands(extras)) {
+        std::string head = "  " + c.name;
+        head.resize(14, ' ');
+        out += head + c.summary + "\n";
+    }
+    out += "\n'daxfail <command> --help' lists each command's options and their defaults.\n"
+           "Exit status: 0 success; 1 an invariant failed (--fail-on-invariant) or the oracle disagrees\n"
+           "(--fail-on-disagreement); 2 bad input; 130 interrupted (the partial result is printed).\n";
+    return out;
+}
+
+/// The version of daxfail the program was built from (the CMake project's; "unknown" outside daxfail's build).
+inline const char* version() {
+#ifdef DAXFAIL_VERSION
+    return DAXFAIL_VERSION;
+#else
+    return "unknown (built without DAXFAIL_VERSION)";
+#endif
+}
 
 /// The daxfail command; `extras` are the user's variants, known by name next to the presets.
 inline int main(int argc, char** argv, const std::vector<variant_spec>& extras = {}) {
@@ -59,8 +75,12 @@ inline int main(int argc, char** argv, const std::vector<variant_spec>& extras =
     if (args.empty()) return cmd_compare({}, extras);  // the main job: presets over the catalog
     const std::string cmd = args.front();
     args.erase(args.begin());
-    if (is_help(cmd)) {
-        std::cout << usage_main;
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        std::cout << usage_main(extras);
+        return exit_ok;
+    }
+    if (cmd == "--version") {
+        std::cout << "daxfail " << version() << "\n";
         return exit_ok;
     }
     if (cmd == "compare") return cmd_compare(args, extras);
@@ -70,7 +90,11 @@ inline int main(int argc, char** argv, const std::vector<variant_spec>& extras =
     if (cmd == "check") return cmd_check(args);
     if (cmd == "oracle") return cmd_oracle(args);
     if (cmd == "snapshot") return cmd_snapshot(args);
-    std::cerr << "daxfail: unknown command '" << cmd << "'\n" << usage_main;
+    if (cmd == "completion") return cmd_completion(args, extras);
+    std::vector<std::string> names{"--help", "--version"};
+    for (const auto& c : commands(extras)) names.push_back(c.name);
+    std::cerr << "daxfail: unknown command '" << cmd << "'" << daxfail::detail::did_you_mean_suffix(cmd, names)
+              << " (see 'daxfail --help')\n";
     return exit_bad_input;
 }
 

@@ -12,6 +12,7 @@
 #include <daxfail/scenario.hpp>
 #include <daxfail/variant_names.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,12 +54,18 @@ struct comparison {
     }
 };
 
-/// Runs every variant on every scenario (the scenarios must be valid; see validate()).
-inline comparison compare(std::vector<variant_spec> variants, std::vector<scenario> scens, run_options opts = {}) {
+/// Told after every run how many of how many runs are done; returning false stops the comparison.
+using compare_progress = std::function<bool(std::size_t done, std::size_t total)>;
+
+/// Runs every variant on every scenario (the scenarios must be valid; see validate()). When `progress` stops
+/// it, the comparison holds the scenarios finished until then (every variant on each), and no others.
+inline comparison compare(std::vector<variant_spec> variants, std::vector<scenario> scens, run_options opts = {},
+                          const compare_progress& progress = {}) {
     comparison c;
     c.variants = std::move(variants);
     c.scenarios = std::move(scens);
     c.results.reserve(c.variants.size() * c.scenarios.size());
+    const std::size_t total = c.variants.size() * c.scenarios.size();
     for (std::size_t s = 0; s < c.scenarios.size(); ++s) {
         const auto& sc = c.scenarios[s];
         const outcome reference = run(presets::pre_patch::config, sc.world, sc.event, opts);
@@ -79,6 +86,11 @@ inline comparison compare(std::vector<variant_spec> variants, std::vector<scenar
                 }
             c.results.push_back(std::move(r));
             if (!placed) sc_classes.classes.push_back({v});
+            if (progress && !progress(c.results.size(), total)) {
+                c.scenarios.resize(s);
+                c.results.resize(s * c.variants.size());
+                return c;
+            }
         }
         for (std::size_t a = 0; a < sc_classes.classes.size(); ++a)
             for (std::size_t b = a + 1; b < sc_classes.classes.size(); ++b)

@@ -7,6 +7,7 @@
 
 #include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
+#include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/presets.hpp>
 
 #include <boost/hana/for_each.hpp>
@@ -69,11 +70,12 @@ struct policy_catalog {
 
 /// Sets one axis by name; returns an error message, empty on success.
 inline std::string set_axis(config& c, std::string_view axis, std::string_view value, const policy_catalog& known = {}) {
-    bool axis_known = false;
-    detail::for_each_axis_tag([&]<class A>(A*) { axis_known = axis_known || A::name == axis; }, detail::all_axes{});
-    if (!axis_known) return "unknown axis \"" + std::string(axis) + "\"";
+    std::vector<std::string> axes;
+    detail::for_each_axis_tag([&]<class A>(A*) { axes.emplace_back(A::name); }, detail::all_axes{});
+    if (std::find(axes.begin(), axes.end(), axis) == axes.end())
+        return "unknown axis \"" + std::string(axis) + "\"" + detail::did_you_mean_suffix(axis, axes);
     value = detail::canonical_value(axis, value);
-    std::vector<std::string_view> names;
+    std::vector<std::string> names;
     bool found = false;
     known.for_each_value(axis, [&](std::string_view name, auto apply) {
         if (found) return;
@@ -82,12 +84,13 @@ inline std::string set_axis(config& c, std::string_view axis, std::string_view v
             found = true;
             return;
         }
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
     });
     if (found) return {};
     std::string known_names;
-    for (auto n : names) known_names += (known_names.empty() ? "" : ", ") + std::string(n);
-    return "axis " + std::string(axis) + " has no value \"" + std::string(value) + "\" (values: " + known_names + ")";
+    for (const auto& n : names) known_names += (known_names.empty() ? "" : ", ") + n;
+    return "axis " + std::string(axis) + " has no value \"" + std::string(value) + "\" (values: " + known_names + ")" +
+           detail::did_you_mean_suffix(value, names);
 }
 
 /// The config of a preset by name.
@@ -111,6 +114,13 @@ inline std::string variant_name(const config& c, const std::vector<variant_spec>
     return variant_name(c);
 }
 
+/// The names a variant can be given by: the presets and `extras`.
+inline std::vector<std::string> variant_names(const std::vector<variant_spec>& extras) {
+    std::vector<std::string> out(presets::names.begin(), presets::names.end());
+    for (const auto& e : extras) out.push_back(e.name);
+    return out;
+}
+
 /// Parses one variant name; on failure returns nullopt and sets `error`. `extras` are the user's named variants
 /// (their names, and their policies as axis values).
 inline std::optional<variant_spec> parse_variant(std::string_view text, std::string& error,
@@ -126,7 +136,8 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
         const std::string_view item = text.substr(start, comma - start);
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
-            error = "\"" + std::string(item) + "\" is neither a preset (" + presets::name_list() + ") nor axis=value";
+            error = "\"" + std::string(item) + "\" is neither a preset (" + presets::name_list() + ") nor axis=value" +
+                    detail::did_you_mean_suffix(item, variant_names(extras));
             return std::nullopt;
         }
         pairs.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
@@ -136,7 +147,7 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
         if (axis == "base") {
             auto p = named_config(value, extras);
             if (!p) {
-                error = "base=" + value + " is not a preset";
+                error = "base=" + value + " is not a preset" + detail::did_you_mean_suffix(value, variant_names(extras));
                 return std::nullopt;
             }
             c = *p;

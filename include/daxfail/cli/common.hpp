@@ -1,16 +1,24 @@
 // What the daxfail command's subcommands share: exit codes, finding and loading
-// scenario files, --max-seconds.
+// scenario files, scenarios and variants by name, the options several
+// subcommands take.
 #ifndef DAXFAIL_CLI_COMMON_HPP
 #define DAXFAIL_CLI_COMMON_HPP
 
+#include <daxfail/cli/detail/interrupt.hpp>
+#include <daxfail/cli/detail/options.hpp>
+#include <daxfail/cli/detail/progress.hpp>
+#include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/json/scenario_reader.hpp>
 #include <daxfail/scenario.hpp>
+#include <daxfail/variant_names.hpp>
+
+#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +28,6 @@ using namespace daxfail;
 
 /// Exit status: 0 success, 1 an invariant failed (--fail-on-invariant) or a disagreement, 2 bad input.
 inline constexpr int exit_ok = 0, exit_invariant = 1, exit_bad_input = 2;
-
-inline bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
 
 /// Expands directories into their *.json scenario files (sorted; JSON Schema files skipped).
 inline std::vector<std::string> expand_paths(const std::vector<std::string>& paths) {
@@ -59,17 +65,127 @@ inline bool load_all(const std::vector<std::string>& files, std::vector<scenario
     return ok;
 }
 
-/// A positive number of seconds for --max-seconds.
-inline bool parse_seconds(const std::string& text, double& out, const char* command) {
-    char* end = nullptr;
-    errno = 0;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || errno != 0 || !(v > 0) || v > 1e9) {
-        std::cerr << "daxfail " << command << ": --max-seconds: '" << text << "' is not a positive number of seconds\n";
-        return false;
+/// Runs a parse of `args` against `c`: nullopt with the exit status when the command is done (help, bad input).
+inline std::optional<detail::parsed> parse_or_exit(const detail::command& c, const std::vector<std::string>& args,
+                                                   int& status) {
+    detail::parsed p;
+    switch (detail::parse(c, args, p, std::cout, std::cerr)) {
+    case detail::parse_status::ok: return p;
+    case detail::parse_status::help: status = exit_ok; return std::nullopt;
+    case detail::parse_status::error: break;
     }
-    out = v;
-    return true;
+    status = exit_bad_input;
+    return std::nullopt;
+}
+
+// Options several subcommands take, each described once.
+inline detail::option variants_option(const std::vector<variant_spec>& extras) {
+    std::string names = presets::name_list();
+    for (const auto& e : extras) names += ", " + e.name;
+    return {.name = "--variants",
+            .arg = detail::takes::one,
+            .metavar = "LIST|all",
+            .help = "presets (" + names + ") and policy combinations, comma-separated; axis=value items form one "
+                    "combination on top of merged (or base=PRESET), ';' starts another; repeatable. 'all': "
+                    "rmap_source x freeze x thaw x shutdown x collector over merged (216 variants).",
+            .default_text = "the presets" + std::string(extras.empty() ? "" : " and the program's own variants"),
+            .completion = detail::completes::variants};
+}
+inline detail::option progress_option() {
+    return {.name = "--progress",
+            .help = "progress on stderr (done of total, elapsed, time left) even when stderr is not a terminal; on a "
+                    "terminal it is shown for runs longer than a second."};
+}
+inline detail::option fail_on_invariant_option() {
+    return {.name = "--fail-on-invariant", .help = "exit with status 1 when any run fails an invariant."};
+}
+inline detail::option max_seconds_option(const char* what) {
+    return {.name = "--max-seconds",
+            .arg = detail::takes::one,
+            .metavar = "S",
+            .help = std::string("stop ") + what + " after S seconds of wall-clock time; it is reported as 'limit "
+                    "reached', not as a kernel that does not terminate.",
+            .default_text = "no limit",
+            .check = detail::positive_seconds};
+}
+/// --format with `choices`, the first the default; `help` names them in words.
+inline detail::option format_option(std::vector<std::string> choices, std::string help) {
+    std::string deflt = choices.front();
+    return {.name = "--format",
+            .arg = detail::takes::one,
+            .help = std::move(help),
+            .default_text = std::move(deflt),
+            .choices = std::move(choices)};
+}
+/// --scenario FILE|DIR...
+inline detail::option scenario_option(std::string default_text) {
+    return {.name = "--scenario",
+            .arg = detail::takes::some,
+            .metavar = "FILE|DIR...",
+            .help = "scenario files, or directories of *.json files.",
+            .default_text = std::move(default_text),
+            .completion = detail::completes::files};
+}
+/// --color: whether to paint stdout.
+inline detail::option color_option() {
+    return {.name = "--color",
+            .arg = detail::takes::one,
+            .help = "colours in the table: always, never, or auto (only when standard output is a terminal and "
+                    "NO_COLOR is not set).",
+            .default_text = "auto",
+            .choices = {"auto", "always", "never"}};
+}
+
+/// The value of --max-seconds (checked by the parser).
+inline double seconds_value(const detail::parsed& p, double fallback) {
+    return p.has("--max-seconds") ? std::stod(p.value("--max-seconds")) : fallback;
+}
+
+/// The variants of every --variants given (joined as by ';'); the presets and `extras` when none is given.
+inline std::optional<std::vector<variant_spec>> variants_given(const detail::parsed& p, const std::vector<variant_spec>& extras,
+                                                               const std::string& command) {
+    const auto lists = p.values("--variants");
+    if (lists.empty()) {
+        auto out = preset_specs();
+        out.insert(out.end(), extras.begin(), extras.end());
+        return out;
+    }
+    if (lists.size() == 1 && lists.front() == "all") return all_combination_specs();
+    std::string joined, error;
+    for (const auto& l : lists) joined += (joined.empty() ? "" : ";") + l;
+    auto parsed = parse_variant_list(joined, error, extras);
+    if (!parsed) std::cerr << "daxfail " << command << ": --variants: " << error << "\n";
+    return parsed;
+}
+
+/// A scenario named in one of `catalogs` (in order), else read from a file; on failure says why on stderr,
+/// with the nearest catalog name when the word is no file.
+inline std::optional<scenario> scenario_named(const std::string& name_or_path,
+                                              const std::vector<std::vector<scenario>>& catalogs,
+                                              const std::string& command) {
+    std::vector<std::string> names;
+    for (const auto& cat : catalogs)
+        for (const auto& s : cat) {
+            if (s.name == name_or_path) return s;
+            names.push_back(s.name);
+        }
+    std::error_code ec;
+    if (!std::filesystem::exists(name_or_path, ec)) {
+        const std::string stem = std::filesystem::path(name_or_path).stem().string();
+        std::cerr << "daxfail " << command << ": '" << name_or_path << "' is neither a catalog scenario nor a file"
+                  << daxfail::detail::did_you_mean_suffix(stem.empty() ? name_or_path : stem, names) << "\n";
+        return std::nullopt;
+    }
+    std::vector<scenario> loaded;
+    if (!load_all({name_or_path}, loaded, std::cerr)) return std::nullopt;
+    return loaded.front();
+}
+
+inline bool use_color(const detail::parsed& p) {
+    const std::string when = p.value("--color", "auto");
+    if (when != "auto") return when == "always";
+    const char* no_color = std::getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) != 0 && !(no_color && *no_color);
 }
 
 }  // namespace daxfail::cli

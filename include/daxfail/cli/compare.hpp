@@ -1,5 +1,6 @@
 // `daxfail compare`: run variants over scenarios and compare their outcomes and
-// invariants (table, Markdown, CSV or JSON).
+// invariants (an overview that fits 120 columns, the full matrix with --wide,
+// Markdown, CSV or JSON).
 #ifndef DAXFAIL_CLI_COMPARE_HPP
 #define DAXFAIL_CLI_COMPARE_HPP
 
@@ -7,117 +8,88 @@
 #include <daxfail/compare.hpp>
 #include <daxfail/report/csv.hpp>
 #include <daxfail/report/json.hpp>
+#include <daxfail/report/overview.hpp>
 #include <daxfail/report/text.hpp>
 #include <daxfail/scenarios.hpp>
 #include <daxfail/variant_names.hpp>
 
-#include <unistd.h>
-
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace daxfail::cli {
 
-/// The compare command's usage; the preset list comes from the registry.
-inline std::string usage_compare() {
-    return std::string(
-    "usage: daxfail compare [--variants LIST|all] [--scenario FILE|DIR...] [--format table|md|csv|json]\n"
-    "                       [--only-differences] [--fail-on-invariant] [--max-seconds S]\n"
-    "\n"
-    "  --variants LIST   presets (") + presets::name_list() + ") and\n"
-    "                    policy combinations, comma-separated; axis=value items form one combination on top\n"
-    "                    of merged (or base=PRESET), ';' starts another. Default: the presets.\n"
-    "                    'all': rmap_source x freeze x thaw x shutdown x collector over merged (216 variants).\n"
-    "                    A program built on daxfail::cli::main adds its own named variants.\n"
-    "  --scenario F...   scenario files, or directories of *.json files. Default: the built-in catalog.\n"
-    "  --format F        table (default; coloured on a terminal), md, csv or json.\n"
-    "  --only-differences  only scenarios on which the variants differ.\n"
-    "  --fail-on-invariant exit with status 1 when any run fails an invariant.\n"
-    "  --max-seconds S   stop any one run after S seconds of wall-clock time; it is reported as\n"
-    "                    'limit reached', not as a kernel that does not terminate. Default: no limit.\n";
+/// The compare command's options; the preset list comes from the registry, plus the program's own variants.
+inline detail::command compare_command(const std::vector<variant_spec>& extras = {}) {
+    return {
+        .name = "compare",
+        .summary = "run variants over scenarios and compare their outcomes and invariants",
+        .description =
+            "Runs every variant on every scenario, groups the variants of each scenario into classes of identical "
+            "outcomes, names the observables that separate the classes, and judges the invariants of every run.\n\n"
+            "The table (the default format) shows, per scenario, the classes and what separates them, then the "
+            "invariants each variant fails, in at most 120 columns; --wide adds the scenario x variant matrix and every "
+            "pair of classes, as the md format does.",
+        .options = {variants_option(extras),
+                    scenario_option("the built-in catalog (examples/scenarios/)"),
+                    format_option({"table", "md", "csv", "json"}, "table, Markdown, CSV or JSON."),
+                    {.name = "--wide",
+                     .help = "with the table format: the full matrix (one column per variant), the scenarios' "
+                             "descriptions and every pair of classes."},
+                    color_option(),
+                    {.name = "--only-differences", .help = "only the scenarios on which the variants differ."},
+                    fail_on_invariant_option(),
+                    max_seconds_option("any one run"),
+                    progress_option()}};
 }
 
 inline int cmd_compare(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
-    std::string variants_arg, format = "table";
-    std::vector<std::string> scenario_paths;
-    bool only_differences = false, fail_on_invariant = false;
+    int status = exit_ok;
+    const auto p = parse_or_exit(compare_command(extras), args, status);
+    if (!p) return status;
+    const std::string format = p->value("--format", "table");
+    const bool only_differences = p->has("--only-differences");
     run_options opts;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        auto value = [&](const char* flag) -> std::optional<std::string> {
-            if (i + 1 >= args.size()) {
-                std::cerr << "daxfail compare: " << flag << " needs a value\n";
-                return std::nullopt;
-            }
-            return args[++i];
-        };
-        if (is_help(a)) {
-            std::cout << usage_compare();
-            return exit_ok;
-        } else if (a == "--variants") {
-            auto v = value("--variants");
-            if (!v) return exit_bad_input;
-            variants_arg += (variants_arg.empty() ? "" : ";") + *v;
-        } else if (a == "--format") {
-            auto v = value("--format");
-            if (!v) return exit_bad_input;
-            format = *v;
-        } else if (a == "--scenario") {
-            bool any = false;
-            while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
-                scenario_paths.push_back(args[++i]);
-                any = true;
-            }
-            if (!any) {
-                std::cerr << "daxfail compare: --scenario needs at least one file\n";
-                return exit_bad_input;
-            }
-        } else if (a == "--only-differences") {
-            only_differences = true;
-        } else if (a == "--fail-on-invariant") {
-            fail_on_invariant = true;
-        } else if (a == "--max-seconds") {
-            auto v = value("--max-seconds");
-            if (!v || !parse_seconds(*v, opts.max_seconds, "compare")) return exit_bad_input;
-        } else {
-            std::cerr << "daxfail compare: unknown argument '" << a << "'\n" << usage_compare();
-            return exit_bad_input;
-        }
-    }
-    if (format != "table" && format != "md" && format != "csv" && format != "json") {
-        std::cerr << "daxfail compare: --format must be table, md, csv or json, not '" << format << "'\n";
-        return exit_bad_input;
-    }
-    std::vector<variant_spec> variants;
-    if (variants_arg.empty()) {
-        variants = preset_specs();
-        variants.insert(variants.end(), extras.begin(), extras.end());
-    } else if (variants_arg == "all") {
-        variants = all_combination_specs();
-    } else {
-        std::string error;
-        auto parsed = parse_variant_list(variants_arg, error, extras);
-        if (!parsed) {
-            std::cerr << "daxfail compare: --variants: " << error << "\n";
-            return exit_bad_input;
-        }
-        variants = *parsed;
-    }
+    opts.max_seconds = seconds_value(*p, opts.max_seconds);
+    auto variants = variants_given(*p, extras, "compare");
+    if (!variants) return exit_bad_input;
     std::vector<scenario> scens;
-    if (scenario_paths.empty()) scens = scenarios::catalog();
-    else if (!load_all(expand_paths(scenario_paths), scens, std::cerr)) return exit_bad_input;
+    if (!p->has("--scenario")) scens = scenarios::catalog();
+    else if (!load_all(expand_paths(p->values("--scenario")), scens, std::cerr)) return exit_bad_input;
     if (scens.empty()) {
         std::cerr << "daxfail compare: no scenario files found\n";
         return exit_bad_input;
     }
-    const auto c = compare(std::move(variants), std::move(scens), opts);
-    if (format == "json") std::cout << report::to_json(c, only_differences).dump(2) << "\n";
-    else if (format == "csv") std::cout << report::to_csv(c, only_differences);
-    else if (format == "md") std::cout << report::to_markdown(c, only_differences);
-    else std::cout << report::to_table(c, only_differences, isatty(STDOUT_FILENO) != 0);
-    return fail_on_invariant && c.any_invariant_failed() ? exit_invariant : exit_ok;
+
+    detail::sigint_scope sigint;
+    detail::progress bar("compare", "runs", p->has("--progress"));
+    std::size_t done = 0, total = 0;
+    const auto c = compare(std::move(*variants), std::move(scens), opts, [&](std::size_t d, std::size_t t) {
+        done = d;
+        total = t;
+        bar.update(d, t);
+        return detail::interrupted == 0;
+    });
+    bar.finish();
+    const bool partial = detail::interrupted != 0;
+    const std::string mark = "partial: interrupted after " + std::to_string(done) + " of " + std::to_string(total) +
+                             " runs; the " + std::to_string(c.scenarios.size()) + " scenario(s) finished are shown";
+    if (partial && format != "json") (format == "csv" ? std::cerr : std::cout) << mark << "\n";
+    if (format == "json") {
+        auto j = report::to_json(c, only_differences);
+        if (partial) j["partial"] = mark;
+        std::cout << j.dump(2) << "\n";
+    } else if (format == "csv") {
+        std::cout << report::to_csv(c, only_differences);
+    } else if (format == "md") {
+        std::cout << report::to_markdown(c, only_differences);
+    } else if (p->has("--wide")) {
+        std::cout << report::to_table(c, only_differences, use_color(*p));
+    } else {
+        std::cout << report::to_overview(c, only_differences, {false, use_color(*p)});
+    }
+    if (partial) return detail::exit_interrupted;
+    return p->has("--fail-on-invariant") && c.any_invariant_failed() ? exit_invariant : exit_ok;
 }
 
 }  // namespace daxfail::cli

@@ -12,60 +12,70 @@
 
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
 namespace daxfail::cli {
 
-inline const char* const usage_explain =
-    "usage: daxfail explain FILE|NAME --variant NAME [--dot OUT] [--max-seconds S]\n"
-    "\n"
-    "  FILE|NAME      a scenario file, or the name of a built-in catalog scenario\n"
-    "  --variant NAME a preset or policy combination (see 'daxfail compare --help')\n"
-    "  --dot OUT      also write the step trace as Graphviz DOT to OUT ('-' for stdout)\n"
-    "  --max-seconds S  stop the run after S seconds (reported as 'limit reached')\n";
+inline detail::command explain_command() {
+    using detail::completes;
+    using detail::takes;
+    return {.name = "explain",
+            .summary = "show the kernel steps of one run, in words and optionally as Graphviz DOT",
+            .operands = "FILE|NAME",
+            .min_operands = 1,
+            .max_operands = 1,
+            .operand_completion = completes::scenarios,
+            .description = "Prints the kernel steps of one run of the scenario (a file, or the name of a built-in "
+                           "catalog scenario) under one variant, the outcome and the verdict of every invariant.",
+            .options = {{.name = "--variant",
+                         .arg = takes::one,
+                         .metavar = "NAME",
+                         .help = "the variant: a preset or a policy combination, as for compare --variants (required).",
+                         .default_text = "none",
+                         .completion = completes::variants},
+                        {.name = "--dot",
+                         .arg = takes::one,
+                         .metavar = "OUT",
+                         .help = "write the step trace as Graphviz DOT to the file OUT; with '-' only the DOT goes to "
+                                 "standard output, instead of the text.",
+                         .default_text = "no DOT",
+                         .completion = completes::files},
+                        max_seconds_option("the run")}};
+}
 
 inline int cmd_explain(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
-    std::string target, variant, dot_out;
-    run_options opts;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (is_help(args[i])) {
-            std::cout << usage_explain;
-            return exit_ok;
-        } else if (args[i] == "--max-seconds" && i + 1 < args.size()) {
-            if (!parse_seconds(args[++i], opts.max_seconds, "explain")) return exit_bad_input;
-        } else if (args[i] == "--variant" && i + 1 < args.size()) {
-            variant = args[++i];
-        } else if (args[i] == "--dot" && i + 1 < args.size()) {
-            dot_out = args[++i];
-        } else if (args[i].rfind("--", 0) != 0 && target.empty()) {
-            target = args[i];
-        } else {
-            std::cerr << "daxfail explain: unexpected argument '" << args[i] << "'\n" << usage_explain;
-            return exit_bad_input;
-        }
-    }
-    if (target.empty() || variant.empty()) {
-        std::cerr << usage_explain;
+    int status = exit_ok;
+    const auto p = parse_or_exit(explain_command(), args, status);
+    if (!p) return status;
+    if (!p->has("--variant")) {
+        std::cerr << "daxfail explain: --variant is required (see 'daxfail explain --help')\n";
         return exit_bad_input;
     }
-    std::optional<scenario> sc;
-    for (auto& s : scenarios::catalog())
-        if (s.name == target) sc = s;
-    if (!sc) {
-        std::vector<scenario> loaded;
-        if (!load_all({target}, loaded, std::cerr)) return exit_bad_input;
-        sc = loaded.front();
-    }
+    run_options opts;
+    opts.max_seconds = seconds_value(*p, opts.max_seconds);
+    const auto sc = scenario_named(p->operands.front(), {scenarios::catalog()}, "explain");
+    if (!sc) return exit_bad_input;
     std::string error;
-    auto v = parse_variant(variant, error, extras);
+    auto v = parse_variant(p->value("--variant"), error, extras);
     if (!v) {
         std::cerr << "daxfail explain: --variant: " << error << "\n";
         return exit_bad_input;
     }
     const auto c = compare({*v}, {*sc}, opts);
     const auto& r = c.at(0, 0);
+    const std::string dot_out = p->value("--dot");
+    if (!dot_out.empty()) {
+        const auto dot = report::to_dot(*sc, v->name, r.out);
+        if (dot_out == "-") {  // the DOT alone: `daxfail explain X --variant V --dot - | dot -Tsvg`
+            std::cout << dot;
+            return exit_ok;
+        }
+        if (!(std::ofstream(dot_out) << dot)) {
+            std::cerr << "daxfail explain: cannot write " << dot_out << "\n";
+            return exit_bad_input;
+        }
+    }
     std::cout << "scenario: " << sc->name << "\n";
     if (!sc->description.empty()) std::cout << sc->description << "\n";
     std::cout << "variant:  " << v->name << "\n\nkernel steps:\n";
@@ -80,14 +90,6 @@ inline int cmd_explain(const std::vector<std::string>& args, const std::vector<v
               << r.out.cost.page_task_visits << " (page, task) visits\n";
     std::cout << "\noutcome:\n" << to_string(r.out) << "\ninvariants:\n";
     for (const auto& i : r.invariants) std::cout << "  " << i.name << ": " << verdict_name(i.result) << " (" << i.reason << ")\n";
-    if (!dot_out.empty()) {
-        const auto dot = report::to_dot(*sc, v->name, r.out);
-        if (dot_out == "-") std::cout << "\n" << dot;
-        else if (!(std::ofstream(dot_out) << dot)) {
-            std::cerr << "daxfail explain: cannot write " << dot_out << "\n";
-            return exit_bad_input;
-        }
-    }
     return exit_ok;
 }
 

@@ -26,67 +26,88 @@
 
 namespace daxfail::cli {
 
-inline std::string usage_explore() {
-    return std::string(
-        "usage: daxfail explore [FILE|DIR...] [--variants LIST|all] [--depth N] [--preemptions N]\n"
-        "                       [--format table|md|json] [--dot DIR] [--fail-on-invariant] [--shard K/N]\n"
-        "                       [--no-timing]\n"
-        "       daxfail explore --replay FILE [--dot DIR]\n"
-        "\n"
-        "Runs the scenario's event together with its actors (FIFREEZE/FITHAW, a kernel freeze holder, faulting,\n"
-        "unmapping and exiting tasks, madvise(MADV_HWPOISON), a second notification) in every order the bounds\n"
-        "allow, and judges the invariants at the end of each schedule.\n"
-        "\n"
-        "  FILE|DIR...       concurrent scenario files (or directories of them). Default: the catalog's\n"
-        "                    concurrent scenarios.\n"
-        "  --variants LIST   as for compare (presets: ") + presets::name_list() + ").\n"
-        "                    Default: the presets.\n"
-        "  --depth N         steps per schedule before it is cut (default 200).\n"
-        "  --preemptions N   switches away from an actor that could go on, per schedule (default 2).\n"
-        "  --format F        table (default), md or json.\n"
-        "  --dot DIR         write each counterexample as Graphviz DOT (one lane per actor) into DIR.\n"
-        "  --replay FILE     run again the schedule(s) of one results[] entry of a JSON report, step by step:\n"
-        "                    its \"schedule\", or else the counterexample of each violated invariant. The\n"
-        "                    scenario is looked up by name in the catalog, else read as a path.\n"
-        "  --fail-on-invariant  exit with status 1 when any invariant is violated.\n"
-        "  --shard K/N       explore only the K-th of N deterministic slices (variant x scenario x first step)\n"
-        "                    and write them as JSON for `daxfail merge`.\n"
-        "  --no-timing       write 0 for seconds (byte-identical reports).\n";
+inline detail::command explore_command(const std::vector<variant_spec>& extras = {}) {
+    using detail::completes;
+    using detail::takes;
+    return {
+        .name = "explore",
+        .summary = "run concurrent actors against the event in every interleaving and judge each schedule",
+        .operands = "[FILE|DIR...]",
+        .max_operands = detail::any_number,
+        .operand_completion = completes::files,
+        .description = "Runs the scenario's event together with its actors (FIFREEZE/FITHAW, a kernel freeze holder, "
+                       "faulting, unmapping and exiting tasks, madvise(MADV_HWPOISON), a second notification) in every "
+                       "order the bounds allow, and judges the invariants at the end of each schedule. FILE|DIR...: "
+                       "concurrent scenario files (or directories of them); default: the catalog's concurrent "
+                       "scenarios.",
+        .options = {variants_option(extras),
+                    {.name = "--depth",
+                     .arg = takes::one,
+                     .metavar = "N",
+                     .help = "steps per schedule before it is cut (1 to 100000).",
+                     .default_text = "200",
+                     .check = [](const std::string& v) -> std::string {
+                         unsigned long n = 0;
+                         return detail::whole_number(v, 1, 100000, n) ? "" : "is not a whole number from 1 to 100000";
+                     }},
+                    {.name = "--preemptions",
+                     .arg = takes::one,
+                     .metavar = "N",
+                     .help = "switches away from an actor that could go on, per schedule (0 to 64).",
+                     .default_text = "2",
+                     .check = [](const std::string& v) -> std::string {
+                         unsigned long n = 0;
+                         return detail::whole_number(v, 0, 64, n) ? "" : "is not a whole number from 0 to 64";
+                     }},
+                    format_option({"table", "md", "json"}, "table, Markdown or JSON."),
+                    {.name = "--dot",
+                     .arg = takes::one,
+                     .metavar = "DIR",
+                     .help = "write each counterexample as Graphviz DOT (one lane per actor) into DIR.",
+                     .default_text = "no DOT",
+                     .completion = completes::dirs},
+                    {.name = "--replay",
+                     .arg = takes::one,
+                     .metavar = "FILE",
+                     .help = "run again the schedule(s) of one results[] entry of a JSON report, step by step: its "
+                             "\"schedule\", or else the counterexample of each violated invariant. The scenario is "
+                             "looked up by name in the catalog, else read as a path.",
+                     .default_text = "no replay",
+                     .completion = completes::files},
+                    fail_on_invariant_option(),
+                    {.name = "--shard",
+                     .arg = takes::one,
+                     .metavar = "K/N",
+                     .help = "explore only the K-th of N deterministic slices (variant x scenario x first step) and "
+                             "write them as JSON for `daxfail merge`.",
+                     .default_text = "1/1, the whole exploration, as a report",
+                     .check = [](const std::string& v) -> std::string {
+                         const auto slash = v.find('/');
+                         unsigned long k = 0, n = 0;
+                         const bool ok = slash != std::string::npos &&
+                                         detail::whole_number(v.substr(0, slash), 1, 1u << 20, k) &&
+                                         detail::whole_number(v.substr(slash + 1), 1, 1u << 20, n) && k <= n;
+                         return ok ? "" : "is not K/N with 1 <= K <= N";
+                     }},
+                    {.name = "--no-timing", .help = "write 0 for seconds (byte-identical reports)."},
+                    progress_option()},
+        .other_forms = {"--replay FILE [--dot DIR]"}};
 }
 
-inline const char* const usage_merge =
-    "usage: daxfail merge SHARD.json... [--format table|md|json] [--fail-on-invariant]\n"
-    "\n"
-    "Joins the outputs of `daxfail explore --shard K/N` (every K of one N) into the report a single\n"
-    "`daxfail explore` gives: the same bytes with --format json when the shards ran with --no-timing.\n";
+inline detail::command merge_command() {
+    return {.name = "merge",
+            .summary = "join the JSON of explore --shard K/N runs into one report",
+            .operands = "SHARD.json...",
+            .min_operands = 1,
+            .max_operands = detail::any_number,
+            .operand_completion = detail::completes::files,
+            .description = "Joins the outputs of `daxfail explore --shard K/N` (every K of one N) into the report a "
+                           "single `daxfail explore` gives: the same bytes with --format json when the shards ran "
+                           "with --no-timing.",
+            .options = {format_option({"json", "table", "md"}, "JSON, table or Markdown."), fail_on_invariant_option()}};
+}
 
 namespace detail_explore {
-
-/// A scenario named in the catalog (concurrent first), else a file.
-inline std::optional<scenario> find_scenario(const std::string& name_or_path, std::ostream& err) {
-    for (auto& s : scenarios::concurrent())
-        if (s.name == name_or_path) return s;
-    for (auto& s : scenarios::catalog())
-        if (s.name == name_or_path) return s;
-    auto r = json::load_scenario_file(name_or_path);
-    if (!r.ok()) {
-        err << "daxfail explore: scenario '" << name_or_path << "' is not in the catalog";
-        if (std::filesystem::exists(name_or_path))
-            for (const auto& e : r.errors) err << "\n" << name_or_path << ": " << e.to_string();
-        else err << " and there is no such file";
-        err << "\n";
-        return std::nullopt;
-    }
-    return *r.value;
-}
-
-inline bool parse_count(const std::string& text, u32& out, u32 max) {
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
-    const unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
-    if (v > max) return false;
-    out = static_cast<u32>(v);
-    return true;
-}
 
 inline std::string file_safe(std::string s) {
     for (char& c : s)
@@ -112,11 +133,18 @@ inline bool write_dots(const std::string& dir, const variant_spec& v, const scen
     return true;
 }
 
+/// Prints the report; `partial` (when not empty) says what an interrupted run left out, and the status is 130.
 inline int print(const std::vector<explore::result>& results, const explore::options& o, const std::string& format,
-                 bool timing, bool fail_on_invariant) {
-    if (format == "json") std::cout << explore::to_json(results, o, timing).dump(2) << "\n";
-    else if (format == "md") std::cout << explore::to_markdown(results);
-    else std::cout << explore::to_table(results);
+                 bool timing, bool fail_on_invariant, const std::string& partial = {}) {
+    if (format == "json") {
+        auto j = explore::to_json(results, o, timing);
+        if (!partial.empty()) j["partial"] = partial;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        if (!partial.empty()) std::cout << partial << "\n";
+        std::cout << (format == "md" ? explore::to_markdown(results) : explore::to_table(results));
+    }
+    if (!partial.empty()) return detail::exit_interrupted;
     bool violated = false;
     for (const auto& r : results) violated = violated || r.any_violated();
     return fail_on_invariant && violated ? exit_invariant : exit_ok;
@@ -150,7 +178,7 @@ inline int replay_entry(const std::string& file, const std::string& dot_dir, con
         return exit_bad_input;
     }
     const variant_spec v = parsed->front();
-    auto s = find_scenario(entry["scenario"].get<std::string>(), std::cerr);
+    auto s = scenario_named(entry["scenario"].get<std::string>(), {scenarios::concurrent(), scenarios::catalog()}, "explore");
     if (!s) return exit_bad_input;
     struct job {
         std::string what, expect;
@@ -219,111 +247,29 @@ inline int replay_file(const std::string& file, const std::string& dot_dir, cons
     }
 }
 
-/// Progress on stderr once a run takes longer than a second (a rewritten line on a terminal).
-struct progress {
-    double start = explore::detail::wall_seconds(), last = start;
-    bool tty = isatty(STDERR_FILENO) != 0;
-    bool shown = false;
-    void update(std::size_t done, std::size_t total, u64 schedules) {
-        const double now = explore::detail::wall_seconds();
-        if (now - start < 1.0 || now - last < (tty ? 0.2 : 5.0)) return;
-        last = now;
-        shown = true;
-        std::cerr << (tty ? "\r" : "") << "daxfail explore: " << done << "/" << total << " parts, " << schedules
-                  << " schedules, " << static_cast<long long>(now - start) << " s" << (tty ? "" : "\n") << std::flush;
-    }
-    void finish() {
-        if (shown && tty) std::cerr << "\n";
-    }
-};
-
 }  // namespace detail_explore
 
 inline int cmd_explore(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
-    std::string variants_arg, format = "table", dot_dir, replay;
-    std::vector<std::string> paths;
-    bool fail_on_invariant = false, timing = true, sharded = false;
-    u32 shard_k = 1, shard_n = 1;
+    int status = exit_ok;
+    const auto p = parse_or_exit(explore_command(extras), args, status);
+    if (!p) return status;
+    const std::string format = p->value("--format", "table"), dot_dir = p->value("--dot");
+    const bool fail_on_invariant = p->has("--fail-on-invariant"), timing = !p->has("--no-timing"),
+               sharded = p->has("--shard");
     explore::options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        auto value = [&](const char* flag) -> std::optional<std::string> {
-            if (i + 1 >= args.size()) {
-                std::cerr << "daxfail explore: " << flag << " needs a value\n";
-                return std::nullopt;
-            }
-            return args[++i];
-        };
-        if (is_help(a)) {
-            std::cout << usage_explore();
-            return exit_ok;
-        } else if (a == "--variants") {
-            auto v = value("--variants");
-            if (!v) return exit_bad_input;
-            variants_arg += (variants_arg.empty() ? "" : ";") + *v;
-        } else if (a == "--format") {
-            auto v = value("--format");
-            if (!v) return exit_bad_input;
-            format = *v;
-        } else if (a == "--depth" || a == "--preemptions") {
-            auto v = value(a.c_str());
-            u32& target = a == "--depth" ? o.depth : o.preemptions;
-            const u32 max = a == "--depth" ? 100000 : 64;
-            if (!v || !detail_explore::parse_count(*v, target, max) || (a == "--depth" && target == 0)) {
-                std::cerr << "daxfail explore: " << a << ": '" << (v ? *v : "") << "' is not a whole number from "
-                          << (a == "--depth" ? "1" : "0") << " to " << max << "\n";
-                return exit_bad_input;
-            }
-        } else if (a == "--dot") {
-            auto v = value("--dot");
-            if (!v) return exit_bad_input;
-            dot_dir = *v;
-        } else if (a == "--replay") {
-            auto v = value("--replay");
-            if (!v) return exit_bad_input;
-            replay = *v;
-        } else if (a == "--fail-on-invariant") {
-            fail_on_invariant = true;
-        } else if (a == "--no-timing") {
-            timing = false;
-        } else if (a == "--shard") {
-            auto v = value("--shard");
-            const auto slash = v ? v->find('/') : std::string::npos;
-            if (!v || slash == std::string::npos || !detail_explore::parse_count(v->substr(0, slash), shard_k, 1u << 20) ||
-                !detail_explore::parse_count(v->substr(slash + 1), shard_n, 1u << 20) || shard_n == 0 || shard_k == 0 ||
-                shard_k > shard_n) {
-                std::cerr << "daxfail explore: --shard: '" << (v ? *v : "") << "' is not K/N with 1 <= K <= N\n";
-                return exit_bad_input;
-            }
-            sharded = true;
-        } else if (a.rfind("--", 0) == 0) {
-            std::cerr << "daxfail explore: unknown argument '" << a << "'\n" << usage_explore();
-            return exit_bad_input;
-        } else {
-            paths.push_back(a);
-        }
+    if (p->has("--depth")) o.depth = static_cast<u32>(std::stoul(p->value("--depth")));
+    if (p->has("--preemptions")) o.preemptions = static_cast<u32>(std::stoul(p->value("--preemptions")));
+    std::size_t shard_k = 1, shard_n = 1;
+    if (sharded) {
+        const std::string shard = p->value("--shard");
+        shard_k = std::stoul(shard.substr(0, shard.find('/')));
+        shard_n = std::stoul(shard.substr(shard.find('/') + 1));
     }
-    if (format != "table" && format != "md" && format != "json") {
-        std::cerr << "daxfail explore: --format must be table, md or json, not '" << format << "'\n";
-        return exit_bad_input;
-    }
-    if (!replay.empty()) return detail_explore::replay_file(replay, dot_dir, extras);
-
-    std::vector<variant_spec> variants;
-    if (variants_arg.empty()) {
-        variants = preset_specs();
-        variants.insert(variants.end(), extras.begin(), extras.end());
-    } else if (variants_arg == "all") {
-        variants = all_combination_specs();
-    } else {
-        std::string error;
-        auto parsed = parse_variant_list(variants_arg, error, extras);
-        if (!parsed) {
-            std::cerr << "daxfail explore: --variants: " << error << "\n";
-            return exit_bad_input;
-        }
-        variants = *parsed;
-    }
+    if (p->has("--replay")) return detail_explore::replay_file(p->value("--replay"), dot_dir, extras);
+    const auto given = variants_given(*p, extras, "explore");
+    if (!given) return exit_bad_input;
+    const std::vector<variant_spec>& variants = *given;
+    const std::vector<std::string>& paths = p->operands;
     std::vector<scenario> scens;
     if (paths.empty()) scens = scenarios::concurrent();
     else if (!load_all(expand_paths(paths), scens, std::cerr)) return exit_bad_input;
@@ -353,14 +299,18 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     for (const auto& v : variants) names += v.name + ";";
     names += "|";
     for (const auto& sc : scens) names += sc.name + ";";
-    detail_explore::progress prog;
+    detail::sigint_scope sigint;
+    detail::progress bar("explore", "parts", p->has("--progress"));
+    std::size_t mine = 0, done = 0;  // work items of this shard, and how many are explored
+    for (std::size_t w = 0; w < work.size(); ++w) mine += w % shard_n == shard_k - 1;
+    std::vector<std::size_t> combined(variants.size() * scens.size(), 0);
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
     std::vector<explore::result> results;
     for (std::size_t p = 0; p < variants.size() * scens.size(); ++p) {
         results.push_back(explore::detail::empty_result(variants[p % variants.size()].name, scens[p / variants.size()], o));
     }
     u64 schedules = 0;
-    for (std::size_t w = 0; w < work.size(); ++w) {
+    for (std::size_t w = 0; w < work.size() && !detail::interrupted; ++w) {
         if (w % shard_n != shard_k - 1) continue;
         const auto& it = work[w];
         const auto& v = variants[it.pair % variants.size()];
@@ -369,9 +319,24 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         schedules += part.schedules;
         if (sharded) parts.push_back(explore::part_to_json(part, it.pair, it.first, it.items));
         else explore::combine(results[it.pair], part);
-        prog.update(w + 1, work.size(), schedules);
+        ++combined[it.pair];
+        bar.update(++done, mine, -1, ", " + std::to_string(schedules) + " schedules");
     }
-    prog.finish();
+    bar.finish();
+    const std::string mark = "partial: interrupted after " + std::to_string(done) + " of " + std::to_string(mine) + " parts";
+    if (detail::interrupted && sharded) {  // a shard missing parts cannot be merged: nothing on stdout
+        std::cerr << "daxfail explore: " << mark << "; no shard written\n";
+        return detail::exit_interrupted;
+    }
+    if (detail::interrupted) {  // the pairs explored to the end, in order
+        std::vector<explore::result> finished;
+        for (std::size_t pair = 0; pair < results.size(); ++pair) {
+            std::size_t items = 0;
+            for (const auto& it : work) items += it.pair == pair;
+            if (combined[pair] == items) finished.push_back(results[pair]);
+        }
+        results = std::move(finished);
+    }
     if (sharded) {
         nlohmann::ordered_json j = {{"shard", std::to_string(shard_k) + "/" + std::to_string(shard_n)},
                                     {"depth", o.depth},
@@ -383,40 +348,22 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         std::cout << j.dump(2) << "\n";
         return exit_ok;
     }
+    if (detail::interrupted) return detail_explore::print(results, o, format, timing, false, mark);
     if (!dot_dir.empty())
-        for (std::size_t p = 0; p < results.size(); ++p)
-            if (!detail_explore::write_dots(dot_dir, variants[p % variants.size()], scens[p / variants.size()], results[p]))
+        for (std::size_t pair = 0; pair < results.size(); ++pair)
+            if (!detail_explore::write_dots(dot_dir, variants[pair % variants.size()], scens[pair / variants.size()],
+                                            results[pair]))
                 return exit_bad_input;
     return detail_explore::print(results, o, format, timing, fail_on_invariant);
 }
 
 inline int cmd_merge(const std::vector<std::string>& args) {
-    std::string format = "json";
-    bool fail_on_invariant = false;
-    std::vector<std::string> files;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (is_help(args[i])) {
-            std::cout << usage_merge;
-            return exit_ok;
-        } else if (args[i] == "--format" && i + 1 < args.size()) {
-            format = args[++i];
-        } else if (args[i] == "--fail-on-invariant") {
-            fail_on_invariant = true;
-        } else if (args[i].rfind("--", 0) == 0) {
-            std::cerr << "daxfail merge: unknown argument '" << args[i] << "'\n" << usage_merge;
-            return exit_bad_input;
-        } else {
-            files.push_back(args[i]);
-        }
-    }
-    if (format != "table" && format != "md" && format != "json") {
-        std::cerr << "daxfail merge: --format must be table, md or json, not '" << format << "'\n";
-        return exit_bad_input;
-    }
-    if (files.empty()) {
-        std::cerr << "daxfail merge: no shard files\n" << usage_merge;
-        return exit_bad_input;
-    }
+    int status = exit_ok;
+    const auto p = parse_or_exit(merge_command(), args, status);
+    if (!p) return status;
+    const std::string format = p->value("--format", "json");
+    const bool fail_on_invariant = p->has("--fail-on-invariant");
+    const std::vector<std::string>& files = p->operands;
     explore::options o;
     std::optional<u64> pairs;
     std::string fingerprint;
@@ -437,9 +384,9 @@ inline int cmd_merge(const std::vector<std::string>& args) {
             const auto j = nlohmann::json::parse(in);
             const std::string shard = j.at("shard").get<std::string>();
             const auto slash = shard.find('/');
-            u32 k = 0, n = 0;
-            if (slash == std::string::npos || !detail_explore::parse_count(shard.substr(0, slash), k, 1u << 20) ||
-                !detail_explore::parse_count(shard.substr(slash + 1), n, 1u << 20))
+            unsigned long k = 0, n = 0;
+            if (slash == std::string::npos || !detail::whole_number(shard.substr(0, slash), 0, 1u << 20, k) ||
+                !detail::whole_number(shard.substr(slash + 1), 0, 1u << 20, n))
                 throw std::invalid_argument("\"shard\" is not K/N");
             if (shard_seen.empty()) shard_seen.assign(n, false);
             if (n != shard_seen.size() || k == 0 || k > n) throw std::invalid_argument("shard " + shard + " does not belong with the others");

@@ -1,7 +1,9 @@
 // `daxfail oracle`: boot Debian's kernels under qemu, run each scenario a real
 // machine can express and compare every observable with the model. The guest's
-// sources are found through DAXFAIL_ORACLE_DIR and DAXFAIL_ORACLE_GUEST, which
-// the build of the daxfail command defines.
+// scripts and program are found next to the running program when it is
+// installed (<prefix>/share/daxfail/oracle, <prefix>/libexec/daxfail/oracle-guest,
+// through /proc/self/exe), else where the build of the daxfail command says
+// (DAXFAIL_ORACLE_DIR, DAXFAIL_ORACLE_GUEST: the source and build trees).
 #ifndef DAXFAIL_CLI_ORACLE_HPP
 #define DAXFAIL_CLI_ORACLE_HPP
 
@@ -10,19 +12,22 @@
 #include <daxfail/oracle/report.hpp>
 #include <daxfail/scenarios.hpp>
 
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 // A program of the user's built on cli::main knows no guest unless its build defines these.
@@ -32,27 +37,85 @@
 #ifndef DAXFAIL_ORACLE_GUEST
 #define DAXFAIL_ORACLE_GUEST ""
 #endif
+// Where an installed daxfail keeps the oracle's files, relative to the directory of its program (the install's
+// bin/); the build of the daxfail command defines them from CMake's install directories.
+#ifndef DAXFAIL_DATA_FROM_BIN
+#define DAXFAIL_DATA_FROM_BIN "../share/daxfail"
+#endif
+#ifndef DAXFAIL_LIBEXEC_FROM_BIN
+#define DAXFAIL_LIBEXEC_FROM_BIN "../libexec/daxfail"
+#endif
 
 namespace daxfail::cli {
 
-inline const char* const usage_oracle =
-    "usage: daxfail oracle [--kernel 6.1|6.12|all] [--scenario FILE|DIR...] [--format table|md|json]\n"
-    "                      [--fail-on-disagreement] [--cache DIR] [--dry-run]\n"
-    "\n"
-    "Boots Debian 12's kernels (linux-image-amd64: 6.1, preset debian_6_1; linux-image-6.12-amd64: 6.12,\n"
-    "preset debian_6_12) under qemu with emulated pmem, builds each scenario that a real machine can express\n"
-    "(default: the built-in catalog), runs it twice, and compares every observable with the model run on the\n"
-    "layout the guest reports. Needs qemu-system-x86, busybox-static, xfsprogs, cpio and xz-utils; kernel\n"
-    "packages are downloaded with apt-get into the cache (default /var/tmp/daxfail-oracle), where each\n"
-    "scenario's plan, guest reports and serial console stay.\n"
-    "  --fail-on-disagreement  exit with status 1 when the model and a kernel disagree, a boot fails,\n"
-    "                          two boots differ, or nothing could be compared.\n"
-    "  --dry-run  print each scenario's plan, or why a real machine cannot express it, and the estimated\n"
-    "             time, without booting (needs none of the tools below).\n"
-    "Needs: root (the guest runs as init in qemu; building its initramfs reads the kernel package),\n"
-    "qemu-system-x86_64, busybox (busybox-static), mkfs.xfs (xfsprogs), cpio, xz, dpkg-deb and apt-get; about\n"
-    "700 MiB of disk in the cache for both kernel packages; about 0.5 GiB of memory per boot (two boots run\n"
-    "side by side). Progress goes to stderr.\n";
+/// The directory of the running program (through /proc/self/exe); empty when unknown.
+inline std::filesystem::path program_dir() {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+/// The oracle's scripts (boot.sh, ...): an installed program's share/daxfail/oracle, else DAXFAIL_ORACLE_DIR.
+inline std::string oracle_dir() {
+    std::error_code ec;
+    const auto dir = program_dir();
+    const auto installed = (dir / DAXFAIL_DATA_FROM_BIN / "oracle").lexically_normal();
+    if (!dir.empty() && std::filesystem::exists(installed / "boot.sh", ec)) return installed.string();
+    return DAXFAIL_ORACLE_DIR;
+}
+
+/// The guest program: an installed program's libexec/daxfail/oracle-guest, else DAXFAIL_ORACLE_GUEST.
+inline std::string oracle_guest() {
+    std::error_code ec;
+    const auto dir = program_dir();
+    const auto installed = (dir / DAXFAIL_LIBEXEC_FROM_BIN / "oracle-guest").lexically_normal();
+    if (!dir.empty() && std::filesystem::exists(installed, ec)) return installed.string();
+    return DAXFAIL_ORACLE_GUEST;
+}
+
+inline std::string oracle_files_text() {
+    const std::string dir = oracle_dir(), guest = oracle_guest();
+    return (dir.empty() ? std::string("none found") : dir) + " and " + (guest.empty() ? std::string("none found") : guest);
+}
+
+inline detail::command oracle_command() {
+    using detail::completes;
+    using detail::takes;
+    return {
+        .name = "oracle",
+        .summary = "run scenarios on real Debian kernels under qemu and compare them with the model",
+        .description =
+            "Boots Debian 12's kernels (linux-image-amd64: 6.1, preset debian_6_1; linux-image-6.12-amd64: 6.12, preset "
+            "debian_6_12) under qemu with emulated pmem, builds each scenario that a real machine can express, runs it "
+            "twice, and compares every observable with the model run on the layout the guest reports. Kernel packages "
+            "are downloaded with apt-get into the cache, where each scenario's plan, guest reports, serial console and "
+            "boot log stay. Ctrl-C stops the boots (their qemu too) and prints the scenarios compared so far.\n\n"
+            "Needs: root (the guest runs as init in qemu; building its initramfs reads the kernel package), "
+            "qemu-system-x86_64 (qemu-system-x86), busybox (busybox-static), mkfs.xfs (xfsprogs), cpio, xz (xz-utils), "
+            "dpkg-deb and apt-get; about 700 MiB of disk in the cache for both kernel packages; about 0.5 GiB of memory "
+            "per boot (two boots run side by side). The guest's scripts and program: " +
+            oracle_files_text() + ".",
+        .options = {{.name = "--kernel",
+                     .arg = takes::one,
+                     .help = "the kernels to boot.",
+                     .default_text = "all",
+                     .choices = {"6.1", "6.12", "all"}},
+                    scenario_option("the built-in catalog"),
+                    format_option({"table", "md", "json"}, "table, Markdown or JSON."),
+                    {.name = "--fail-on-disagreement",
+                     .help = "exit with status 1 when the model and a kernel disagree, a boot fails, two boots differ, "
+                             "or nothing could be compared."},
+                    {.name = "--cache",
+                     .arg = takes::one,
+                     .metavar = "DIR",
+                     .help = "where kernel packages, plans, reports and consoles are kept.",
+                     .default_text = "/var/tmp/daxfail-oracle",
+                     .completion = completes::dirs},
+                    {.name = "--dry-run",
+                     .help = "print each scenario's plan, or why a real machine cannot express it, and the estimated "
+                             "time, without booting (needs none of the tools)."},
+                    progress_option()}};
+}
 
 /// Runs a shell command, returning its standard output; nullopt when it fails.
 inline std::optional<std::string> shell(const std::string& cmd) {
@@ -71,39 +134,51 @@ inline std::string quote(const std::string& s) {
     return q + "'";
 }
 
-inline int cmd_oracle(const std::vector<std::string>& args) {
-    std::string kernel_arg = "all", format = "table", cache = "/var/tmp/daxfail-oracle";
-    std::vector<std::string> scenario_paths;
-    bool fail_on_disagreement = false, dry_run = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        if (is_help(a)) {
-            std::cout << usage_oracle;
-            return exit_ok;
-        } else if (a == "--dry-run") {
-            dry_run = true;
-        } else if ((a == "--kernel" || a == "--format" || a == "--cache") && i + 1 < args.size()) {
-            (a == "--kernel" ? kernel_arg : a == "--format" ? format : cache) = args[++i];
-        } else if (a == "--scenario") {
-            while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) scenario_paths.push_back(args[++i]);
-        } else if (a == "--fail-on-disagreement") {
-            fail_on_disagreement = true;
-        } else {
-            std::cerr << "daxfail oracle: unknown argument '" << a << "'\n" << usage_oracle;
-            return exit_bad_input;
+namespace detail {
+
+/// Starts `argv` (argv[0] a path) in a process group of its own, standard output and error to `log`, standard
+/// input from /dev/null: the terminal's SIGINT does not reach it, and end_group() ends it with every process it
+/// started (boot.sh's qemu). -1 when it cannot be started.
+inline pid_t start_group(const std::vector<std::string>& argv, const std::string& log) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {  // only async-signal-safe calls from here to exec
+        setpgid(0, 0);
+        const int in = open("/dev/null", O_RDONLY), out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in >= 0) dup2(in, 0);
+        if (out >= 0) {
+            dup2(out, 1);
+            dup2(out, 2);
         }
+        execv(args[0], args.data());
+        _exit(127);
     }
-    if (kernel_arg != "6.1" && kernel_arg != "6.12" && kernel_arg != "all") {
-        std::cerr << "daxfail oracle: --kernel must be 6.1, 6.12 or all\n";
-        return exit_bad_input;
-    }
-    if (format != "table" && format != "md" && format != "json") {
-        std::cerr << "daxfail oracle: --format must be table, md or json\n";
-        return exit_bad_input;
-    }
+    if (pid > 0) setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
+    return pid;
+}
+
+/// Ends a process group started by start_group: SIGTERM, SIGKILL after two seconds; reaps its leader.
+inline void end_group(pid_t pid) {
+    kill(-pid, SIGTERM);
+    for (int i = 0; i < 20 && waitpid(pid, nullptr, WNOHANG) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    kill(-pid, SIGKILL);  // the rest of the group (qemu under timeout), whether or not the leader is gone
+    waitpid(pid, nullptr, 0);
+}
+
+}  // namespace detail
+
+inline int cmd_oracle(const std::vector<std::string>& args) {
+    int status = exit_ok;
+    const auto p = parse_or_exit(oracle_command(), args, status);
+    if (!p) return status;
+    const std::string kernel_arg = p->value("--kernel", "all"), format = p->value("--format", "table"),
+                      cache = p->value("--cache", "/var/tmp/daxfail-oracle");
     std::vector<scenario> scens;
-    if (scenario_paths.empty()) scens = scenarios::catalog();
-    else if (!load_all(expand_paths(scenario_paths), scens, std::cerr)) return exit_bad_input;
+    if (!p->has("--scenario")) scens = scenarios::catalog();
+    else if (!load_all(expand_paths(p->values("--scenario")), scens, std::cerr)) return exit_bad_input;
 
     struct kernel_spec {
         std::string label, metapackage, preset;
@@ -112,7 +187,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     std::vector<kernel_spec> kernels;
     if (kernel_arg != "6.12") kernels.push_back({"6.1", "linux-image-amd64", "debian_6_1", presets::debian_6_1::config});
     if (kernel_arg != "6.1") kernels.push_back({"6.12", "linux-image-6.12-amd64", "debian_6_12", presets::debian_6_12::config});
-    const std::string dir = DAXFAIL_ORACLE_DIR;
+    const std::string dir = oracle_dir(), guest = oracle_guest();
 
     oracle::agreement result;
     struct planned {
@@ -122,7 +197,6 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         std::string file;  ///< per kernel, in the cache
     };
     std::vector<planned> expressible;  // the same plans for every kernel
-    const auto oracle_start = std::chrono::steady_clock::now();
     for (const auto& s : scens) {
         std::string why;
         if (const auto plan = oracle::plan_from_scenario(s, why))
@@ -135,19 +209,21 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     for (const auto& t : expressible) unbinds += t.plan["event"]["kind"] == "unbind";
     const std::size_t boots_per_kernel = expressible.empty() ? 0 : std::max<std::size_t>(1, unbinds);
     // Measured here (2 cores, TCG): about 8 s per boot and 4 s per plan, both boots side by side.
-    const double estimate_per_kernel = 8.0 * static_cast<double>(boots_per_kernel) + 4.0 * static_cast<double>(expressible.size());
-    if (dry_run) {
+    const double estimate = (8.0 * static_cast<double>(boots_per_kernel) + 4.0 * static_cast<double>(expressible.size())) *
+                            static_cast<double>(kernels.size());
+    if (p->has("--dry-run")) {
         for (const auto& t : expressible) std::cout << t.name << ": plan " << t.plan.dump() << "\n";
         for (const auto& [name, why] : result.skipped) std::cout << name << ": not expressible: " << why << "\n";
         std::cout << expressible.size() << " of " << scens.size() << " scenarios expressible; " << kernels.size()
-                  << " kernel(s) x " << boots_per_kernel << " boot(s); estimated "
-                  << static_cast<long>(estimate_per_kernel * static_cast<double>(kernels.size()) + 0.5)
+                  << " kernel(s) x " << boots_per_kernel << " boot(s); estimated " << static_cast<long>(estimate + 0.5)
                   << " s, plus the kernel download on a first run\n";
         return exit_ok;
     }
-    if (dir.empty() || std::string(DAXFAIL_ORACLE_GUEST).empty()) {
-        std::cerr << "daxfail oracle: this program was built without the oracle's guest (define DAXFAIL_ORACLE_DIR "
-                     "and DAXFAIL_ORACLE_GUEST as daxfail's examples/CMakeLists.txt does); --dry-run works without it\n";
+    if (dir.empty() || guest.empty()) {
+        std::cerr << "daxfail oracle: the oracle's guest is not installed next to this program (" DAXFAIL_DATA_FROM_BIN
+                     "/oracle and " DAXFAIL_LIBEXEC_FROM_BIN "/oracle-guest) and the program was built without "
+                     "DAXFAIL_ORACLE_DIR and DAXFAIL_ORACLE_GUEST (as daxfail's examples/daxfail/CMakeLists.txt defines "
+                     "them); --dry-run works without it\n";
         return exit_bad_input;
     }
     std::filesystem::create_directories(cache);
@@ -157,8 +233,14 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
                       << " is missing; install qemu-system-x86 busybox-static xfsprogs cpio xz-utils (apt-get install)\n";
             return exit_bad_input;
         }
+    detail::sigint_scope sigint;
+    detail::progress bar("oracle", "plans", p->has("--progress"));
+    const std::size_t total = expressible.size() * kernels.size();
+    std::size_t plans_done = 0;
     for (const auto& k : kernels) {
+        if (detail::interrupted) break;
         const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache));
+        if (detail::interrupted) break;
         if (!fetched) {
             std::cerr << "daxfail oracle: could not fetch " << k.metapackage << " (apt-get update? network?)\n";
             return exit_bad_input;
@@ -178,23 +260,38 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         std::string uname_r = "(not booted)";
         double boot_seconds = 0;
         int boots = 0;
-        while (!todo.empty()) {
+        while (!todo.empty() && !detail::interrupted) {
             const std::string batch = cache + "/" + k.label + "-boot" + std::to_string(++boots);
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - oracle_start).count();
-            std::cerr << "daxfail oracle: " << k.label << ": boot " << boots << " of about " << boots_per_kernel << ", "
-                      << expressible.size() - todo.size() << " of " << expressible.size() << " plans done, "
-                      << static_cast<long>(elapsed) << " s elapsed, about "
-                      << static_cast<long>(std::max(0.0, estimate_per_kernel * static_cast<double>(kernels.size()) - elapsed))
-                      << " s left\n";
-            std::string plans;
-            for (const auto& t : todo) plans += " " + quote(t.file);
-            auto boot = [&](int n) {
+            // Both boots side by side, each in a process group of its own; SIGINT ends both groups.
+            pid_t pids[2] = {-1, -1};
+            for (int n = 1; n <= 2; ++n) {
                 const std::string n_s = std::to_string(n);
-                shell(quote(dir + "/boot.sh") + " " + quote(kdir) + " " + quote(release) + " " + quote(DAXFAIL_ORACLE_GUEST) +
-                      " " + quote(batch + ".reports" + n_s + ".jsonl") + " " + quote(batch + ".console" + n_s + ".txt") +
-                      plans + " 2>&1");
+                std::vector<std::string> argv{dir + "/boot.sh", kdir, release, guest, batch + ".reports" + n_s + ".jsonl",
+                                              batch + ".console" + n_s + ".txt"};
+                for (const auto& t : todo) argv.push_back(t.file);
+                pids[n - 1] = detail::start_group(argv, batch + ".boot" + n_s + ".log");
+            }
+            const auto start = std::chrono::steady_clock::now();
+            for (int running = 2; running > 0;) {
+                running = 0;
+                for (auto& pid : pids)
+                    if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) ++running;
+                    else pid = -1;
+                if (detail::interrupted) {
+                    for (auto pid : pids)
+                        if (pid > 0) detail::end_group(pid);
+                    break;
+                }
+                // The estimate of what is left, corrected by the time this boot has taken so far.
+                bar.update(plans_done, total, std::max(0.0, estimate - bar.elapsed()),
+                           ", " + k.label + " boot " + std::to_string(boots) + " of about " + std::to_string(boots_per_kernel));
+                if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+            boot_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (detail::interrupted) break;
+            auto reports = [&](int n) {
                 std::map<std::string, nlohmann::json> by_name;
-                std::ifstream in(batch + ".reports" + n_s + ".jsonl");
+                std::ifstream in(batch + ".reports" + std::to_string(n) + ".jsonl");
                 for (std::string line; std::getline(in, line);) {
                     try {
                         auto r = nlohmann::json::parse(line);
@@ -205,10 +302,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
                 }
                 return by_name;
             };
-            const auto start = std::chrono::steady_clock::now();
-            auto second = std::async(std::launch::async, boot, 2);
-            const auto reports1 = boot(1), reports2 = second.get();
-            boot_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const auto reports1 = reports(1), reports2 = reports(2);
             std::size_t done = 0;
             for (; done < todo.size(); ++done) {
                 const auto& t = todo[done];
@@ -229,14 +323,16 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
             }
             if (done == 0) {  // the first plan itself got no report from one of the boots
                 oracle::verdict v(todo[0].name, k.label, k.preset);
-                v.boot_error = "no report from the guest; see " + batch + ".console1.txt and .console2.txt";
+                v.boot_error = "no report from the guest; see " + batch + ".console1.txt, .console2.txt and .boot1.log";
                 result.results.push_back(v);
                 done = 1;
             }
             todo.erase(todo.begin(), todo.begin() + static_cast<std::ptrdiff_t>(done));
+            plans_done += done;
         }
         result.kernels.push_back({k.label, uname_r, k.metapackage, boots, boot_seconds});
     }
+    bar.finish();
     // The table in catalog (or command-line) order, kernel by kernel.
     auto rank = [&](const oracle::verdict& v) {
         std::size_t k = 0, i = 0;
@@ -246,11 +342,20 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     };
     std::stable_sort(result.results.begin(), result.results.end(),
                      [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
-    if (format == "json") std::cout << oracle::to_json(result).dump(2) << "\n";
-    else std::cout << oracle::to_text(result, {format == "md", false});
+    const bool partial = detail::interrupted != 0;
+    const std::string mark = "partial: interrupted after " + std::to_string(plans_done) + " of " + std::to_string(total) +
+                             " plans; the scenarios compared until then are shown";
+    if (format == "json") {
+        auto j = oracle::to_json(result);
+        if (partial) j["partial"] = mark;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << (partial ? mark + "\n" : "") << oracle::to_text(result, {format == "md", false});
+    }
+    if (partial) return detail::exit_interrupted;
     // Nothing compared is not agreement.
     const bool all_agree = !result.results.empty() && result.all_agree();
-    return fail_on_disagreement && !all_agree ? exit_invariant : exit_ok;
+    return p->has("--fail-on-disagreement") && !all_agree ? exit_invariant : exit_ok;
 }
 
 }  // namespace daxfail::cli

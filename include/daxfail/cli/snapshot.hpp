@@ -3,6 +3,7 @@
 #ifndef DAXFAIL_CLI_SNAPSHOT_HPP
 #define DAXFAIL_CLI_SNAPSHOT_HPP
 
+#include <daxfail/cli/common.hpp>
 #include <daxfail/snapshot/snapshot.hpp>
 
 #include <filesystem>
@@ -13,48 +14,48 @@
 
 namespace daxfail::cli {
 
-inline const char* const usage_snapshot =
-    "usage: daxfail snapshot [--mount DIR...] [-o FILE|DIR]\n"
-    "\n"
-    "Writes a scenario file of this machine: a mounted DAX XFS (geometry from its superblock), the files its\n"
-    "tasks map (extents from FIEMAP), the tasks and their live mappings (/proc/PID/maps, pagemap, smaps), the\n"
-    "early-kill sysctl, and an unbind of the pmem namespace by this process. Run it as root (pagemap, map_files\n"
-    "and the block device need it). Then: daxfail compare --scenario FILE.\n"
-    "  --mount DIR   the filesystem mounted on DIR (or holding DIR); repeatable. Default: every XFS mounted with\n"
-    "                DAX on a pmem device.\n"
-    "  -o FILE|DIR   write to FILE (default: standard output), or one DIR/<device>.json per filesystem when DIR\n"
-    "                is an existing directory. Without a directory only the first filesystem is written.\n"
-    "  --root DIR    read /proc, /sys and /dev under DIR instead of / (for tests).\n";
+inline detail::command snapshot_command() {
+    using detail::completes;
+    using detail::takes;
+    return {.name = "snapshot",
+            .summary = "write a scenario file of this machine (what would an unbind do now?)",
+            .description =
+                "Writes a scenario file of this machine: a mounted DAX XFS (geometry from its superblock), the files "
+                "its tasks map (extents from FIEMAP), the tasks and their live mappings (/proc/PID/maps, pagemap, "
+                "smaps), the early-kill sysctl, and an unbind of the pmem namespace by this process. Run it as root "
+                "(pagemap, map_files and the block device need it). Then: daxfail compare --scenario FILE.",
+            .options = {{.name = "--mount",
+                         .arg = takes::some,
+                         .metavar = "DIR...",
+                         .help = "the filesystem mounted on DIR (or holding DIR); repeatable.",
+                         .default_text = "every XFS mounted with DAX on a pmem device",
+                         .completion = completes::dirs},
+                        {.name = "--output",
+                         .alias = "-o",
+                         .arg = takes::one,
+                         .metavar = "FILE|DIR",
+                         .help = "write to FILE ('-': standard output), or one DIR/<device>.json per filesystem when "
+                                 "DIR is an existing directory. Without a directory only the first filesystem is "
+                                 "written.",
+                         .default_text = "standard output",
+                         .completion = completes::files},
+                        {.name = "--root",
+                         .arg = takes::one,
+                         .metavar = "DIR",
+                         .help = "read /proc, /sys and /dev under DIR instead of / (for tests).",
+                         .default_text = "/",
+                         .completion = completes::dirs}}};
+}
 
 /// Exit status: 0 written, 2 bad arguments or nothing to snapshot.
 inline int cmd_snapshot(const std::vector<std::string>& args) {
+    int status = 0;
+    const auto p = parse_or_exit(snapshot_command(), args, status);
+    if (!p) return status;
     daxfail::snapshot::options o;
-    std::string out;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::cout << usage_snapshot;
-            return 0;
-        }
-        if (a == "--mount" || a == "-o" || a == "--output" || a == "--root") {
-            if (i + 1 >= args.size()) {
-                std::cerr << "daxfail snapshot: " << a << " needs a value\n" << usage_snapshot;
-                return 2;
-            }
-            const std::string& v = args[++i];
-            if (a == "--mount") o.mounts.push_back(v);
-            else if (a == "--root") o.root = v;
-            else out = v;
-            continue;
-        }
-        // --mount takes several directories: anything that is not an option continues the list.
-        if (!a.empty() && a[0] != '-' && i > 0 && !o.mounts.empty() && args[i - 1] != "-o" && args[i - 1] != "--root") {
-            o.mounts.push_back(a);
-            continue;
-        }
-        std::cerr << "daxfail snapshot: unknown argument '" << a << "'\n" << usage_snapshot;
-        return 2;
-    }
+    o.mounts = p->values("--mount");
+    if (p->has("--root")) o.root = p->value("--root");
+    const std::string out = p->value("--output");
     const auto r = daxfail::snapshot::take_snapshots(o);
     for (const auto& w : r.warnings) std::cerr << "daxfail snapshot: warning: " << w << "\n";
     if (!r.errors.empty() || r.scenarios.empty()) {
