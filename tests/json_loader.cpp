@@ -208,7 +208,7 @@ TEST_CASE("memory-failure events: overflowing ranges, locations, madvise address
     CHECK(r.value->event.madvise_vaddr == 0x7f0000003000ull);
     CHECK(r.value->event.offset == data_block_offset(r.value->world, 1, 103));
     d["event"]["page"] = 30;
-    has(errors(d), "event.page: inode 133 has no block at page 30");
+    has(errors(d), "event.page: pages 30..30 are beyond end of file (16 pages)");
     d = good();
     d["event"] = {{"kind", "memory_failure"}, {"current", 900}, {"group", 9}, {"agbno", 2}, {"source", "machine_check"}};
     has(errors(d), "event.group: no group 9 (4 groups)");
@@ -351,7 +351,8 @@ TEST_CASE("actors in scenario files: read, refused with the field, and the concu
     bad(R"([{"name": "a", "start": {"after": "a"}, "steps": [{"op": "work"}]}])",
         "actors[0].start.after: an actor cannot wait for itself");
     bad(R"([{"name": "a", "steps": [{"op": "notify", "event": {"kind": "memory_failure", "current": 900, "offset": "1GiB", "source": "machine_check"}}]}])",
-        "actors[0].steps[0].event.length: offset + length is beyond the device (67108864 bytes)");
+        "actors[0].steps[0].event: length is not given, so it is 4096 (one page): offset + length is beyond the device "
+        "(67108864 bytes)");
     bad(R"([{"name": "a", "steps": [{"op": "notify"}]}])", "actors[0].steps[0].event: is required");
     // A malformed entry before one with a start condition: both reported, nothing read out of place.
     bad(R"([1, {"name": "b", "start": {"after": "unbind"}, "steps": [{"op": "work"}]}])", "actors[0]: must be an object");

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -94,9 +96,12 @@ TEST_CASE("a file given by size alone is laid out per group after the headers, a
     }
     CHECK(r.value->world.inodes.at(134).size == 20u << 20);
     CHECK(r.value->world.inodes.at(134).cache.pages() == 5120);  // in core: every page cached
+    d["inodes"][1]["size"] = "63MiB";  // fewer blocks than the section, more than are free
+    CHECK(errors_of(d) == std::vector<std::string>{
+                              "inodes[1].size: 66060288 bytes do not fit: the data section is 64 blocks short of free space"});
     d["inodes"][1]["size"] = "1GiB";
     CHECK(errors_of(d) == std::vector<std::string>{
-                              "inodes[1].size: 1073741824 bytes do not fit: the data section is 246080 blocks short of free space"});
+                              "inodes[1].size: 1073741824 bytes do not fit: the data section has 16384 blocks"});
 }
 
 TEST_CASE("a laid-out extent never exceeds XFS_MAX_BMBT_EXTLEN blocks") {
@@ -141,4 +146,35 @@ TEST_CASE("devices: default pfns never overlap; explicit overlapping pfns are re
     CHECK(r.value->world.devices[1].first_pfn == 0x100000 + (u64{64} << 18));  // just past device 0
     d["devices"][1]["first_pfn"] = "0x200000";
     CHECK(errors_of(d) == std::vector<std::string>{"devices[1].first_pfn: its pfns overlap those of devices[0]"});
+}
+
+TEST_CASE("load_scenario_file names a file without a name after its stem") {
+    const auto path = std::filesystem::temp_directory_path() / "daxfail_unnamed_scenario.json";
+    std::ofstream(path) << small().dump();
+    const auto r = json::load_scenario_file(path.string());
+    std::filesystem::remove(path);
+    REQUIRE(r.ok());
+    CHECK(r.value->name == "daxfail_unnamed_scenario");
+    CHECK(json::load_scenario_file("/nonexistent/x.json").errors.at(0).to_string() == "no such file");
+}
+
+TEST_CASE("a hundred thousand errors: the first 1000 are listed, the rest counted, in linear time") {
+    auto d = small();
+    d["inodes"] = nlohmann::json::array();
+    for (int i = 0; i < 100000; ++i) d["inodes"].push_back(nlohmann::json::object());
+    const auto e = errors_of(d);
+    REQUIRE(e.size() == json::max_errors + 1);
+    CHECK(e.front() == "inodes[0].ino: is required");
+    CHECK(e.back() == "(document): and 99000 more errors (at most 1000 are listed)");
+}
+
+TEST_CASE("a write fault is refused on a reflinked page only, not on the rest of its extent") {
+    auto d = small();
+    d["filesystem"]["reflink"] = true;
+    d["inodes"].push_back({{"ino", 134}, {"extents", {{{"group", 1}, {"agbno", 110}, {"blocks", 2}}}}});
+    d["actors"] = {{{"name", "writer"}, {"steps", {{{"op", "fault"}, {"pid", 1001}, {"inode", 133}, {"page", 0}, {"write", true}}}}}};
+    CHECK(json::scenario_from_json(d).ok());  // page 0 is block 100: only 110..111 are shared
+    d["actors"][0]["steps"][0]["page"] = 10;
+    CHECK(errors_of(d) == std::vector<std::string>{"actors[0].steps[0].write: page 10 is in a shared (reflinked) extent: a "
+                                                   "write fault copies it, which is not modelled"});
 }

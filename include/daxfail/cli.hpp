@@ -28,7 +28,9 @@
 #include <daxfail/presets.hpp>
 #include <daxfail/variant_names.hpp>
 
+#include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -65,8 +67,24 @@ inline const char* version() {
 #endif
 }
 
-/// The daxfail command; `extras` are the user's variants, known by name next to the presets.
+namespace detail {
+inline int dispatch(int argc, char** argv, const std::vector<variant_spec>& extras);
+}
+
+/// The daxfail command; `extras` are the user's variants, known by name next to the presets. No exception
+/// leaves it: what a subcommand did not expect is reported as "daxfail: ..." with exit status 2.
 inline int main(int argc, char** argv, const std::vector<variant_spec>& extras = {}) {
+    try {
+        return detail::dispatch(argc, argv, extras);
+    } catch (const std::bad_alloc&) {
+        std::cerr << "daxfail: out of memory\n";
+    } catch (const std::exception& e) {
+        std::cerr << "daxfail: " << e.what() << "\n";
+    }
+    return exit_bad_input;
+}
+
+inline int detail::dispatch(int argc, char** argv, const std::vector<variant_spec>& extras) {
     if (const auto error = extra_variants_error(extras); !error.empty()) {
         std::cerr << "daxfail: " << error << "\n";
         return exit_bad_input;

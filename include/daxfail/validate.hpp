@@ -61,7 +61,10 @@ inline void validate_buftarg(const world& w, const buftarg& bt, const std::strin
         errs.push_back({path + ".nr_bytes", "part_off + nr_bytes overflows u64"});
         return;
     }
-    if (bt.nr_bytes == 0) errs.push_back({path + ".nr_bytes", "must be positive"});
+    if (bt.nr_bytes == 0) {
+        errs.push_back({path + ".nr_bytes", "must be positive"});
+        return;  // whether it fits the device says nothing more
+    }
     if (bt.part_off + bt.nr_bytes > w.devices[bt.device].size)
         errs.push_back({path + ".nr_bytes", "part_off + nr_bytes = " + std::to_string(bt.part_off + bt.nr_bytes) +
                                                 " is beyond the end of devices[" + std::to_string(bt.device) +

@@ -48,7 +48,12 @@ inline int cmd_check(const std::vector<std::string>& args) {
     const auto p = parse_or_exit(check_command(), args, status);
     if (!p) return status;
     bool ok = true;
-    for (const auto& f : expand_paths(p->operands)) {
+    const auto files = expand_paths(p->operands);
+    if (files.empty()) {
+        std::cerr << "daxfail check: no scenario files found\n";
+        return exit_bad_input;
+    }
+    for (const auto& f : files) {
         auto r = json::load_scenario_file(f);
         if (r.ok()) {
             std::cout << f << ": ok\n";

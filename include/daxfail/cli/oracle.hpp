@@ -226,7 +226,15 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
                      "them); --dry-run works without it\n";
         return exit_bad_input;
     }
-    std::filesystem::create_directories(cache);
+    {
+        std::error_code ec;
+        std::filesystem::create_directories(cache, ec);
+        if (ec || !std::filesystem::is_directory(cache, ec)) {
+            std::cerr << "daxfail oracle: --cache: cannot create directory '" << cache << "'"
+                      << (ec ? " (" + ec.message() + ")" : std::string()) << "\n";
+            return exit_bad_input;
+        }
+    }
     for (const char* tool : {"qemu-system-x86_64", "busybox", "mkfs.xfs", "cpio", "xz", "dpkg-deb", "apt-get"})
         if (!shell(std::string("command -v ") + tool + " >/dev/null")) {
             std::cerr << "daxfail oracle: " << tool
@@ -308,7 +316,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
                 const auto& t = todo[done];
                 const auto r1 = reports1.find(t.name), r2 = reports2.find(t.name);
                 if (r1 == reports1.end() || r2 == reports2.end()) break;
-                uname_r = r1->second.at("uname_r").get<std::string>();
+                uname_r = r1->second.value("uname_r", std::string("(unknown)"));
                 std::ofstream(cache + "/" + k.label + "-" + t.name + ".report1.json") << r1->second.dump();
                 std::ofstream(cache + "/" + k.label + "-" + t.name + ".report2.json") << r2->second.dump();
                 try {

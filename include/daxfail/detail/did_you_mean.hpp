@@ -29,13 +29,16 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
-/// The candidate closest to `word`, when at most a third of its letters (at least one) differ;
+/// The candidate closest to `word`, when at most a third of its letters (at least one, at most three) differ;
 /// ties go to the earlier candidate, so the answer does not depend on anything but the list.
 inline std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    if (word.size() > 64) return std::nullopt;  // not a typo of a name, and the distance would cost
     std::optional<std::string> best;
-    std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
+    const std::size_t allowed = std::max<std::size_t>(1, std::min<std::size_t>(3, word.size() / 3));
+    std::size_t best_distance = allowed + 1;
     for (const auto& c : candidates) {
         if (c == word) continue;
+        if (c.size() > word.size() + allowed || word.size() > c.size() + allowed) continue;
         const std::size_t d = edit_distance(word, c);
         if (d < best_distance) {
             best_distance = d;

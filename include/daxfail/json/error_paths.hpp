@@ -43,7 +43,7 @@ public:
                 const u64 k = read_index(s, j);
                 j += 1;  // "]"
                 auto it = origins_.find({rt, g, k});
-                out += it != origins_.end() ? it->second : s.substr(i, j - i);
+                out += it != origins_.end() ? it->second : !unrecorded.empty() ? unrecorded : s.substr(i, j - i);
                 std::string field;
                 if (j < s.size() && s[j] == '.') {
                     std::size_t f = j + 1;
@@ -121,6 +121,9 @@ public:
         while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) v = v * 10 + static_cast<u64>(s[j++] - '0');
         return v;
     }
+
+    /// Where the records nobody recorded came from (the reader's standard metadata: one string, not millions).
+    std::string unrecorded;
 
 private:
     std::map<std::tuple<bool, u64, u64>, std::string> origins_;

@@ -7,6 +7,7 @@
 
 #include <daxfail/constants.hpp>
 #include <daxfail/detail/did_you_mean.hpp>
+#include <daxfail/detail/printable.hpp>
 #include <daxfail/validate.hpp>
 
 #include <nlohmann/json.hpp>
@@ -43,7 +44,8 @@ public:
             for (const char* k : known) ok = ok || item.key() == k;
             if (ok) continue;
             const std::vector<std::string> names(known.begin(), known.end());
-            fail(at(path, item.key()), "unknown field" + daxfail::detail::did_you_mean_suffix(item.key(), names));
+            fail(at(path, daxfail::detail::printable(item.key())),
+                 "unknown field" + daxfail::detail::did_you_mean_suffix(item.key(), names));
         }
     }
 
@@ -98,7 +100,8 @@ public:
         std::string list;
         for (const char* c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
         const std::vector<std::string> names(choices.begin(), choices.end());
-        fail(at(path, key), "\"" + *s + "\" is not one of " + list + daxfail::detail::did_you_mean_suffix(*s, names));
+        fail(at(path, key), "\"" + daxfail::detail::printable(*s) + "\" is not one of " + list +
+                                daxfail::detail::did_you_mean_suffix(*s, names));
         return std::nullopt;
     }
 
@@ -199,7 +202,7 @@ public:
         }
         if (!v.is_string()) return {std::nullopt, expected};
         const std::string s = v.get<std::string>();
-        const std::string quoted = "\"" + s + "\"";
+        const std::string quoted = "\"" + daxfail::detail::printable(s) + "\"";
         u64 value = 0;
         std::size_t i = 0;
         const bool hex = s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
@@ -225,10 +228,12 @@ public:
         u64 scale = 0;
         for (std::size_t k = 0; k < unit_names.size(); ++k)
             if (unit == unit_names[k]) scale = u64{1} << (10 * (k + 1));
-        if (scale == 0 || hex) {
+        if (hex) return {std::nullopt, quoted + ": a \"0x...\" number takes no unit"};
+        if (unit[0] == '.') return {std::nullopt, quoted + ": must be a whole number of " + (units ? "bytes" : "units")};
+        if (scale == 0) {
             const auto near = daxfail::detail::did_you_mean(unit, unit_names);
-            return {std::nullopt, quoted + ": \"" + unit + "\" is not a unit (KiB, MiB, GiB, TiB)" +
-                                      (near && !hex ? "; did you mean \"" + s.substr(0, i) + *near + "\"?" : "")};
+            return {std::nullopt, quoted + ": \"" + daxfail::detail::printable(unit) + "\" is not a unit (KiB, MiB, GiB, TiB)" +
+                                      (near ? "; did you mean \"" + s.substr(0, i) + *near + "\"?" : "")};
         }
         if (!units) return {std::nullopt, quoted + " has a unit, but this field counts, it is not a number of bytes"};
         if (value > u64_max / scale) return {std::nullopt, quoted + " is larger than the largest unsigned 64-bit number of bytes"};

@@ -6,6 +6,7 @@
 #ifndef DAXFAIL_JSON_PARSE_HPP
 #define DAXFAIL_JSON_PARSE_HPP
 
+#include <daxfail/detail/printable.hpp>
 #include <daxfail/validate.hpp>
 
 #include <nlohmann/json.hpp>
@@ -47,25 +48,12 @@ inline std::pair<std::size_t, std::size_t> line_column(const std::string& text, 
 /// nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix.
 inline std::string bare_message(const std::string& what) {
     std::string m = what;
-
     if (m.rfind("[json.exception.", 0) == 0)
         if (auto close = m.find("] "); close != std::string::npos) m = m.substr(close + 2);
     if (m.rfind("parse error", 0) == 0)
         if (auto colon = m.find(": "); colon != std::string::npos) m = m.substr(colon + 2);
-    // The token nlohmann quotes may be any bytes of the input: never echo control or non-ASCII bytes raw.
-    std::string out;
-    for (const char c : m) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x7f) {
-            out += c;
-        } else {
-            const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        }
-    }
-    return out;
+    // The token nlohmann quotes may be any bytes of the input, of any length: never echo them raw.
+    return daxfail::detail::printable(m, 300);
 }
 
 /// Builds the DOM from SAX events, knowing at each event the path of the field being read.
@@ -105,7 +93,8 @@ public:
             return "line " + std::to_string(line) + ", column " + std::to_string(col);
         };
         if (ex.id == 406)  // out_of_range: a number no double holds; point at its first digit
-            errors.push_back({value_path(), token + " is out of range (beyond a double) at " +
+            errors.push_back({value_path().empty() ? "(document)" : value_path(),
+                              daxfail::detail::printable(token) + " is out of range (beyond a double) at " +
                                                 where(position >= token.size() ? position - token.size() : 0)});
         else  // inside which object or array: the key just read may be the one the error follows
             errors.push_back({stack_.empty() ? "(document)" : container_or_document(),
@@ -124,13 +113,15 @@ private:
     };
 
     /// The path of the container on top of the stack, then `k` (an object's key).
-    std::string path_with(const std::string& k) const { return container_path(stack_.size()) + (stack_.size() > 1 ? "." : "") + k; }
+    std::string path_with(const std::string& k) const {
+        return container_path(stack_.size()) + (stack_.size() > 1 ? "." : "") + daxfail::detail::printable(k);
+    }
 
     std::string container_path(std::size_t depth) const {
         std::string p;
         for (std::size_t i = 0; i + 1 < depth; ++i) {
             const auto& f = stack_[i];
-            if (f.node->is_object()) p += (p.empty() ? "" : ".") + f.key;
+            if (f.node->is_object()) p += (p.empty() ? "" : ".") + daxfail::detail::printable(f.key);
             else p += "[" + std::to_string(f.index - 1) + "]";
         }
         return p;

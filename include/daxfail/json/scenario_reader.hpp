@@ -24,6 +24,7 @@
 #include <stdexcept>
 #include <fstream>
 #include <map>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -36,6 +37,8 @@ namespace daxfail::json {
 inline constexpr std::size_t max_actors = 16;
 inline constexpr std::size_t max_actor_steps = 64;
 inline constexpr std::size_t max_devices = 256;
+inline constexpr u32 max_groups = 65'536;  ///< per section: a PiB in 16 GiB AGs; mkfs.xfs makes far fewer
+inline constexpr std::size_t max_errors = 1000;  ///< listed per file; the rest are counted
 inline constexpr std::size_t max_inodes = 1'000'000;
 inline constexpr std::size_t max_extents = 1'000'000;  ///< per inode, and metadata records
 inline constexpr std::size_t max_tasks = 100'000;
@@ -125,26 +128,49 @@ private:
     /// default then only repeats it); identical errors are reported once.
     load_result& finish(load_result& r) {
         r.layout = layout_;
-        std::vector<validation_error> out;
+        // The defaulted field an error path is in (the path itself or a prefix of it), by prefix lookups.
         auto derived_key = [&](const std::string& path) -> const std::pair<const std::string, std::string>* {
-            for (const auto& d : derived_)
-                if (path == d.first || (path.rfind(d.first, 0) == 0 && (path[d.first.size()] == '.' || path[d.first.size()] == '[')))
-                    return &d;
+            for (std::size_t end = 1; end <= path.size(); ++end) {
+                if (end < path.size() && path[end] != '.' && path[end] != '[') continue;
+                if (auto it = derived_.find(path.substr(0, end)); it != derived_.end()) return &*it;
+            }
             return nullptr;
         };
+        std::set<std::string> plain;  // paths of errors on fields the file has
+        for (const auto& e : r_.errors)
+            if (!derived_key(e.path)) plain.insert(e.path);
+        auto has_plain_under = [&](const std::string& parent) {
+            if (plain.count(parent)) return true;
+            for (const char* sep : {".", "["}) {
+                auto it = plain.lower_bound(parent + sep);
+                if (it != plain.end() && it->rfind(parent + sep, 0) == 0) return true;
+            }
+            return false;
+        };
+        std::vector<validation_error> out;
+        std::set<std::pair<std::string, std::string>> seen;
+        std::size_t more = 0;
+        const std::string standard = "overlaps filesystem.data.standard_metadata and";
         for (auto e : r_.errors) {
+            if (auto it = renamed_.find(e.path); it != renamed_.end()) e.path = it->second;
+            if (auto at = e.reason.find(standard); at != std::string::npos)
+                e.reason.replace(at, standard.size(),
+                                 "overlaps the blocks that filesystem.data.standard_metadata reserves (blocks 0.." +
+                                     std::to_string(w_.mp.reflink ? 8 : 7) +
+                                     " of every group for its headers, and blocks 16..287 of group 0 for inodes and the "
+                                     "log) and");
             if (const auto* d = derived_key(e.path)) {
                 const std::string parent = d->first.substr(0, d->first.rfind('.'));
-                const bool consequence = std::any_of(r_.errors.begin(), r_.errors.end(), [&](const validation_error& o) {
-                    return !derived_key(o.path) && (o.path == parent || o.path.rfind(parent + ".", 0) == 0 ||
-                                                    o.path.rfind(parent + "[", 0) == 0);
-                });
-                if (consequence) continue;
+                if (has_plain_under(parent)) continue;  // the default only repeats that error
                 e.reason = d->second + ": " + e.reason;
                 e.path = parent;
             }
-            if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(std::move(e));
+            if (!seen.insert({e.path, e.reason}).second) continue;
+            if (out.size() < max_errors) out.push_back(std::move(e));
+            else ++more;
         }
+        if (more) out.push_back({"(document)", "and " + std::to_string(more) + " more errors (at most " +
+                                                   std::to_string(max_errors) + " are listed)"});
         r.errors = std::move(out);
         return r;
     }
@@ -175,7 +201,7 @@ private:
             d.size = r_.bytes(devs[i], p, "size").value_or(0);
             // Default: 0x100000 + i x 0x100000 (4 GiB apart), or just past the previous device when it is bigger.
             u64 next_pfn = 0x100000 + (u64{i} << 20);
-            if (i > 0) {
+            if (!w_.devices.empty()) {
                 const auto& prev = w_.devices.back();
                 const u64 prev_pages = prev.size >> page_shift;
                 if (prev.first_pfn <= u64_max - prev_pages) next_pfn = std::max(next_pfn, prev.first_pfn + prev_pages);
@@ -224,8 +250,9 @@ private:
             r_.fail(field_reader::at(p, count_key), "must be at least 1");
             return false;
         }
-        if (out.group_count > (1u << 20)) {
-            r_.fail(field_reader::at(p, count_key), "more than 1048576 groups is not modelled");
+        if (out.group_count > max_groups) {
+            r_.fail(field_reader::at(p, count_key), std::to_string(out.group_count) + " groups; the limit is " +
+                                                        std::to_string(max_groups));
             return false;
         }
         out.rmap.assign(out.group_count, {});
@@ -309,14 +336,24 @@ private:
                 r_.only_keys(rt, rp, {"device", "part_off", "nr_bytes", "rg_count", "rg_blocks", "blocks", "rtrmapbt"});
                 xfs_section sec;
                 if (read_section(rt, rp, sec, "rg_count", "rg_blocks", "rtrmapbt")) w_.mp.rt = sec;
+                else rt_failed_ = true;
             }
         }
-        if (data_ok_ && r_.boolean(data, dp, "standard_metadata", true).value_or(true))
-            for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
-                add_record(false, g, rec,
-                           "the blocks that " + dp + ".standard_metadata reserves (blocks 0.." +
-                               std::to_string(w_.mp.reflink ? 8 : 7) +
-                               " of every group for its headers, and blocks 16..287 of group 0 for inodes and the log)");
+        if (data_ok_ && r_.boolean(data, dp, "standard_metadata", true).value_or(true)) {
+            // Group 0 holds the headers, an inode chunk and the internal log up to block 287.
+            const u64 first_group = std::min<u64>(w_.mp.data.group_blocks, w_.mp.data.blocks);
+            if (first_group < 288) {
+                r_.fail(dp + (data.contains("blocks") && w_.mp.data.blocks < w_.mp.data.group_blocks ? ".blocks" : ".ag_blocks"),
+                        "group 0 has " + std::to_string(first_group) +
+                            " blocks, fewer than the 288 its headers, inode chunk and log take (standard_metadata)");
+                data_ok_ = false;
+            } else {
+                // Not recorded one by one: a million groups would mean millions of copies of the same origin.
+                paths_.unrecorded = dp + ".standard_metadata";
+                for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
+                    w_.mp.data.rmap[g].push_back(rec);
+            }
+        }
         const auto& meta = r_.limited(r_.array(fs, p, "metadata"), p + ".metadata", max_extents, "metadata records");
         for (std::size_t i = 0; i < meta.size(); ++i) read_metadata(meta[i], field_reader::at(p + ".metadata", i));
     }
@@ -332,7 +369,7 @@ private:
         if (!m.contains("owner")) r_.fail(mp + ".owner", "is required");
         else if (m["owner"].is_string() && owner_from_name(m["owner"].get<std::string>()))
             owner = owner_from_name(m["owner"].get<std::string>());
-        else if (auto n = field_reader::parse_number(m["owner"]); n && !rmap_owner::is_non_inode(*n))
+        else if (auto n = field_reader::to_number(m["owner"], false).value; n && !rmap_owner::is_non_inode(*n))
             owner = n;
         else
             r_.fail(mp + ".owner", "must be an inode number or one of fs, log, ag, inobt, inodes, refc, cow, null, unknown");
@@ -347,6 +384,7 @@ private:
     }
 
     bool check_group(bool rt, u64 group, const std::string& path) {
+        if (rt && rt_failed_) return false;  // the realtime section's own error says why
         if (rt && !w_.mp.rt) {
             r_.fail(path, "the filesystem has no realtime device");
             return false;
@@ -470,6 +508,13 @@ private:
             }
             return it->second;
         };
+        // Lay out only on a section that fits its device: else validate() says what is wrong, and the layout
+        // would be of a section that does not exist.
+        auto fits = [&](const xfs_section& sec) {
+            const auto& t = sec.target;
+            return t.device < w_.devices.size() && t.part_off <= w_.devices[t.device].size &&
+                   t.nr_bytes <= w_.devices[t.device].size - t.part_off && sec.blocks <= t.nr_bytes / bs;
+        };
         for (const auto& pending : pending_layout_) {
             const u64 ino = pending.first;  // not a structured binding: clang 14 cannot capture one in a lambda
             const std::size_t index = pending.second;
@@ -480,18 +525,25 @@ private:
                 continue;
             }
             const xfs_section& sec = ip.realtime ? *w_.mp.rt : w_.mp.data;
+            if (!fits(sec)) continue;
             u64 need = ip.size / bs + (ip.size % bs != 0);
+            if (need > sec.blocks) {
+                r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " +
+                                         std::string(ip.realtime ? "realtime" : "data") + " section has " +
+                                         std::to_string(sec.blocks) + " blocks");
+                continue;
+            }
             laid_out_file file{ino, p, {}};
             std::vector<std::pair<u64, u64>> blocks;
             u64 file_block = 0;
-            for (u32 g = 0; g < sec.group_count && need > 0; ++g) {
+            for (u32 g = 0; g < sec.group_count && need > 0 && file.extents.size() < max_extents; ++g) {
                 const u64 start = u64{g} * sec.group_blocks;
                 const u64 length = sec.blocks > start ? std::min<u64>(sec.group_blocks, sec.blocks - start) : 0;
                 auto& taken = used_in(ip.realtime, g);
                 u64 cursor = 0;
                 std::vector<std::pair<u64, u64>> added;
                 auto take_free = [&](u64 until) {
-                    while (cursor < until && need > 0) {
+                    while (cursor < until && need > 0 && file.extents.size() < max_extents) {
                         const u64 n = std::min({until - cursor, need, max_extent_blocks});
                         add_record(ip.realtime, g, {static_cast<u32>(cursor), static_cast<u32>(n), ino, file_block, false, false},
                                    p + ".size");
@@ -510,6 +562,11 @@ private:
                 if (cursor < length) take_free(length);
                 taken.insert(taken.end(), added.begin(), added.end());
                 std::sort(taken.begin(), taken.end());
+            }
+            if (need > 0 && file.extents.size() >= max_extents) {
+                r_.fail(p + ".size", "laying it out takes more than " + std::to_string(max_extents) +
+                                         " extents (the limit): the free space is too fragmented");
+                continue;
             }
             if (need > 0) {
                 r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " +
@@ -569,6 +626,7 @@ private:
                 // same as present, in the words of someone describing what a program did.
                 std::optional<page_set> present;
                 if (vmas[k].contains("touched")) {
+                    renamed_[vp + ".present"] = vp + ".touched";
                     if (vmas[k].contains("present")) r_.fail(vp + ".touched", "give present or touched, not both");
                     const auto& t = vmas[k]["touched"];
                     if (t.is_object()) {
@@ -646,6 +704,7 @@ private:
         if (by_offset) {
             const auto off = r_.bytes(e, p, "offset");
             const auto len = r_.bytes(e, p, "length", page_size);
+            derived(e, p + ".length", "it is 4096 (one page)");
             if (!off || !len) return std::nullopt;
             ev.offset = *off;
             ev.length = *len;
@@ -662,6 +721,19 @@ private:
             const auto page = r_.number(e, p, "page");
             const auto pages = r_.number(e, p, "pages", 1, 1u << 20);
             if (!ino || !page || !pages) return std::nullopt;
+            if (*pages == 0) {
+                r_.fail(p + ".pages", "must be at least 1");
+                return std::nullopt;
+            }
+            if (auto f = w_.inodes.find(*ino); f != w_.inodes.end()) {
+                const u64 file_pages = f->second.size / page_size + (f->second.size % page_size != 0);
+                if (*page >= file_pages || *pages > file_pages - *page) {
+                    r_.fail(e.contains("pages") ? p + ".pages" : p + ".page",
+                            "pages " + std::to_string(*page) + ".." + std::to_string(*page + *pages - 1) +
+                                " are beyond end of file (" + std::to_string(file_pages) + " pages)");
+                    return std::nullopt;
+                }
+            }
             const auto located = locate(*ino, *page, p);
             if (!located) return std::nullopt;
             ev.device = located->first;
@@ -742,7 +814,7 @@ private:
                     for (const auto& n : names) l += (l.empty() ? "" : ", ") + n;
                     return l;
                 }() + ")");
-            else if (c.actor == sc_.actors[i].name)
+            else if (st.contains("after") && c.actor == sc_.actors[i].name)
                 r_.fail(p + ".after", "an actor cannot wait for itself");
             sc_.actors[i].start = c;
         }
@@ -839,6 +911,7 @@ private:
                     u64 run = 1;
                     const auto located = locate(*ino, *page + k, p, &run);
                     if (!located) return std::nullopt;
+                    run = std::min(std::max<u64>(run, 1), *pages - k);
                     if (fault && st.write && shared_block(*located, run)) {
                         r_.fail(p + ".write", "page " + std::to_string(*page + k) +
                                                   " is in a shared (reflinked) extent: a write fault copies it, which is not modelled");
@@ -883,21 +956,73 @@ private:
 
     /// Whether any of the `pages` pages from (device, byte) belongs to more than one file's extents.
     bool shared_block(const std::pair<std::size_t, u64>& at, u64 pages) {
-        if (!extents_) extents_ = daxfail::detail::build_extent_index(w_);  // the world no longer changes
-        const u64 first = at.second, last = at.second + (pages << page_shift) - 1;
-        std::vector<std::pair<u64, u64>> hits;  // byte ranges of extents overlapping [first, last], clipped
-        extents_->for_each([&](u64, std::span<const daxfail::detail::file_extent> list) {
-            for (const auto& e : list) {
-                const u64 end = e.device_byte + e.blocks * w_.mp.blocksize - 1;
-                if (e.device == at.first && e.device_byte <= last && end >= first)
-                    hits.push_back({std::max(first, e.device_byte), std::min(last, end)});
+        if (!all_extents_) {
+            all_extents_.emplace();
+            extents_of(0);  // builds by_inode_
+            for (const auto& [ino_, list] : *by_inode_)
+                for (const auto& e : list)
+                    all_extents_->push_back({e.device, e.device_byte, e.device_byte + e.blocks * w_.mp.blocksize - 1});
+            std::sort(all_extents_->begin(), all_extents_->end());
+            reach_.resize(all_extents_->size());
+            for (std::size_t i = 0; i < reach_.size(); ++i) {
+                const auto& [dev, first, last] = (*all_extents_)[i];
+                reach_[i] = i > 0 && std::get<0>((*all_extents_)[i - 1]) == dev ? std::max(reach_[i - 1], last) : last;
             }
-        });
-        // Shared where two of the clipped ranges overlap.
+        }
+        const u64 first = at.second, last = at.second + (pages << page_shift) - 1;
+        const auto& list = *all_extents_;
+        // The first extent on the device whose prefix reaches `first`; from there, those starting by `last`.
+        auto lo = std::lower_bound(list.begin(), list.end(), std::tuple<std::size_t, u64, u64>{at.first, 0, 0});
+        std::size_t i = static_cast<std::size_t>(lo - list.begin());
+        auto hi_dev = std::upper_bound(list.begin(), list.end(), std::tuple<std::size_t, u64, u64>{at.first, u64_max, u64_max});
+        const std::size_t end = static_cast<std::size_t>(hi_dev - list.begin());
+        // reach_ is non-decreasing within the device: binary search for the first index reaching `first`.
+        std::size_t a = i, b = end;
+        while (a < b) {
+            const std::size_t m = a + (b - a) / 2;
+            if (reach_[m] >= first) b = m;
+            else a = m + 1;
+        }
+        std::vector<std::pair<u64, u64>> hits;  // clipped to [first, last]
+        for (std::size_t k = a; k < end && std::get<1>(list[k]) <= last; ++k)
+            if (std::get<2>(list[k]) >= first)
+                hits.push_back({std::max(first, std::get<1>(list[k])), std::min(last, std::get<2>(list[k]))});
         std::sort(hits.begin(), hits.end());
-        for (std::size_t i = 1; i < hits.size(); ++i)
-            if (hits[i].first <= hits[i - 1].second) return true;
+        for (std::size_t k = 1; k < hits.size(); ++k)
+            if (hits[k].first <= hits[k - 1].second) return true;
         return false;
+    }
+
+    /// One data-fork extent of a file, where it is on which device.
+    struct placed_extent {
+        u64 file_block, blocks;
+        std::size_t device;
+        u64 device_byte;
+    };
+
+    /// Every file's data-fork extents by file block, built once (the world no longer changes while actors are read).
+    const std::vector<placed_extent>& extents_of(u64 ino) {
+        if (!by_inode_) {
+            by_inode_.emplace();
+            const u64 bs = w_.mp.blocksize;
+            auto add = [&](const xfs_section& s) {
+                for (std::size_t g = 0; g < s.rmap.size(); ++g)
+                    for (const auto& r : s.rmap[g])
+                        if (!rmap_owner::is_non_inode(r.owner) && !r.attr_fork && !r.bmbt_block)
+                            (*by_inode_)[r.owner].push_back(
+                                {r.offset, r.blockcount, s.target.device,
+                                 s.target.part_off + (u64{g} * s.group_blocks + r.startblock) * bs});
+            };
+            add(w_.mp.data);
+            if (w_.mp.rt) add(*w_.mp.rt);
+            for (auto& [ino_, list] : *by_inode_)
+                std::sort(list.begin(), list.end(), [](const placed_extent& x, const placed_extent& y) {
+                    return x.file_block < y.file_block;
+                });
+        }
+        static const std::vector<placed_extent> none;
+        auto it = by_inode_->find(ino);
+        return it == by_inode_->end() ? none : it->second;
     }
 
     /// Device and byte offset of page `page` of inode `ino`, from its extents; `run`, when given, receives how
@@ -908,23 +1033,23 @@ private:
             return std::nullopt;
         }
         const u64 bs = w_.mp.blocksize;
-        const u64 block = (page << page_shift) / bs;
-        auto search = [&](const xfs_section& s) -> std::optional<std::pair<std::size_t, u64>> {
-            for (std::size_t g = 0; g < s.rmap.size(); ++g)
-                for (const auto& r : s.rmap[g])
-                    if (r.owner == ino && !r.attr_fork && !r.bmbt_block && block >= r.offset &&
-                        block - r.offset < r.blockcount) {
-                        if (run) *run = (((r.offset + r.blockcount) * bs) >> page_shift) - page;
-                        return std::pair{s.target.device, s.target.part_off +
-                                                              (u64{g} * s.group_blocks + r.startblock + (block - r.offset)) * bs +
-                                                              ((page << page_shift) % bs)};
-                    }
+        if (page > ((u64{1} << 63) >> page_shift)) {
+            r_.fail(p + ".page", std::to_string(page) + " is beyond the largest file offset, 2^63 bytes");
             return std::nullopt;
-        };
-        auto found = search(w_.mp.data);
-        if (!found && w_.mp.rt) found = search(*w_.mp.rt);
-        if (!found) r_.fail(p + ".page", "inode " + std::to_string(ino) + " has no block at page " + std::to_string(page));
-        return found;
+        }
+        const u64 byte = page << page_shift;
+        const u64 block = byte / bs;
+        const auto& list = extents_of(ino);
+        // The last extent starting at or before `block` (extents of one file do not overlap: validate() said so).
+        auto it = std::upper_bound(list.begin(), list.end(), block,
+                                   [](u64 b, const placed_extent& e) { return b < e.file_block; });
+        if (it != list.begin() && block - std::prev(it)->file_block < std::prev(it)->blocks) {
+            const auto& e = *std::prev(it);
+            if (run) *run = (((e.file_block + e.blocks) * bs) >> page_shift) - page;
+            return std::pair{e.device, e.device_byte + (block - e.file_block) * bs + byte % bs};
+        }
+        r_.fail(p + ".page", "inode " + std::to_string(ino) + " has no block at page " + std::to_string(page));
+        return std::nullopt;
     }
 
     const nlohmann::json& doc_;
@@ -932,11 +1057,15 @@ private:
     world w_;
     scenario sc_;
     bool data_ok_ = false;
+    bool rt_failed_ = false;
     error_paths paths_;
     std::map<std::string, std::string> derived_;  ///< defaulted field's path -> how its value was derived
+    std::map<std::string, std::string> renamed_;  ///< a world field's path -> the file's word for it (touched)
     std::vector<std::pair<u64, std::size_t>> pending_layout_;  ///< (ino, index in inodes[]) given by size alone
     std::vector<laid_out_file> layout_;
-    std::optional<daxfail::detail::extent_index> extents_;  ///< built once, for the actors' write faults
+    std::optional<std::map<u64, std::vector<placed_extent>>> by_inode_;  ///< built once, for locate()
+    std::optional<std::vector<std::tuple<std::size_t, u64, u64>>> all_extents_;  ///< (device, first, last byte), sorted
+    std::vector<u64> reach_;  ///< reach_[i]: the largest last byte of all_extents_[0..i] on the same device
 };
 
 }  // namespace detail
