@@ -54,7 +54,7 @@ struct outcome_of_parse {
     std::string out, err;
 };
 
-outcome_of_parse parse_words(std::vector<std::string> words) {
+outcome_of_parse parse_words(const std::vector<std::string>& words) {
     std::ostringstream out, err;
     parsed p;
     const auto status = parse(sample_command(), words, p, out, err);

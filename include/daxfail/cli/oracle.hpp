@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -141,6 +142,7 @@ namespace detail {
 /// started (boot.sh's qemu). -1 when it cannot be started.
 inline pid_t start_group(const std::vector<std::string>& argv, const std::string& log) {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     const pid_t pid = fork();
@@ -215,7 +217,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         for (const auto& t : expressible) std::cout << t.name << ": plan " << t.plan.dump() << "\n";
         for (const auto& [name, why] : result.skipped) std::cout << name << ": not expressible: " << why << "\n";
         std::cout << expressible.size() << " of " << scens.size() << " scenarios expressible; " << kernels.size()
-                  << " kernel(s) x " << boots_per_kernel << " boot(s); estimated " << static_cast<long>(estimate + 0.5)
+                  << " kernel(s) x " << boots_per_kernel << " boot(s); estimated " << std::lround(estimate)
                   << " s, plus the kernel download on a first run\n";
         return exit_ok;
     }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <iostream>
 #include <string>
@@ -49,7 +50,7 @@ class progress {
   private:
     using clock = std::chrono::steady_clock;
     static std::string seconds(double s) {
-        const long n = static_cast<long>(s + 0.5);
+        const long n = std::lround(s);
         return n < 120 ? std::to_string(n) + " s" : std::to_string(n / 60) + " min " + std::to_string(n % 60) + " s";
     }
     std::string what_, unit_;
