@@ -4,8 +4,14 @@
 // before 6.1.112). v6_5: R1 clamp, inclusive end, blockcount one short. v6_6: R1
 // with the +1 fix (6.6, 6.7, Debian 6.1.112+). merged: R2 = R1 plus the
 // whole-device case (offset 0, length U64_MAX) (v12 on 6.6, v6.8-v6.13).
-// v6_14: R2 with `min(count, high + 1)` in u32, which wraps for every non-end
-// group, and a group loop bounded by the group count.
+// v6_14: R2 with `min(count, high + 1)` in u32: for a group the range goes on
+// past, high + 1 wraps to 0, so the count is 0 - low (2^32 - low in the first
+// group, exactly 0 in every later one, whose low is 0); and a group loop
+// bounded by the group count.
+// R1's clamp compares the end relative to the partition with the end of the
+// whole device, so a range near a partition's end runs past it by part_off
+// bytes (v6_5, v6_6, merged, v6_14; tests/range_math.cpp and the fuzz target
+// fuzz_range_math check exactly that).
 //
 // The decision: four pieces of arithmetic. `translate` turns the device byte
 // range into a basic-block range on the filesystem's device (or says it lies
@@ -146,7 +152,7 @@ struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
     }
     static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
     static constexpr u32 blockcount(u32 length, u32 high, u32 low) {
-        return std::min(length, u32(high + 1)) - low;  // high + 1 wraps to 0 for every group but the last
+        return std::min(length, u32(high + 1)) - low;  // high + 1 wraps to 0 for every group but the last: 0 - low
     }
     static constexpr bool stops_at_last_group = true;  // xfs_group_next_range
 };
