@@ -10,6 +10,7 @@
 
 #include <daxfail/constants.hpp>
 #include <daxfail/detail/flat_u64_map.hpp>
+#include <daxfail/detail/hex.hpp>
 #include <daxfail/errno.hpp>
 #include <daxfail/run_map.hpp>
 #include <daxfail/world.hpp>
@@ -158,17 +159,6 @@ public:
 };
 
 namespace detail {
-/// printf's "%#llx" (0 stays "0"), without printf: a whole-device walk formats millions of pfns.
-inline std::string hex(u64 v) {
-    if (v == 0) return "0";
-    char buf[18];
-    char* p = buf + sizeof buf;
-    for (; v; v >>= 4) *--p = "0123456789abcdef"[v & 15];
-    *--p = 'x';
-    *--p = '0';
-    return std::string(p, buf + sizeof buf);
-}
-
 /// The pfn of a "Memory failure: <pfn>: ..." line and where its digits are.
 struct pfn_token {
     u64 pfn = 0;

@@ -9,6 +9,7 @@
 #include <daxfail/actor.hpp>
 #include <daxfail/builder.hpp>
 #include <daxfail/detail/extents.hpp>
+#include <daxfail/detail/hex.hpp>
 #include <daxfail/json/error_paths.hpp>
 #include <daxfail/json/fields.hpp>
 #include <daxfail/json/parse.hpp>
@@ -18,7 +19,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <new>
 #include <stdexcept>
@@ -26,6 +26,7 @@
 #include <map>
 #include <set>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -175,12 +176,6 @@ private:
         return r;
     }
 
-    static std::string hex(u64 v) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-        return buf;
-    }
-
     /// `path` (a field the file leaves out) took a default; `how` says from what.
     void derived(const nlohmann::json& obj, const std::string& path, const std::string& how) {
         const std::string key = path.substr(path.rfind('.') + 1);
@@ -207,7 +202,7 @@ private:
                 if (prev.first_pfn <= u64_max - prev_pages) next_pfn = std::max(next_pfn, prev.first_pfn + prev_pages);
             }
             d.first_pfn = r_.number(devs[i], p, "first_pfn", next_pfn).value_or(0);
-            derived(devs[i], p + ".first_pfn", "it is " + hex(next_pfn) + " (0x100000 per device, or just past the previous one)");
+            derived(devs[i], p + ".first_pfn", "it is " + daxfail::detail::hex(next_pfn) + " (0x100000 per device, or just past the previous one)");
             d.alive = r_.boolean(devs[i], p, "alive", true).value_or(true);
             d.has_holder = r_.boolean(devs[i], p, "has_holder", true).value_or(true);
             d.holder_ops = r_.boolean(devs[i], p, "holder_ops", true).value_or(true);
@@ -958,10 +953,10 @@ private:
     bool shared_block(const std::pair<std::size_t, u64>& at, u64 pages) {
         if (!all_extents_) {
             all_extents_.emplace();
-            extents_of(0);  // builds by_inode_
-            for (const auto& [ino_, list] : *by_inode_)
+            extents().for_each([&](u64, std::span<const daxfail::detail::file_extent> list) {
                 for (const auto& e : list)
                     all_extents_->push_back({e.device, e.device_byte, e.device_byte + e.blocks * w_.mp.blocksize - 1});
+            });
             std::sort(all_extents_->begin(), all_extents_->end());
             reach_.resize(all_extents_->size());
             for (std::size_t i = 0; i < reach_.size(); ++i) {
@@ -993,36 +988,11 @@ private:
         return false;
     }
 
-    /// One data-fork extent of a file, where it is on which device.
-    struct placed_extent {
-        u64 file_block, blocks;
-        std::size_t device;
-        u64 device_byte;
-    };
-
-    /// Every file's data-fork extents by file block, built once (the world no longer changes while actors are read).
-    const std::vector<placed_extent>& extents_of(u64 ino) {
-        if (!by_inode_) {
-            by_inode_.emplace();
-            const u64 bs = w_.mp.blocksize;
-            auto add = [&](const xfs_section& s) {
-                for (std::size_t g = 0; g < s.rmap.size(); ++g)
-                    for (const auto& r : s.rmap[g])
-                        if (!rmap_owner::is_non_inode(r.owner) && !r.attr_fork && !r.bmbt_block)
-                            (*by_inode_)[r.owner].push_back(
-                                {r.offset, r.blockcount, s.target.device,
-                                 s.target.part_off + (u64{g} * s.group_blocks + r.startblock) * bs});
-            };
-            add(w_.mp.data);
-            if (w_.mp.rt) add(*w_.mp.rt);
-            for (auto& [ino_, list] : *by_inode_)
-                std::sort(list.begin(), list.end(), [](const placed_extent& x, const placed_extent& y) {
-                    return x.file_block < y.file_block;
-                });
-        }
-        static const std::vector<placed_extent> none;
-        auto it = by_inode_->find(ino);
-        return it == by_inode_->end() ? none : it->second;
+    /// Every file's data-fork extents (detail::extent_index), built once: the world no longer changes while
+    /// the actors are read.
+    const daxfail::detail::extent_index& extents() {
+        if (!extents_) extents_ = daxfail::detail::build_extent_index(w_);
+        return *extents_;
     }
 
     /// Device and byte offset of page `page` of inode `ino`, from its extents; `run`, when given, receives how
@@ -1039,10 +1009,10 @@ private:
         }
         const u64 byte = page << page_shift;
         const u64 block = byte / bs;
-        const auto& list = extents_of(ino);
+        const auto list = extents().of(ino);
         // The last extent starting at or before `block` (extents of one file do not overlap: validate() said so).
         auto it = std::upper_bound(list.begin(), list.end(), block,
-                                   [](u64 b, const placed_extent& e) { return b < e.file_block; });
+                                   [](u64 b, const daxfail::detail::file_extent& e) { return b < e.file_block; });
         if (it != list.begin() && block - std::prev(it)->file_block < std::prev(it)->blocks) {
             const auto& e = *std::prev(it);
             if (run) *run = (((e.file_block + e.blocks) * bs) >> page_shift) - page;
@@ -1063,7 +1033,7 @@ private:
     std::map<std::string, std::string> renamed_;  ///< a world field's path -> the file's word for it (touched)
     std::vector<std::pair<u64, std::size_t>> pending_layout_;  ///< (ino, index in inodes[]) given by size alone
     std::vector<laid_out_file> layout_;
-    std::optional<std::map<u64, std::vector<placed_extent>>> by_inode_;  ///< built once, for locate()
+    std::optional<daxfail::detail::extent_index> extents_;  ///< built once, for locate() and shared_block()
     std::optional<std::vector<std::tuple<std::size_t, u64, u64>>> all_extents_;  ///< (device, first, last byte), sorted
     std::vector<u64> reach_;  ///< reach_[i]: the largest last byte of all_extents_[0..i] on the same device
 };
