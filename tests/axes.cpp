@@ -230,7 +230,9 @@ TEST_CASE("range_math: each version's arithmetic on the cases that tell them apa
         CHECK(position(merged, "collect_procs_fsdax", "pgoff 8") > position(merged, "xfs_rmap_query_range", "group 3"));
         const auto big = fs_smaller_than_device();  // block device twice the filesystem
         CHECK(run<presets::merged>(big.world, big.event).end == end_state::oops);
-        CHECK(run<presets::merged::with<range_math::v6_14>>(big.world, big.event).terminated());
+        // v6.14's loop stops at the last group: no oops, but a 2^32-index walk per extent outside the last group.
+        CHECK(run<presets::merged::with<range_math::v6_14>>(big.world, big.event).end == end_state::spinning);
+        CHECK(run<presets::merged::with<range_math::v6_14>>(big.world, big.event, test::patient()).terminated());
     }
 }
 

@@ -47,6 +47,14 @@ explore::result explore_with(const scenario& s) {
     return explore::explore<V>(s);
 }
 
+/// Once v6.14+'s 2^32-index walks are over (the model waits for them).
+template <class V>
+explore::result explore_patiently(const scenario& s) {
+    explore::options o;
+    o.walk_patience = 0;
+    return explore::explore(V::config, variant_name<V>(), s, o);
+}
+
 }  // namespace
 
 TEST_CASE("a write fault after the walk passed its extent keeps a live mapping unless the path froze") {
@@ -120,7 +128,7 @@ TEST_CASE("a read fault between the revoke and the shutdown is not stopped by th
                                     expectation{explore_with<presets::v12>(s), 32},
                                     expectation{explore_with<presets::v12_reviewed>(s), 32},
                                     expectation{explore_with<presets::merged>(s), 32},
-                                    expectation{explore_with<presets::v6_14>(s), 34},
+                                    expectation{explore_patiently<presets::v6_14>(s), 34},
                                     expectation{explore_with<presets::debian_6_12>(s), 32}}) {
         const auto& r = e.r;
         const auto length = e.length;
@@ -131,6 +139,11 @@ TEST_CASE("a read fault between the revoke and the shutdown is not stopped by th
         CHECK(inv.counterexample.size() == length);
         CHECK(inv.safe > 0);
     }
+    // Within the model's patience v6.14's unbind never gets past its first wrapped walk: it spins in every
+    // schedule, and whether a mapping outlives the unbind is not decided.
+    const auto spinning = explore_with<presets::v6_14>(s);
+    CHECK(spinning.invariant("terminates").verdict == "violated");
+    CHECK(spinning.invariant("no_live_mapping_after_pre_remove").verdict == "n/a");
     const auto r = explore_with<presets::merged>(s);
     const auto& ce = r.invariant("no_live_mapping_after_pre_remove").counterexample;
     const auto read = find_step(ce, "reader", "read fault");

@@ -8,7 +8,8 @@ using namespace daxfail::scenarios;
 TEST_CASE("equality ignores the trace and the cost, and diff lists exactly the differing observables") {
     const auto s = unbind_mapped_files();
     const auto a = run<presets::merged>(s.world, s.event);
-    auto b = run<presets::v6_14>(s.world, s.event);
+    // v6.14's arithmetic, once its 2^32-index walks are over: the same outcome by another path.
+    auto b = run<presets::merged::with<range_math::v6_14>>(s.world, s.event, test::patient());
     CHECK(a.trace != b.trace);
     CHECK(a == b);
     CHECK(diff(a, b).empty());
@@ -45,7 +46,7 @@ TEST_CASE("doctest integration: same() prints the diff, the presets are a templa
     CHECK(printed.find("poisoned:\n  pre_patch only: 0x101067") != std::string::npos);
     const std::string whole = doctest::StringMaker<outcome>::convert(a).c_str();
     CHECK(whole.find("signals: SIGBUS BUS_MCEERR_AR to reader:1001 addr 0x7f0000003000 lsb 12") != std::string::npos);
-    CHECK(std::tuple_size_v<testing::presets> == 7);
+    CHECK(std::tuple_size_v<testing::presets> == presets::count);
 }
 
 TEST_CASE_TEMPLATE_DEFINE("every preset terminates on a poison and keeps the device alive", V, presets_poison) {

@@ -21,7 +21,7 @@ struct translated {
 translated translate(range_math_kind m, buftarg bt, u64 offset, u64 len) {
     harness h(scenarios::base().build(), math(m));
     translated t{0, 0, 0};
-    t.rc = kernel::xfs_dax_translate_range(h.ctx, bt, offset, len, t.daddr, t.bblen);
+    t.rc = kernel::xfs_dax_translate_range(h.ctx, bt, bt.nr_bytes, offset, len, t.daddr, t.bblen);
     return t;
 }
 }  // namespace

@@ -89,6 +89,7 @@ enum class end_state {
     no_progress,    ///< loops forever: the state that decides the loop can no longer change (v12's freeze loop)
     blocked,        ///< waits for something nothing in the world will do
     oops,           ///< the kernel would crash (e.g. NULL perag)
+    spinning,       ///< still running after run_options::walk_patience: a walk too long to wait for (7.2's 2^32 pages)
     limit_reached,  ///< stopped by the user's run_options limit: no verdict about the kernel
 };
 
@@ -98,6 +99,7 @@ inline std::string end_state_name(end_state e) {
         case end_state::no_progress: return "did not terminate";
         case end_state::blocked: return "blocked forever";
         case end_state::oops: return "oops";
+        case end_state::spinning: return "spins";
         case end_state::limit_reached: return "limit reached";
     }
     return "?";

@@ -50,6 +50,17 @@ using merged = v12::with<freeze::proceed_and_remember, thaw::where_frozen, shutd
 /// v6.14: rtgroups (799e7e6566df), log range check (f4ed93037966), and the group loop's u32 blockcount.
 using v6_14 = merged::with<range_math::v6_14, log_device::range_checked, rt_device::rtgroups>;
 
+/// v6.15: "fs/dax: properly refcount fs dax pages" (38607c62b34b's series): a shared DAX page keeps its first
+/// file until a second one maps it, then has no mapping (the generic path fails with -EBUSY instead of oopsing).
+using v6_15 = v6_14::with<dax_shared_page::share_count>;
+/// v6.18: the range is translated on the filesystem's own length (6ef2175fce30).
+using v6_18 = v6_15::with<range_math::v6_18>;
+/// v7.2 (read in Debian's 7.2.13, whose build it takes the log shutdown's symbol from): translated before the
+/// rmapbt test (v7.0, e76e0e3fc995), thaw refused to a holder that holds nothing (v6.16) while a thaw that leaves
+/// another holder returns 0. v6.14's u32 blockcount is still there: a whole-device unbind spins.
+using v7_2 = v6_18::with<range_math::v7_0, freeze_api::holder_counts_may_unfreeze,
+                         shutdown_caller::logdev_failure_inlined>;
+
 /// Debian 12's kernel 6.1.192: unbind is a whole-device memory failure, no freeze holders, the 6.1.112
 /// range fixes, and del_gendisk leaves the filesystem alone.
 using debian_6_1 =
@@ -81,6 +92,11 @@ inline constexpr auto registry = boost::hana::make_tuple(
     preset<v12_reviewed>{"v12_reviewed", "`v12::with<freeze::return_ebusy, thaw::where_frozen>`: both review points applied"},
     preset<merged>{"merged", "commit fa422b353d21, first released in v6.8, unchanged through v6.13"},
     preset<v6_14>{"v6_14", "v6.14: rtgroups, the log range check and the u32 group blockcount"},
+    preset<v6_15>{"v6_15", "v6.15: `v6_14` with shared DAX pages counted, not marked: no oops on a reflinked poison"},
+    preset<v6_18>{"v6_18", "v6.18: `v6_15` with the range translated on the filesystem's own length"},
+    preset<v7_2>{"v7_2",
+                 "v7.2: `v6_18` translating before the rmapbt test, with 7.2's thaw return codes and Debian's build "
+                 "symbols; still the u32 blockcount (the unbind spins)"},
     preset<debian_6_1>{"debian_6_1",
                        "Debian 12's 6.1.192: no pre-remove flag, no freeze holders, del_gendisk leaves the fs alone, a "
                        "read fault of a reflinked page re-associates it, and its build inlines "

@@ -7,6 +7,7 @@
 
 #include <daxfail/config.hpp>
 #include <daxfail/detail/context.hpp>
+#include <daxfail/detail/duration_text.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/kernel/del_gendisk.hpp>
 #include <daxfail/kernel/evict_inodes.hpp>
@@ -83,6 +84,17 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
     } catch (const detail::stop_run& stop) {
         out.end = stop.end;
         out.end_detail = stop.detail;
+    }
+    if (out.end == end_state::spinning) {
+        // How the walk would end if one waited: the same event without the patience (the model only visits
+        // entries, so this costs what the entries cost).
+        run_options patient = opts;
+        patient.walk_patience = 0;
+        const outcome all = run(cfg, w, ev, patient);
+        out.end_detail += "; left alone it walks " + std::to_string(all.cost.indices_walked) + " indices in all (" +
+                          detail::seconds_text(static_cast<double>(all.cost.indices_walked) / opts.index_rate) +
+                          " at that rate), then " +
+                          (all.end == end_state::returned ? std::string("returns") : end_state_name(all.end));
     }
     detail::record_final_state(state, ev, out);  // what the event left, before any umount
     if (ev.umount_after && out.end == end_state::returned) {

@@ -358,7 +358,8 @@ void check(range_math_kind k, const geometry& g) {
     daxfail::detail::kernel_context ctx{w, cfg, out, ev, opts};
 
     u64 daddr = 0, bblen = 0;
-    const int rc = daxfail::kernel::xfs_dax_translate_range(ctx, w.mp.data.target, g.offset, g.length, daddr, bblen);
+    const int rc = daxfail::kernel::xfs_dax_translate_range(ctx, w.mp.data.target, w.mp.data.target.nr_bytes, g.offset,
+                                                              g.length, daddr, bblen);
     const range_translation want = reference_translate(k, g);
     range_translation got{range_translation::outcome::ok, daddr, bblen};
     if (rc != 0) {

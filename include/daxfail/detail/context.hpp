@@ -11,6 +11,7 @@
 #include <daxfail/detail/lex_less.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
+#include <daxfail/run_options.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
@@ -20,27 +21,6 @@
 #include <string>
 #include <type_traits>
 #include <vector>
-
-namespace daxfail {
-
-/// How the model finds the victims of each page.
-enum class collect_algorithm {
-    indexed_ranges,       ///< an index from (file, page range) to the mappings, runs of pages at once
-    per_page_every_task,  ///< the kernel's own loop: every page, every task (counts page_task_visits)
-};
-
-/// Limits and instrumentation of one run; none of them changes what the kernel does.
-struct run_options {
-    /// Stop after this many modelled steps (0: no limit); reported as end_state::limit_reached.
-    u64 max_steps = 0;
-    /// Stop after this much wall-clock time (0: no limit); reported as end_state::limit_reached.
-    double max_seconds = 0;
-    /// Steps kept in outcome::trace; later steps are only counted (cost.trace_dropped).
-    u64 trace_limit = 10000;
-    collect_algorithm algorithm = collect_algorithm::indexed_ranges;
-};
-
-}  // namespace daxfail
 
 namespace daxfail::detail {
 
@@ -109,6 +89,16 @@ struct kernel_context {
     }
     kernel_context(const kernel_context&) = delete;
     kernel_context& operator=(const kernel_context&) = delete;
+
+    /// How many more indices mf_dax_kill_procs may walk before the walk has taken run_options::walk_patience
+    /// (u64 max when the model waits for every walk).
+    u64 walk_budget() const noexcept {
+        if (!(opts.walk_patience > 0) || !(opts.index_rate > 0)) return ~u64{0};
+        const double total = opts.walk_patience * opts.index_rate;
+        if (!(total < 1.8e19)) return ~u64{0};
+        const auto limit = static_cast<u64>(total);
+        return limit > out.cost.indices_walked ? limit - out.cost.indices_walked : 0;
+    }
 
     /// Whether step details are still being kept (build them only then).
     bool tracing() const noexcept { return out.trace.size() < opts.trace_limit; }

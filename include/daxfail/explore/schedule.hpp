@@ -5,6 +5,7 @@
 
 #include <daxfail/constants.hpp>
 #include <daxfail/outcome.hpp>
+#include <daxfail/run_options.hpp>
 
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct options {
     bool state_hashing = true;
     /// Keep each step's trace lines (replays and printed counterexamples; exploration does not need them).
     bool record_traces = false;
+    /// How long a walk the kernel paths are waited for (run_options::walk_patience; 0: every walk to its end, which
+    /// explores what v6.14+ do once their 2^32-index walks are over). The other run_options do not apply.
+    double walk_patience = run_options{}.walk_patience;
 };
 
 /// One step of a schedule: `actor` ran from the point named `step` to its next yield.

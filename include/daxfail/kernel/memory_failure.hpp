@@ -46,6 +46,10 @@ inline dax_page_mapping page_mapping(const detail::kernel_context& ctx, u64 pfn)
         }
     });
     if (cached.empty()) return {};
+    // v6.15+: the first file to map the page names it until a second one maps it; then ->mapping is NULL.
+    if (ctx.cfg.dax_shared_page.counts_sharers)
+        return cached.size() == 1 ? dax_page_mapping{dax_page_mapping::file, cached[0].ino, cached[0].index}
+                                  : dax_page_mapping{};
     if (owners > 1 && ctx.cfg.dax_shared_page.marks_shared)
         return {dax_page_mapping::shared_marker, 0, 0};  // a fault of a shared extent marks the page
     if (cached.size() == 1) return {dax_page_mapping::file, cached[0].ino, cached[0].index};
@@ -71,7 +75,7 @@ inline dax_page_mapping page_mapping(const detail::kernel_context& ctx, u64 pfn)
 inline int mf_generic_kill_procs(detail::kernel_context& ctx, u64 pfn, int flags) {
     ctx.step("mf_generic_kill_procs", detail::hex(pfn));
     const auto owner = page_mapping(ctx, pfn);
-    if (owner.kind == dax_page_mapping::none) return -err::ebusy;  // dax_lock_page finds no mapping
+    if (owner.kind == dax_page_mapping::none) return -err::ebusy;  // dax_lock_folio finds no mapping (NULL when shared, v6.15+)
     if (owner.kind == dax_page_mapping::shared_marker) {
         throw detail::stop_run{end_state::oops, "NULL pointer dereference: page->mapping of pfn " + detail::hex(pfn) +
                                                     " is PAGE_MAPPING_DAX_SHARED (a reflinked page), read as an "

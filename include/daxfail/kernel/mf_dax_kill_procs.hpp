@@ -7,6 +7,7 @@
 #define DAXFAIL_KERNEL_MF_DAX_KILL_PROCS_HPP
 
 #include <daxfail/detail/context.hpp>
+#include <daxfail/detail/duration_text.hpp>
 #include <daxfail/errno.hpp>
 #include <daxfail/kernel/collect_procs_fsdax.hpp>
 #include <daxfail/kernel/unmap_and_kill.hpp>
@@ -38,13 +39,32 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     });
     const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
     mf_flags |= mf::action_required | mf::must_kill;
-    // The kernel visits every index; only those with an entry do anything, and
-    // the model visits only runs of those (a 2^32-page walk costs what its entries cost).
-    ctx.out.cost.indices_walked += count;
     if (count == 0) return 0;
     const auto& ip = *ctx.find_inode(ino);
-    if (!ip.dax) return -err::ebusy;
-    const u64 last = index + count - 1 < index ? u64_max : index + count - 1;
+    if (!ip.dax) {  // dax_lock_mapping_entry fails at the first index
+        ++ctx.out.cost.indices_walked;
+        return -err::ebusy;
+    }
+    // The kernel visits every index, with no reschedule point in the loop; only indices with an entry do
+    // anything, and the model visits only runs of those (a 2^32-page walk costs what its entries cost). A walk
+    // that would outlast run_options::walk_patience ends the run where the kernel would be by then.
+    const u64 budget = ctx.walk_budget();
+    const bool spins = count > budget;
+    ctx.out.cost.indices_walked += spins ? budget : count;
+    u64 last = index + count - 1 < index ? u64_max : index + count - 1;
+    if (spins) last = budget == 0 ? index : index + budget - 1;
+    auto spin = [&] {
+        const u64 file_pages = (ip.size + page_size - 1) >> page_shift;
+        return detail::stop_run{
+            end_state::spinning,
+            "mf_dax_kill_procs walks ino " + std::to_string(ino) + " from index " + std::to_string(index) + " for " +
+                std::to_string(count) + " indices (the file has " + std::to_string(file_pages) + " pages" +
+                (index + count > file_pages && count >= (u64{1} << 31) ? "; the count is a u32 that wrapped" : "") +
+                "); after " + std::to_string(ctx.out.cost.indices_walked) + " indices in all, " +
+                detail::seconds_text(ctx.opts.walk_patience) + " at " + detail::rate_text(ctx.opts.index_rate) +
+                ", it is still walking"};
+    };
+    if (spins && budget == 0) throw spin();
     const bool poison = ctx.cfg.pre_remove_poison.poisons(pre_remove);
     const picker who = fsdax_picker(pre_remove);
     // One run of pages [p, e.last] of cache run `e`: collect, poison, unmap and kill as far as one pfn run and one
@@ -81,6 +101,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
             if (q >= last) break;
             p = q + 1;
         }
+        if (spins) throw spin();
         return 0;
     }
     // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
@@ -91,6 +112,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
             p = q + 1;
         }
     });
+    if (spins) throw spin();
     return 0;
 }
 

@@ -36,9 +36,11 @@ inline u32 group_length(const xfs_section& s, u32 g) {
 /// `frozen_by_caller`: v12 froze in xfs_dax_notify_failure before calling us.
 inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_section& sec, u64 daddr, u64 bblen,
                                        int mf_flags, bool frozen_by_caller) {
-    ctx.step("xfs_dax_notify_ddev_failure", "daddr " + detail::hex(daddr) + " bblen " + detail::hex(bblen) +
-                                                (mf_flags & mf::mem_pre_remove ? " MF_MEM_PRE_REMOVE" : ""));
     const auto& cfg = ctx.cfg;
+    // v6.14's rtgroups commit (799e7e6566df) renamed the function when it made it serve both kinds of group.
+    const char* const self = cfg.rt_device.scans_rtgroups ? "xfs_dax_notify_dev_failure" : "xfs_dax_notify_ddev_failure";
+    ctx.step(self, "daddr " + detail::hex(daddr) + " bblen " + detail::hex(bblen) +
+                       (mf_flags & mf::mem_pre_remove ? " MF_MEM_PRE_REMOVE" : ""));
     bool kernel_frozen = frozen_by_caller;
     if ((mf_flags & mf::mem_pre_remove) && cfg.thaw.freeze_in == freeze_site::ddev_failure) {
         ctx.xfs_log(log_level::info, "Device is about to be removed!");
@@ -89,8 +91,8 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
         const u32 count = math.blockcount(length, high, low);
         notify.startblock = low;
         notify.blockcount = count;
-        ctx.step("xfs_dax_notify_ddev_failure", "group " + std::to_string(group) + " startblock " +
-                                                    std::to_string(low) + " blockcount " + std::to_string(count));
+        ctx.step(self, "group " + std::to_string(group) + " startblock " + std::to_string(low) + " blockcount " +
+                           std::to_string(count));
         error = xfs_rmap_query_range(ctx, sec, group, low, high,
                                      [&](const rmap_record& r) { return xfs_dax_failure_fn(ctx, r, notify); });
         if (error) break;
@@ -100,7 +102,7 @@ inline int xfs_dax_notify_ddev_failure(detail::kernel_context& ctx, const xfs_se
 
     const bool pre_remove = (mf_flags & mf::mem_pre_remove) != 0;
     // The symbol the shutdown message prints (shutdown_caller policy: Debian 6.1's build inlines this function).
-    const std::string caller(cfg.shutdown_caller.symbol("xfs_dax_notify_ddev_failure"));
+    const std::string caller(cfg.shutdown_caller.symbol(self));
     switch (cfg.shutdown.after_scan({error, notify.want_shutdown, pre_remove})) {
         case shutdown_action::none: break;
         case shutdown_action::corrupt_ondisk:

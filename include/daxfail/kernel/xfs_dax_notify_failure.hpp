@@ -41,24 +41,33 @@ inline int xfs_dax_notify_failure(detail::kernel_context& ctx, std::size_t dev, 
         const bool checked = cfg.log_device.checks_range;
         if (checked) {
             u64 daddr = 0, bblen = 0;
-            if (int rc = xfs_dax_translate_range(ctx, *mp.log, offset, len, daddr, bblen)) return rc;
+            // The external log is modelled as filling its device (sb_logblocks x blocksize = nr_bytes).
+            if (int rc = xfs_dax_translate_range(ctx, *mp.log, mp.log->nr_bytes, offset, len, daddr, bblen)) return rc;
         }
         if (!cfg.log_device.corrupt(pre_remove)) {
             ctx.step("xfs_dax_notify_failure", "external log on pre-remove: nothing to do");
             return 0;
         }
         ctx.xfs_log(log_level::err, "ondisk log corrupt, shutting down fs!");
+        // The symbol the message prints (shutdown_caller policy: Debian 7.2's build inlines the log function).
         xfs_force_shutdown(ctx, shutdown_flag::corrupt_ondisk,
-                           checked ? "xfs_dax_notify_logdev_failure" : "xfs_dax_notify_failure");
+                           std::string(cfg.shutdown_caller.symbol(checked ? "xfs_dax_notify_logdev_failure"
+                                                                          : "xfs_dax_notify_failure")));
         return -err::efscorrupted;
     }
     const xfs_section* sec = on_rt ? &*mp.rt : &mp.data;  // rtgroups (v6.14): the realtime section's own rmap
-    if (cfg.rmap_source.lookup(sec->has_rmapbt) == rmap_lookup::not_supported) {
+    const u64 fs_bytes = sec->blocks * mp.blocksize;
+    auto no_rmapbt = [&] {
+        if (cfg.rmap_source.lookup(sec->has_rmapbt) != rmap_lookup::not_supported) return false;
         ctx.step("xfs_dax_notify_failure", "no reverse map: -EOPNOTSUPP");  // xfs_debug, not printed
-        return -err::eopnotsupp;
-    }
+        return true;
+    };
+    // 7.x translates first (range_math's checked_before_rmapbt): a range outside is -ENXIO even without rmapbt.
+    const bool translate_first = cfg.range_math.checked_before_rmapbt;
+    if (!translate_first && no_rmapbt()) return -err::eopnotsupp;
     u64 daddr = 0, bblen = 0;
-    if (int rc = xfs_dax_translate_range(ctx, sec->target, offset, len, daddr, bblen)) return rc;
+    if (int rc = xfs_dax_translate_range(ctx, sec->target, fs_bytes, offset, len, daddr, bblen)) return rc;
+    if (translate_first && no_rmapbt()) return -err::eopnotsupp;
 
     bool frozen_here = false;
     if (pre_remove && cfg.thaw.freeze_in == freeze_site::notify_failure) {

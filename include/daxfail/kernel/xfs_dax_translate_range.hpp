@@ -16,10 +16,13 @@ namespace daxfail::kernel {
 using range_math::btobb;
 
 /// Translates a dax-device byte range into daddr/bblen on `bt`; -ENXIO when outside. The arithmetic is the
-/// range_math policy's (the built-ins' is range_math::translate_inline).
-inline int xfs_dax_translate_range(detail::kernel_context& ctx, const buftarg& bt, u64 offset, u64 len, u64& daddr,
-                                   u64& bblen) {
-    const auto r = ctx.cfg.range_math.translate(bt.part_off, bt.nr_bytes, offset, len);
+/// range_math policy's (the built-ins' is range_math::translate_inline). The length it clamps to is the block
+/// device's (bdev_nr_bytes, v6.0-v6.x) or, under range_math's `length_is_filesystem` (7.x: bt_nr_sectors), the
+/// filesystem's own `fs_bytes` on that device.
+inline int xfs_dax_translate_range(detail::kernel_context& ctx, const buftarg& bt, u64 fs_bytes, u64 offset, u64 len,
+                                   u64& daddr, u64& bblen) {
+    const u64 length = ctx.cfg.range_math.length_is_filesystem ? fs_bytes : bt.nr_bytes;
+    const auto r = ctx.cfg.range_math.translate(bt.part_off, length, offset, len);
     switch (r.result) {
         case range_translation::outcome::ends_before_fs:
             ctx.step("xfs_dax_translate_range", "range ends before the filesystem: -ENXIO");

@@ -7,16 +7,24 @@
 // Debian 6.12) XFS reports DAX read faults of shared extents as shared: the
 // fault first unmaps its own file's other PTEs of that page, and page->mapping
 // becomes the PAGE_MAPPING_DAX_SHARED marker, which dax_lock_folio dereferences
-// as if it were an address_space.
+// as if it were an address_space. From v6.15 ("fs/dax: properly refcount fs
+// dax pages"; read in Debian's 7.2) the marker is gone: a shared fault still
+// unmaps the file's other PTEs of the page, but the folio keeps the first
+// faulting file in ->mapping, and only when a second file maps it does
+// ->mapping become NULL with a share count; dax_lock_folio then finds no
+// mapping and the generic path fails with -EBUSY ("recovery action for dax
+// page: Failed") instead of oopsing.
 //
 // The decision: whether a read fault of a shared (reflinked) extent marks the
-// page shared (page->mapping = PAGE_MAPPING_DAX_SHARED) instead of naming the
-// faulting file.
+// page shared instead of naming the faulting file, and (optional member,
+// false when left out) whether sharing is counted, so the page names its file
+// until a second file maps it and no file afterwards.
 //
 //     struct my_policy {                       // satisfies daxfail::dax_shared_page_policy
 //         using axis = daxfail::axis::dax_shared_page;
 //         static constexpr std::string_view name = "my_policy";
 //         static constexpr bool marks_shared = true;
+//         static constexpr bool counts_sharers = false;  // optional
 //     };
 #ifndef DAXFAIL_POLICY_DAX_SHARED_PAGE_HPP
 #define DAXFAIL_POLICY_DAX_SHARED_PAGE_HPP
@@ -28,12 +36,13 @@
 namespace daxfail {
 
 /// Names of the built-in dax_shared_page policies (kept for code written against the enum).
-enum class dax_shared_page_kind { last_faulter, shared_marker };
+enum class dax_shared_page_kind { last_faulter, shared_marker, share_count };
 
 constexpr std::string_view value_name(dax_shared_page_kind v) noexcept {
     switch (v) {
         case dax_shared_page_kind::last_faulter: return "last_faulter";
         case dax_shared_page_kind::shared_marker: return "shared_marker";
+        case dax_shared_page_kind::share_count: return "share_count";
     }
     return "?";
 }
@@ -45,6 +54,7 @@ struct dax_shared_page_ops {
     using axis = daxfail::axis::dax_shared_page;
     std::string_view name;
     bool marks_shared;
+    bool counts_sharers = false;  ///< optional member; false when a policy leaves it out
     constexpr dax_shared_page_ops& operator=(dax_shared_page_kind e);
     friend constexpr bool operator==(const dax_shared_page_ops&, const dax_shared_page_ops&) = default;
 };
@@ -58,6 +68,12 @@ struct last_faulter : detail::policy_tag<axis::dax_shared_page, dax_shared_page_
 struct shared_marker : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::shared_marker> {
     static constexpr bool marks_shared = true;
 };
+/// page->mapping is the first faulting file until a second file maps the page, then NULL with a share count;
+/// read faults unmap the file's other PTEs (v6.15+, Debian 7.2)
+struct share_count : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::share_count> {
+    static constexpr bool marks_shared = true;
+    static constexpr bool counts_sharers = true;
+};
 }  // namespace dax_shared_page
 
 namespace detail {
@@ -65,9 +81,17 @@ template <class P>
 concept dax_shared_page_has_marks_shared = requires {
     requires detail::constant_of<P, bool, &P::marks_shared>;
 };
+/// The optional member's value: false when a policy leaves it out (policies written before v6.15 did).
+template <class P>
+constexpr bool dax_shared_page_counts_sharers() {
+    if constexpr (requires { requires constant_of<P, bool, &P::counts_sharers>; })
+        return P::counts_sharers;
+    else
+        return false;
+}
 }  // namespace detail
 
-/// A dax_shared_page policy: `static constexpr bool marks_shared`.
+/// A dax_shared_page policy: `static constexpr bool marks_shared`, optionally `counts_sharers`.
 template <class P>
 concept dax_shared_page_policy = detail::policy_on<P, axis::dax_shared_page> && detail::dax_shared_page_has_marks_shared<P>;
 
@@ -76,12 +100,13 @@ struct dax_shared_page {
     static constexpr std::string_view name = "dax_shared_page";
     using ops = dax_shared_page_ops;
     using legacy = dax_shared_page_kind;
-    using builtins = detail::type_list<daxfail::dax_shared_page::last_faulter, daxfail::dax_shared_page::shared_marker>;
+    using builtins = detail::type_list<daxfail::dax_shared_page::last_faulter, daxfail::dax_shared_page::shared_marker,
+                                       daxfail::dax_shared_page::share_count>;
     static constexpr auto& get(auto& c) { return c.dax_shared_page; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::dax_shared_page_has_marks_shared<P>, "daxfail: this dax_shared_page policy needs `static constexpr bool marks_shared`");
-        return {P::name, P::marks_shared};
+        return {P::name, P::marks_shared, detail::dax_shared_page_counts_sharers<P>()};
     }
 };
 }  // namespace axis

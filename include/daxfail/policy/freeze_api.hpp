@@ -6,7 +6,11 @@
 // thaw that leaves another holder drops its count but returns -EINVAL. The
 // stable fix "fs: don't return -EINVAL for successful nested thaw" (in Debian's
 // 6.12.111 and later; mainline release not verified) makes every thaw that
-// leaves a holder return 0, even one by a holder that held nothing.
+// leaves a holder return 0, even one by a holder that held nothing. v6.16
+// added a freeze owner and may_unfreeze(), which refuses (-EINVAL) a thaw by a
+// holder that holds nothing before any count is touched; with the nested-thaw
+// fix (its mainline release not established; both are in 7.2) a thaw that
+// leaves another holder returns 0.
 //
 // The decision: fs/super.c's rules as constants the modelled freeze_super and
 // thaw_super read: whether freezes are per holder, whether freeze_super of a
@@ -32,7 +36,7 @@
 namespace daxfail {
 
 /// Names of the built-in freeze_api policies (kept for code written against the enum).
-enum class freeze_api_kind { no_holders, holder_bitmask, holder_counts, holder_counts_nested_thaw_ok };
+enum class freeze_api_kind { no_holders, holder_bitmask, holder_counts, holder_counts_nested_thaw_ok, holder_counts_may_unfreeze };
 
 constexpr std::string_view value_name(freeze_api_kind v) noexcept {
     switch (v) {
@@ -40,6 +44,7 @@ constexpr std::string_view value_name(freeze_api_kind v) noexcept {
         case freeze_api_kind::holder_bitmask: return "holder_bitmask";
         case freeze_api_kind::holder_counts: return "holder_counts";
         case freeze_api_kind::holder_counts_nested_thaw_ok: return "holder_counts_nested_thaw_ok";
+        case freeze_api_kind::holder_counts_may_unfreeze: return "holder_counts_may_unfreeze";
     }
     return "?";
 }
@@ -88,6 +93,15 @@ struct holder_counts_nested_thaw_ok
     static constexpr int thaw_without_hold_rc = 0;
     static constexpr int thaw_leaving_holders_rc = 0;
 };
+/// counts with may_unfreeze (v6.16): a holder that holds nothing gets -EINVAL; a thaw that leaves another holder
+/// returns 0 (7.2)
+struct holder_counts_may_unfreeze
+    : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts_may_unfreeze> {
+    static constexpr bool per_holder = true;
+    static constexpr bool unborn_freeze_succeeds = false;
+    static constexpr int thaw_without_hold_rc = -err::einval;
+    static constexpr int thaw_leaving_holders_rc = 0;
+};
 }  // namespace freeze_api
 
 namespace detail {
@@ -112,7 +126,8 @@ struct freeze_api {
     using legacy = freeze_api_kind;
     using builtins = detail::type_list<daxfail::freeze_api::no_holders, daxfail::freeze_api::holder_bitmask,
                                        daxfail::freeze_api::holder_counts,
-                                       daxfail::freeze_api::holder_counts_nested_thaw_ok>;
+                                       daxfail::freeze_api::holder_counts_nested_thaw_ok,
+                                       daxfail::freeze_api::holder_counts_may_unfreeze>;
     static constexpr auto& get(auto& c) { return c.freeze_api; }
     template <class P>
     static constexpr ops make() {

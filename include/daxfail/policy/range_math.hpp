@@ -8,6 +8,17 @@
 // past, high + 1 wraps to 0, so the count is 0 - low (2^32 - low in the first
 // group, exactly 0 in every later one, whose low is 0); and a group loop
 // bounded by the group count.
+// v6_18: v6_14's arithmetic on the filesystem's own length on that device
+// (bt_nr_sectors, from sb_dblocks / sb_rblocks; 6ef2175fce30) instead of the
+// block device's (bdev_nr_bytes): a range past the filesystem but inside the
+// device is -ENXIO, and a whole-device unbind of a filesystem smaller than its
+// device stops at its end. v7_0: also translated before the rmapbt test
+// (e76e0e3fc995, with the health monitor), so such a range is -ENXIO even
+// without rmapbt. Optional members `length_is_filesystem` and
+// `checked_before_rmapbt`, false when a policy leaves them out.
+// v7_0_count_fixed: no kernel's; the fix daxfail proposes for the u32 wrap
+// (v7_0 with v6.6's count, min(length - 1, high) + 1 - low), under which a
+// whole-device unbind walks each extent once and returns.
 // R1's clamp compares the end relative to the partition with the end of the
 // whole device, so a range near a partition's end runs past it by part_off
 // bytes (v6_5, v6_6, merged, v6_14; tests/range_math.cpp and the fuzz target
@@ -27,6 +38,8 @@
 //         static std::uint64_t last_daddr(std::uint64_t daddr, std::uint64_t bblen);
 //         static std::uint32_t blockcount(std::uint32_t group_length, std::uint32_t high, std::uint32_t low);
 //         static constexpr bool stops_at_last_group = true;
+//         static constexpr bool length_is_filesystem = false;   // optional
+//         static constexpr bool checked_before_rmapbt = false;  // optional
 //     };
 #ifndef DAXFAIL_POLICY_RANGE_MATH_HPP
 #define DAXFAIL_POLICY_RANGE_MATH_HPP
@@ -48,7 +61,7 @@ struct range_translation {
 };
 
 /// Names of the built-in range_math policies (kept for code written against the enum).
-enum class range_math_kind { v6_0, v6_5, v6_6, merged, v6_14 };
+enum class range_math_kind { v6_0, v6_5, v6_6, merged, v6_14, v6_18, v7_0, v7_0_count_fixed };
 
 constexpr std::string_view value_name(range_math_kind v) noexcept {
     switch (v) {
@@ -57,6 +70,9 @@ constexpr std::string_view value_name(range_math_kind v) noexcept {
         case range_math_kind::v6_6: return "v6_6";
         case range_math_kind::merged: return "merged";
         case range_math_kind::v6_14: return "v6_14";
+        case range_math_kind::v6_18: return "v6_18";
+        case range_math_kind::v7_0: return "v7_0";
+        case range_math_kind::v7_0_count_fixed: return "v7_0_count_fixed";
     }
     return "?";
 }
@@ -72,6 +88,8 @@ struct range_math_ops {
     std::uint64_t (*last_daddr)(std::uint64_t daddr, std::uint64_t bblen);
     std::uint32_t (*blockcount)(std::uint32_t group_length, std::uint32_t high, std::uint32_t low);
     bool stops_at_last_group;
+    bool length_is_filesystem = false;   ///< optional member; false when a policy leaves it out
+    bool checked_before_rmapbt = false;  ///< optional member; false when a policy leaves it out
     constexpr range_math_ops& operator=(range_math_kind e);
     friend constexpr bool operator==(const range_math_ops&, const range_math_ops&) = default;
 };
@@ -156,6 +174,39 @@ struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
     }
     static constexpr bool stops_at_last_group = true;  // xfs_group_next_range
 };
+/// v6_14 on the filesystem's own length (bt_nr_sectors)
+struct v6_18 : detail::policy_tag<axis::range_math, range_math_kind::v6_18> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return v6_14::translate(part_off, nr_bytes, offset, len);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return v6_14::blockcount(length, high, low); }
+    static constexpr bool stops_at_last_group = true;
+    static constexpr bool length_is_filesystem = true;
+};
+/// v6_18, translated before the rmapbt test
+struct v7_0 : detail::policy_tag<axis::range_math, range_math_kind::v7_0> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return v6_14::translate(part_off, nr_bytes, offset, len);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return v6_14::blockcount(length, high, low); }
+    static constexpr bool stops_at_last_group = true;
+    static constexpr bool length_is_filesystem = true;
+    static constexpr bool checked_before_rmapbt = true;
+};
+/// A proposed fix of v7_0 (not in any kernel): the group's count as v6.6-v6.13 computed it, min(length - 1,
+/// high) + 1 - low, which cannot wrap
+struct v7_0_count_fixed : detail::policy_tag<axis::range_math, range_math_kind::v7_0_count_fixed> {
+    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
+        return v6_14::translate(part_off, nr_bytes, offset, len);
+    }
+    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
+    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return merged::blockcount(length, high, low); }
+    static constexpr bool stops_at_last_group = true;
+    static constexpr bool length_is_filesystem = true;
+    static constexpr bool checked_before_rmapbt = true;
+};
 }  // namespace range_math
 
 namespace detail {
@@ -177,7 +228,26 @@ concept range_math_has_stops_at_last_group = requires {
 };
 }  // namespace detail
 
-/// A range_math policy: `translate`, `last_daddr`, `blockcount` and `stops_at_last_group` (see above).
+namespace detail {
+/// The optional members' values: false when a policy leaves them out (policies written before v7.0 did).
+template <class P>
+constexpr bool range_math_length_is_filesystem() {
+    if constexpr (requires { requires constant_of<P, bool, &P::length_is_filesystem>; })
+        return P::length_is_filesystem;
+    else
+        return false;
+}
+template <class P>
+constexpr bool range_math_checked_before_rmapbt() {
+    if constexpr (requires { requires constant_of<P, bool, &P::checked_before_rmapbt>; })
+        return P::checked_before_rmapbt;
+    else
+        return false;
+}
+}  // namespace detail
+
+/// A range_math policy: `translate`, `last_daddr`, `blockcount` and `stops_at_last_group` (see above), and
+/// optionally `length_is_filesystem` and `checked_before_rmapbt` (false when left out).
 template <class P>
 concept range_math_policy = detail::policy_on<P, axis::range_math> && detail::range_math_has_translate<P> &&
                             detail::range_math_has_last_daddr<P> && detail::range_math_has_blockcount<P> &&
@@ -189,7 +259,9 @@ struct range_math {
     using ops = range_math_ops;
     using legacy = range_math_kind;
     using builtins = detail::type_list<daxfail::range_math::v6_0, daxfail::range_math::v6_5, daxfail::range_math::v6_6,
-                                       daxfail::range_math::merged, daxfail::range_math::v6_14>;
+                                       daxfail::range_math::merged, daxfail::range_math::v6_14,
+                                       daxfail::range_math::v6_18, daxfail::range_math::v7_0,
+                                       daxfail::range_math::v7_0_count_fixed>;
     static constexpr auto& get(auto& c) { return c.range_math; }
     template <class P>
     static constexpr ops make() {
@@ -203,7 +275,13 @@ struct range_math {
                       "low)`");
         static_assert(detail::range_math_has_stops_at_last_group<P>,
                       "daxfail: this range_math policy needs `static constexpr bool stops_at_last_group`");
-        return {P::name, &P::translate, &P::last_daddr, &P::blockcount, P::stops_at_last_group};
+        return {P::name,
+                &P::translate,
+                &P::last_daddr,
+                &P::blockcount,
+                P::stops_at_last_group,
+                detail::range_math_length_is_filesystem<P>(),
+                detail::range_math_checked_before_rmapbt<P>()};
     }
 };
 }  // namespace axis

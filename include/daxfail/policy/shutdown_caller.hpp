@@ -3,8 +3,11 @@
 // made of the source. Debian 6.1's build inlines xfs_dax_notify_ddev_failure
 // into xfs_dax_notify_failure, which every notification shutdown then names.
 // Debian 6.12's build keeps it out of line, and xfs_fs_shutdown tail-calls,
-// so the block-device removal names its caller, fs_bdev_mark_dead. Mainline
-// presets take the 6.12 build's symbols (the source's functions).
+// so the block-device removal names its caller, fs_bdev_mark_dead. Debian
+// 7.2's build inlines xfs_dax_notify_logdev_failure (v6.14+) into
+// xfs_dax_notify_failure, which the log's shutdown then names. Mainline
+// presets up to v6_14 take the 6.12 build's symbols (the source's functions);
+// v7_2 takes Debian 7.2's, the build the oracle judges it by.
 //
 // The decision: the symbol a shutdown message prints for a function of the
 // source (what the build inlined).
@@ -24,12 +27,13 @@
 namespace daxfail {
 
 /// Names of the built-in shutdown_caller policies (kept for code written against the enum).
-enum class shutdown_caller_kind { out_of_line, ddev_failure_inlined };
+enum class shutdown_caller_kind { out_of_line, ddev_failure_inlined, logdev_failure_inlined };
 
 constexpr std::string_view value_name(shutdown_caller_kind v) noexcept {
     switch (v) {
         case shutdown_caller_kind::out_of_line: return "out_of_line";
         case shutdown_caller_kind::ddev_failure_inlined: return "ddev_failure_inlined";
+        case shutdown_caller_kind::logdev_failure_inlined: return "logdev_failure_inlined";
     }
     return "?";
 }
@@ -56,6 +60,13 @@ struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, shutdown
         return function == "xfs_dax_notify_ddev_failure" ? "xfs_dax_notify_failure" : function;
     }
 };
+/// xfs_dax_notify_logdev_failure inlined into xfs_dax_notify_failure (Debian 7.2's build)
+struct logdev_failure_inlined
+    : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::logdev_failure_inlined> {
+    static constexpr std::string_view symbol(std::string_view function) {
+        return function == "xfs_dax_notify_logdev_failure" ? "xfs_dax_notify_failure" : function;
+    }
+};
 }  // namespace shutdown_caller
 
 namespace detail {
@@ -74,7 +85,8 @@ struct shutdown_caller {
     static constexpr std::string_view name = "shutdown_caller";
     using ops = shutdown_caller_ops;
     using legacy = shutdown_caller_kind;
-    using builtins = detail::type_list<daxfail::shutdown_caller::out_of_line, daxfail::shutdown_caller::ddev_failure_inlined>;
+    using builtins = detail::type_list<daxfail::shutdown_caller::out_of_line, daxfail::shutdown_caller::ddev_failure_inlined,
+                                       daxfail::shutdown_caller::logdev_failure_inlined>;
     static constexpr auto& get(auto& c) { return c.shutdown_caller; }
     template <class P>
     static constexpr ops make() {

@@ -90,7 +90,7 @@ inline std::string to_text(const comparison& c, bool only_differences, const tex
     }
     out += detail::table(st, inv_rows) + "\n";
 
-    if (c.variants.size() <= 8) {
+    if (c.variants.size() <= 12) {  // one column per variant: the presets fit, the 216 combinations do not
         out += h2 + "Outcomes\n\n";
         std::vector<std::vector<std::string>> rows;
         rows.push_back({"scenario"});

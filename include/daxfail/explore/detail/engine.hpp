@@ -347,9 +347,10 @@ private:
     }
 
     /// Every step is traced: each actor's trace stands for its local state in the state key.
-    static run_options path_options() {
+    run_options path_options() const {
         run_options o;
         o.trace_limit = ~u64{0};
+        o.walk_patience = opts_.walk_patience;
         return o;
     }
 
