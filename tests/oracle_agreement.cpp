@@ -1,7 +1,8 @@
 // The oracle's host side on guest reports recorded on the real Debian kernels
-// 6.1.192 and 6.12.117 (tests/oracle/*.json, made by `daxfail oracle --cache DIR`
-// and tests/oracle/record.sh): plans, the normalizer, the verdict with its
-// nondeterminism check, and the agreement table and JSON.
+// 6.1.192 and 6.12.117 (one on 6.12.118) (tests/oracle/*.json, made by
+// `daxfail oracle --cache DIR` and tests/oracle/record.sh): plans, the
+// normalizer, the verdict with its nondeterminism check, and the agreement
+// table and JSON.
 #include "support.hpp"
 
 #include <daxfail/oracle/plan.hpp>
@@ -59,6 +60,15 @@ const std::vector<std::string> recorded_scenarios{
     "fs_smaller_than_device", "umount_after_unbind", "file_in_every_ag",       "realtime_without_rmapbt",
     "reflinked_poison",    "reflinked_poison_no_rmapbt", "unbind_after_goingdown_nologflush",
     "poison_after_goingdown_logflush", "unbind_data_with_external_log"};
+
+/// Kernels a scenario was recorded on: those with a report tests/oracle/NAME.KERNEL.json.
+std::vector<std::string> recorded_kernels(const std::string& name) {
+    std::vector<std::string> out;
+    for (const std::string k : {"6.1", "6.12"})
+        if (std::filesystem::exists(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle" / (name + "." + k + ".json")))
+            out.push_back(k);
+    return out;
+}
 }  // namespace
 
 TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and debian_6_12 on 6.12.117") {
@@ -71,6 +81,26 @@ TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and
             CHECK(v.agree);
             CHECK(v.not_visible == std::vector<std::string>{"poisoned"});  // shown, never counted as agreement
         }
+}
+
+TEST_CASE("oracle: every scenario file recorded next to its reports agrees with its kernel's preset") {
+    // Scenarios not in the catalog, run with `daxfail oracle --scenario tests/oracle/scenarios/NAME.json`
+    // (tests/oracle_scenario_files.cpp checks that their plans are the recorded ones).
+    std::size_t judged = 0;
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle/scenarios")) {
+        const std::string s = e.path().stem().string();
+        CHECK_MESSAGE(!recorded_kernels(s).empty(), s << ": no report in tests/oracle/");
+        for (const auto& k : recorded_kernels(s)) {
+            INFO(s << " on " << k);
+            const auto v = judge(s, k, preset_of(k));
+            CHECK_FALSE(v.nondeterministic);
+            for (const auto& d : v.differences) CHECK_MESSAGE(false, d.observable << " differs");
+            CHECK(v.agree);
+            CHECK(v.not_visible == std::vector<std::string>{"poisoned"});
+            ++judged;
+        }
+    }
+    CHECK(judged >= 1);
 }
 
 TEST_CASE("oracle: the catalog's plans are the ones the recorded reports ran") {
@@ -285,4 +315,87 @@ TEST_CASE("every oracle row names the model observable it checks, from the one l
     // Every listed row but live_pmd_mappings_after (a PMD mapping of a filesystem left running) occurs here.
     CHECK(seen.size() + 1 == oracle::row_observables.size());
     CHECK(seen.count("live_pmd_mappings_after") == 0);
+}
+
+TEST_CASE("oracle: a task whose PTEs were all gone before the event is judged on none (reflinked_poison_pte_gone, 6.12)") {
+    // c is a FICLONE of a. p1 (early kill), then p2 read-map all of c; p3 maps a and poisons its page 1 with
+    // MADV_HWPOISON. On 6.12 a DAX fault of a shared extent first unmaps the page from every mapping of the file
+    // (dax_insert_entry), so p2's read faults took all of p1's PTEs before the event.
+    const auto r = load("reflinked_poison_pte_gone", "6.12");
+    for (const auto* rep : {&r.r1, &r.r2}) {
+        const auto& t = rep->at("tasks");
+        CHECK(t.at(0).at("pfns_before").empty());
+        CHECK(t.at(1).at("pfns_before").size() == 16);
+        CHECK(t.at(2).at("pfns_before").size() == 16);
+        // The kernel signalled p3 (current, BUS_MCEERR_AR) alone and left p2's page 1 mapped: p1, collected for
+        // c as an early-kill task, had no PTE there, so nothing collected for c had one and c was not unmapped.
+        REQUIRE(rep->at("deliveries").size() == 1);
+        CHECK(rep->at("deliveries")[0].at("pid") == t.at(2).at("pid"));
+        CHECK(rep->at("deliveries")[0].at("si_code") == si_code::bus_mceerr_ar);
+        CHECK(t.at(0).at("present_after").empty());
+        CHECK(t.at(1).at("present_after").size() == 16);
+        CHECK(t.at(2).at("present_after") == json::array({0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
+    }
+    // The report carries addresses, so p1's empty list says that no PTE was present: a setup difference, named.
+    CHECK(oracle::detail::records_addresses(r.r1));
+    const auto v = judge("reflinked_poison_pte_gone", "6.12", presets::debian_6_12::config);
+    CHECK(v.setup_differences == std::vector<std::string>{
+                                     "task 0 (p1) file c at 0x7f1000000000: planned present pages 0..15, present "
+                                     "before the event none"});
+    CHECK_FALSE(v.nondeterministic);
+    for (const auto& d : v.differences) CHECK_MESSAGE(false, d.observable << " differs");
+    CHECK(v.agree);
+    // The model ran on what was built: p1 maps c without a PTE. It signals p3 alone and leaves p2's page 1.
+    const auto s = oracle::scenario_from_report(r.plan, r.r1);
+    const u32 p1 = r.r1.at("tasks").at(0).at("pid").get<u32>();
+    const std::string p2 = std::to_string(r.r1.at("tasks").at(1).at("pid").get<u32>()),
+                      p3 = std::to_string(r.r1.at("tasks").at(2).at("pid").get<u32>());
+    bool seen = false;
+    for (const auto& t : s.world.tasks)
+        if (t.pid == p1) {
+            REQUIRE(t.vmas.size() == 1);
+            CHECK(t.vmas[0].pages == 16);
+            CHECK(t.vmas[0].present.empty());
+            seen = true;
+        }
+    CHECK(seen);
+    const auto rs = rows("reflinked_poison_pte_gone", "6.12", presets::debian_6_12::config);
+    CHECK(row(rs, "signals_delivered").model == std::vector<std::string>{p3 + " BUS_MCEERR_AR 0x7f3000001000 lsb 12"});
+    CHECK(row(rs, "signals_delivered").agree);
+    CHECK(row(rs, "sigbus_sent").model.size() == 1);
+    CHECK(row(rs, "sigbus_sent").agree);
+    CHECK(row(rs, "live_mappings_after").model ==
+          std::vector<std::string>{p2 + " page 0..15", p3 + " page 0", p3 + " page 2..15"});
+    CHECK(row(rs, "live_mappings_after").agree);
+}
+
+TEST_CASE("oracle: whether PTE entries carry addresses is the report's, not one task's list") {
+    const auto r = load("reflinked_poison_pte_gone", "6.12");
+    // A report from before addresses: no pmem_bases and [file page, pfn] entries. An empty list can say nothing
+    // there, so the task is not judged and the model keeps the plan's PTEs, as it always did for such reports.
+    json old = r.r1;
+    old.erase("pmem_bases");
+    for (auto& t : old.at("tasks"))
+        for (auto& e : t.at("pfns_before")) e.erase(2);
+    CHECK_FALSE(oracle::detail::records_addresses(old));
+    CHECK(oracle::setup_differences(r.plan, old).empty());
+    const auto s = oracle::scenario_from_report(r.plan, old);
+    for (const auto& t : s.world.tasks)
+        if (t.pid == old.at("tasks").at(0).at("pid").get<u32>()) {
+            REQUIRE(t.vmas.size() == 1);
+            CHECK(t.vmas[0].present.runs() == 1);  // pages 0..15, one run
+            for (u64 pg = 0; pg < 16; ++pg) CHECK(t.vmas[0].present.contains(pg));
+        }
+    // Another task's [file page, pfn, address] entry says so too, even without pmem_bases.
+    json addressed = r.r1;
+    addressed.erase("pmem_bases");
+    CHECK(oracle::detail::records_addresses(addressed));
+    CHECK(oracle::setup_differences(r.plan, addressed).size() == 1);
+    // Every recorded report carries addresses.
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle")) {
+        if (e.path().extension() != ".json") continue;
+        std::ifstream in(e.path());
+        const auto j = json::parse(in);
+        for (const auto& rep : j.at("reports")) CHECK_MESSAGE(oracle::detail::records_addresses(rep), e.path().string());
+    }
 }

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Records the guest reports of a `daxfail oracle --cache DIR` run as test data:
 # one file per scenario and kernel holding the plan and the reports of both boots.
+# A scenario that is not in the catalog (run with --scenario FILE) is kept next to
+# its reports as tests/oracle/scenarios/NAME.json (tests/oracle_scenario_files.cpp).
 # usage: tests/oracle/record.sh DIR
 set -euo pipefail
 cache=$1; here=$(cd "$(dirname "$0")" && pwd)
