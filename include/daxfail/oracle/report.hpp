@@ -29,8 +29,8 @@ struct booted_kernel {
     std::string kernel, uname_r, package;
     int boots = 0;            ///< qemu boots (each run twice, side by side)
     double seconds = 0;       ///< wall time of all of them
-    std::string preset;       ///< the preset that judged it
-    std::string preset_note;  ///< why that preset (kernels of a moving suite: oracle/kernel_preset.hpp), or empty
+    std::string preset{};       ///< the preset that judged it
+    std::string preset_note{};  ///< why that preset (kernels of a moving suite: oracle/kernel_preset.hpp), or empty
 };
 
 struct not_expressible {
