@@ -59,8 +59,38 @@ if [ ! -e "$dir/boot/vmlinuz-$release" ] && [ ! -e "$dir/usr/lib/modules/$releas
   for part in $parts; do
     (cd "$cache" && rm -f "$part"_*.deb && apt-get download "$part" >/dev/null 2>&1) ||
       { echo "fetch_kernel.sh: apt-get download $part failed" >&2; exit 1; }
-    dpkg-deb -x "$cache/$part"_*.deb "$dir.new"
+    case $part in
+      linux-modules-*)  # 4 of its 500 MB unpacked are what the guest loads: only those
+        dpkg-deb --fsys-tarfile "$cache/$part"_*.deb | tar -x -C "$dir.new" --wildcards \
+          "./usr/lib/modules/$release/kernel/drivers/nvdimm/*" "./usr/lib/modules/$release/kernel/fs/xfs/*" \
+          "./usr/lib/modules/$release/kernel/crypto/crc32c*" "./usr/lib/modules/$release/kernel/lib/libcrc32c*" \
+          2>/dev/null || true
+        [ -d "$dir.new/usr/lib/modules/$release/kernel/fs/xfs" ] ||
+          { echo "fetch_kernel.sh: no xfs module in $part" >&2; exit 1; } ;;
+      *) dpkg-deb -x "$cache/$part"_*.deb "$dir.new" ;;
+    esac
   done
   rm -rf "$dir" && mv "$dir.new" "$dir"
+fi
+# With a suite, its xfsprogs too (<dir>/userland): mkfs.xfs and the packages of the libraries it needs, libc6
+# with its dynamic loader among them, for the plans that need a newer mkfs.xfs than the system's ("mkfs":
+# "newer": rmapbt with a realtime device needs rtgroups, xfsprogs 6.14). mkinitramfs.sh puts them in /newer.
+if [ -n "$suite" ] && [ ! -e "$dir/userland/.complete" ]; then
+  rm -rf "$dir/userland" && mkdir -p "$dir/userland"
+  get() {
+    (cd "$cache" && rm -f "$1"_*.deb && apt-get download "$1" >/dev/null 2>&1) ||
+      { echo "fetch_kernel.sh: apt-get download $1 failed" >&2; exit 1; }
+    dpkg-deb -x "$cache/$1"_*.deb "$dir/userland"
+  }
+  get xfsprogs
+  deps=$(apt-cache depends xfsprogs 2>/dev/null | awk '$1 == "Depends:" {print $2}')
+  # libblkid.so.1 -> libblkid1, liburcu.so.8 -> liburcu8t64, libc.so.6 -> libc6: the dependency named after it.
+  for so in $(readelf -d "$dir/userland/usr/sbin/mkfs.xfs" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+    base=${so%%.so*}
+    pkg=$(printf '%s\n' $deps | grep -m1 -E "^${base}[0-9]" || true)
+    [ -n "$pkg" ] || { echo "fetch_kernel.sh: no package of $suite's xfsprogs provides $so" >&2; exit 1; }
+    get "$pkg"
+  done
+  touch "$dir/userland/.complete"
 fi
 echo "$dir $release"

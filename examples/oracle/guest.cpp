@@ -32,7 +32,9 @@
 //                  "data_bytes": N (mkfs.xfs -d size=N), "second_namespace": "log|realtime" (pmem1) with
 //                  files[].realtime, "evict": true (drop the inodes nobody maps), "umount_after": true,
 //                  "reread": {"task": i, "file": "A", "page": p} (task i reads that page in a loop across the
-//                  event instead of being stopped; reports "reread": {reads, faults})}
+//                  event instead of being stopped; reports "reread": {reads, faults}),
+//                  "mkfs": "newer" (the newer mkfs.xfs in /newer, which the initramfs of a kernel from a newer
+//                  suite carries: rmapbt with a realtime device, i.e. rtgroups) with "rt_groups": N}
 //
 // The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
 // and the report carries the oops's first line and RIP function ("oops"); a boot with an oops or a hang ends
@@ -436,12 +438,22 @@ json run_plan(const json& plan) {
     std::string data_opts = align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4";
     if (plan.contains("data_bytes")) data_opts += ",size=" + std::to_string(number(plan["data_bytes"]));
     std::vector<std::string> mkfs = {"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", data_opts};
+    // A newer mkfs.xfs than Debian 12's (mkinitramfs.sh: /newer, its own glibc and libraries, run through its
+    // dynamic loader), for what the old one refuses: rmapbt with a realtime device (rtgroups and metadir).
+    const bool newer_mkfs = plan.value("mkfs", std::string()) == "newer";
+    if (newer_mkfs) {
+        report["newer_mkfs_present"] = access("/newer/mkfs.xfs", X_OK) == 0;
+        mkfs.erase(mkfs.begin());
+        mkfs.insert(mkfs.begin(), {"/newer/ld.so", "--library-path", "/newer/lib", "/newer/mkfs.xfs"});
+    }
     // The second namespace (/dev/pmem1) as an external log or the realtime device.
     const std::string second = plan.value("second_namespace", std::string());
     std::string mount_extra;
     if (!second.empty()) {
         report["second_namespace_present"] = wait_for("/dev/pmem1");
-        mkfs.insert(mkfs.end(), {second == "log" ? "-l" : "-r", second == "log" ? "logdev=/dev/pmem1" : "rtdev=/dev/pmem1"});
+        std::string rt = "rtdev=/dev/pmem1";
+        if (plan.contains("rt_groups")) rt += ",rgcount=" + std::to_string(number(plan["rt_groups"]));
+        mkfs.insert(mkfs.end(), {second == "log" ? "-l" : "-r", second == "log" ? "logdev=/dev/pmem1" : rt});
         mount_extra = second == "log" ? ",logdev=/dev/pmem1" : ",rtdev=/dev/pmem1";
         report["second_device_bytes"] = device_bytes("/dev/pmem1");
     }
@@ -458,6 +470,11 @@ json run_plan(const json& plan) {
         if (pread(fd, sb, sizeof sb, 0) == static_cast<ssize_t>(sizeof sb))
             report["geometry"] = {{"blocksize", be32(sb + 4)}, {"dblocks", be64(sb + 8)}, {"agblocks", be32(sb + 84)},
                                   {"agcount", be32(sb + 88)}, {"rblocks", be64(sb + 16)}};
+        // Realtime groups (metadir filesystems, xfsprogs 6.14 on): sb_rgcount, sb_rgextents and sb_rextsize.
+        if (newer_mkfs && report.contains("geometry") && be32(sb + 272) != 0) {
+            report["geometry"]["rgcount"] = be32(sb + 272);
+            report["geometry"]["rgblocks"] = std::uint64_t{be32(sb + 276)} * be32(sb + 80);
+        }
         close(fd);
         report["device_bytes"] = device_bytes("/dev/pmem0");
         report["fs_device_bytes"] = device_bytes(fs_dev);

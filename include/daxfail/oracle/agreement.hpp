@@ -164,7 +164,11 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                                   : u64{0x150000};
         b.device("pmem1", report.at("second_device_bytes").get<u64>(), first_pfn);
         if (second == "log") b.external_log(1);
-        else {  // no rtgroups before v6.14: the realtime section is one group
+        else if (geo.contains("rgcount")) {  // realtime groups (a newer mkfs.xfs: "mkfs": "newer"), rmap per group
+            b.realtime(1, geo.at("rgcount").get<u32>(), static_cast<u32>(geo.at("rgblocks").get<u64>()),
+                       plan.value("rmapbt", true));
+            b.edit().mp.rt->rmap.at(0).push_back({0, 1, rmap_owner::fs, 0, false, false});  // the rt superblock
+        } else {  // no rtgroups before v6.14: the realtime section is one group
             const u64 rblocks = geo.at("rblocks").get<u64>();
             b.realtime(1, 1, static_cast<u32>(rblocks), false);
         }
@@ -181,7 +185,8 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     const bool evicted = plan.value("evict", false);
     for (const auto& f : report.at("files")) {
         const bool realtime = f.value("realtime", false);
-        const u32 groups_blocks = realtime ? 0xFFFFFFFFu : agblocks;
+        const u32 groups_blocks =
+            !realtime ? agblocks : geo.contains("rgblocks") ? static_cast<u32>(geo.at("rgblocks").get<u64>()) : 0xFFFFFFFFu;
         std::vector<extent> extents;
         for (const auto& e : f.at("extents")) {
             const u64 block = e.at("physical").get<u64>() / bs;
