@@ -37,8 +37,10 @@
 //                  suite carries: rmapbt with a realtime device, i.e. rtgroups) with "rt_groups": N}
 //
 // The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
-// and the report carries the oops's first line and RIP function ("oops"); a boot with an oops or a hang ends
-// with sysrq b, since a clean power-off would wait for the locks the dead task holds.
+// and the report carries the oops's first line and RIP function ("oops"); a child that does not come back is
+// reported by its state ("event_end": "spinning" or "blocked", "event_task": state, wchan, stack; see in_child);
+// a boot with an oops or an event that did not return ends with sysrq b, since a clean power-off would wait for
+// the locks the dead or stuck task holds.
 #include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
 
