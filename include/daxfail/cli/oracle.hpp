@@ -120,8 +120,9 @@ inline detail::command oracle_command() {
                     {.name = "--part",
                      .arg = takes::one,
                      .metavar = "K/N",
-                     .help = "run only part K of N of the expressible scenarios: every Nth in catalog (or command-line) "
-                             "order, from the Kth (CI rotates the parts over its runs)."},
+                     .help = "run only part K of N of the expressible scenarios: the unbinds (a boot each) dealt in "
+                             "turn into N parts in catalog (or command-line) order, then the other plans from where "
+                             "they stopped (CI rotates the parts over its runs)."},
                     {.name = "--dry-run",
                      .help = "print each scenario's plan, or why a real machine cannot express it, and the estimated "
                              "time, without booting (needs none of the tools)."},
@@ -228,16 +229,34 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         std::string file;  ///< per kernel, in the cache
     };
     std::vector<planned> expressible;  // the same plans for every kernel
-    std::size_t expressible_seen = 0;
+    // --part: the unbinds (a boot each) are dealt round-robin in catalog order, then the other plans (which share
+    // one boot) from where the unbinds stopped, so that the parts take about as many boots.
+    std::size_t expressible_seen = 0, unbinds_seen = 0;
+    std::vector<std::pair<std::size_t, planned>> others;  // (index among them, plan)
     for (const auto& s : scens) {
         std::string why;
         if (const auto plan = oracle::plan_from_scenario(s, why)) {
-            if (expressible_seen++ % part_n == part_k - 1)
-                expressible.push_back({s.name, nlohmann::json::parse(plan->dump()), plan->dump(1), ""});
+            ++expressible_seen;
+            planned t{s.name, nlohmann::json::parse(plan->dump()), plan->dump(1), ""};
+            if (t.plan["event"]["kind"] == "unbind") {
+                if (unbinds_seen++ % part_n == part_k - 1) expressible.push_back(std::move(t));
+            } else {
+                others.emplace_back(others.size(), std::move(t));
+            }
         } else {
             result.skipped.push_back({s.name, why});
         }
     }
+    for (auto& [i, t] : others)
+        if ((unbinds_seen + i) % part_n == part_k - 1) expressible.push_back(std::move(t));
+    // Back to catalog (or command-line) order.
+    auto order = [&](const std::string& name) {
+        std::size_t i = 0;
+        while (i < scens.size() && scens[i].name != name) ++i;
+        return i;
+    };
+    std::stable_sort(expressible.begin(), expressible.end(),
+                     [&](const planned& a, const planned& b) { return order(a.name) < order(b.name); });
     const std::string part_text = part_n == 1 ? std::string()
                                               : "part " + std::to_string(part_k) + " of " + std::to_string(part_n) + ": " +
                                                     std::to_string(expressible.size()) + " of the " +
