@@ -7,7 +7,8 @@
 #        SKIP_RETURN_CODE), and so when sid's package list cannot be read. It fails on a disagreement only when
 #        the kernel is judged by the preset of its own mainline version (v7_2 for 7.2); judged by the nearest
 #        older preset it records and prints the comparison and passes.
-# Parts: the expressible scenarios are dealt into N parts (every Nth, `daxfail oracle --part K/N`); a run takes
+# Parts: the expressible scenarios are dealt into N parts (`daxfail oracle --part K/N`: the unbinds in turn, then
+# the rest); a run takes
 # part K = (days since 1970-01-01 UTC) mod N + 1, so consecutive days cover the whole catalog every N days, the
 # same part for every run of one day. DAXFAIL_ORACLE_PART=K/N chooses one, DAXFAIL_ORACLE_PART=all the whole
 # catalog (about 10 minutes per kernel).
