@@ -368,6 +368,12 @@ TEST_CASE("snapshot: windows that can hold a DAX PMD are not read where pagemap 
     CHECK(snap::detail::pagemap_safe_over_dax_pmd("7.0.0"));
     CHECK_FALSE(snap::detail::pagemap_safe_over_dax_pmd("6.1.0-56-amd64"));
     CHECK_FALSE(snap::detail::pagemap_safe_over_dax_pmd("garbage"));
+    // After an unbind that left DAX mappings: 6.1 and 6.12 read pagemap, 7.2 oopses (pagemap_pmd_range).
+    CHECK(snap::detail::pagemap_safe_after_unbind("6.1.0-56-amd64"));
+    CHECK(snap::detail::pagemap_safe_after_unbind("6.12.117+deb12-amd64"));
+    CHECK_FALSE(snap::detail::pagemap_safe_after_unbind("6.15.0"));
+    CHECK_FALSE(snap::detail::pagemap_safe_after_unbind("7.2.13+deb14-amd64"));
+    CHECK_FALSE(snap::detail::pagemap_safe_after_unbind("garbage"));
     const fake_machine m;
     auto o = m.opts();
     o.kernel_release = "6.1.0-56-amd64";

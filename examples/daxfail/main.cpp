@@ -10,8 +10,8 @@
 //   daxfail explore --replay FILE [--dot DIR]
 //   daxfail merge SHARD.json... [--format table|md|json] [--fail-on-invariant]
 //   daxfail check FILE|DIR...
-//   daxfail oracle [--kernel 6.1|6.12|all] [--scenario FILE|DIR...] [--format table|md|json]
-//                  [--fail-on-disagreement] [--cache DIR] [--dry-run] [--progress]
+//   daxfail oracle [--kernel 6.1|6.12|sid|all] [--scenario FILE|DIR...] [--format table|md|json]
+//                  [--fail-on-disagreement] [--cache DIR] [--part K/N] [--dry-run] [--progress]
 //   daxfail snapshot [--mount DIR...] [-o FILE|DIR] [--root DIR]
 //   daxfail completion bash
 //   daxfail --version

@@ -4,7 +4,8 @@
 # so that e820 does not merge them), runs the guest on each plan in
 # turn and writes the guest's JSON reports, one per line. About 4 s to boot,
 # then 1-2 s per plan; 530 MB.
-# usage: boot.sh <extracted kernel package> <kernel release> <guest binary> <reports.jsonl> <console.txt> <plan.json>...
+# usage: boot.sh <extracted kernel package(s)> <kernel release> <guest binary> <reports.jsonl> <console.txt> <plan.json>...
+# The kernel is boot/vmlinuz-REL (Debian 12) or usr/lib/modules/REL/vmlinuz (Debian 14's linux-binary-REL).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 kdir=$1; kver=$2; guest=$3; report=$4; console=$5; shift 5
@@ -16,13 +17,15 @@ for plan in "$@"; do cp "$plan" "$work/plans/$(printf %03d $n).json"; n=$((n + 1
 cp "$guest" "$work/guest"
 "$here/mkinitramfs.sh" "$kdir" "$kver" "$work/initrd.gz" "$here/init.sh" "$work/guest" "$work/plans"
 rm -f "$report"
+vmlinuz=$kdir/boot/vmlinuz-$kver
+[ -e "$vmlinuz" ] || vmlinuz=$kdir/usr/lib/modules/$kver/vmlinuz
 # DAXFAIL_ORACLE_SMP=2 boots two vCPUs on multi-threaded TCG (races such as a read fault during the walk).
 smp=${DAXFAIL_ORACLE_SMP:-1}
 accel=tcg
 [ "$smp" -gt 1 ] && accel=tcg,thread=multi
 # --foreground keeps qemu in this script's process group, which `daxfail oracle` ends on Ctrl-C.
 timeout --foreground $((60 + 30 * n)) qemu-system-x86_64 -accel "$accel" -m 6G -smp "$smp" -display none -no-reboot \
-  -kernel "$kdir/boot/vmlinuz-$kver" -initrd "$work/initrd.gz" \
+  -kernel "$vmlinuz" -initrd "$work/initrd.gz" \
   -append "console=ttyS0 memmap=1G!4G memmap=256M!5376M panic=-1 loglevel=4" \
   -serial "file:$console" -serial "file:$report" || true
 [ -s "$report" ] || { echo "boot.sh: the guest wrote no report (see $console)" >&2; exit 1; }

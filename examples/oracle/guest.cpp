@@ -32,11 +32,15 @@
 //                  "data_bytes": N (mkfs.xfs -d size=N), "second_namespace": "log|realtime" (pmem1) with
 //                  files[].realtime, "evict": true (drop the inodes nobody maps), "umount_after": true,
 //                  "reread": {"task": i, "file": "A", "page": p} (task i reads that page in a loop across the
-//                  event instead of being stopped; reports "reread": {reads, faults})}
+//                  event instead of being stopped; reports "reread": {reads, faults}),
+//                  "mkfs": "newer" (the newer mkfs.xfs in /newer, which the initramfs of a kernel from a newer
+//                  suite carries: rmapbt with a realtime device, i.e. rtgroups) with "rt_groups": N}
 //
 // The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
-// and the report carries the oops's first line and RIP function ("oops"); a boot with an oops or a hang ends
-// with sysrq b, since a clean power-off would wait for the locks the dead task holds.
+// and the report carries the oops's first line and RIP function ("oops"); a child that does not come back is
+// reported by its state ("event_end": "spinning" or "blocked", "event_task": state, wchan, stack; see in_child);
+// a boot with an oops or an event that did not return ends with sysrq b, since a clean power-off would wait for
+// the locks the dead or stuck task holds.
 #include <daxfail/snapshot/snapshot.hpp>
 #include <nlohmann/json.hpp>
 
@@ -291,15 +295,59 @@ std::optional<std::string> read_line(int fd, int timeout_ms) {
     }
 }
 
-/// What a child did: its pid, the line it wrote, and how it ended ("returned", "killed" by an oops, or "hung":
-/// no answer within 30 s).
+/// What the kernel shows of a task that has not come back: its State line of /proc/PID/status ("R (running)"),
+/// /proc/PID/wchan, and the functions of /proc/PID/stack ("[<0>] fn+0x12/0x40 [mod]" -> "fn"; empty when the
+/// kernel does not show it).
+json task_state(pid_t pid) {
+    const std::string dir = "/proc/" + std::to_string(pid) + "/";
+    json out = {{"state", ""}, {"wchan", ""}, {"stack", json::array()}};
+    {
+        std::ifstream status(dir + "status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("State:", 0) == 0) {
+                const auto at = line.find_first_not_of(" \t", 6);
+                out["state"] = at == std::string::npos ? "" : line.substr(at);
+            }
+    }
+    {
+        std::ifstream wchan(dir + "wchan");
+        std::string w;
+        std::getline(wchan, w);
+        out["wchan"] = w;
+    }
+    std::ifstream stack(dir + "stack");
+    for (std::string line; std::getline(stack, line);) {
+        auto at = line.find("] ");
+        std::string fn = at == std::string::npos ? line : line.substr(at + 2);
+        fn = fn.substr(0, fn.find_first_of("+ "));
+        if (!fn.empty()) out["stack"].push_back(fn);
+    }
+    return out;
+}
+
+/// How a task that has not come back is named by its state: "spinning" while it runs (R: a loop in the kernel),
+/// "blocked" while it sleeps (D or S: waiting for something), "hung" otherwise (the name of every such end before
+/// the guest read the state; the host still reads it in recorded reports).
+std::string end_of_state(const json& task) {
+    const std::string state = task.value("state", std::string());
+    if (state.rfind("R", 0) == 0) return "spinning";
+    if (state.rfind("D", 0) == 0 || state.rfind("S", 0) == 0) return "blocked";
+    return "hung";
+}
+
+/// What a child did: its pid, the line it wrote, and how it ended: "returned", "killed" by an oops, or, with no
+/// answer, "spinning", "blocked" or "hung" (end_of_state) with the kernel's view of the task in `task`.
 struct child_result {
     pid_t pid = 0;
     std::string out, end;
     int signal = 0;
+    json task;  ///< task_state() when it did not answer
 };
 
 /// Runs fn in a child of the guest (same comm), so that an oops in the kernel path kills the child, not the guest.
+/// A child that has not answered after 10 s is looked at: one running in the kernel is given 5 s more (a walk
+/// that ends returns within them; one that spins does not), one sleeping 20 s more (30 s in all, the wait of
+/// every event before), then it is reported by its state at that moment.
 child_result in_child(const std::function<std::string()>& fn) {
     int result[2];
     pipe(result);
@@ -311,13 +359,21 @@ child_result in_child(const std::function<std::string()>& fn) {
         _exit(0);
     }
     close(result[1]);
-    const auto line = read_line(result[0], 30000);
+    auto line = read_line(result[0], 10000);
+    if (!line) {
+        const json first = task_state(r.pid);
+        line = read_line(result[0], end_of_state(first) == "spinning" ? 5000 : 20000);
+        if (!line) {
+            r.task = task_state(r.pid);
+            r.end = end_of_state(r.task);
+        }
+    }
     const bool hung = !line;
     r.out = line.value_or("");
     close(result[0]);
     int status = 0;
     const bool reaped = !hung && waitpid(r.pid, &status, 0) == r.pid;
-    r.end = hung ? "hung" : reaped && WIFSIGNALED(status) ? "killed" : "returned";
+    if (!hung) r.end = reaped && WIFSIGNALED(status) ? "killed" : "returned";
     if (reaped && WIFSIGNALED(status)) r.signal = WTERMSIG(status);
     return r;
 }
@@ -384,12 +440,22 @@ json run_plan(const json& plan) {
     std::string data_opts = align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4";
     if (plan.contains("data_bytes")) data_opts += ",size=" + std::to_string(number(plan["data_bytes"]));
     std::vector<std::string> mkfs = {"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", data_opts};
+    // A newer mkfs.xfs than Debian 12's (mkinitramfs.sh: /newer, its own glibc and libraries, run through its
+    // dynamic loader), for what the old one refuses: rmapbt with a realtime device (rtgroups and metadir).
+    const bool newer_mkfs = plan.value("mkfs", std::string()) == "newer";
+    if (newer_mkfs) {
+        report["newer_mkfs_present"] = access("/newer/mkfs.xfs", X_OK) == 0;
+        mkfs.erase(mkfs.begin());
+        mkfs.insert(mkfs.begin(), {"/newer/ld.so", "--library-path", "/newer/lib", "/newer/mkfs.xfs"});
+    }
     // The second namespace (/dev/pmem1) as an external log or the realtime device.
     const std::string second = plan.value("second_namespace", std::string());
     std::string mount_extra;
     if (!second.empty()) {
         report["second_namespace_present"] = wait_for("/dev/pmem1");
-        mkfs.insert(mkfs.end(), {second == "log" ? "-l" : "-r", second == "log" ? "logdev=/dev/pmem1" : "rtdev=/dev/pmem1"});
+        std::string rt = "rtdev=/dev/pmem1";
+        if (plan.contains("rt_groups")) rt += ",rgcount=" + std::to_string(number(plan["rt_groups"]));
+        mkfs.insert(mkfs.end(), {second == "log" ? "-l" : "-r", second == "log" ? "logdev=/dev/pmem1" : rt});
         mount_extra = second == "log" ? ",logdev=/dev/pmem1" : ",rtdev=/dev/pmem1";
         report["second_device_bytes"] = device_bytes("/dev/pmem1");
     }
@@ -406,6 +472,11 @@ json run_plan(const json& plan) {
         if (pread(fd, sb, sizeof sb, 0) == static_cast<ssize_t>(sizeof sb))
             report["geometry"] = {{"blocksize", be32(sb + 4)}, {"dblocks", be64(sb + 8)}, {"agblocks", be32(sb + 84)},
                                   {"agcount", be32(sb + 88)}, {"rblocks", be64(sb + 16)}};
+        // Realtime groups (metadir filesystems, xfsprogs 6.14 on): sb_rgcount, sb_rgextents and sb_rextsize.
+        if (newer_mkfs && report.contains("geometry") && be32(sb + 272) != 0) {
+            report["geometry"]["rgcount"] = be32(sb + 272);
+            report["geometry"]["rgblocks"] = std::uint64_t{be32(sb + 276)} * be32(sb + 80);
+        }
         close(fd);
         report["device_bytes"] = device_bytes("/dev/pmem0");
         report["fs_device_bytes"] = device_bytes(fs_dev);
@@ -761,6 +832,7 @@ json run_plan(const json& plan) {
         report["event_returns"] = returns;
         report["event_return"] = returns.empty() ? 0 : returns[0].get<int>();
         report["event_end"] = done.end;
+        if (!done.task.is_null()) report["event_task"] = done.task;
         if (done.signal) report["event_signal"] = done.signal;
     } else {
         const std::size_t t = ev["task"].get<std::size_t>();
@@ -777,7 +849,32 @@ json run_plan(const json& plan) {
     usleep(200000);  // a thread's own pending signal is handled by that thread, not before its leader answers
     // Live PTEs first (touching would map zapped pages again), then HWPoison, then re-reads. A task answers only
     // after its handler ran for the signal pending since the event.
-    for (std::size_t i = 0; i < children.size(); ++i) report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
+    // After an unbind that ended (returned, or killed by an oops) the namespace's struct pages are gone, and on
+    // kernels from 6.15 on reading pagemap over a DAX mapping that stayed oopses (pagemap_pmd_range; 7.2): there
+    // what stays mapped is told by touching every page the check below touches ("pagemap_not_read_after": on a
+    // shut-down filesystem a page no longer mapped cannot fault back in). An unbind still in the kernel
+    // (spinning, blocked) has not removed them yet: pagemap is read.
+    const bool unbind_ended = ev["kind"] == "unbind" && report.value("event_end", std::string()) != "spinning" &&
+                              report.value("event_end", std::string()) != "blocked" &&
+                              report.value("event_end", std::string()) != "hung";
+    const bool skip_pagemap_after = unbind_ended && !daxfail::snapshot::detail::pagemap_safe_after_unbind(u.release);
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        if (!skip_pagemap_after) {
+            report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
+            continue;
+        }
+        report["tasks"][i]["present_after"] = json::array();
+        json not_read = json::array();  // [first, last] file pages, as the child's "check" touches them
+        for (const auto& v : plan["tasks"][i]["vmas"]) {
+            const std::uint64_t pgoff = number(v["pgoff"]), pages = number(v["pages"]);
+            if (pages == 0) continue;
+            if (pages <= 4096 || (v["touch"].is_string() && v["touch"] == "all"))
+                not_read.push_back({pgoff, pgoff + pages - 1});
+            else
+                for (const auto& pg : v["touch"]) not_read.push_back({number(pg), number(pg)});
+        }
+        report["tasks"][i]["pagemap_not_read_after"] = not_read;
+    }
     const int during_event = logbuf->count.load();
     json poisoned = json::array();
     for (auto pfn : file_pfns)
@@ -813,6 +910,7 @@ json run_plan(const json& plan) {
         for (const auto& c : children) waitpid(c.pid, nullptr, 0);
         const auto done = in_child([] { return std::to_string(umount("/mnt") == 0 ? 0 : -errno); });
         json u = {{"end", done.end}, {"return", done.out.empty() ? json(nullptr) : json(std::stoi(done.out))}};
+        if (!done.task.is_null()) u["task"] = done.task;
         const json ulog = kernel_log();
         u["kernel_log"] = ulog;
         if (const json oops = oops_in(ulog); !oops.is_null()) u["oops"] = oops;

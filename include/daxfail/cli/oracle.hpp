@@ -8,6 +8,7 @@
 #define DAXFAIL_CLI_ORACLE_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/oracle/kernel_preset.hpp>
 #include <daxfail/oracle/plan.hpp>
 #include <daxfail/oracle/report.hpp>
 #include <daxfail/scenarios.hpp>
@@ -87,20 +88,24 @@ inline detail::command oracle_command() {
         .summary = "run scenarios on real Debian kernels under qemu and compare them with the model",
         .description =
             "Boots Debian 12's kernels (linux-image-amd64: 6.1, preset debian_6_1; linux-image-6.12-amd64: 6.12, preset "
-            "debian_6_12) under qemu with emulated pmem, builds each scenario that a real machine can express, runs it "
-            "twice, and compares every observable with the model run on the layout the guest reports. Kernel packages "
-            "are downloaded with apt-get into the cache, where each scenario's plan, guest reports, serial console and "
-            "boot log stay. Ctrl-C stops the boots (their qemu too) and prints the scenarios compared so far.\n\n"
+            "debian_6_12) and the newest kernel of Debian's unstable suite (sid: linux-image-amd64 of sid, judged by the "
+            "preset of its mainline version or the nearest older one) under qemu with emulated pmem, builds each "
+            "scenario that a real machine can express, runs it twice, and compares every observable with the model run "
+            "on the layout the guest reports. Kernel packages are downloaded with apt-get into the cache (sid's through "
+            "an apt configuration of the oracle's own in <cache>/apt-sid, never the system's sources), where each "
+            "scenario's plan, guest reports, serial console and boot log stay. Ctrl-C stops the boots (their qemu too) "
+            "and prints the scenarios compared so far.\n\n"
             "Needs: root (the guest runs as init in qemu; building its initramfs reads the kernel package), "
             "qemu-system-x86_64 (qemu-system-x86), busybox (busybox-static), mkfs.xfs (xfsprogs), cpio, xz (xz-utils), "
-            "dpkg-deb and apt-get; about 700 MiB of disk in the cache for both kernel packages; about 0.5 GiB of memory "
+            "dpkg-deb and apt-get; about 700 MiB of disk in the cache for the 6.1 and 6.12 kernel packages and 500 MiB "
+            "for sid's; about 0.5 GiB of memory "
             "per boot (two boots run side by side). The guest's scripts and program: " +
             oracle_files_text() + ".",
         .options = {{.name = "--kernel",
                      .arg = takes::one,
                      .help = "the kernels to boot.",
                      .default_text = "all",
-                     .choices = {"6.1", "6.12", "all"}},
+                     .choices = {"6.1", "6.12", "sid", "all"}},
                     scenario_option("the built-in catalog"),
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
                     {.name = "--fail-on-disagreement",
@@ -112,6 +117,12 @@ inline detail::command oracle_command() {
                      .help = "where kernel packages, plans, reports and consoles are kept.",
                      .default_text = "/var/tmp/daxfail-oracle",
                      .completion = completes::dirs},
+                    {.name = "--part",
+                     .arg = takes::one,
+                     .metavar = "K/N",
+                     .help = "run only part K of N of the expressible scenarios: the unbinds (a boot each) dealt in "
+                             "turn into N parts in catalog (or command-line) order, then the other plans from where "
+                             "they stopped (CI rotates the parts over its runs)."},
                     {.name = "--dry-run",
                      .help = "print each scenario's plan, or why a real machine cannot express it, and the estimated "
                              "time, without booting (needs none of the tools)."},
@@ -182,13 +193,32 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     if (!p->has("--scenario")) scens = scenarios::catalog();
     else if (!load_all(expand_paths(p->values("--scenario")), scens, std::cerr)) return exit_bad_input;
 
+    // --part K/N: every Nth expressible scenario from the Kth.
+    std::size_t part_k = 1, part_n = 1;
+    if (p->has("--part")) {
+        const std::string v = p->value("--part", "");
+        unsigned k = 0, n = 0;
+        char rest = 0;
+        if (std::sscanf(v.c_str(), "%u/%u%c", &k, &n, &rest) != 2 || k < 1 || k > n) {
+            std::cerr << "daxfail oracle: --part: '" << v << "' is not K/N with 1 <= K <= N\n";
+            return exit_bad_input;
+        }
+        part_k = k;
+        part_n = n;
+    }
+
     struct kernel_spec {
-        std::string label, metapackage, preset;
+        std::string label, metapackage, suite;  ///< suite: a Debian suite read through the oracle's own apt configuration
+        std::string preset;                     ///< empty: chosen from the release booted (oracle/kernel_preset.hpp)
         config cfg;
     };
     std::vector<kernel_spec> kernels;
-    if (kernel_arg != "6.12") kernels.push_back({"6.1", "linux-image-amd64", "debian_6_1", presets::debian_6_1::config});
-    if (kernel_arg != "6.1") kernels.push_back({"6.12", "linux-image-6.12-amd64", "debian_6_12", presets::debian_6_12::config});
+    const bool all_kernels = kernel_arg == "all";
+    if (all_kernels || kernel_arg == "6.1")
+        kernels.push_back({"6.1", "linux-image-amd64", "", "debian_6_1", presets::debian_6_1::config});
+    if (all_kernels || kernel_arg == "6.12")
+        kernels.push_back({"6.12", "linux-image-6.12-amd64", "", "debian_6_12", presets::debian_6_12::config});
+    if (all_kernels || kernel_arg == "sid") kernels.push_back({"sid", "linux-image-amd64", "sid", "", {}});
     const std::string dir = oracle_dir(), guest = oracle_guest();
 
     oracle::agreement result;
@@ -199,13 +229,38 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         std::string file;  ///< per kernel, in the cache
     };
     std::vector<planned> expressible;  // the same plans for every kernel
+    // --part: the unbinds (a boot each) are dealt round-robin in catalog order, then the other plans (which share
+    // one boot) from where the unbinds stopped, so that the parts take about as many boots.
+    std::size_t expressible_seen = 0, unbinds_seen = 0;
+    std::vector<std::pair<std::size_t, planned>> others;  // (index among them, plan)
     for (const auto& s : scens) {
         std::string why;
-        if (const auto plan = oracle::plan_from_scenario(s, why))
-            expressible.push_back({s.name, nlohmann::json::parse(plan->dump()), plan->dump(1), ""});
-        else
+        if (const auto plan = oracle::plan_from_scenario(s, why)) {
+            ++expressible_seen;
+            planned t{s.name, nlohmann::json::parse(plan->dump()), plan->dump(1), ""};
+            if (t.plan["event"]["kind"] == "unbind") {
+                if (unbinds_seen++ % part_n == part_k - 1) expressible.push_back(std::move(t));
+            } else {
+                others.emplace_back(others.size(), std::move(t));
+            }
+        } else {
             result.skipped.push_back({s.name, why});
+        }
     }
+    for (auto& [i, t] : others)
+        if ((unbinds_seen + i) % part_n == part_k - 1) expressible.push_back(std::move(t));
+    // Back to catalog (or command-line) order.
+    auto order = [&](const std::string& name) {
+        std::size_t i = 0;
+        while (i < scens.size() && scens[i].name != name) ++i;
+        return i;
+    };
+    std::stable_sort(expressible.begin(), expressible.end(),
+                     [&](const planned& a, const planned& b) { return order(a.name) < order(b.name); });
+    const std::string part_text = part_n == 1 ? std::string()
+                                              : "part " + std::to_string(part_k) + " of " + std::to_string(part_n) + ": " +
+                                                    std::to_string(expressible.size()) + " of the " +
+                                                    std::to_string(expressible_seen) + " expressible scenarios";
     // Boots per kernel: memory failures and the first unbind share one; every further unbind needs its own.
     std::size_t unbinds = 0;
     for (const auto& t : expressible) unbinds += t.plan["event"]["kind"] == "unbind";
@@ -216,7 +271,8 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     if (p->has("--dry-run")) {
         for (const auto& t : expressible) std::cout << t.name << ": plan " << t.plan.dump() << "\n";
         for (const auto& [name, why] : result.skipped) std::cout << name << ": not expressible: " << why << "\n";
-        std::cout << expressible.size() << " of " << scens.size() << " scenarios expressible; " << kernels.size()
+        if (!part_text.empty()) std::cout << part_text << "\n";
+        std::cout << expressible_seen << " of " << scens.size() << " scenarios expressible; " << kernels.size()
                   << " kernel(s) x " << boots_per_kernel << " boot(s); estimated " << std::lround(estimate)
                   << " s, plus the kernel download on a first run\n";
         return exit_ok;
@@ -247,18 +303,39 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     detail::progress bar("oracle", "plans", p->has("--progress"));
     const std::size_t total = expressible.size() * kernels.size();
     std::size_t plans_done = 0;
-    for (const auto& k : kernels) {
+    for (auto k : kernels) {
         if (detail::interrupted) break;
-        const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache));
+        const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache) +
+                                   (k.suite.empty() ? std::string() : " " + quote(k.suite)));
         if (detail::interrupted) break;
+        const std::string package = k.metapackage + (k.suite.empty() ? "" : " of " + k.suite);
         if (!fetched) {
-            std::cerr << "daxfail oracle: could not fetch " << k.metapackage << " (apt-get update? network?)\n";
+            std::cerr << "daxfail oracle: could not fetch " << package << " (apt-get update? network?)\n";
             return exit_bad_input;
         }
         std::istringstream words(*fetched);
         std::string kdir, release;
         words >> kdir >> release;
-        std::vector<planned> todo = expressible;
+        std::string preset_note;
+        if (k.preset.empty()) {  // a moving suite's kernel: its mainline version's preset, or the nearest older one
+            const auto chosen = oracle::preset_for_release(release);
+            if (!chosen) {
+                std::cerr << "daxfail oracle: no preset models " << release << " or an older mainline version\n";
+                return exit_bad_input;
+            }
+            k.preset = chosen->name;
+            k.cfg = chosen->cfg;
+            preset_note = chosen->note;
+        }
+        // A plan that needs a newer mkfs.xfs than Debian 12's (realtime groups) runs where the guest has one: with
+        // a kernel of a newer suite, whose xfsprogs fetch_kernel.sh brought.
+        std::vector<planned> todo;
+        for (const auto& t : expressible) {
+            if (!t.plan.contains("mkfs") || !k.suite.empty()) todo.push_back(t);
+            else
+                result.skipped.push_back({t.name, "on " + k.label + ": needs a newer mkfs.xfs than Debian 12's (realtime "
+                                                  "groups: xfsprogs 6.14), which the guest has only with the sid kernel"});
+        }
         for (auto& t : todo) {
             t.file = cache + "/" + k.label + "-" + t.name + ".plan.json";
             std::ofstream(t.file) << t.text;
@@ -340,7 +417,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
             todo.erase(todo.begin(), todo.begin() + static_cast<std::ptrdiff_t>(done));
             plans_done += done;
         }
-        result.kernels.push_back({k.label, uname_r, k.metapackage, boots, boot_seconds});
+        result.kernels.push_back({k.label, uname_r, package, boots, boot_seconds, k.preset, preset_note});
     }
     bar.finish();
     // The table in catalog (or command-line) order, kernel by kernel.
@@ -357,10 +434,12 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
                              " plans; the scenarios compared until then are shown";
     if (format == "json") {
         auto j = oracle::to_json(result);
+        if (!part_text.empty()) j["part"] = part_text;
         if (partial) j["partial"] = mark;
         std::cout << j.dump(2) << "\n";
     } else {
-        std::cout << (partial ? mark + "\n" : "") << oracle::to_text(result, {format == "md", false});
+        std::cout << (partial ? mark + "\n" : "") << (part_text.empty() ? "" : part_text + "\n")
+                  << oracle::to_text(result, {format == "md", false});
     }
     if (partial) return detail::exit_interrupted;
     // Nothing compared is not agreement.

@@ -2,7 +2,9 @@
 // machine can express it, or says why not. The guest has two fsdax
 // namespaces: an XFS (with or without rmapbt, with reflink) on the first, on
 // the whole of it, on one partition of it, or smaller than it; the second as
-// an external log or realtime device. Files in core or evicted (DAX, or not
+// an external log or realtime device (with rmapbt: realtime groups, made by
+// a newer mkfs.xfs than Debian 12's, "mkfs": "newer", which only the sid
+// kernel's guest has). Files in core or evicted (DAX, or not
 // DAX under dax=inode; realtime; whole-file reflink clones), tasks (with
 // threads) mapping them (by PTEs, or wholly by 2 MiB PMDs), optionally a
 // userspace freeze or an XFS_IOC_GOINGDOWN before the event, and an unbind of
@@ -45,9 +47,10 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     if ((w.mp.log && (w.mp.log->device != 1 || w.mp.log->part_off != 0)) ||
         (w.mp.rt && (w.mp.rt->target.device != 1 || w.mp.rt->target.part_off != 0)))
         return no("a log or realtime section on a partition");
-    if (w.mp.rt && w.mp.data.has_rmapbt)
-        return no("rmapbt with a realtime device: Debian 12's mkfs.xfs 6.1 refuses it ('rmapbt not supported with "
-                  "realtime devices'); realtime rmap needs rtgroups (xfsprogs 6.14)");
+    // rmapbt with a realtime device: Debian 12's mkfs.xfs 6.1 refuses it ('rmapbt not supported with realtime
+    // devices'); realtime rmap needs rtgroups (xfsprogs 6.14). The plan asks for the newer mkfs.xfs, which the
+    // guest has only with a kernel of a newer suite (sid: `daxfail oracle` runs it there alone).
+    const bool newer_mkfs = w.mp.rt && w.mp.data.has_rmapbt;
     // A partition of namespace0.0 from part_off to its end; a filesystem smaller than its block device is made with
     // mkfs.xfs -d size= (half the guest's namespace: mkfs.xfs refuses less than 300 MB).
     const auto& data = w.mp.data;
@@ -84,6 +87,10 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     if (fs_smaller) plan["data_bytes"] = u64{512} << 20;
     if (w.mp.log) plan["second_namespace"] = "log";
     if (w.mp.rt) plan["second_namespace"] = "realtime";
+    if (newer_mkfs) {
+        plan["mkfs"] = "newer";
+        plan["rt_groups"] = w.mp.rt->group_count;
+    }
     plan["early_kill_sysctl"] = w.early_kill_sysctl;
     plan["rmapbt"] = w.mp.data.has_rmapbt;
     plan["reflink"] = w.mp.reflink;

@@ -1,7 +1,9 @@
 // The agreement table of `daxfail oracle`: scenario x kernel, agree or the
 // observables that differ (model value vs kernel value), as a terminal table,
 // Markdown, or JSON. The JSON fields are a contract:
-//   kernels[]: kernel ("6.1"/"6.12"), uname_r, package, boots, seconds (wall time of the boots)
+//   kernels[]: kernel ("6.1"/"6.12"/"sid"), uname_r (the release booted, uname -r), package, boots, seconds (wall
+//              time of the boots), preset (the preset that judged it), and for a kernel of a moving suite
+//              preset_note (why that preset: its mainline version's, or the nearest older one)
 //   results[]: scenario, kernel, preset, agree, differences[{observable, model_observable, model, kernel}],
 //              not_visible[], nondeterministic, unrepeatable[], seconds (the scenario's own time in the
 //              guest), setup_differs and setup_differences[] (the world built is not the one planned:
@@ -27,6 +29,8 @@ struct booted_kernel {
     std::string kernel, uname_r, package;
     int boots = 0;            ///< qemu boots (each run twice, side by side)
     double seconds = 0;       ///< wall time of all of them
+    std::string preset{};       ///< the preset that judged it
+    std::string preset_note{};  ///< why that preset (kernels of a moving suite: oracle/kernel_preset.hpp), or empty
 };
 
 struct not_expressible {
@@ -62,9 +66,11 @@ inline nlohmann::ordered_json to_json(const agreement& a) {
     using oj = nlohmann::ordered_json;
     oj doc;
     doc["kernels"] = oj::array();
-    for (const auto& k : a.kernels)
+    for (const auto& k : a.kernels) {
         doc["kernels"].push_back({{"kernel", k.kernel}, {"uname_r", k.uname_r}, {"package", k.package}, {"boots", k.boots},
-                                  {"seconds", k.seconds}});
+                                  {"seconds", k.seconds}, {"preset", k.preset}});
+        if (!k.preset_note.empty()) doc["kernels"].back()["preset_note"] = k.preset_note;
+    }
     doc["results"] = oj::array();
     for (const auto& r : a.results) {
         oj j = {{"scenario", r.scenario}, {"kernel", r.kernel}, {"preset", r.preset}, {"agree", r.agree}};
@@ -93,7 +99,9 @@ inline std::string to_text(const agreement& a, const report::text_style& st) {
     std::string out = st.markdown ? "# daxfail oracle: the model vs real kernels\n\n" : "daxfail oracle: the model vs real kernels\n\n";
     for (const auto& k : a.kernels)
         out += (st.markdown ? "- " : "  ") + k.kernel + ": " + k.uname_r + " (" + k.package + "), " +
-               std::to_string(k.boots) + " boot(s) x 2 side by side, " + detail::seconds(k.seconds) + " s\n";
+               std::to_string(k.boots) + " boot(s) x 2 side by side, " + detail::seconds(k.seconds) + " s" +
+               (k.preset.empty() ? "" : ", judged by " + k.preset) + "\n" +
+               (k.preset_note.empty() ? "" : (st.markdown ? "  " : "    ") + k.preset_note + "\n");
     out += "\n";
     std::vector<std::vector<std::string>> rows{{"scenario", "kernel", "preset", "agree", "differences", "seconds"}};
     for (const auto& r : a.results) {

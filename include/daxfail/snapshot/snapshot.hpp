@@ -166,6 +166,18 @@ inline bool pagemap_safe_over_dax_pmd(const std::string& release) {
     return major > 6 || (major == 6 && minor >= 12);
 }
 
+/// Whether reading /proc/PID/pagemap over a DAX mapping is safe on kernel `release` once the namespace behind it
+/// was unbound (its struct pages removed) while the mapping stayed. Debian's 7.2.13 oopses in pagemap_pmd_range
+/// (seen under the oracle: no_rmapbt, unbind_after_goingdown); 6.1.192 and 6.12.117 read it. From v6.15 ("fs/dax:
+/// Fix ZONE_DEVICE page reference counts") a DAX PTE or PMD is no longer special or devmap, so pagemap's
+/// vm_normal_page() hands back the removed struct page, which page_folio() reads; 6.15 to 7.1 are taken from that
+/// history, not seen.
+inline bool pagemap_safe_after_unbind(const std::string& release) {
+    unsigned major = 0, minor = 0;
+    if (std::sscanf(release.c_str(), "%u.%u", &major, &minor) != 2) return false;
+    return major < 6 || (major == 6 && minor < 15);
+}
+
 /// The 2 MiB windows of a VMA (relative page indices) that a DAX fault could map with one PMD: aligned
 /// address and file page, all 512 pages in one extent whose physical address (device data start `base` +
 /// partition offset + offset on the partition) is 2 MiB aligned.
