@@ -30,7 +30,14 @@ recorded load(const std::string& scenario, const std::string& kernel) {
 }
 
 const config& preset_of(const std::string& kernel) {
+    if (kernel == "sid") return presets::v7_2::config;  // 7.2.13: the preset of its mainline version
     return kernel == "6.1" ? presets::debian_6_1::config : presets::debian_6_12::config;
+}
+
+std::string lines(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& l : v) out += (out.empty() ? "" : " | ") + l;
+    return out;
 }
 
 oracle::verdict judge(const std::string& scenario, const std::string& kernel, const config& cfg) {
@@ -82,6 +89,24 @@ TEST_CASE("oracle: every recorded scenario agrees with debian_6_1 on 6.1.192 and
             CHECK(v.agree);
             CHECK(v.not_visible == std::vector<std::string>{"poisoned"});  // shown, never counted as agreement
         }
+}
+
+TEST_CASE("oracle: every recorded scenario agrees with v7_2 on Debian's 7.2.13 (sid)") {
+    std::size_t judged = 0, agreed = 0;
+    std::vector<std::string> names = recorded_scenarios;
+    names.push_back("realtime_device");  // sid's mkfs.xfs makes realtime groups
+    for (const auto& s : names) {
+        INFO(s << " on sid");
+        const auto v = judge(s, "sid", preset_of("sid"));
+        ++judged;
+        agreed += v.agree;
+        CHECK_FALSE(v.nondeterministic);
+        for (const auto& d : v.differences)
+            CHECK_MESSAGE(false, d.observable << " differs: model " << lines(d.model) << " / kernel " << lines(d.kernel));
+        CHECK(v.agree);
+    }
+    CHECK(judged == 30);
+    CHECK(agreed == judged);
 }
 
 TEST_CASE("oracle: every scenario file recorded next to its reports agrees with its kernel's preset") {

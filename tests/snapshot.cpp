@@ -422,7 +422,7 @@ world blinded(world w) {
 
 }  // namespace
 
-TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outcome on the real world") {
+TEST_CASE("snapshot: the guest's snapshots on 6.1, 6.12 and 7.2 give the model's outcome on the real world") {
     int compared = 0;
     for (const auto& entry : fs::directory_iterator(fs::path(DAXFAIL_SOURCE_DIR) / "tests/oracle")) {
         const std::string file = entry.path().filename().string();
@@ -434,6 +434,9 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
         // is not in it (not yet: it would come from the logdev=/rtdev= mount options).
         if (rec.at("plan").contains("second_namespace")) continue;
         const bool k61 = file.find(".6.1.json") != std::string::npos;
+        const config& cfg = k61 ? presets::debian_6_1::config
+                            : file.find(".sid.json") != std::string::npos ? presets::v7_2::config
+                                                                            : presets::debian_6_12::config;
         for (const auto& report : rec.at("reports")) {
             CAPTURE(file);
             REQUIRE_MESSAGE(report.contains("snapshot"), "re-record with tests/oracle/record.sh");
@@ -443,14 +446,13 @@ TEST_CASE("snapshot: the guest's snapshots on 6.1 and 6.12 give the model's outc
             scenario real = oracle::scenario_from_report(rec.at("plan"), report);
             real.event.umount_after = false;  // a snapshot asks what the unbind does, not what a umount after it does
             const world seen = blinded(real.world);
-            const outcome want = k61 ? run<presets::debian_6_1>(seen, real.event) : run<presets::debian_6_12>(seen, real.event);
-            const outcome got = k61 ? run<presets::debian_6_1>(snapped.value->world, snapped.value->event)
-                                    : run<presets::debian_6_12>(snapped.value->world, snapped.value->event);
+            const outcome want = run(cfg, seen, real.event);
+            const outcome got = run(cfg, snapped.value->world, snapped.value->event);
             CHECK(same(got, want, "snapshot", "host"));
             ++compared;
         }
     }
-    CHECK(compared == 64);  // 16 unbind scenarios x 2 kernels, each booted twice
+    CHECK(compared == 96);  // 16 unbind scenarios x 3 kernels, each booted twice
 }
 
 TEST_CASE("snapshot: an external log or realtime device is named in a warning, not silently left out") {

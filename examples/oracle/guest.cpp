@@ -342,6 +342,7 @@ struct child_result {
     std::string out, end;
     int signal = 0;
     json task;  ///< task_state() when it did not answer
+    int waited_seconds = 0;  ///< how long the guest waited for an answer that did not come
 };
 
 /// Runs fn in a child of the guest (same comm), so that an oops in the kernel path kills the child, not the guest.
@@ -362,10 +363,12 @@ child_result in_child(const std::function<std::string()>& fn) {
     auto line = read_line(result[0], 10000);
     if (!line) {
         const json first = task_state(r.pid);
-        line = read_line(result[0], end_of_state(first) == "spinning" ? 5000 : 20000);
+        const bool running = end_of_state(first) == "spinning";
+        line = read_line(result[0], running ? 5000 : 20000);
         if (!line) {
             r.task = task_state(r.pid);
             r.end = end_of_state(r.task);
+            r.waited_seconds = running ? 15 : 30;
         }
     }
     const bool hung = !line;
@@ -833,6 +836,7 @@ json run_plan(const json& plan) {
         report["event_return"] = returns.empty() ? 0 : returns[0].get<int>();
         report["event_end"] = done.end;
         if (!done.task.is_null()) report["event_task"] = done.task;
+        if (done.waited_seconds) report["event_wait_seconds"] = done.waited_seconds;  // the model's patience
         if (done.signal) report["event_signal"] = done.signal;
     } else {
         const std::size_t t = ev["task"].get<std::size_t>();

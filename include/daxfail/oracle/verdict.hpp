@@ -61,8 +61,8 @@ inline std::vector<std::vector<std::string>> kernel_side(const std::vector<obser
 }
 }  // namespace detail
 
-/// The model's patience with a walk, as the guest's: it waits `event_wait_seconds` (30 s in guests that do not say)
-/// for the event, on qemu's TCG. The walk rate there is an estimate (1e6 empty indices per second, some 40 times
+/// The model's patience with a walk, as the guest's: it waits `event_wait_seconds` for an event that does not come
+/// back (15 s for one running in the kernel; 30 s in guests that do not say), on qemu's TCG. The walk rate there is an estimate (1e6 empty indices per second, some 40 times
 /// below a native core); the prediction is the same for any rate that walks fewer indices in that time than the
 /// first extent's 2^32 - start block, i.e. any rate below about 1.4e8 indices/s.
 inline run_options guest_run_options(const json& report) {
