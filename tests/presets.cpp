@@ -432,3 +432,23 @@ TEST_CASE("the preset registry is the README's preset table, row for row") {
                   log_device::ignore_pre_remove, rt_device::unsupported, del_gendisk::device_removed_shutdown,
                   dax_shared_page::shared_marker, shutdown_caller::out_of_line>::config);
 }
+
+TEST_CASE("the fixes daxfail proposes for 7.2, checked on the model") {
+    // The wrapped count: v6.6's arithmetic in 7.2's function walks each extent once (tested above on
+    // unbind_mapped_files). Without rmapbt nothing is revoked, and on 7.2 (v6.15+) a mapping left on a removed
+    // device oopses the kernel when its task's pagemap is read: a pre-remove that finds every cached file without
+    // the reverse map (and with the count fixed) leaves nothing mapped.
+    const auto s = no_rmapbt();
+    const auto today = run<presets::v7_2>(s.world, s.event);
+    CHECK(today.notify_returns == std::vector<int>{-err::eopnotsupp});
+    CHECK(today.live_pages() == 20);
+    using fixed = presets::v7_2::with<rmap_source::full_inode_scan, range_math::v7_0_count_fixed>;
+    const auto o = run<fixed>(s.world, s.event);
+    CHECK(o.terminated());
+    CHECK(o.signal_count() == 20);
+    CHECK(o.live_mappings.empty());
+    CHECK(o.cache_entries_left.empty());
+    CHECK(o.shutdown_flags == umount);
+    // The scan alone still spins on the wrapped count.
+    CHECK(run<presets::v7_2::with<rmap_source::full_inode_scan>>(s.world, s.event).end == end_state::spinning);
+}

@@ -22,11 +22,14 @@ struct mainline_preset {
     std::string_view preset;
 };
 
-/// Oldest first. merged models v6.8 through v6.13, v6_14 from v6.14 until a newer preset.
-inline constexpr std::array<mainline_preset, 4> mainline_presets = {{
+/// Oldest first. merged models v6.8 through v6.13, v6_14 v6.14, v6_15 v6.15-v6.17, v6_18 v6.18-v7.1 (v7.0's
+/// reordered rmapbt test and v6.16's thaw rule are in v7_2 only), v7_2 from v7.2 until a newer preset.
+inline constexpr std::array<mainline_preset, 6> mainline_presets = {{
     {6, 6, "pre_patch"},
     {6, 8, "merged"},
     {6, 14, "v6_14"},
+    {6, 15, "v6_15"},
+    {6, 18, "v6_18"},
     {7, 2, "v7_2"},
 }};
 
