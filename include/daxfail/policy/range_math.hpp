@@ -174,39 +174,40 @@ struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
     }
     static constexpr bool stops_at_last_group = true;  // xfs_group_next_range
 };
+}  // namespace range_math
+
+namespace detail {
+/// v6.14's translation and end key with a choice of count and of the 7.x members (the later values differ only
+/// there).
+template <class Count, bool FilesystemLength, bool BeforeRmapbt>
+struct v6_14_family {
+    using v6_14 = daxfail::range_math::v6_14;
+    static constexpr range_translation translate(std::uint64_t part_off, std::uint64_t nr_bytes, std::uint64_t offset,
+                                                 std::uint64_t len) {
+        return v6_14::translate(part_off, nr_bytes, offset, len);
+    }
+    static constexpr std::uint64_t last_daddr(std::uint64_t daddr, std::uint64_t bblen) {
+        return v6_14::last_daddr(daddr, bblen);
+    }
+    static constexpr std::uint32_t blockcount(std::uint32_t length, std::uint32_t high, std::uint32_t low) {
+        return Count::blockcount(length, high, low);
+    }
+    static constexpr bool stops_at_last_group = true;
+    static constexpr bool length_is_filesystem = FilesystemLength;
+    static constexpr bool checked_before_rmapbt = BeforeRmapbt;
+};
+}  // namespace detail
+
+namespace range_math {
+
 /// v6_14 on the filesystem's own length (bt_nr_sectors)
-struct v6_18 : detail::policy_tag<axis::range_math, range_math_kind::v6_18> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return v6_14::translate(part_off, nr_bytes, offset, len);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return v6_14::blockcount(length, high, low); }
-    static constexpr bool stops_at_last_group = true;
-    static constexpr bool length_is_filesystem = true;
-};
+struct v6_18 : detail::policy_tag<axis::range_math, range_math_kind::v6_18>, detail::v6_14_family<v6_14, true, false> {};
 /// v6_18, translated before the rmapbt test
-struct v7_0 : detail::policy_tag<axis::range_math, range_math_kind::v7_0> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return v6_14::translate(part_off, nr_bytes, offset, len);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return v6_14::blockcount(length, high, low); }
-    static constexpr bool stops_at_last_group = true;
-    static constexpr bool length_is_filesystem = true;
-    static constexpr bool checked_before_rmapbt = true;
-};
+struct v7_0 : detail::policy_tag<axis::range_math, range_math_kind::v7_0>, detail::v6_14_family<v6_14, true, true> {};
 /// A proposed fix of v7_0 (not in any kernel): the group's count as v6.6-v6.13 computed it, min(length - 1,
 /// high) + 1 - low, which cannot wrap
-struct v7_0_count_fixed : detail::policy_tag<axis::range_math, range_math_kind::v7_0_count_fixed> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return v6_14::translate(part_off, nr_bytes, offset, len);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return v6_14::last_daddr(daddr, bblen); }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return merged::blockcount(length, high, low); }
-    static constexpr bool stops_at_last_group = true;
-    static constexpr bool length_is_filesystem = true;
-    static constexpr bool checked_before_rmapbt = true;
-};
+struct v7_0_count_fixed : detail::policy_tag<axis::range_math, range_math_kind::v7_0_count_fixed>,
+                          detail::v6_14_family<merged, true, true> {};
 }  // namespace range_math
 
 namespace detail {
