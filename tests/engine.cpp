@@ -51,9 +51,9 @@ TEST_CASE("classes group identical outcomes and name what differs between them")
         FAIL("no result for " << name);
         return after_walk.results[0].out;
     };
-    for (auto [a, b] : {std::pair{"merged", "v6_14"}, std::pair{"debian_6_12", "v7_2"}}) {
-        CAPTURE(b);
-        const auto d = diff(result_of(a), result_of(b));
+    for (const auto& pair : {std::pair{"merged", "v6_14"}, std::pair{"debian_6_12", "v7_2"}}) {
+        CAPTURE(pair.second);
+        const auto d = diff(result_of(pair.first), result_of(pair.second));
         REQUIRE(d.size() == 1);
         CHECK(d[0].observable == "log");
     }
