@@ -57,6 +57,7 @@ rules documented(freeze_api_kind api) {
         case freeze_api_kind::holder_bitmask: return {true, true, -err::einval, 0};
         case freeze_api_kind::holder_counts: return {true, false, -err::einval, -err::einval};
         case freeze_api_kind::holder_counts_nested_thaw_ok: return {true, false, 0, 0};
+        case freeze_api_kind::holder_counts_may_unfreeze: return {true, false, -err::einval, 0};
     }
     std::abort();
 }
@@ -243,7 +244,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         steps.push_back({what, pool(b >> 6)});
     }
     for (auto api : {freeze_api_kind::no_holders, freeze_api_kind::holder_bitmask, freeze_api_kind::holder_counts,
-                     freeze_api_kind::holder_counts_nested_thaw_ok})
+                     freeze_api_kind::holder_counts_nested_thaw_ok, freeze_api_kind::holder_counts_may_unfreeze})
         run_generation(api, born, shut_down, in_progress, steps);
     return 0;
 }

@@ -1,5 +1,5 @@
 // Fuzz target: the range arithmetic of every range_math policy (v6_0, v6_5,
-// v6_6, merged, v6_14) on fuzzer-chosen geometry and byte ranges, through the
+// v6_6, merged, v6_14, v6_18, v7_0, v7_0_count_fixed) on fuzzer-chosen geometry and byte ranges, through the
 // modelled kernel functions: xfs_dax_translate_range (device bytes to daddr and
 // bblen on the filesystem's part) and xfs_dax_notify_ddev_failure's group loop
 // (per group: startblock, blockcount, and the rmap query's low..high keys).
@@ -94,7 +94,14 @@ context_info current;
 }
 
 bool is_r0(range_math_kind k) { return k == range_math_kind::v6_0; }
-bool is_r2(range_math_kind k) { return k == range_math_kind::merged || k == range_math_kind::v6_14; }
+bool is_r2(range_math_kind k) { return k != range_math_kind::v6_0 && k != range_math_kind::v6_5 && k != range_math_kind::v6_6; }
+/// v6.14's u32 count (v6_18 and v7_0 keep it; the harness gives them the block device's length as the
+/// filesystem's, so their translation is v6.14's too).
+bool wraps(range_math_kind k) {
+    return k == range_math_kind::v6_14 || k == range_math_kind::v6_18 || k == range_math_kind::v7_0;
+}
+/// The group loop bounded by the group count (v6.14 on).
+bool bounded(range_math_kind k) { return wraps(k) || k == range_math_kind::v7_0_count_fixed; }
 
 u64 btobb(u128 bytes) { return wrap64(bytes + 511) >> 9; }  // BTOBB on a u64 (wraps near U64_MAX)
 
@@ -155,7 +162,7 @@ walk reference_walk(range_math_kind k, const geometry& g, u64 daddr, u64 bblen) 
     walk w;
     for (u128 group = first_group; group <= end_group; ++group) {
         if (group >= g.group_count) {
-            w.oops = k != range_math_kind::v6_14;  // v6.14's loop is bounded by the group count
+            w.oops = !bounded(k);  // v6.14's loop is bounded by the group count
             break;
         }
         const u128 low = group == first_group ? first_gbno : 0;
@@ -171,8 +178,11 @@ walk reference_walk(range_math_kind k, const geometry& g, u64 daddr, u64 bblen) 
                 if (high < length) count = exact - 1;  // min(length, high) - low: one short where the range ends
                 break;
             case range_math_kind::v6_6:
-            case range_math_kind::merged: break;  // min(length - 1, high) + 1 - low
+            case range_math_kind::merged:
+            case range_math_kind::v7_0_count_fixed: break;  // min(length - 1, high) + 1 - low
             case range_math_kind::v6_14:
+            case range_math_kind::v6_18:
+            case range_math_kind::v7_0:
                 if (high == 0xFFFFFFFFu) count = u128{0} - low;  // min(length, u32(high + 1) == 0) - low
                 break;
         }
@@ -225,7 +235,7 @@ std::vector<covered> blocks_of(range_math_kind k, const geometry& g, const walk&
     std::vector<covered> c;
     for (const auto& v : w.visits) {
         const u128 length = group_length(g, v.group);
-        const bool rest_of_group = k == range_math_kind::v6_14 && v.high == 0xFFFFFFFFu;
+        const bool rest_of_group = wraps(k) && v.high == 0xFFFFFFFFu;
         const u128 end = rest_of_group ? length : std::min<u128>(u128{v.startblock} + v.blockcount, length);
         if (end > v.startblock) c.push_back({v.group, v.startblock, end});
     }
@@ -279,7 +289,7 @@ void check_coverage(range_math_kind k, const geometry& g, const range_translatio
         if (k == range_math_kind::v6_5 && group == last_group && last - base < length) --to;  // one short
         if (to > from) want.push_back({static_cast<u32>(group), from, to});
     }
-    const bool want_oops = past_last_group && k != range_math_kind::v6_14;
+    const bool want_oops = past_last_group && !bounded(k);
     const auto got = blocks_of(k, g, model);
     bool same = got.size() == want.size() && model.oops == want_oops;
     for (std::size_t i = 0; same && i < got.size(); ++i)
@@ -398,7 +408,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const geometry g = make_geometry(in);
     current.g = &g;
     for (auto k : {range_math_kind::v6_0, range_math_kind::v6_5, range_math_kind::v6_6, range_math_kind::merged,
-                   range_math_kind::v6_14})
+                   range_math_kind::v6_14, range_math_kind::v6_18, range_math_kind::v7_0,
+                   range_math_kind::v7_0_count_fixed})
         check(k, g);
     return 0;
 }

@@ -16,7 +16,7 @@
 set -uo pipefail
 daxfail=$1; cache=$2; which=$3
 here=$(cd "$(dirname "$0")" && pwd)
-parts=6
+parts=8
 part=${DAXFAIL_ORACLE_PART:-$(( $(date -u +%s) / 86400 % parts + 1 ))/$parts}
 args=()
 if [ "$part" != all ]; then
