@@ -66,6 +66,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
+#include <memory>
+#include <mutex>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -98,10 +101,19 @@ struct shared_log {
     std::atomic<int> count;
     int checking[64];
     delivery d[4096];
+    // CLOCK_MONOTONIC ns when the event's child issued its first write, and when it came back (0: not yet):
+    // what the actors' start conditions wait for (plan "actors").
+    std::atomic<long long> event_start_ns, event_end_ns;
 };
 shared_log* logbuf = nullptr;
 bool pagemap_over_pmd_safe = true;  ///< false where reading pagemap over a DAX PMD oopses the kernel (6.1)
 thread_local sigjmp_buf* fault_jump = nullptr;
+
+long long now_ns() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
 // A task's re-read loop (plan "reread"): reads one page over and over across the event, counting reads and faults.
 std::atomic<bool> reread_stop{false}, reread_done{false};
 std::atomic<long> reread_reads{0}, reread_faults{0};
@@ -413,6 +425,41 @@ json oops_in(const json& log) {
     return oops;
 }
 
+/// Tasks that left during the plan (an actor's "exit"): nobody asks them anything afterwards.
+std::atomic<bool> exited[64];
+
+/// One actor of a concurrent plan ("actors"), run by a thread of the guest: each step waits for its start
+/// condition ("when": the event started or returned, a task's first SIGBUS since the event started, another
+/// actor's step done; then "delay_us"), then acts: FIFREEZE/FITHAW on the mount, a command to a task (fault,
+/// munmap, exit, madvise), or a second notification by a child of the guest (an unbind, a hard_offline_page
+/// write). Times are microseconds from the event's start.
+struct actor_run {
+    json decl;
+    json steps = json::array();  ///< guarded by `m`
+    std::mutex m;
+    std::atomic<int> done{0};         ///< steps that returned
+    std::atomic<bool> finished{false};
+    std::atomic<bool> acting{false};  ///< inside a step's system call (not waiting for its start condition)
+};
+
+/// Runs `fn` in a child of the guest and returns the line it wrote, or nullopt when none came within `ms` (an
+/// oops in the child's kernel path kills only the child).
+std::optional<std::string> in_child_quick(const std::function<std::string()>& fn, int ms) {
+    int fds[2];
+    pipe(fds);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const std::string out = fn() + "\n";
+        write(fds[1], out.data(), out.size());
+        _exit(0);
+    }
+    close(fds[1]);
+    auto line = read_line(fds[0], ms);
+    close(fds[0]);
+    if (line) waitpid(pid, nullptr, 0);
+    return line;
+}
+
 /// Runs one plan on a fresh filesystem and returns its report.
 json run_plan(const json& plan) {
     const auto started = std::chrono::steady_clock::now();
@@ -581,10 +628,12 @@ json run_plan(const json& plan) {
             std::vector<mapped_vma> mapped;
             for (const auto& v : t["vmas"]) {
                 const std::string path = "/mnt/" + v["file"].get<std::string>();
-                const int fd = open(path.c_str(), O_RDONLY);
+                // "write": a VMA some actor write-faults in (mapped shared and writable, as a database maps its file).
+                const bool writable = v.value("write", false);
+                const int fd = open(path.c_str(), writable ? O_RDWR : O_RDONLY);
                 const auto start = number(v["start"]), pgoff = number(v["pgoff"]), pages = number(v["pages"]);
-                void* p = mmap(reinterpret_cast<void*>(start), pages * page, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE,
-                               fd, static_cast<off_t>(pgoff * page));
+                void* p = mmap(reinterpret_cast<void*>(start), pages * page, writable ? PROT_READ | PROT_WRITE : PROT_READ,
+                               MAP_SHARED | MAP_FIXED_NOREPLACE, fd, static_cast<off_t>(pgoff * page));
                 close(fd);
                 mapped_vma m{start, pgoff, pages, v.value("pmd", false) && !pagemap_over_pmd_safe, {}};
                 std::vector<std::pair<std::uint64_t, std::uint64_t>> touched;
@@ -638,6 +687,46 @@ json run_plan(const json& plan) {
                     if (sigsetjmp(jb, 1) == 0) rc = madvise(reinterpret_cast<void*>(addr), page, MADV_HWPOISON) == 0 ? 0 : -errno;
                     fault_jump = nullptr;
                     reply = std::to_string(rc);
+                } else if (c.rfind("fault ", 0) == 0) {
+                    // An actor's fault: "fault ADDR PAGES W" reads (W 0) or writes (W 1) one byte of each page.
+                    // Replies 0, or the si_code of the SIGBUS the first faulting page got, negated ("-7": BUS_MCEERR_AR).
+                    std::istringstream words(c.substr(6));
+                    std::string a;
+                    std::uint64_t pages = 1;
+                    int write_it = 0;
+                    words >> a >> pages >> write_it;
+                    const std::uint64_t addr = std::stoull(a, nullptr, 0);
+                    int rc = 0;
+                    for (std::uint64_t i = 0; i < pages && rc == 0; ++i) {
+                        sigjmp_buf jb;
+                        fault_jump = &jb;
+                        const int before = logbuf->count.load();
+                        if (sigsetjmp(jb, 1) == 0) {
+                            auto* at = reinterpret_cast<volatile char*>(addr + i * page);
+                            if (write_it) *at = 'b';
+                            else (void)*at;
+                        } else {
+                            const int n = std::min(logbuf->count.load(), 4096) - 1;
+                            rc = n >= before ? -logbuf->d[n].code : -1;
+                        }
+                        fault_jump = nullptr;
+                    }
+                    reply = std::to_string(rc);
+                } else if (c.rfind("munmap ", 0) == 0) {
+                    // An actor's munmap of the VMA at ADDR (its whole length).
+                    const std::uint64_t addr = std::stoull(c.substr(7), nullptr, 0);
+                    int rc = -EINVAL;
+                    for (auto it = mapped.begin(); it != mapped.end(); ++it)
+                        if (it->start == addr) {
+                            rc = munmap(reinterpret_cast<void*>(addr), it->pages * page) == 0 ? 0 : -errno;
+                            mapped.erase(it);
+                            break;
+                        }
+                    reply = std::to_string(rc);
+                } else if (c == "exit") {
+                    // An actor's exit: answer first, then go (every mapping goes with the task).
+                    write(to_parent[1], "0\n", 2);
+                    _exit(0);
                 } else if (c.rfind("reread ", 0) == 0) {
                     // A thread reads the page in a tight loop (each read faults again once the walk zapped the
                     // PTE) until "reread-stop"; after a fault it backs off 1 ms, so a shut-down filesystem does
@@ -735,9 +824,18 @@ json run_plan(const json& plan) {
         report["reread_start"] = ask(rereader, "reread " + std::to_string(addr));
         usleep(100000);
     }
+    // Tasks an actor acts through, and tasks the plan keeps running (one whose first SIGBUS starts an actor's
+    // step), run across the event.
+    std::vector<bool> running(children.size(), false);
+    for (auto& e : exited) e = false;
+    for (const auto& a : plan.value("actors", json::array()))
+        for (const auto& st : a["steps"])
+            if (st.contains("task")) running.at(st["task"].get<std::size_t>()) = true;
+    for (std::size_t i = 0; i < children.size(); ++i)
+        running[i] = running[i] || plan["tasks"][i].value("keep_running", false);
     for (std::size_t i = 0; i < children.size(); ++i) {
-        report["tasks"][i]["stopped_during_event"] = i != current && i != rereader;
-        if (i == current || i == rereader) continue;
+        report["tasks"][i]["stopped_during_event"] = i != current && i != rereader && !running[i];
+        if (i == current || i == rereader || running[i]) continue;
         kill(children[i].pid, SIGSTOP);
         int st = 0;
         waitpid(children[i].pid, &st, WUNTRACED);
@@ -780,6 +878,141 @@ json run_plan(const json& plan) {
         report["goingdown_return"] = ioctl(mnt, xfs_ioc_goingdown, &flags) == 0 ? 0 : -errno;
     }
     klogctl(5, nullptr, 0);  // clear the ring buffer: only the event's messages remain
+
+    // The actors (plan "actors"), each a thread waiting for its steps' start conditions.
+    auto vaddr_of = [&](std::size_t t, const std::string& file, std::uint64_t pg) {
+        for (const auto& v : plan["tasks"][t]["vmas"])
+            if (v["file"] == file && pg >= number(v["pgoff"]) && pg < number(v["pgoff"]) + number(v["pages"]))
+                return number(v["start"]) + (pg - number(v["pgoff"])) * page;
+        return std::uint64_t{0};
+    };
+    const json files_layout = report["files"];  // the actors' threads read this copy while `report` grows
+    auto file_offset = [&](const std::string& file, std::uint64_t pg) {
+        std::uint64_t offset = 0;
+        for (const auto& f : files_layout)
+            if (f["name"] == file)
+                for (const auto& x : f["extents"]) {
+                    const std::uint64_t lo = x["logical"], len = x["length"];
+                    if (pg * page >= lo && pg * page < lo + len) offset = part_off + x["physical"].get<std::uint64_t>() + pg * page - lo;
+                }
+        return offset;
+    };
+    logbuf->event_start_ns = 0;
+    logbuf->event_end_ns = 0;
+    const int deliveries_before = logbuf->count.load();
+    std::vector<std::shared_ptr<actor_run>> actors;
+    for (const auto& a : plan.value("actors", json::array())) {
+        auto run = std::make_shared<actor_run>();
+        run->decl = a;
+        actors.push_back(run);
+    }
+    auto since_event_us = [] {
+        const long long start = logbuf->event_start_ns.load();
+        return start == 0 ? 0LL : (now_ns() - start) / 1000;
+    };
+    for (const auto& run : actors) {
+        std::thread([&, run] {
+            prctl(PR_SET_NAME, run->decl.value("name", std::string("actor")).substr(0, 15).c_str());
+            for (const auto& st : run->decl["steps"]) {
+                const json when = st.value("when", json{{"after", "event_started"}});
+                const std::string after = when.value("after", std::string("event_started"));
+                json rec = {{"op", st["op"]}};
+                // Wait for the start condition; give up 60 s after the plan's start (an event that never
+                // returns, a step of another actor that never comes).
+                const long long give_up = now_ns() + 60LL * 1000000000LL;
+                bool met = false;
+                while (!met && now_ns() < give_up) {
+                    if (after == "plan_start") met = true;
+                    else if (after == "event_started") met = logbuf->event_start_ns.load() != 0;
+                    else if (after == "event_returned") met = logbuf->event_end_ns.load() != 0;
+                    else if (after == "signal") {
+                        const auto& task = children.at(when["task"].get<std::size_t>());
+                        for (int i = deliveries_before; !met && i < std::min(logbuf->count.load(), 4096); ++i)
+                            met = logbuf->d[i].pid == task.pid ||
+                                  std::find(task.tids.begin(), task.tids.end(), logbuf->d[i].pid) != task.tids.end();
+                        met = met && logbuf->event_start_ns.load() != 0;
+                    } else if (after == "step") {
+                        for (const auto& other : actors)
+                            if (other->decl["name"] == when["actor"]) met = other->done.load() > when["step"].get<int>();
+                    }
+                    if (!met) usleep(20);
+                }
+                if (!met) {
+                    rec["end"] = "never ran";
+                    std::lock_guard<std::mutex> lock(run->m);
+                    run->steps.push_back(rec);
+                    break;
+                }
+                rec["trigger_us"] = since_event_us();
+                if (const auto d = when.value("delay_us", 0); d > 0) usleep(static_cast<useconds_t>(d));
+                rec["start_us"] = since_event_us();
+                run->acting = true;
+                const std::string op = st["op"];
+                std::optional<std::string> reply;
+                auto ask_task = [&](const std::string& cmd) -> std::optional<std::string> {
+                    const auto& c = children.at(st["task"].get<std::size_t>());
+                    write(c.cmd, cmd.data(), cmd.size());
+                    return read_line(c.ack, 40000);
+                };
+                if (op == "FIFREEZE" || op == "FITHAW") {
+                    reply = std::to_string(ioctl(mnt, op == "FIFREEZE" ? FIFREEZE : FITHAW, 0) == 0 ? 0 : -errno);
+                } else if (op == "fault") {
+                    const std::size_t t = st["task"];
+                    reply = ask_task("fault " + std::to_string(vaddr_of(t, st["file"], number(st["page"]))) + " " +
+                                     std::to_string(st.value("pages", 1)) + " " + (st.value("write", false) ? "1" : "0"));
+                } else if (op == "munmap") {
+                    std::uint64_t start = 0;
+                    for (const auto& v : plan["tasks"][st["task"].get<std::size_t>()]["vmas"])
+                        if (v["file"] == st["file"]) start = number(v["start"]);
+                    reply = ask_task("munmap " + std::to_string(start));
+                } else if (op == "exit") {
+                    reply = ask_task("exit");
+                    if (reply) exited[st["task"].get<std::size_t>()] = true;
+                } else if (op == "madvise") {
+                    const std::size_t t = st["task"];
+                    reply = ask_task("madvise " + std::to_string(vaddr_of(t, st["file"], number(st["page"]))));
+                } else if (op == "unbind") {
+                    const std::string ns = st.value("namespace", std::string("namespace0.0"));
+                    reply = in_child_quick([ns] { return std::to_string(write_file("/sys/bus/nd/drivers/nd_pmem/unbind", ns)); }, 40000);
+                } else if (op == "memory_failure") {
+                    char b[32];
+                    std::snprintf(b, sizeof b, "0x%llx",
+                                  static_cast<unsigned long long>(pmem_bases()[0] + file_offset(st["file"], number(st["page"]))));
+                    const std::string addr = b;
+                    reply = in_child_quick([addr] { return std::to_string(write_file("/sys/devices/system/memory/hard_offline_page", addr)); }, 40000);
+                }
+                rec["end_us"] = since_event_us();
+                run->acting = false;
+                if (!reply) {
+                    rec["end"] = "blocked";
+                    std::lock_guard<std::mutex> lock(run->m);
+                    run->steps.push_back(rec);
+                    break;
+                }
+                rec["end"] = "returned";
+                try {
+                    rec["rc"] = std::stoi(*reply);
+                } catch (const std::exception&) {
+                    rec["rc"] = *reply;
+                }
+                {
+                    std::lock_guard<std::mutex> lock(run->m);
+                    run->steps.push_back(rec);
+                }
+                ++run->done;
+            }
+            run->finished = true;
+        }).detach();
+    }
+    // Steps that come before the event (when: plan_start) are done before it starts (10 s at most).
+    for (std::size_t i = 0; i < actors.size(); ++i) {
+        int first = 0;
+        for (const auto& st : actors[i]->decl["steps"]) {
+            if (!st.contains("when") || st["when"].value("after", "") != "plan_start") break;
+            ++first;
+        }
+        for (int n = 0; n < 10000 && actors[i]->done.load() < first && !actors[i]->finished.load(); ++n) usleep(1000);
+    }
     if (ev["kind"] == "unbind" || ev["kind"] == "memory_failure") {
         // The unbind, or each page's write to hard_offline_page (memory_failure(pfn, MF_SW_SIMULATED)), is made by
         // a child of the guest (same comm): if the kernel oopses in it, the child dies and the guest reports.
@@ -824,7 +1057,9 @@ json run_plan(const json& plan) {
         }
         const auto done = in_child([&] {
             std::string out;
+            logbuf->event_start_ns = now_ns();
             for (const auto& w : writes) out += std::to_string(write_file(target.c_str(), w)) + " ";
+            logbuf->event_end_ns = now_ns();
             return out;
         });
         report["unbinder_pid"] = done.pid;
@@ -843,9 +1078,31 @@ json run_plan(const json& plan) {
         std::uint64_t addr = 0;
         for (const auto& v : plan["tasks"][t]["vmas"])
             if (v["file"] == ev["file"]) addr = number(v["start"]) + (number(ev["page"]) - number(v["pgoff"])) * page;
+        logbuf->event_start_ns = now_ns();
         const std::string reply = ask(t, "madvise " + std::to_string(addr));
+        logbuf->event_end_ns = now_ns();
         report["event_end"] = reply == "null" ? "hung" : "returned";
         report["event_return"] = reply == "null" ? 0 : std::stoi(reply);
+    }
+    // The actors: each has finished, or is given until 20 s after the event came back (or gave up); a step still
+    // running then is "blocked", one whose start condition never came is "never ran".
+    if (!actors.empty()) {
+        const long long deadline = now_ns() + 20LL * 1000000000LL;
+        auto all_done = [&] {
+            return std::all_of(actors.begin(), actors.end(), [](const auto& a) { return a->finished.load(); });
+        };
+        while (!all_done() && now_ns() < deadline) usleep(1000);
+        json out = json::array();
+        for (const auto& a : actors) {
+            std::lock_guard<std::mutex> lock(a->m);
+            json steps = a->steps;
+            for (std::size_t k = steps.size(); k < a->decl["steps"].size(); ++k)
+                steps.push_back({{"op", a->decl["steps"][k]["op"]}, {"end", k == steps.size() && !a->finished ? (a->acting ? "blocked" : "waiting") : "never ran"}});
+            out.push_back({{"name", a->decl["name"]}, {"steps", steps}});
+        }
+        report["actors"] = out;
+        const long long s0 = logbuf->event_start_ns.load(), s1 = logbuf->event_end_ns.load();
+        if (s0 && s1) report["event_us"] = (s1 - s0) / 1000;
     }
     if (rereader < children.size()) report["reread"] = json::parse(ask(rereader, "reread-stop"));
     for (std::size_t i = 0; i < children.size(); ++i)
@@ -863,6 +1120,11 @@ json run_plan(const json& plan) {
                               report.value("event_end", std::string()) != "hung";
     const bool skip_pagemap_after = unbind_ended && !daxfail::snapshot::detail::pagemap_safe_after_unbind(u.release);
     for (std::size_t i = 0; i < children.size(); ++i) {
+        if (exited[i]) {  // an actor's exit: nothing of it is left to read
+            report["tasks"][i]["exited"] = true;
+            report["tasks"][i]["present_after"] = json::array();
+            continue;
+        }
         if (!skip_pagemap_after) {
             report["tasks"][i]["present_after"] = json::parse(ask(i, "present"));
             continue;
@@ -885,7 +1147,7 @@ json run_plan(const json& plan) {
         if (hwpoison(pfn) && std::find(poisoned.begin(), poisoned.end(), pfn) == poisoned.end()) poisoned.push_back(pfn);
     report["hwpoison_pfns"] = poisoned;
     for (std::size_t i = 0; i < children.size(); ++i)
-        report["tasks"][i]["faulting_pages_after"] = json::parse(ask(i, "check"));
+        report["tasks"][i]["faulting_pages_after"] = exited[i] ? json::array() : json::parse(ask(i, "check"));
 
     json signals = json::array();
     for (int i = 0; i < logbuf->count.load() && i < 4096; ++i) {

@@ -5,6 +5,7 @@
 #define DAXFAIL_CLI_EXPLORE_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/cli/confirm.hpp>
 #include <daxfail/concurrent_scenarios.hpp>
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/explore/replay.hpp>
@@ -90,6 +91,31 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                          return ok ? "" : "is not K/N with 1 <= K <= N";
                      }},
                     {.name = "--no-timing", .help = "write 0 for seconds (byte-identical reports)."},
+                    {.name = "--confirm",
+                     .arg = takes::one,
+                     .metavar = "KERNEL",
+                     .help = "try each counterexample of the preset that models KERNEL (6.1: debian_6_1, 6.12: "
+                             "debian_6_12, sid: the unstable suite's kernel's preset; all: the three) on that kernel "
+                             "under qemu, --confirm-runs times, and add per invariant the rate the kernel reproduces "
+                             "it (needs what `daxfail oracle` needs; about 40 s per two runs).",
+                     .default_text = "no kernel",
+                     .choices = {"6.1", "6.12", "sid", "all"}},
+                    {.name = "--confirm-runs",
+                     .arg = takes::one,
+                     .metavar = "N",
+                     .help = "runs per counterexample with --confirm (1 to 1000; the swept steps start at a different "
+                             "delay in each).",
+                     .default_text = std::to_string(default_race_runs),
+                     .check = [](const std::string& v) -> std::string {
+                         unsigned long n = 0;
+                         return detail::whole_number(v, 1, 1000, n) ? "" : "is not a whole number from 1 to 1000";
+                     }},
+                    {.name = "--cache",
+                     .arg = takes::one,
+                     .metavar = "DIR",
+                     .help = "with --confirm: where kernel packages, plans, reports and consoles are kept.",
+                     .default_text = "/var/tmp/daxfail-oracle",
+                     .completion = completes::dirs},
                     progress_option()},
         .other_forms = {"--replay FILE [--dot DIR]"}};
 }
@@ -148,6 +174,54 @@ inline int print(const std::vector<explore::result>& results, const explore::opt
     bool violated = false;
     for (const auto& r : results) violated = violated || r.any_violated();
     return fail_on_invariant && violated ? exit_invariant : exit_ok;
+}
+
+/// `--confirm KERNEL`: the counterexamples of the presets that model the kernels, tried on them.
+inline int confirm(std::vector<explore::result>& results, const std::vector<scenario>& scens, std::size_t variants,
+                   const std::string& kernel_arg, std::size_t runs, const std::string& cache, bool progress) {
+    const std::string dir = oracle_dir(), guest = oracle_guest();
+    if (dir.empty() || guest.empty()) {
+        std::cerr << "daxfail explore: --confirm: the oracle's guest is not installed next to this program and the "
+                     "program was built without DAXFAIL_ORACLE_DIR and DAXFAIL_ORACLE_GUEST\n";
+        return exit_bad_input;
+    }
+    if (!oracle_tools_present("daxfail explore --confirm")) return exit_bad_input;
+    std::error_code ec;
+    std::filesystem::create_directories(cache, ec);
+    detail::progress bar("confirm", "runs", progress);
+    std::size_t done = 0, total = 0;
+    for (const auto& r : results) total += r.any_violated() ? runs : 0;  // an estimate: one race per result
+    for (auto k : kernels_named(kernel_arg)) {
+        if (detail::interrupted) break;
+        std::string error;
+        if (!fetch_kernel(k, dir, cache, error)) {
+            std::cerr << "daxfail explore: --confirm: " << error << "\n";
+            return exit_bad_input;
+        }
+        bool any = false;
+        for (std::size_t i = 0; i < results.size() && !detail::interrupted; ++i) {
+            auto& r = results[i];
+            if (r.variant != k.preset) continue;
+            any = true;
+            if (!r.any_violated()) continue;
+            std::string why;
+            if (!confirm_result(r, scens[i / variants], k, runs, dir, guest, cache, why, &bar, &done, total))
+                for (auto& inv : r.invariants)
+                    if (inv.verdict == "violated") {
+                        explore::confirmation c;
+                        c.invariant = inv.name;
+                        c.kernel = k.label;
+                        c.preset = k.preset;
+                        c.window = "not tried: the guest cannot build it: " + why;
+                        inv.confirmations = {c};
+                    }
+        }
+        if (!any)
+            std::cerr << "daxfail explore: --confirm " << k.label << ": no variant explored is " << k.preset
+                      << ", the preset that models " << k.release << "\n";
+    }
+    bar.finish();
+    return exit_ok;
 }
 
 inline int replay_entry(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
@@ -349,6 +423,15 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         return exit_ok;
     }
     if (detail::interrupted) return detail_explore::print(results, o, format, timing, false, mark);
+    if (p->has("--confirm")) {
+        const std::size_t runs = p->has("--confirm-runs") ? std::stoul(p->value("--confirm-runs")) : default_race_runs;
+        if (int st = detail_explore::confirm(results, scens, variants.size(), p->value("--confirm"), runs,
+                                              p->value("--cache", "/var/tmp/daxfail-oracle"), p->has("--progress"));
+            st != exit_ok)
+            return st;
+        if (detail::interrupted)
+            return detail_explore::print(results, o, format, timing, false, "partial: interrupted while confirming on a kernel");
+    }
     if (!dot_dir.empty())
         for (std::size_t pair = 0; pair < results.size(); ++pair)
             if (!detail_explore::write_dots(dot_dir, variants[pair % variants.size()], scens[pair / variants.size()],

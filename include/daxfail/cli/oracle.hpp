@@ -8,8 +8,10 @@
 #define DAXFAIL_CLI_ORACLE_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/cli/confirm.hpp>
 #include <daxfail/oracle/kernel_preset.hpp>
 #include <daxfail/oracle/plan.hpp>
+#include <daxfail/explore/report.hpp>
 #include <daxfail/oracle/report.hpp>
 #include <daxfail/scenarios.hpp>
 
@@ -32,53 +34,7 @@
 #include <thread>
 #include <vector>
 
-// A program of the user's built on cli::main knows no guest unless its build defines these.
-#ifndef DAXFAIL_ORACLE_DIR
-#define DAXFAIL_ORACLE_DIR ""
-#endif
-#ifndef DAXFAIL_ORACLE_GUEST
-#define DAXFAIL_ORACLE_GUEST ""
-#endif
-// Where an installed daxfail keeps the oracle's files, relative to the directory of its program (the install's
-// bin/); the build of the daxfail command defines them from CMake's install directories.
-#ifndef DAXFAIL_DATA_FROM_BIN
-#define DAXFAIL_DATA_FROM_BIN "../share/daxfail"
-#endif
-#ifndef DAXFAIL_LIBEXEC_FROM_BIN
-#define DAXFAIL_LIBEXEC_FROM_BIN "../libexec/daxfail"
-#endif
-
 namespace daxfail::cli {
-
-/// The directory of the running program (through /proc/self/exe); empty when unknown.
-inline std::filesystem::path program_dir() {
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::filesystem::path() : exe.parent_path();
-}
-
-/// The oracle's scripts (boot.sh, ...): an installed program's share/daxfail/oracle, else DAXFAIL_ORACLE_DIR.
-inline std::string oracle_dir() {
-    std::error_code ec;
-    const auto dir = program_dir();
-    const auto installed = (dir / DAXFAIL_DATA_FROM_BIN / "oracle").lexically_normal();
-    if (!dir.empty() && std::filesystem::exists(installed / "boot.sh", ec)) return installed.string();
-    return DAXFAIL_ORACLE_DIR;
-}
-
-/// The guest program: an installed program's libexec/daxfail/oracle-guest, else DAXFAIL_ORACLE_GUEST.
-inline std::string oracle_guest() {
-    std::error_code ec;
-    const auto dir = program_dir();
-    const auto installed = (dir / DAXFAIL_LIBEXEC_FROM_BIN / "oracle-guest").lexically_normal();
-    if (!dir.empty() && std::filesystem::exists(installed, ec)) return installed.string();
-    return DAXFAIL_ORACLE_GUEST;
-}
-
-inline std::string oracle_files_text() {
-    const std::string dir = oracle_dir(), guest = oracle_guest();
-    return (dir.empty() ? std::string("none found") : dir) + " and " + (guest.empty() ? std::string("none found") : guest);
-}
 
 inline detail::command oracle_command() {
     using detail::completes;
@@ -123,65 +79,113 @@ inline detail::command oracle_command() {
                      .help = "run only part K of N of the expressible scenarios: the unbinds (a boot each) dealt in "
                              "turn into N parts in catalog (or command-line) order, then the other plans from where "
                              "they stopped (CI rotates the parts over its runs)."},
+                    {.name = "--runs",
+                     .arg = takes::one,
+                     .metavar = "N",
+                     .help = "runs of each race, for concurrent scenario files (1 to 1000): the preset's "
+                             "counterexamples, each run a boot with two vCPUs, swept steps at a different delay each.",
+                     .default_text = std::to_string(default_race_runs),
+                     .check = [](const std::string& v) -> std::string {
+                         unsigned long n = 0;
+                         return detail::whole_number(v, 1, 1000, n) ? "" : "is not a whole number from 1 to 1000";
+                     }},
                     {.name = "--dry-run",
                      .help = "print each scenario's plan, or why a real machine cannot express it, and the estimated "
                              "time, without booting (needs none of the tools)."},
                     progress_option()}};
 }
 
-/// Runs a shell command, returning its standard output; nullopt when it fails.
-inline std::optional<std::string> shell(const std::string& cmd) {
-    std::FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return std::nullopt;
-    std::string out;
-    char buf[4096];
-    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    if (pclose(p) != 0) return std::nullopt;
-    return out;
-}
-
-inline std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return q + "'";
-}
-
-namespace detail {
-
-/// Starts `argv` (argv[0] a path) in a process group of its own, standard output and error to `log`, standard
-/// input from /dev/null: the terminal's SIGINT does not reach it, and end_group() ends it with every process it
-/// started (boot.sh's qemu). -1 when it cannot be started.
-inline pid_t start_group(const std::vector<std::string>& argv, const std::string& log) {
-    std::vector<char*> args;
-    args.reserve(argv.size() + 1);
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {  // only async-signal-safe calls from here to exec
-        setpgid(0, 0);
-        const int in = open("/dev/null", O_RDONLY), out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (in >= 0) dup2(in, 0);
-        if (out >= 0) {
-            dup2(out, 1);
-            dup2(out, 2);
+namespace detail_oracle {
+/// `daxfail oracle` on concurrent scenarios: each explored under each kernel's preset, each counterexample raced on
+/// the kernel; printed as `daxfail explore` prints, with the kernel's rates. --dry-run prints the race plans.
+inline int run_races(const std::vector<scenario>& races, const std::string& kernel_arg, std::size_t runs,
+                     const std::string& cache, const std::string& format, bool dry_run, bool progress,
+                     bool fail_on_disagreement) {
+    explore::options o;
+    for (const auto& s : races)
+        if (auto errors = explore::validate_actors(s); !errors.empty()) {
+            for (const auto& e : errors) std::cerr << s.name << ": " << e.to_string() << "\n";
+            return exit_bad_input;
         }
-        execv(args[0], args.data());
-        _exit(127);
+    if (dry_run) {
+        for (auto k : kernels_named(kernel_arg)) {
+            if (k.preset.empty()) {
+                std::cout << "on " << k.label << ": its preset is chosen from the release once the kernel is fetched\n";
+                continue;
+            }
+            for (const auto& s : races) {
+                std::string why;
+                const auto plan = oracle::plan_from_scenario(s, why);
+                if (!plan) {
+                    std::cout << s.name << " on " << k.label << ": not expressible: " << why << "\n";
+                    continue;
+                }
+                const auto r = explore::explore(k.cfg, k.preset, s, o);
+                bool any = false;
+                std::vector<std::vector<explore::schedule_step>> seen;
+                for (const auto& inv : r.invariants) {
+                    if (inv.verdict != "violated") continue;
+                    any = true;
+                    bool again = false;
+                    for (const auto& c : seen) again = again || c == inv.counterexample;
+                    if (again) continue;
+                    seen.push_back(inv.counterexample);
+                    const auto d = oracle::design_race(k.cfg, s, *plan, inv.counterexample, inv.name);
+                    std::cout << s.name << " on " << k.label << " (" << k.preset << "), " << inv.name << ": " << runs
+                              << " runs of plan " << d.plan.dump() << "\n";
+                    for (const auto& w : d.windows) std::cout << "  window: " << w << "\n";
+                    if (!d.widening.empty()) std::cout << "  widened: " << d.widening << "\n";
+                }
+                if (!any) std::cout << s.name << " on " << k.label << " (" << k.preset << "): no counterexample to try\n";
+            }
+        }
+        return exit_ok;
     }
-    if (pid > 0) setpgid(pid, pid);  // also here: whichever runs first, the group exists before any kill
-    return pid;
+    const std::string dir = oracle_dir(), guest = oracle_guest();
+    if (dir.empty() || guest.empty()) {
+        std::cerr << "daxfail oracle: the oracle's guest is not installed next to this program\n";
+        return exit_bad_input;
+    }
+    if (!oracle_tools_present("daxfail oracle")) return exit_bad_input;
+    std::error_code ec;
+    std::filesystem::create_directories(cache, ec);
+    detail::sigint_scope sigint;
+    detail::progress bar("oracle", "runs", progress);
+    std::size_t done = 0;
+    std::vector<explore::result> results;
+    bool disagree = false;
+    for (auto k : kernels_named(kernel_arg)) {
+        if (detail::interrupted) break;
+        std::string error;
+        if (!fetch_kernel(k, dir, cache, error)) {
+            std::cerr << "daxfail oracle: " << error << "\n";
+            return exit_bad_input;
+        }
+        for (const auto& s : races) {
+            if (detail::interrupted) break;
+            auto r = explore::explore(k.cfg, k.preset, s, o);
+            std::string why;
+            if (r.any_violated() && !confirm_result(r, s, k, runs, dir, guest, cache, why, &bar, &done, races.size() * runs))
+                std::cerr << "daxfail oracle: " << s.name << " on " << k.label << ": not expressible: " << why << "\n";
+            for (const auto& inv : r.invariants)
+                for (const auto& c : inv.confirmations)
+                    disagree = disagree || (inv.verdict == "violated") != (c.reproduced > 0);
+            results.push_back(std::move(r));
+        }
+    }
+    bar.finish();
+    const bool partial = detail::interrupted != 0;
+    if (format == "json") {
+        auto j = explore::to_json(results, o, true);
+        if (partial) j["partial"] = "interrupted";
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << (partial ? "partial: interrupted\n" : "") << (format == "md" ? explore::to_markdown(results) : explore::to_table(results));
+    }
+    if (partial) return detail::exit_interrupted;
+    return fail_on_disagreement && disagree ? exit_invariant : exit_ok;
 }
-
-/// Ends a process group started by start_group: SIGTERM, SIGKILL after two seconds; reaps its leader.
-inline void end_group(pid_t pid) {
-    kill(-pid, SIGTERM);
-    for (int i = 0; i < 20 && waitpid(pid, nullptr, WNOHANG) == 0; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    kill(-pid, SIGKILL);  // the rest of the group (qemu under timeout), whether or not the leader is gone
-    waitpid(pid, nullptr, 0);
-}
-
-}  // namespace detail
+}  // namespace detail_oracle
 
 inline int cmd_oracle(const std::vector<std::string>& args) {
     int status = exit_ok;
@@ -192,6 +196,22 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     std::vector<scenario> scens;
     if (!p->has("--scenario")) scens = scenarios::catalog();
     else if (!load_all(expand_paths(p->values("--scenario")), scens, std::cerr)) return exit_bad_input;
+    // Concurrent scenarios (with actors) are races: their counterexamples under each kernel's preset, tried N times.
+    std::vector<scenario> races;
+    for (auto it = scens.begin(); it != scens.end();)
+        if (!it->actors.empty()) {
+            races.push_back(std::move(*it));
+            it = scens.erase(it);
+        } else {
+            ++it;
+        }
+    if (!races.empty()) {
+        const std::size_t runs = p->has("--runs") ? std::stoul(p->value("--runs")) : default_race_runs;
+        if (const int st = detail_oracle::run_races(races, kernel_arg, runs, cache, format, p->has("--dry-run"),
+                                                    p->has("--progress"), p->has("--fail-on-disagreement"));
+            st != exit_ok || scens.empty())
+            return st;
+    }
 
     // --part K/N: every Nth expressible scenario from the Kth.
     std::size_t part_k = 1, part_n = 1;
@@ -207,18 +227,7 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         part_n = n;
     }
 
-    struct kernel_spec {
-        std::string label, metapackage, suite;  ///< suite: a Debian suite read through the oracle's own apt configuration
-        std::string preset;                     ///< empty: chosen from the release booted (oracle/kernel_preset.hpp)
-        config cfg;
-    };
-    std::vector<kernel_spec> kernels;
-    const bool all_kernels = kernel_arg == "all";
-    if (all_kernels || kernel_arg == "6.1")
-        kernels.push_back({"6.1", "linux-image-amd64", "", "debian_6_1", presets::debian_6_1::config});
-    if (all_kernels || kernel_arg == "6.12")
-        kernels.push_back({"6.12", "linux-image-6.12-amd64", "", "debian_6_12", presets::debian_6_12::config});
-    if (all_kernels || kernel_arg == "sid") kernels.push_back({"sid", "linux-image-amd64", "sid", "", {}});
+    std::vector<kernel_spec> kernels = kernels_named(kernel_arg);
     const std::string dir = oracle_dir(), guest = oracle_guest();
 
     oracle::agreement result;
@@ -293,40 +302,21 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
             return exit_bad_input;
         }
     }
-    for (const char* tool : {"qemu-system-x86_64", "busybox", "mkfs.xfs", "cpio", "xz", "dpkg-deb", "apt-get"})
-        if (!shell(std::string("command -v ") + tool + " >/dev/null")) {
-            std::cerr << "daxfail oracle: " << tool
-                      << " is missing; install qemu-system-x86 busybox-static xfsprogs cpio xz-utils (apt-get install)\n";
-            return exit_bad_input;
-        }
+    if (!oracle_tools_present("daxfail oracle")) return exit_bad_input;
     detail::sigint_scope sigint;
     detail::progress bar("oracle", "plans", p->has("--progress"));
     const std::size_t total = expressible.size() * kernels.size();
     std::size_t plans_done = 0;
     for (auto k : kernels) {
         if (detail::interrupted) break;
-        const auto fetched = shell(quote(dir + "/fetch_kernel.sh") + " " + k.metapackage + " " + quote(cache) +
-                                   (k.suite.empty() ? std::string() : " " + quote(k.suite)));
+        std::string fetch_error;
+        const bool fetched = fetch_kernel(k, dir, cache, fetch_error);
         if (detail::interrupted) break;
-        const std::string package = k.metapackage + (k.suite.empty() ? "" : " of " + k.suite);
         if (!fetched) {
-            std::cerr << "daxfail oracle: could not fetch " << package << " (apt-get update? network?)\n";
+            std::cerr << "daxfail oracle: " << fetch_error << "\n";
             return exit_bad_input;
         }
-        std::istringstream words(*fetched);
-        std::string kdir, release;
-        words >> kdir >> release;
-        std::string preset_note;
-        if (k.preset.empty()) {  // a moving suite's kernel: its mainline version's preset, or the nearest older one
-            const auto chosen = oracle::preset_for_release(release);
-            if (!chosen) {
-                std::cerr << "daxfail oracle: no preset models " << release << " or an older mainline version\n";
-                return exit_bad_input;
-            }
-            k.preset = chosen->name;
-            k.cfg = chosen->cfg;
-            preset_note = chosen->note;
-        }
+        const std::string package = k.package(), kdir = k.kdir, release = k.release, preset_note = k.preset_note;
         // A plan that needs a newer mkfs.xfs than Debian 12's (realtime groups) runs where the guest has one: with
         // a kernel of a newer suite, whose xfsprogs fetch_kernel.sh brought.
         std::vector<planned> todo;

@@ -16,6 +16,7 @@
 #ifndef DAXFAIL_EXPLORE_EXPLORER_HPP
 #define DAXFAIL_EXPLORE_EXPLORER_HPP
 
+#include <daxfail/explore/confirmation.hpp>
 #include <daxfail/explore/detail/engine.hpp>
 #include <daxfail/explore/invariants.hpp>
 #include <daxfail/explore/schedule.hpp>
@@ -44,6 +45,7 @@ struct invariant_summary {
     u64 safe = 0;                                 ///< schedules where it holds
     std::vector<schedule_step> safe_example;      ///< the shortest schedule where it holds
     std::string sequential = "n/a";               ///< pass | fail | n/a in the sequential schedule
+    std::vector<confirmation> confirmations;      ///< the kernel's rate, when `explore --confirm` tried it
     const std::string& reason() const {
         return verdict == "violated" ? violated_reason : verdict == "holds" ? holds_reason : na_reason;
     }

@@ -45,6 +45,17 @@ inline std::optional<std::vector<schedule_step>> schedule_from_json(const nlohma
     return out;
 }
 
+/// A confirmation's JSON: confirmation{kernel, preset, model, runs, reproduced, held, evidence, ...}.
+inline nlohmann::ordered_json to_json(const confirmation& c) {
+    nlohmann::ordered_json j = {{"kernel", c.kernel}, {"preset", c.preset},  {"model", c.model},
+                                {"runs", c.runs},     {"reproduced", c.reproduced}, {"held", c.held},
+                                {"evidence", c.evidence}};
+    if (!c.window.empty()) j["window"] = c.window;
+    if (!c.widening.empty()) j["widening"] = c.widening;
+    j["seconds"] = c.seconds;
+    return j;
+}
+
 /// One results[] entry. `timing` false writes 0 seconds (byte-identical reports).
 inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true) {
     nlohmann::ordered_json j = {{"variant", r.variant}, {"scenario", r.scenario}, {"schedules", r.schedules},
@@ -59,6 +70,7 @@ inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true
                        {"safe_schedules", i.safe},
                        {"safe_example", schedule_to_json(i.safe_example)},
                        {"sequential", i.sequential}};
+        if (!i.confirmations.empty()) inv[i.name]["confirmation"] = to_json(i.confirmations.front());
     }
     j["invariants"] = inv;
     return j;
@@ -157,15 +169,28 @@ inline std::string to_table(const std::vector<result>& results) {
         std::snprintf(counts, sizeof counts, "%7llu sched %7llu states", static_cast<unsigned long long>(r.schedules),
                       static_cast<unsigned long long>(r.states));
         out += "  " + detail::pad(r.variant, 20) + counts + "  violated: " + detail::violated_list(r, false) + "\n";
+        for (const auto& i : r.invariants)
+            for (const auto& c : i.confirmations)
+                out += "    on " + c.kernel + ": " + i.name + " " + rate_text(c) + " (model: " + i.verdict +
+                       (c.model.empty() || c.model == i.verdict ? "" : "; on the guest's world: " + c.model) + ")" +
+                       (c.reproduced == 0 && !c.window.empty() ? "; " + c.window : "") + "\n";
     }
     return out;
 }
 
 inline std::string to_markdown(const std::vector<result>& results) {
     std::string out = "| scenario | variant | schedules | states | violated (counterexample length) |\n|---|---|---|---|---|\n";
-    for (const auto& r : results)
+    std::string confirmed;
+    for (const auto& r : results) {
         out += "| " + r.scenario + " | " + r.variant + " | " + std::to_string(r.schedules) + " | " +
                std::to_string(r.states) + " | " + detail::violated_list(r, true) + " |\n";
+        for (const auto& i : r.invariants)
+            for (const auto& c : i.confirmations)
+                confirmed += "| " + r.scenario + " | " + r.variant + " | `" + i.name + "` | " + i.verdict + " | " + c.kernel +
+                             " | " + rate_text(c) + (c.reproduced == 0 && !c.window.empty() ? "; " + c.window : "") + " |\n";
+    }
+    if (!confirmed.empty())
+        out += "\n| scenario | variant | invariant | model | kernel | runs |\n|---|---|---|---|---|---|\n" + confirmed;
     return out;
 }
 

@@ -16,6 +16,7 @@
 #ifndef DAXFAIL_ORACLE_PLAN_HPP
 #define DAXFAIL_ORACLE_PLAN_HPP
 
+#include <daxfail/oracle/actor_plan.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/scenario.hpp>
 
@@ -30,8 +31,15 @@
 
 namespace daxfail::oracle {
 
-/// The plan, or nullopt with `why` saying what the guest cannot express.
-inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& s, std::string& why) {
+namespace detail {
+/// Whether a task of the world becomes a task of the plan: the unbinder, or whoever reports a memory failure
+/// nobody maps, is the guest itself.
+inline bool planned_task(const scenario& s, const task& t) {
+    return !t.vmas.empty() || (t.pid == s.event.current_tid && s.event.madvise_vaddr);
+}
+
+/// The world's plan, without the actors (actor_plan.hpp adds them).
+inline std::optional<nlohmann::ordered_json> plan_of_world(const scenario& s, std::string& why) {
     using json = nlohmann::ordered_json;
     const world& w = s.world;
     auto no = [&](std::string reason) -> std::optional<json> {
@@ -141,8 +149,7 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
     std::map<u64, bool> pmd_files;  // files some VMA maps by PMDs
     for (const auto& t : w.tasks) {
         const bool is_current = t.pid == s.event.current_tid;
-        // The unbinder, or whoever reports a memory failure nobody maps, is the guest itself.
-        if (t.vmas.empty() && !(is_current && s.event.madvise_vaddr)) continue;
+        if (!planned_task(s, t)) continue;
         if (!t.mm) return no("a kernel thread as current");
         auto mce_kill = [](const thread& th) { return !th.mce_process ? "default" : th.mce_early ? "early" : "late"; };
         json task = {{"comm", t.comm}, {"mce_kill", mce_kill(t.threads[0])}};
@@ -267,6 +274,19 @@ inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& 
                 }
             }
     return no("madvise at an address current does not map");
+}
+}  // namespace detail
+
+/// The plan, or nullopt with `why` saying what the guest cannot express: the world and event, and the actors
+/// of a concurrent scenario (actor_plan.hpp).
+inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& s, std::string& why) {
+    auto plan = detail::plan_of_world(s, why);
+    if (!plan || s.actors.empty()) return plan;
+    std::map<u32, std::size_t> task_of_pid;
+    for (const auto& t : s.world.tasks)
+        if (detail::planned_task(s, t)) task_of_pid.emplace(t.pid, task_of_pid.size());
+    if (!add_actors(s, *plan, task_of_pid, why)) return std::nullopt;
+    return plan;
 }
 
 }  // namespace daxfail::oracle

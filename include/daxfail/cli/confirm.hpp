@@ -1,0 +1,205 @@
+// Races on real kernels: a counterexample of `daxfail explore` made into a plan
+// (oracle/race_plan.hpp), run N times on a kernel under qemu with two vCPUs
+// (multi-threaded TCG), each run a boot of its own (an unbind ends a boot), two
+// boots side by side; then, per invariant, how many runs showed it violated
+// (oracle/confirmation.hpp). Used by `daxfail explore --confirm KERNEL` and by
+// `daxfail oracle` on concurrent scenario files.
+#ifndef DAXFAIL_CLI_CONFIRM_HPP
+#define DAXFAIL_CLI_CONFIRM_HPP
+
+#include <daxfail/cli/detail/interrupt.hpp>
+#include <daxfail/cli/detail/oracle_boot.hpp>
+#include <daxfail/cli/detail/progress.hpp>
+#include <daxfail/explore/explorer.hpp>
+#include <daxfail/oracle/confirmation.hpp>
+#include <daxfail/oracle/plan.hpp>
+#include <daxfail/oracle/race_plan.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace daxfail::cli {
+
+/// Runs per race when not told: with two boots side by side (about 40 s a pair under TCG), `explore --confirm all`
+/// over the concurrent catalog's 13 counterexamples takes about 20 minutes.
+inline constexpr std::size_t default_race_runs = 4;
+
+/// The runs of one race on one kernel.
+struct race_runs {
+    oracle::race_plan design;
+    std::vector<nlohmann::json> plans, reports;  ///< per run that produced a report
+    std::vector<long> delays;                    ///< per such run: the swept steps' delay (µs)
+    std::vector<std::string> errors;             ///< runs that produced none, and why
+    double seconds = 0;
+};
+
+/// Boots `runs` runs of the race (two at a time) on a fetched kernel. Files go to the cache:
+/// race-KERNEL-SCENARIO-runI.{plan.json,reports.jsonl,console.txt,boot.log}.
+inline race_runs run_race(const kernel_spec& k, const std::string& name, const oracle::race_plan& design, std::size_t runs,
+                          const std::string& dir, const std::string& guest, const std::string& cache,
+                          detail::progress* bar = nullptr, std::size_t* done = nullptr, std::size_t total = 0) {
+    race_runs out;
+    out.design = design;
+    const auto start = std::chrono::steady_clock::now();
+    long longest_event = 0;
+    // Two vCPUs on multi-threaded TCG: the actors and the event run at the same time (boot.sh reads it).
+    const char* smp_before = std::getenv("DAXFAIL_ORACLE_SMP");
+    const std::string smp_saved = smp_before ? smp_before : "";
+    setenv("DAXFAIL_ORACLE_SMP", "2", 1);
+    for (std::size_t first = 0; first < runs && !detail::interrupted; first += 2) {
+        struct boot {
+            std::size_t run;
+            long delay;
+            nlohmann::ordered_json plan;
+            std::string base;
+            pid_t pid = -1;
+        };
+        std::vector<boot> boots;
+        for (std::size_t i = first; i < runs && i < first + 2; ++i) {
+            boot b{i, oracle::sweep_delay(i, runs, longest_event), {}, {}};
+            b.plan = oracle::run_with_delay(design, b.delay);
+            b.base = cache + "/race-" + k.label + "-" + name + "-run" + std::to_string(i + 1);
+            std::ofstream(b.base + ".plan.json") << b.plan.dump(1);
+            b.pid = detail::start_group({dir + "/boot.sh", k.kdir, k.release, guest, b.base + ".reports.jsonl",
+                                         b.base + ".console.txt", b.base + ".plan.json"},
+                                        b.base + ".boot.log");
+            boots.push_back(std::move(b));
+        }
+        for (bool running = true; running;) {
+            running = false;
+            for (auto& b : boots)
+                if (b.pid > 0 && waitpid(b.pid, nullptr, WNOHANG) == 0) running = true;
+                else b.pid = -1;
+            if (detail::interrupted) {
+                for (auto& b : boots)
+                    if (b.pid > 0) detail::end_group(b.pid);
+                break;
+            }
+            if (bar && done) bar->update(*done, total, -1, ", " + name + " on " + k.label + " run " + std::to_string(first + 1));
+            if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        if (detail::interrupted) break;
+        for (const auto& b : boots) {
+            std::ifstream in(b.base + ".reports.jsonl");
+            std::string line;
+            nlohmann::json report;
+            try {
+                if (std::getline(in, line)) report = nlohmann::json::parse(line);
+            } catch (const std::exception&) {  // a line cut short by a dying guest
+            }
+            if (!report.is_object()) {
+                out.errors.push_back("run " + std::to_string(b.run + 1) + ": no report from the guest; see " + b.base + ".console.txt");
+                continue;
+            }
+            longest_event = std::max(longest_event, report.value("event_us", 0L));
+            out.plans.push_back(nlohmann::json::parse(b.plan.dump()));
+            out.reports.push_back(std::move(report));
+            out.delays.push_back(b.delay);
+        }
+        if (done) *done += boots.size();
+    }
+    if (smp_before) setenv("DAXFAIL_ORACLE_SMP", smp_saved.c_str(), 1);
+    else unsetenv("DAXFAIL_ORACLE_SMP");
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+/// The confirmations of one explored result from the runs of its race: one per invariant the model says is
+/// violated or some run showed violated. `model` is the explorer's verdict on the world the first run built.
+inline std::vector<oracle::confirmation> confirmations_of(const explore::result& r, const kernel_spec& k, const race_runs& rr,
+                                                          const std::vector<std::string>& invariants) {
+    std::vector<std::vector<oracle::observed>> seen;
+    for (std::size_t i = 0; i < rr.reports.size(); ++i) seen.push_back(oracle::observe(rr.plans[i], rr.reports[i]));
+    std::map<std::string, std::string> model;
+    if (!rr.reports.empty()) {
+        try {
+            const auto s = oracle::race_scenario_from_report(rr.plans[0], rr.reports[0]);
+            explore::options o;
+            o.walk_patience = oracle::guest_run_options(rr.reports[0]).walk_patience;
+            o.state_hashing = true;
+            const auto on_guest = explore::explore(k.cfg, k.preset, s, o);
+            for (const auto& i : on_guest.invariants) model[i.name] = i.verdict;
+        } catch (const std::exception& e) {
+            for (const auto& name : explore::invariant_names) model[std::string(name)] = std::string("not judged: ") + e.what();
+        }
+    }
+    std::vector<oracle::confirmation> out;
+    for (const auto& name : invariants) {
+        oracle::confirmation c;
+        c.invariant = name;
+        c.kernel = k.label;
+        c.preset = k.preset;
+        c.model = model.count(name) ? model[name] : "";
+        c.runs = rr.reports.size();
+        c.widening = rr.design.widening;
+        c.seconds = rr.seconds;
+        for (std::size_t i = 0; i < seen.size(); ++i)
+            for (const auto& o : seen[i]) {
+                if (o.invariant != name) continue;
+                c.reproduced += o.status == "violated";
+                c.held += o.status == "holds";
+                c.evidence.push_back("run " + std::to_string(i + 1) + " (delay " + std::to_string(rr.delays[i]) + " us): " +
+                                     o.status + (o.evidence.empty() ? "" : ": " + o.evidence));
+            }
+        for (const auto& e : rr.errors) c.evidence.push_back(e);
+        bool violated_in_model = false;
+        for (const auto& i : r.invariants) violated_in_model = violated_in_model || (i.name == name && i.verdict == "violated");
+        if (violated_in_model && c.reproduced == 0) {
+            std::string w;
+            for (const auto& x : rr.design.windows) w += (w.empty() ? "" : "; ") + x;
+            c.window = "the schedule needs " + w;
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+/// The invariants worth a confirmation line: violated in the model, or shown violated by some run.
+inline std::vector<std::string> invariants_to_confirm(const explore::result& r, const race_runs& rr) {
+    std::vector<std::string> out;
+    for (const auto& i : r.invariants) {
+        bool shown = false;
+        for (std::size_t n = 0; n < rr.reports.size(); ++n)
+            for (const auto& o : oracle::observe(rr.plans[n], rr.reports[n]))
+                shown = shown || (o.invariant == i.name && o.status == "violated");
+        if (i.verdict == "violated" || shown) out.push_back(i.name);
+    }
+    return out;
+}
+
+/// Tries every violated invariant of `r` (explored under the kernel's preset) on the kernel: one race per
+/// distinct counterexample. Results go into r.invariants[].confirmations; false (with `why`) when the guest
+/// cannot express the scenario.
+inline bool confirm_result(explore::result& r, const scenario& s, const kernel_spec& k, std::size_t runs,
+                           const std::string& dir, const std::string& guest, const std::string& cache, std::string& why,
+                           detail::progress* bar = nullptr, std::size_t* done = nullptr, std::size_t total = 0) {
+    const auto plan = oracle::plan_from_scenario(s, why);
+    if (!plan) return false;
+    std::vector<std::vector<explore::schedule_step>> raced;
+    for (auto& inv : r.invariants) {
+        if (inv.verdict != "violated" || detail::interrupted) continue;
+        bool already = false;
+        for (const auto& c : raced) already = already || c == inv.counterexample;
+        if (already) continue;
+        raced.push_back(inv.counterexample);
+        const auto design = oracle::design_race(k.cfg, s, *plan, inv.counterexample, inv.name);
+        const auto rr = run_race(k, s.name, design, runs, dir, guest, cache, bar, done, total);
+        for (auto& c : confirmations_of(r, k, rr, invariants_to_confirm(r, rr)))
+            for (auto& target : r.invariants)
+                if (target.name == c.invariant && (target.counterexample == inv.counterexample || target.confirmations.empty())) {
+                    target.confirmations.clear();
+                    target.confirmations.push_back(c);
+                }
+    }
+    return true;
+}
+
+}  // namespace daxfail::cli
+
+#endif

@@ -1,0 +1,155 @@
+// The actors of a concurrent scenario (actor.hpp) as steps the oracle's guest
+// performs, each from a thread of its own while the event runs:
+//   FIFREEZE / FITHAW          ioctl on the mount, as xfs_freeze -f / -u
+//   fault                      a task reads or writes a page it maps (the VMA is mapped writable for a write)
+//   munmap / exit              the task unmaps the file / exits
+//   madvise_hwpoison           the task's madvise(MADV_HWPOISON)
+//   notify unbind              a second write to nd_pmem's unbind
+//   notify memory_failure      madvise(MADV_HWPOISON) by the task that consumes it when it maps the page (a
+//                              machine check in a task is action-required, as madvise is), else a write to
+//                              hard_offline_page from a task that maps nothing
+// A kernel freeze holder (freeze / work / thaw) cannot be made: Debian's kernels are built without
+// CONFIG_XFS_ONLINE_SCRUB, and online fsck's freeze is the only one XFS takes.
+// When each step starts ("when") is the race plan's business (race_plan.hpp); here a step starts when the
+// event starts, or as the scenario's start condition says.
+#ifndef DAXFAIL_ORACLE_ACTOR_PLAN_HPP
+#define DAXFAIL_ORACLE_ACTOR_PLAN_HPP
+
+#include <daxfail/scenario.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace daxfail::oracle {
+
+/// The name the plan gives a file (the inode's name, else "f" and its number).
+inline std::string plan_file_name(u64 ino, const inode& ip) { return ip.name.empty() ? "f" + std::to_string(ino) : ip.name; }
+
+/// The event's actor in schedules ("unbind" or "memory_failure").
+inline std::string event_actor(const scenario& s) { return event_actor_name(s.event); }
+
+namespace detail {
+/// The file page at `offset` of the data device, as (inode, page), when a file's data is there.
+inline std::optional<std::pair<u64, u64>> file_page_at(const world& w, u64 offset) {
+    const auto& data = w.mp.data;
+    if (offset < data.target.part_off) return std::nullopt;
+    const u64 block = (offset - data.target.part_off) / w.mp.blocksize;
+    const u64 g = block / data.group_blocks;
+    if (g >= data.rmap.size()) return std::nullopt;
+    for (const auto& r : data.rmap[g]) {
+        const u64 first = g * data.group_blocks + r.startblock;
+        if (block < first || block >= first + r.blockcount || r.attr_fork || r.bmbt_block || !w.inodes.count(r.owner))
+            continue;
+        return std::pair{r.owner, (r.offset + (block - first)) * w.mp.blocksize / page_size};
+    }
+    return std::nullopt;
+}
+}  // namespace detail
+
+/// Adds the scenario's actors to `plan` ("actors", and "write" on the VMAs a write fault needs writable); false
+/// with `why` when the guest cannot perform one of their steps. `task_of_pid`: each planned task's place in
+/// plan["tasks"].
+inline bool add_actors(const scenario& s, nlohmann::ordered_json& plan, const std::map<u32, std::size_t>& task_of_pid,
+                       std::string& why) {
+    using json = nlohmann::ordered_json;
+    const world& w = s.world;
+    auto file = [&](u64 ino) { return w.inodes.count(ino) ? plan_file_name(ino, w.inodes.at(ino)) : std::string(); };
+    json actors = json::array();
+    for (const auto& a : s.actors) {
+        auto fail = [&](const std::string& reason) {
+            why = "actor '" + a.name + "': " + reason;
+            return false;
+        };
+        json steps = json::array();
+        for (const auto& st : a.steps) {
+            auto task = [&](u32 pid) -> std::optional<std::size_t> {
+                const auto it = task_of_pid.find(pid);
+                if (it == task_of_pid.end()) return std::nullopt;
+                return it->second;
+            };
+            json step;
+            switch (st.op) {
+                case actor_op::fifreeze: step = {{"op", "FIFREEZE"}}; break;
+                case actor_op::fithaw: step = {{"op", "FITHAW"}}; break;
+                case actor_op::freeze:
+                case actor_op::thaw:
+                case actor_op::work:
+                    return fail("a kernel freeze holder (freeze, work, thaw): Debian's 6.1, 6.12 and sid kernels are "
+                                "built without CONFIG_XFS_ONLINE_SCRUB, and online fsck's freeze is the only kernel "
+                                "freeze XFS takes (6.1 has no freeze holders at all: FREEZE_HOLDER_KERNEL is v6.6)");
+                case actor_op::fault:
+                case actor_op::munmap:
+                case actor_op::exit:
+                case actor_op::madvise_hwpoison: {
+                    const auto i = task(st.pid);
+                    if (!i) return fail("task " + std::to_string(st.pid) + " maps nothing (the guest makes only tasks that map files)");
+                    step = {{"op", st.op == actor_op::madvise_hwpoison ? "madvise" : std::string(actor_op_name(st.op))}, {"task", *i}};
+                    if (st.op == actor_op::exit) break;
+                    step["file"] = file(st.ino);
+                    if (st.op == actor_op::munmap) break;
+                    step["page"] = st.page;
+                    if (st.op == actor_op::fault) {
+                        step["pages"] = st.pages;
+                        step["write"] = st.write;
+                        if (st.write)
+                            for (auto& v : plan["tasks"][*i]["vmas"])
+                                if (v["file"] == step["file"]) v["write"] = true;
+                    }
+                    break;
+                }
+                case actor_op::notify: {
+                    if (st.event.kind == event_kind::unbind) {
+                        step = {{"op", "unbind"}, {"namespace", st.event.device == 1 ? "namespace1.0" : "namespace0.0"}};
+                        break;
+                    }
+                    if (st.event.device != 0 || st.event.length != page_size)
+                        return fail("a second memory failure other than one page of the data device");
+                    const auto at = detail::file_page_at(w, st.event.offset);
+                    if (!at) return fail("a second memory failure outside file data (the guest finds a page by its file)");
+                    const auto i = task(st.event.current_tid);
+                    bool maps = false;
+                    if (i)
+                        for (const auto& v : plan["tasks"][*i]["vmas"])
+                            maps = maps || (v["file"] == file(at->first) && at->second >= v["pgoff"].get<u64>() &&
+                                            at->second - v["pgoff"].get<u64>() < v["pages"].get<u64>());
+                    if (maps) step = {{"op", "madvise"}, {"task", *i}, {"file", file(at->first)}, {"page", at->second}};
+                    else step = {{"op", "memory_failure"}, {"file", file(at->first)}, {"page", at->second}};
+                    break;
+                }
+            }
+            steps.push_back(step);
+        }
+        // The scenario's start condition: after another actor's step (the first whose label begins with it; its last
+        // step when none is named), or, for the event's actor, when it starts (a named step of the kernel path has no
+        // guest-visible moment of its own) or returns.
+        if (a.start && !steps.empty()) {
+            json when;
+            if (a.start->actor == event_actor(s)) {
+                when = {{"after", a.start->step.empty() ? "event_returned" : "event_started"}};
+            } else {
+                std::size_t k = 0;
+                for (const auto& other : s.actors) {
+                    if (other.name != a.start->actor) continue;
+                    k = other.steps.empty() ? 0 : other.steps.size() - 1;
+                    if (!a.start->step.empty())
+                        for (std::size_t n = 0; n < other.steps.size(); ++n)
+                            if (step_label(other.steps[n]).rfind(a.start->step, 0) == 0) {
+                                k = n;
+                                break;
+                            }
+                }
+                when = {{"after", "step"}, {"actor", a.start->actor}, {"step", k}};
+            }
+            steps[0]["when"] = when;
+        }
+        actors.push_back({{"name", a.name}, {"steps", steps}});
+    }
+    plan["actors"] = actors;
+    return true;
+}
+
+}  // namespace daxfail::oracle
+
+#endif

@@ -1,0 +1,229 @@
+// A counterexample of `daxfail explore` as a race the oracle's guest can run:
+// when each actor step starts, and how to make its window wide enough for a
+// real kernel to hit it. The guest cannot see the kernel path's yield points,
+// so a step between two of them starts a swept delay after the event started
+// (a different delay per run, spread over the event's duration once a run has
+// measured it); a step before the event starts first; a step after the
+// event's last yield point waits for it to return.
+//
+// Widening: when the window opens at the revoke of a file X (mf_dax_kill_procs
+// or the invalidation of X's cache) and closes later in the walk, the plan
+// adds a 64 MiB file created right after X (so the rmap walk meets it next)
+// mapped whole by a task of its own: the walk spends seconds on it under TCG
+// while the window is open. The model is judged on the world the guest built,
+// the extra file and task included.
+#ifndef DAXFAIL_ORACLE_RACE_PLAN_HPP
+#define DAXFAIL_ORACLE_RACE_PLAN_HPP
+
+#include <daxfail/explore/placement.hpp>
+#include <daxfail/explore/schedule.hpp>
+#include <daxfail/oracle/actor_plan.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace daxfail::oracle {
+
+/// A counterexample made into a plan: the plan with each step's start condition, and per actor step the window
+/// the schedule put it in.
+struct race_plan {
+    nlohmann::ordered_json plan;
+    std::vector<std::string> windows;   ///< "reader step 1 (read fault ino 133 page 3): after `...` and before `...`"
+    std::string widening;               ///< what was added to widen the window, empty when nothing
+    bool swept = false;                 ///< some step starts a delay after the event started (run_with_delay)
+};
+
+namespace detail {
+/// The file a kernel-path step revokes ("mf_dax_kill_procs ino 133 index 0", "invalidate_inode_pages2_range ino
+/// 133"), 0 for any other step.
+inline u64 revoked_ino(const std::string& step) {
+    for (const char* mark : {"mf_dax_kill_procs ino ", "invalidate_inode_pages2_range ino "})
+        if (step.rfind(mark, 0) == 0) return std::stoull(step.substr(std::string(mark).size()));
+    return 0;
+}
+constexpr u64 busy_pages = 16384;  // 64 MiB: about 4 s of walk on 6.12 under TCG (a SIGBUS and a log line per page)
+}  // namespace detail
+
+/// The race of `counterexample` (violating `invariant` under `cfg`) on the plan of `s` (plan_from_scenario, with
+/// its actors). Each actor step, in order, is placed where the guest can best hit it while the model still says the
+/// invariant is violated (explore/placement.hpp): before the event, else after it returned, else within the
+/// widest run of the event's steps around where the counterexample put it, by a swept delay.
+inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ordered_json plan,
+                             const std::vector<explore::schedule_step>& counterexample, const std::string& invariant) {
+    using json = nlohmann::ordered_json;
+    race_plan out;
+    const std::string ev = event_actor(s);
+    std::vector<std::string> event_steps;  // the counterexample's event steps, for the windows' text
+    for (const auto& st : counterexample)
+        if (st.actor == ev) event_steps.push_back(st.step);
+    // Where the counterexample puts each actor step: the event steps before it.
+    explore::placement place;
+    for (const auto& a : s.actors) {
+        std::size_t from = 0;
+        auto& ranks = place[a.name];
+        for (std::size_t k = 0; k < a.steps.size(); ++k) {
+            const std::string label = step_label(a.steps[k]);
+            std::size_t p = from, rank = 0;
+            while (p < counterexample.size() && !(counterexample[p].actor == a.name && counterexample[p].step == label)) ++p;
+            for (std::size_t q = 0; q < std::min(p, counterexample.size()); ++q) rank += counterexample[q].actor == ev;
+            ranks.push_back(p == counterexample.size() ? explore::after_event : rank);
+            from = std::min(p + 1, counterexample.size());
+        }
+    }
+    auto violates = [&](const explore::placement& pl) { return explore::run_placed(cfg, s, pl).violates(invariant); };
+    auto step_text = [&](std::size_t rank) { return rank == 0 || rank > event_steps.size() ? std::string() : event_steps[rank - 1]; };
+    // Per step: a window [lo, hi] of event steps to sweep over, or a place the guest hits every time (before the
+    // event, after it). A step keeps the counterexample's window when it spans more than one place; otherwise it
+    // moves before or after the event when the model says the invariant is still violated there. Moving one step
+    // can make another movable (a FITHAW after the event lets its FIFREEZE come before it): up to three passes.
+    enum class where { sweep, before, after, condition };
+    struct decision {
+        where at = where::sweep;
+        std::size_t lo = 0, hi = 0;
+    };
+    std::map<std::string, std::vector<decision>> decided;
+    for (const auto& a : s.actors) decided[a.name].resize(a.steps.size());
+    for (int pass = 0; pass < 3; ++pass) {
+        bool changed = false;
+        for (std::size_t ai = 0; ai < s.actors.size() && ai < plan["actors"].size(); ++ai) {
+            const auto& a = s.actors[ai];
+            for (std::size_t k = 0; k < a.steps.size(); ++k) {
+                auto& d = decided[a.name][k];
+                const auto& when = plan["actors"][ai]["steps"][k]["when"];
+                if (when.is_object() && when.value("after", "") == "step") {
+                    d.at = where::condition;  // the scenario's own start condition
+                    continue;
+                }
+                if (d.at == where::before || d.at == where::after) continue;
+                auto& rank = place[a.name][k];
+                const std::size_t orig = rank;
+                auto try_rank = [&](std::size_t r) {
+                    rank = r;
+                    const bool v = violates(place);
+                    rank = orig;
+                    return v;
+                };
+                std::size_t lo = orig, hi = orig;
+                const bool here = orig != explore::after_event && violates(place);
+                if (here) {
+                    while (lo > 1 && try_rank(lo - 1)) --lo;
+                    while (hi < event_steps.size() && try_rank(hi + 1)) ++hi;
+                }
+                if (here && hi > lo) {
+                    d = {where::sweep, lo, hi};
+                    continue;
+                }
+                if ((k == 0 || place[a.name][k - 1] == 0) && try_rank(0)) {
+                    rank = 0;
+                    d = {where::before, 0, 0};
+                    changed = true;
+                    continue;
+                }
+                if (try_rank(explore::after_event)) {
+                    rank = explore::after_event;
+                    d = {where::after, 0, 0};
+                    changed = true;
+                    continue;
+                }
+                d = {where::sweep, lo, hi};
+            }
+        }
+        if (!changed) break;
+    }
+    u64 widen_after = 0;
+    bool widen = false;
+    for (std::size_t ai = 0; ai < s.actors.size() && ai < plan["actors"].size(); ++ai) {
+        const auto& a = s.actors[ai];
+        for (std::size_t k = 0; k < a.steps.size(); ++k) {
+            const auto& d = decided[a.name][k];
+            auto& when = plan["actors"][ai]["steps"][k]["when"];
+            const std::string what = a.name + " step " + std::to_string(k + 1) + " (" + step_label(a.steps[k]) + "): ";
+            if (d.at == where::condition) continue;
+            if (d.at == where::before) {
+                when = {{"after", "plan_start"}};
+                out.windows.push_back(what + "before the " + ev + " starts");
+                continue;
+            }
+            if (d.at == where::after) {
+                when = {{"after", "event_returned"}};
+                out.windows.push_back(what + "after the " + ev + " returns");
+                continue;
+            }
+            const std::size_t lo = d.lo, hi = d.hi;
+            when = {{"after", "event_started"}, {"delay_us", 0}, {"swept", true}};
+            out.swept = true;
+            const std::string from_step = step_text(lo), to_step = hi < event_steps.size() ? event_steps[hi] : std::string();
+            out.windows.push_back(what + "after `" + from_step + "`" +
+                                  (to_step.empty() ? std::string() : " and before `" + to_step + "`") + " (" +
+                                  std::to_string(hi - lo + 1) + " place" + (hi == lo ? "" : "s") + " in the " + ev + ")");
+            // Widen when the window spans steps of the rmap walk: a busy file right after the last file revoked
+            // before the window opens (or first), so that the walk spends its time inside the window.
+            bool in_walk = false;
+            for (std::size_t r = lo; r < hi && r < event_steps.size(); ++r)
+                in_walk = in_walk || event_steps[r].rfind("xfs_dax_failure_fn", 0) == 0 || detail::revoked_ino(event_steps[r]) != 0;
+            if (in_walk && !widen) {
+                widen = true;
+                for (std::size_t r = 1; r <= lo && r <= event_steps.size(); ++r)
+                    if (const u64 x = detail::revoked_ino(event_steps[r - 1])) widen_after = x;
+            }
+        }
+    }
+    if (widen) {
+        const std::string x = widen_after && s.world.inodes.count(widen_after)
+                                  ? plan_file_name(widen_after, s.world.inodes.at(widen_after)) : std::string();
+        u64 total = 0;
+        for (const auto& f : plan["files"]) total += f["pages"].get<u64>();
+        std::string name = "busy";
+        for (bool taken = true; taken;) {
+            taken = false;
+            for (const auto& f : plan["files"]) taken = taken || f["name"] == name;
+            if (taken) name += "_";
+        }
+        if (total + detail::busy_pages <= (u64{15} << 14)) {
+            json files = json::array();
+            const json busy = {{"name", name}, {"pages", detail::busy_pages}, {"dax", true}};
+            if (x.empty()) files.push_back(busy);
+            for (const auto& f : plan["files"]) {
+                files.push_back(f);
+                if (f["name"] == x) files.push_back(busy);
+            }
+            plan["files"] = files;
+            plan["tasks"].push_back({{"comm", "busy"},
+                                     {"mce_kill", "default"},
+                                     {"vmas", json::array({{{"file", name},
+                                                            {"pgoff", 0},
+                                                            {"pages", detail::busy_pages},
+                                                            {"start", "0x7e0000000000"},
+                                                            {"touch", "all"}}})}});
+            out.widening = "a 64 MiB file '" + name + "' created " + (x.empty() ? "first" : "right after " + x) +
+                           " (the walk meets it " + (x.empty() ? "first" : "after revoking " + x) +
+                           ") and mapped whole by a task 'busy'";
+        }
+    }
+    out.plan = std::move(plan);
+    return out;
+}
+
+/// The plan of one run: every swept step starts `delay_us` after the event started.
+inline nlohmann::ordered_json run_with_delay(const race_plan& r, long delay_us) {
+    auto plan = r.plan;
+    for (auto& a : plan["actors"])
+        for (auto& st : a["steps"])
+            if (st.contains("when") && st["when"].value("swept", false)) st["when"]["delay_us"] = delay_us;
+    return plan;
+}
+
+/// The delay of run `i` of `n`: 0 and 1 ms first, then spread over the longest event a run measured (`event_us`,
+/// 0 while none has).
+inline long sweep_delay(std::size_t i, std::size_t n, long event_us) {
+    if (i == 0) return 0;
+    if (event_us <= 0 || n < 3) return 1000 * static_cast<long>(i);
+    return static_cast<long>(static_cast<double>(event_us) * static_cast<double>(i - 1) / static_cast<double>(n - 1));
+}
+
+}  // namespace daxfail::oracle
+
+#endif
