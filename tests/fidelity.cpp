@@ -13,12 +13,7 @@ using namespace daxfail;
 using test::logged;
 
 namespace {
-scenario named(const std::string& name) {
-    for (auto& s : scenarios::catalog())
-        if (s.name == name) return s;
-    FAIL("no catalog scenario " << name);
-    return {};
-}
+using test::named;
 outcome run_named(const std::string& name, const config& cfg) {
     const auto s = named(name);
     return run(cfg, s.world, s.event);

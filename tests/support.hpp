@@ -79,6 +79,14 @@ inline preset_outcomes run_presets(const scenario& s, run_options o = {}) {
             run<presets::debian_6_1>(s.world, s.event, o),   run<presets::debian_6_12>(s.world, s.event, o)};
 }
 
+/// A scenario of the catalog by name.
+inline scenario named(const std::string& name) {
+    for (auto& s : scenarios::catalog())
+        if (s.name == name) return s;
+    FAIL("no catalog scenario " << name);
+    return {};
+}
+
 /// Waits for every walk to end (v6.14+ walk 2^32 indices per extent outside the last group): what those
 /// versions do once their walk is over.
 inline run_options patient() {

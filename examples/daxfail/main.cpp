@@ -6,12 +6,13 @@
 //                   [--progress]
 //   daxfail explain FILE|NAME --variant NAME [--dot OUT] [--max-seconds S]
 //   daxfail explore [FILE|DIR...] [--variants LIST|all] [--depth N] [--preemptions N] [--format table|md|json]
-//                   [--dot DIR] [--fail-on-invariant] [--shard K/N] [--no-timing] [--progress]
+//                   [--dot DIR] [--fail-on-invariant] [--shard K/N] [--no-timing]
+//                   [--confirm 6.1|6.12|sid|all] [--confirm-runs N] [--cache DIR] [--progress]
 //   daxfail explore --replay FILE [--dot DIR]
 //   daxfail merge SHARD.json... [--format table|md|json] [--fail-on-invariant]
 //   daxfail check FILE|DIR...
 //   daxfail oracle [--kernel 6.1|6.12|sid|all] [--scenario FILE|DIR...] [--format table|md|json]
-//                  [--fail-on-disagreement] [--cache DIR] [--part K/N] [--dry-run] [--progress]
+//                  [--fail-on-disagreement] [--cache DIR] [--part K/N] [--runs N] [--dry-run] [--progress]
 //   daxfail snapshot [--mount DIR...] [-o FILE|DIR] [--root DIR]
 //   daxfail completion bash
 //   daxfail --version

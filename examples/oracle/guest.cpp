@@ -34,7 +34,15 @@
 //                  "reread": {"task": i, "file": "A", "page": p} (task i reads that page in a loop across the
 //                  event instead of being stopped; reports "reread": {reads, faults}),
 //                  "mkfs": "newer" (the newer mkfs.xfs in /newer, which the initramfs of a kernel from a newer
-//                  suite carries: rmapbt with a realtime device, i.e. rtgroups) with "rt_groups": N}
+//                  suite carries: rmapbt with a realtime device, i.e. rtgroups) with "rt_groups": N,
+//                  tasks[].vmas[].write (mapped writable, for an actor's write fault), tasks[].keep_running,
+//                  "actors": [{"name", "steps": [{"op": "FIFREEZE|FITHAW|fault|munmap|exit|madvise|unbind|
+//                             memory_failure", "task", "file", "page", "pages", "write", "namespace",
+//                             "when": {"after": "plan_start|event_started|event_returned|signal|step",
+//                                      "task" (signal), "actor", "step" (step), "delay_us"}}]}]
+//                  (oracle/actor_plan.hpp and race_plan.hpp write them; each actor is a thread of the guest, its
+//                  steps' results are reported in "actors", the event's duration in "event_us", and "daxfail: ..."
+//                  lines in the kernel's log mark where each step and the event began and ended)}
 //
 // The unbind and the hard_offline_page writes, and the umount, are made by a child: an oops kills the child,
 // and the report carries the oops's first line and RIP function ("oops"); a child that does not come back is
@@ -62,6 +70,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -76,6 +85,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -107,6 +117,7 @@ struct shared_log {
 };
 shared_log* logbuf = nullptr;
 bool pagemap_over_pmd_safe = true;  ///< false where reading pagemap over a DAX PMD oopses the kernel (6.1)
+unsigned inode_ag_shift = 63;       ///< sb_inopblog + sb_agblklog of the filesystem made for the plan
 thread_local sigjmp_buf* fault_jump = nullptr;
 
 long long now_ns() {
@@ -425,6 +436,26 @@ json oops_in(const json& log) {
     return oops;
 }
 
+/// A line of the guest's own in the kernel's log ("daxfail: ..."): with actors, where each step and the event
+/// began and ended among the kernel's lines.
+bool marks_log = false;
+void mark(const std::string& text) {
+    if (!marks_log) return;
+    const int fd = open("/dev/kmsg", O_WRONLY);
+    if (fd < 0) return;
+    const std::string line = "<6>daxfail: " + text;
+    write(fd, line.data(), line.size());
+    close(fd);
+}
+
+/// Where each file of the plan is: /mnt/NAME, or, for a file placed in an AG ("ag"), in a directory whose inode
+/// is in that AG (XFS allocates a file's data near its inode).
+std::map<std::string, std::string> file_paths;
+std::string path_of(const std::string& name) {
+    const auto it = file_paths.find(name);
+    return it == file_paths.end() ? "/mnt/" + name : it->second;
+}
+
 /// Tasks that left during the plan (an actor's "exit"): nobody asks them anything afterwards.
 std::atomic<bool> exited[64];
 
@@ -487,7 +518,9 @@ json run_plan(const json& plan) {
     report["part_off"] = part_off;
     // A 2 MiB stripe unit: allocations at the end of a file start 2 MiB aligned on the device. data_bytes: a
     // filesystem smaller than its device (mkfs.xfs -d size=).
-    std::string data_opts = align_2m ? "agcount=4,su=2m,sw=1" : "agcount=4";
+    // "agcount": a scaled plan keeps its scenario's AG count (oracle/scale.hpp); otherwise 4.
+    const std::string agcount = "agcount=" + std::to_string(plan.value("agcount", 4));
+    std::string data_opts = align_2m ? agcount + ",su=2m,sw=1" : agcount;
     if (plan.contains("data_bytes")) data_opts += ",size=" + std::to_string(number(plan["data_bytes"]));
     std::vector<std::string> mkfs = {"/sbin/mkfs.xfs", "-q", "-f", "-m", features, "-d", data_opts};
     // A newer mkfs.xfs than Debian 12's (mkinitramfs.sh: /newer, its own glibc and libraries, run through its
@@ -528,9 +561,30 @@ json run_plan(const json& plan) {
             report["geometry"]["rgblocks"] = std::uint64_t{be32(sb + 276)} * be32(sb + 80);
         }
         close(fd);
+        inode_ag_shift = std::min(63u, unsigned{sb[123]} + sb[124]);  // sb_inopblog + sb_agblklog: the AG is above them
         report["device_bytes"] = device_bytes("/dev/pmem0");
         report["fs_device_bytes"] = device_bytes(fs_dev);
         report["pmem_bases"] = pmem_bases();
+    }
+
+    // Files placed in an AG: directories are spread over the AGs (XFS rotates new directories' inodes through
+    // them); make them until each AG asked for has one.
+    file_paths.clear();
+    {
+        std::map<unsigned, std::string> dirs;
+        for (const auto& f : plan["files"]) {
+            if (!f.contains("ag")) continue;
+            const unsigned want = f["ag"].get<unsigned>();
+            for (int i = 0; !dirs.count(want) && i < 256; ++i) {
+                const std::string d = "/mnt/.ag" + std::to_string(dirs.size()) + "_" + std::to_string(i);
+                struct stat st{};
+                if (mkdir(d.c_str(), 0755) != 0 || stat(d.c_str(), &st) != 0) break;
+                const unsigned ag = static_cast<unsigned>(st.st_ino >> inode_ag_shift);
+                if (!dirs.count(ag)) dirs[ag] = d;
+            }
+            if (dirs.count(want)) file_paths[f["name"].get<std::string>()] = dirs[want] + "/" + f["name"].get<std::string>();
+            else report["ag_not_found_" + f["name"].get<std::string>()] = want;
+        }
     }
 
     if (plan.value("early_kill_sysctl", false))
@@ -555,7 +609,7 @@ json run_plan(const json& plan) {
             close(dfd);
         }
         const auto& f = plan["files"][order[n]];
-        const std::string path = "/mnt/" + f["name"].get<std::string>();
+        const std::string path = path_of(f["name"].get<std::string>());
         const int fd = open(path.c_str(), O_CREAT | O_RDWR, 0644);
         std::vector<char> buf(256 * page, 'a');
         if (f.value("realtime", false)) {  // data on the realtime device: the flag is set while the file is empty
@@ -565,7 +619,7 @@ json run_plan(const json& plan) {
             report["realtime_" + f["name"].get<std::string>()] = ioctl(fd, FS_IOC_FSSETXATTR, &fa) == 0 ? 0 : -errno;
         }
         if (f.contains("clone_of")) {  // a reflink copy: shares every block of its source
-            const int src = open(("/mnt/" + f["clone_of"].get<std::string>()).c_str(), O_RDONLY);
+            const int src = open(path_of(f["clone_of"].get<std::string>()).c_str(), O_RDONLY);
             report["clone_" + f["name"].get<std::string>()] = ioctl(fd, FICLONE, src) == 0 ? 0 : -errno;
             close(src);
         } else {
@@ -627,7 +681,7 @@ json run_plan(const json& plan) {
                 prctl(PR_MCE_KILL, PR_MCE_KILL_SET, kill == "early" ? PR_MCE_KILL_EARLY : PR_MCE_KILL_LATE, 0, 0);
             std::vector<mapped_vma> mapped;
             for (const auto& v : t["vmas"]) {
-                const std::string path = "/mnt/" + v["file"].get<std::string>();
+                const std::string path = path_of(v["file"].get<std::string>());
                 // "write": a VMA some actor write-faults in (mapped shared and writable, as a database maps its file).
                 const bool writable = v.value("write", false);
                 const int fd = open(path.c_str(), writable ? O_RDWR : O_RDONLY);
@@ -899,6 +953,7 @@ json run_plan(const json& plan) {
     };
     logbuf->event_start_ns = 0;
     logbuf->event_end_ns = 0;
+    marks_log = plan.contains("actors") && !plan["actors"].empty();
     const int deliveries_before = logbuf->count.load();
     std::vector<std::shared_ptr<actor_run>> actors;
     for (const auto& a : plan.value("actors", json::array())) {
@@ -947,6 +1002,7 @@ json run_plan(const json& plan) {
                 if (const auto d = when.value("delay_us", 0); d > 0) usleep(static_cast<useconds_t>(d));
                 rec["start_us"] = since_event_us();
                 run->acting = true;
+                mark(run->decl.value("name", std::string()) + " " + st["op"].get<std::string>() + " starts");
                 const std::string op = st["op"];
                 std::optional<std::string> reply;
                 auto ask_task = [&](const std::string& cmd) -> std::optional<std::string> {
@@ -983,6 +1039,8 @@ json run_plan(const json& plan) {
                 }
                 rec["end_us"] = since_event_us();
                 run->acting = false;
+                mark(run->decl.value("name", std::string()) + " " + st["op"].get<std::string>() + " returns " +
+                     (reply ? *reply : std::string("nothing within 40 s")));
                 if (!reply) {
                     rec["end"] = "blocked";
                     std::lock_guard<std::mutex> lock(run->m);
@@ -1057,9 +1115,11 @@ json run_plan(const json& plan) {
         }
         const auto done = in_child([&] {
             std::string out;
+            mark(std::string(ev["kind"].get<std::string>()) + " starts");
             logbuf->event_start_ns = now_ns();
             for (const auto& w : writes) out += std::to_string(write_file(target.c_str(), w)) + " ";
             logbuf->event_end_ns = now_ns();
+            mark(std::string(ev["kind"].get<std::string>()) + " returns");
             return out;
         });
         report["unbinder_pid"] = done.pid;
@@ -1096,8 +1156,16 @@ json run_plan(const json& plan) {
         for (const auto& a : actors) {
             std::lock_guard<std::mutex> lock(a->m);
             json steps = a->steps;
-            for (std::size_t k = steps.size(); k < a->decl["steps"].size(); ++k)
-                steps.push_back({{"op", a->decl["steps"][k]["op"]}, {"end", k == steps.size() && !a->finished ? (a->acting ? "blocked" : "waiting") : "never ran"}});
+            for (std::size_t k = steps.size(); k < a->decl["steps"].size(); ++k) {
+                const auto& st = a->decl["steps"][k];
+                json rec = {{"op", st["op"]}, {"end", k == steps.size() && !a->finished ? (a->acting ? "blocked" : "waiting") : "never ran"}};
+                // A step still in the kernel: the state of the task making it (R: a loop in the kernel; D/S: a wait).
+                if (rec["end"] == "blocked" && st.contains("task")) {
+                    rec["task_state"] = task_state(children.at(st["task"].get<std::size_t>()).pid);
+                    rec["end"] = end_of_state(rec["task_state"]);
+                }
+                steps.push_back(rec);
+            }
             out.push_back({{"name", a->decl["name"]}, {"steps", steps}});
         }
         report["actors"] = out;
@@ -1156,7 +1224,7 @@ json run_plan(const json& plan) {
                            {"phase", i < during_event ? "event" : "check"}});
     }
     report["deliveries"] = signals;
-    const std::string probe_path = plan["files"].empty() ? "/mnt/." : "/mnt/" + plan["files"][0]["name"].get<std::string>();
+    const std::string probe_path = plan["files"].empty() ? "/mnt/." : path_of(plan["files"][0]["name"].get<std::string>());
     const int probe = open(probe_path.c_str(), O_RDONLY);
     report["open_after"] = probe < 0 ? -errno : 0;
     if (probe >= 0) close(probe);
@@ -1236,6 +1304,7 @@ int main() {
         std::fwrite(text.data(), 1, text.size(), out);
         std::fflush(out);
         fsync(fileno(out));
+        tcdrain(fileno(out));  // the UART sends it before an emergency restart can cut it short
         // After an oops or a hang the kernel holds locks a clean-up would wait for: end the boot.
         if (plan["event"]["kind"] == "unbind" || report.contains("oops") || report.value("event_end", "") != "returned" ||
             !clean_up(report))

@@ -11,6 +11,7 @@
 #include <daxfail/event.hpp>
 #include <daxfail/kernel/del_gendisk.hpp>
 #include <daxfail/kernel/evict_inodes.hpp>
+#include <daxfail/kernel/get_user_pages_fast.hpp>
 #include <daxfail/kernel/kill_dax.hpp>
 #include <daxfail/kernel/memory_failure.hpp>
 #include <daxfail/outcome.hpp>
@@ -47,6 +48,7 @@ inline void run_event(kernel_context& ctx) {
     if (ev.kind == event_kind::unbind) {
         kernel::kill_dax(ctx, ev.device);
         kernel::del_gendisk(ctx, ev.device);
+        kernel::memunmap_pages(ctx, ev.device);
         out.entry_returns.push_back(0);  // the sysfs write succeeds whatever the holder said
     } else if (ev.whole_range_notification) {
         const u64 first = ev.offset >> page_shift;
@@ -58,10 +60,12 @@ inline void run_event(kernel_context& ctx) {
         const u64 last = (ev.offset + ev.length - 1) >> page_shift;
         for (u64 page = first; page <= last; ++page) {
             const u64 pfn = state.devices[ev.device].first_pfn + page;
-            if (ev.madvise_vaddr)
-                ctx.log(log_level::info, "Injecting memory failure for pfn " + hex(pfn) +
-                                             " at process virtual address " +
-                                             hex(*ev.madvise_vaddr + ((page - first) << page_shift)));
+            if (ev.madvise_vaddr) {
+                const u64 addr = *ev.madvise_vaddr + ((page - first) << page_shift);
+                kernel::get_user_pages_fast(ctx, ev.device, ev.current_tid, addr);
+                ctx.log(log_level::info, "Injecting memory failure for pfn " + hex(pfn) + " at process virtual address " +
+                                             hex(addr));
+            }
             out.entry_returns.push_back(kernel::memory_failure(ctx, ev.device, pfn, ev.mf_flags));
         }
     }
@@ -85,7 +89,7 @@ inline outcome run(const config& cfg, const world& w, const event& ev, const run
         out.end = stop.end;
         out.end_detail = stop.detail;
     }
-    if (out.end == end_state::spinning) {
+    if (out.end == end_state::spinning && out.cost.indices_walked > 0) {
         // How the walk would end if one waited: the same event without the patience (the model only visits
         // entries, so this costs what the entries cost).
         run_options patient = opts;

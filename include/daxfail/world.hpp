@@ -26,6 +26,7 @@ struct dax_device {
     bool alive = true;          ///< DAXDEV_ALIVE
     bool has_holder = true;     ///< holder_data != NULL (a mounted filesystem)
     bool holder_ops = true;     ///< holder registered with ->notify_failure
+    bool memmap = true;         ///< its struct pages exist (memremap_pages), until the unbind's memunmap_pages
     friend bool operator==(const dax_device&, const dax_device&) = default;
 };
 

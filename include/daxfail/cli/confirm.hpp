@@ -39,19 +39,76 @@ struct race_runs {
     double seconds = 0;
 };
 
-/// Boots `runs` runs of the race (two at a time) on a fetched kernel. Files go to the cache:
-/// race-KERNEL-SCENARIO-runI.{plan.json,reports.jsonl,console.txt,boot.log}.
-inline race_runs run_race(const kernel_spec& k, const std::string& name, const oracle::race_plan& design, std::size_t runs,
+namespace detail {
+/// A report as a recording keeps it (the run's own .reports.jsonl keeps it whole): runs of consecutive present
+/// pages as [page, pfn, address, count], the first two signals per task and phase, the first and last 20 lines of
+/// the kernel's log. Everything observe() and the model read is kept.
+inline nlohmann::json recorded(const nlohmann::json& plan, nlohmann::json report) {
+    for (std::size_t i = 0; i < report["tasks"].size() && i < plan["tasks"].size(); ++i)
+        if (plan["tasks"][i].value("widening", false) && report["tasks"][i].contains("present_after")) {
+            auto& t = report["tasks"][i];
+            t["present_after_count"] = t["present_after"].size();  // nobody reads the busy task's pages after
+            t.erase("present_after");
+            t.erase("faulting_pages_after");
+        }
+    for (auto& t : report["tasks"]) {
+        if (!t.contains("pfns_before") || !t["pfns_before"].is_array()) continue;
+        nlohmann::json runs = nlohmann::json::array();
+        for (const auto& e : t["pfns_before"]) {
+            if (e.size() == 3 && !runs.empty()) {
+                auto& last = runs.back();
+                const u64 n = last.size() > 3 ? last[3].get<u64>() : 1;
+                if (e[0].get<u64>() == last[0].get<u64>() + n && e[1].get<u64>() == last[1].get<u64>() + n &&
+                    e[2].get<u64>() == last[2].get<u64>() + n * page_size) {
+                    if (last.size() > 3) last[3] = n + 1;
+                    else last.push_back(2);
+                    continue;
+                }
+            }
+            runs.push_back(e);
+        }
+        t["pfns_before"] = runs;
+    }
+    if (report.contains("deliveries")) {
+        std::map<std::pair<int, std::string>, int> kept;
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& d : report["deliveries"])
+            if (++kept[{d.value("pid", 0), d.value("phase", "")}] <= 2) out.push_back(d);
+        report["deliveries_recorded"] = std::to_string(out.size()) + " of " + std::to_string(report["deliveries"].size());
+        report["deliveries"] = out;
+    }
+    if (report.contains("kernel_log") && report["kernel_log"].size() > 40) {
+        const auto& log = report["kernel_log"];
+        nlohmann::json out = nlohmann::json::array();
+        for (std::size_t i = 0; i < 20; ++i) out.push_back(log[i]);
+        out.push_back("(daxfail: " + std::to_string(log.size() - 40) + " lines left out of this recording)");
+        for (std::size_t i = log.size() - 20; i < log.size(); ++i) out.push_back(log[i]);
+        report["kernel_log"] = out;
+    }
+    return report;
+}
+}  // namespace detail
+
+/// Boots `runs` runs of the race (two at a time) on a fetched kernel. Files go to the cache, named after the kernel,
+/// the scenario and the invariant whose counterexample it is: race-KERNEL-SCENARIO-INVARIANT-runI.{plan.json,
+/// reports.jsonl,console.txt,boot.log}, and race-KERNEL-SCENARIO-INVARIANT.json with every run's plan and report
+/// (the recording tests/oracle/races/ keeps).
+inline race_runs run_race(const kernel_spec& k, const std::string& name, const std::string& invariant,
+                          const oracle::race_plan& design, std::size_t runs,
                           const std::string& dir, const std::string& guest, const std::string& cache,
                           detail::progress* bar = nullptr, std::size_t* done = nullptr, std::size_t total = 0) {
     race_runs out;
     out.design = design;
     const auto start = std::chrono::steady_clock::now();
-    long longest_event = 0;
+    long longest_event = oracle::expected_event_us(design);  // then the longest a run measured
+    long measured = 0;
     // Two vCPUs on multi-threaded TCG: the actors and the event run at the same time (boot.sh reads it).
     const char* smp_before = std::getenv("DAXFAIL_ORACLE_SMP");
     const std::string smp_saved = smp_before ? smp_before : "";
     setenv("DAXFAIL_ORACLE_SMP", "2", 1);
+    // A run takes longer than a catalog plan (the busy file, a walk of seconds, actors waited for): boot.sh's limit.
+    const char* timeout_before = std::getenv("DAXFAIL_ORACLE_TIMEOUT");
+    if (!timeout_before) setenv("DAXFAIL_ORACLE_TIMEOUT", "300", 1);
     for (std::size_t first = 0; first < runs && !detail::interrupted; first += 2) {
         struct boot {
             std::size_t run;
@@ -64,7 +121,7 @@ inline race_runs run_race(const kernel_spec& k, const std::string& name, const o
         for (std::size_t i = first; i < runs && i < first + 2; ++i) {
             boot b{i, oracle::sweep_delay(i, runs, longest_event), {}, {}};
             b.plan = oracle::run_with_delay(design, b.delay);
-            b.base = cache + "/race-" + k.label + "-" + name + "-run" + std::to_string(i + 1);
+            b.base = cache + "/race-" + k.label + "-" + name + "-" + invariant + "-run" + std::to_string(i + 1);
             std::ofstream(b.base + ".plan.json") << b.plan.dump(1);
             b.pid = detail::start_group({dir + "/boot.sh", k.kdir, k.release, guest, b.base + ".reports.jsonl",
                                          b.base + ".console.txt", b.base + ".plan.json"},
@@ -97,16 +154,30 @@ inline race_runs run_race(const kernel_spec& k, const std::string& name, const o
                 out.errors.push_back("run " + std::to_string(b.run + 1) + ": no report from the guest; see " + b.base + ".console.txt");
                 continue;
             }
-            longest_event = std::max(longest_event, report.value("event_us", 0L));
+            if (report.value("event_us", 0L) > 0) measured = std::max(measured, report.value("event_us", 0L));
             out.plans.push_back(nlohmann::json::parse(b.plan.dump()));
             out.reports.push_back(std::move(report));
             out.delays.push_back(b.delay);
         }
+        if (measured > 0) longest_event = measured;
         if (done) *done += boots.size();
     }
     if (smp_before) setenv("DAXFAIL_ORACLE_SMP", smp_saved.c_str(), 1);
     else unsetenv("DAXFAIL_ORACLE_SMP");
+    if (!timeout_before) unsetenv("DAXFAIL_ORACLE_TIMEOUT");
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::ordered_json rec = {{"scenario", name},     {"invariant", invariant}, {"kernel", k.label},
+                                  {"release", k.release}, {"preset", k.preset},     {"windows", design.windows},
+                                  {"widening", design.widening}, {"seconds", out.seconds}, {"errors", out.errors}};
+    std::size_t reproduced = 0;
+    for (std::size_t i = 0; i < out.reports.size(); ++i)
+        for (const auto& o : oracle::observe(out.plans[i], out.reports[i]))
+            reproduced += o.invariant == invariant && o.status == "violated";
+    rec["reproduced"] = reproduced;
+    rec["runs"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < out.reports.size(); ++i)
+        rec["runs"].push_back({{"delay_us", out.delays[i]}, {"plan", out.plans[i]}, {"report", detail::recorded(out.plans[i], out.reports[i])}});
+    std::ofstream(cache + "/race-" + k.label + "-" + name + "-" + invariant + ".json") << rec.dump() << "\n";
     return out;
 }
 
@@ -189,7 +260,7 @@ inline bool confirm_result(explore::result& r, const scenario& s, const kernel_s
         if (already) continue;
         raced.push_back(inv.counterexample);
         const auto design = oracle::design_race(k.cfg, s, *plan, inv.counterexample, inv.name);
-        const auto rr = run_race(k, s.name, design, runs, dir, guest, cache, bar, done, total);
+        const auto rr = run_race(k, s.name, inv.name, design, runs, dir, guest, cache, bar, done, total);
         for (auto& c : confirmations_of(r, k, rr, invariants_to_confirm(r, rr)))
             for (auto& target : r.invariants)
                 if (target.name == c.invariant && (target.counterexample == inv.counterexample || target.confirmations.empty())) {

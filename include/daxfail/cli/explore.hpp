@@ -340,6 +340,10 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         shard_n = std::stoul(shard.substr(shard.find('/') + 1));
     }
     if (p->has("--replay")) return detail_explore::replay_file(p->value("--replay"), dot_dir, extras);
+    if (sharded && p->has("--confirm")) {
+        std::cerr << "daxfail explore: --confirm runs after the whole exploration; it does not go with --shard\n";
+        return exit_bad_input;
+    }
     const auto given = variants_given(*p, extras, "explore");
     if (!given) return exit_bad_input;
     const std::vector<variant_spec>& variants = *given;

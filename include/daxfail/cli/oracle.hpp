@@ -278,7 +278,11 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
     const double estimate = (8.0 * static_cast<double>(boots_per_kernel) + 4.0 * static_cast<double>(expressible.size())) *
                             static_cast<double>(kernels.size());
     if (p->has("--dry-run")) {
-        for (const auto& t : expressible) std::cout << t.name << ": plan " << t.plan.dump() << "\n";
+        for (const auto& t : expressible) {
+            std::cout << t.name << ": plan " << t.plan.dump() << "\n";
+            for (const auto& line : t.plan.value("scaled", nlohmann::json::array()))
+                std::cout << "  scaled: " << line.get<std::string>() << "\n";
+        }
         for (const auto& [name, why] : result.skipped) std::cout << name << ": not expressible: " << why << "\n";
         if (!part_text.empty()) std::cout << part_text << "\n";
         std::cout << expressible_seen << " of " << scens.size() << " scenarios expressible; " << kernels.size()

@@ -67,9 +67,24 @@ inline present_pages present_before(const json& report, std::size_t i) {
     const auto& task = report.at("tasks").at(i);
     if (!task.contains("pfns_before") || !task.at("pfns_before").is_array()) return out;
     for (const auto& e : task.at("pfns_before")) {
-        out.pages.emplace_back(out.with_addresses ? e.at(2).get<u64>() : 0, e.at(0).get<u64>());
-        out.pfns.emplace_back(e.at(0).get<u64>(), e.at(1).get<u64>());
+        // [page, pfn, address, count]: a run of consecutive pages, as a recording keeps a large mapping
+        const u64 count = e.size() > 3 ? e.at(3).get<u64>() : 1;
+        for (u64 n = 0; n < count; ++n) {
+            out.pages.emplace_back(out.with_addresses ? e.at(2).get<u64>() + n * page_size : 0, e.at(0).get<u64>() + n);
+            out.pfns.emplace_back(e.at(0).get<u64>() + n, e.at(1).get<u64>() + n);
+        }
     }
+    return out;
+}
+
+/// The file pages a plan's VMA touches: its "touch" list, or "all" of them.
+inline std::vector<u64> touched_pages(const json& v) {
+    std::vector<u64> out;
+    if (v.at("touch").is_string()) {
+        for (u64 p = 0; p < number(v.at("pages")); ++p) out.push_back(number(v.at("pgoff")) + p);
+        return out;
+    }
+    for (const auto& p : v.at("touch")) out.push_back(number(p));
     return out;
 }
 /// Whether the guest did not read pagemap over VMA `v` of task `i` (a DAX PMD VMA on a kernel whose pagemap
@@ -108,6 +123,16 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
                           ", planned " + (f.value("dax", true) ? "set" : "clear"));
         if (f.value("realtime", false) != it->second.value("realtime", false))
             out.push_back("file " + it->first + ": realtime flag differs from the plan");
+        // A scaled plan's file placed in an AG (oracle/scale.hpp): where its data really began.
+        if (f.contains("ag") && report.contains("geometry") && !it->second.at("extents").empty()) {
+            const u64 bs = report.at("geometry").at("blocksize").get<u64>(), agblocks = report.at("geometry").at("agblocks").get<u64>();
+            u64 first = ~u64{0};
+            for (const auto& x : it->second.at("extents"))
+                if (x.at("logical").get<u64>() == 0) first = x.at("physical").get<u64>() / bs / agblocks;
+            if (first != ~u64{0} && first != f.at("ag").get<u64>())
+                out.push_back("file " + it->first + ": first extent in AG " + std::to_string(first) + ", planned AG " +
+                              std::to_string(f.at("ag").get<u64>()));
+        }
     }
     const u64 first_pfn =
         report.contains("pmem_bases") ? report.at("pmem_bases").at(0).get<u64>() >> page_shift : u64{0x100000};
@@ -124,7 +149,7 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
             if (v.value("pmd", false)) continue;  // a PMD VMA: its pages are judged by the PMD rules
             const u64 start = detail::number(v.at("start")), pages = detail::number(v.at("pages"));
             page_set planned, present;
-            for (const auto& p : v.at("touch")) planned.insert(detail::number(p));
+            for (const u64 p : detail::touched_pages(v)) planned.insert(p);
             for (const auto& [addr, pg] : before.pages)
                 if (addr >= start && addr - start < pages * page_size) present.insert(pg);
             if (!before.with_addresses) continue;
@@ -281,7 +306,7 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                 for (const auto& [addr, pg] : before.pages)
                     if (addr >= start && addr - start < pages * page_size) touched.push_back(pg);
             } else {
-                for (const auto& p : v.at("touch")) touched.push_back(detail::number(p));
+                touched = detail::touched_pages(v);
             }
             for (u64 p : touched) b.edit().inodes.at(ino).cache.assign(p, p, {});
             b.map(pid, ino, pgoff, pages, start, touched, false);

@@ -16,6 +16,7 @@
 #define DAXFAIL_ORACLE_CONFIRMATION_HPP
 
 #include <daxfail/builder.hpp>
+#include <daxfail/detail/numbers_text.hpp>
 #include <daxfail/explore/confirmation.hpp>
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/oracle/agreement.hpp>
@@ -61,12 +62,6 @@ inline bool signalled_during_event(const json& report, const json& task) {
     return false;
 }
 
-inline std::string pages_text(const std::vector<u64>& pages) {
-    std::string out;
-    for (std::size_t i = 0; i < pages.size() && i < 8; ++i) out += (i ? "," : "") + std::to_string(pages[i]);
-    if (pages.size() > 8) out += ",... (" + std::to_string(pages.size()) + ")";
-    return out;
-}
 }  // namespace detail
 
 /// The invariants as one run of a concurrent plan shows them, in explore::invariant_names order.
@@ -89,9 +84,16 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
         for (const auto& st : a.value("steps", json::array())) {
             unbind_actor = unbind_actor || st.value("op", "") == "unbind";
             const std::string e = st.value("end", "");
-            if (e == "blocked" || e == "waiting") {
+            // "waiting": its start condition never came (an event that never returned)
+            if (e == "blocked" || e == "spinning" || e == "hung") {
                 blocked_actor = true;
-                blocked_text = a.value("name", "") + ": " + st.value("op", "") + " " + e;
+                const std::string state = st.contains("task_state") ? st["task_state"].value("state", "") : "";
+                std::string stack;
+                if (st.contains("task_state"))
+                    for (const auto& fn : st["task_state"].value("stack", json::array()))
+                        if (stack.size() < 120) stack += (stack.empty() ? "" : " < ") + fn.get<std::string>();
+                blocked_text = a.value("name", "") + ": " + st.value("op", "") + " " + e +
+                               (state.empty() ? "" : " (" + state + (stack.empty() ? "" : ": " + stack) + ")");
             }
         }
     // terminates, pre_remove_completes
@@ -107,21 +109,33 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
     }
     if (returned && (kind == "unbind" || unbind_actor)) set("pre_remove_completes", "holds", "every unbind came back");
     if (kind != "unbind" && !unbind_actor) set("pre_remove_completes", "n/a", "no device removal");
-    // no_live_mapping_after_pre_remove, mapped_tasks_signaled
+    // no_live_mapping_after_pre_remove: any page left mapped. mapped_tasks_signaled: of the pages mapped before
+    // the event (pfns_before), any left mapped in a task that got no SIGBUS (the model's: "neither signalled nor
+    // unmapped"; pages an actor faulted in during the event are not its business).
     if (kind == "unbind" && returned) {
         std::string live, unsignalled;
+        bool mapped_before = false;
         const auto& tasks = report.at("tasks");
         for (std::size_t i = 0; i < tasks.size(); ++i) {
+            if (plan.at("tasks").at(i).value("widening", false)) continue;  // the race plan's own busy task
             const auto pages = detail::still_mapped(tasks[i]);
+            std::set<u64> before;
+            for (const auto& [addr, pg] : detail::present_before(report, i).pages) before.insert(pg);
+            mapped_before = mapped_before || !before.empty();
             if (pages.empty()) continue;
-            const std::string t = detail::comm_of(plan, i) + " (task " + std::to_string(i) + ") file pages " + detail::pages_text(pages);
-            live += (live.empty() ? "" : "; ") + t;
-            if (!detail::signalled_during_event(report, tasks[i])) unsignalled += (unsignalled.empty() ? "" : "; ") + t;
+            const std::string who = detail::comm_of(plan, i) + " (task " + std::to_string(i) + ") file pages ";
+            live += (live.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(pages, 8);
+            std::vector<u64> kept;
+            for (const u64 p : pages)
+                if (before.count(p)) kept.push_back(p);
+            if (!kept.empty() && !detail::signalled_during_event(report, tasks[i]))
+                unsignalled += (unsignalled.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(kept, 8);
         }
         if (live.empty()) set("no_live_mapping_after_pre_remove", "holds", "no task maps a page after the unbind");
         else set("no_live_mapping_after_pre_remove", "violated", "still mapped after the unbind: " + live);
-        if (unsignalled.empty()) set("mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
-        else set("mapped_tasks_signaled", "violated", "still mapped and no SIGBUS: " + unsignalled);
+        if (!mapped_before) set("mapped_tasks_signaled", "n/a", "no task mapped a page before the unbind");
+        else if (unsignalled.empty()) set("mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
+        else set("mapped_tasks_signaled", "violated", "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
     }
     // no_foreign_freeze_dropped, freezer_thaw_succeeds: a freezer's own FITHAW after its FIFREEZE returned 0.
     bool froze = false, thawed = false, dropped = false;
@@ -166,6 +180,13 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
 /// the guest times by a delay are free (the model tries every place).
 inline scenario race_scenario_from_report(const json& plan, const json& report) {
     scenario s = scenario_from_report(plan, report);
+    // The race plan's busy task widens the kernel's window; its file stays in the world, its mappings do not
+    // (on a kernel that leaves mappings, they would break the invariants on their own).
+    for (std::size_t i = 0; i < plan.at("tasks").size(); ++i)
+        if (plan.at("tasks")[i].value("widening", false)) {
+            const u32 pid = report.at("tasks").at(i).at("pid").get<u32>();
+            std::erase_if(s.world.tasks, [&](const task& t) { return t.pid == pid; });
+        }
     auto pid = [&](const json& st) { return report.at("tasks").at(st.at("task").get<std::size_t>()).at("pid").get<u32>(); };
     auto ino = [&](const std::string& name) {
         for (const auto& f : report.at("files"))

@@ -17,6 +17,7 @@
 #define DAXFAIL_ORACLE_PLAN_HPP
 
 #include <daxfail/oracle/actor_plan.hpp>
+#include <daxfail/oracle/scale.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/scenario.hpp>
 
@@ -107,17 +108,12 @@ inline std::optional<nlohmann::ordered_json> plan_of_world(const scenario& s, st
     bool any_non_dax = false;
     plan["files"] = json::array();
     std::map<u64, std::string> names;
-    u64 total_pages = 0;
     for (const auto& [ino, ip] : w.inodes) {
         if (ip.reclaiming)
             return no("an inode being reclaimed (evicted but not yet freed: a moment no user interface can hold; a race, "
                       "for concurrent actors)");
         if (ip.realtime && !w.mp.rt) return no("a realtime file without a realtime device");
         if (ip.size % page_size) return no("a file size that is not whole pages");
-        total_pages += ip.size / page_size;
-        if (total_pages > (u64{15} << 14))
-            return no("more file data than the guest's 1 GiB namespace holds (file_in_every_ag is the same layout at "
-                      "the guest's size)");
         names[ino] = ip.name.empty() ? "f" + std::to_string(ino) : ip.name;
         json file = {{"name", names[ino]}, {"pages", ip.size / page_size}, {"dax", ip.dax}};
         if (ip.realtime) file["realtime"] = true;
@@ -281,11 +277,14 @@ inline std::optional<nlohmann::ordered_json> plan_of_world(const scenario& s, st
 /// of a concurrent scenario (actor_plan.hpp).
 inline std::optional<nlohmann::ordered_json> plan_from_scenario(const scenario& s, std::string& why) {
     auto plan = detail::plan_of_world(s, why);
-    if (!plan || s.actors.empty()) return plan;
-    std::map<u32, std::size_t> task_of_pid;
-    for (const auto& t : s.world.tasks)
-        if (detail::planned_task(s, t)) task_of_pid.emplace(t.pid, task_of_pid.size());
-    if (!add_actors(s, *plan, task_of_pid, why)) return std::nullopt;
+    if (!plan) return plan;
+    if (!s.actors.empty()) {
+        std::map<u32, std::size_t> task_of_pid;
+        for (const auto& t : s.world.tasks)
+            if (detail::planned_task(s, t)) task_of_pid.emplace(t.pid, task_of_pid.size());
+        if (!add_actors(s, *plan, task_of_pid, why)) return std::nullopt;
+    }
+    if (!scale_to_guest(s, *plan, why)) return std::nullopt;
     return plan;
 }
 

@@ -30,7 +30,8 @@ struct digest {
 };
 
 inline void hash_world(digest& d, const world& w) {
-    for (const auto& dev : w.devices) d.word(u64{dev.alive} | u64{dev.has_holder} << 1 | u64{dev.holder_ops} << 2);
+    for (const auto& dev : w.devices)
+        d.word(u64{dev.alive} | u64{dev.has_holder} << 1 | u64{dev.holder_ops} << 2 | u64{dev.memmap} << 3);
     d.word(w.mp.shutdown_flags);
     d.word(w.mp.sb.freeze_in_progress);
     d.word(w.mp.sb.holds.size());
