@@ -270,6 +270,24 @@ json touch(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& pages) {
     return faults;
 }
 
+/// Reads (or writes) one byte at `addr`: 0, or the negated si_code of the SIGBUS it got (-1 when none was logged).
+/// Nothing this function changes after sigsetjmp lives in a register the longjmp could restore.
+int access_page(std::uint64_t addr, bool write_it) {
+    sigjmp_buf jb;
+    fault_jump = &jb;
+    const int before = logbuf->count.load();
+    if (sigsetjmp(jb, 1) != 0) {
+        fault_jump = nullptr;
+        const int n = std::min(logbuf->count.load(), 4096) - 1;
+        return n >= before ? -logbuf->d[n].code : -1;
+    }
+    auto* at = reinterpret_cast<volatile char*>(addr);
+    if (write_it) *at = 'b';
+    else (void)*at;
+    fault_jump = nullptr;
+    return 0;
+}
+
 /// The current plan's tasks: forked children obeying commands on a pipe.
 struct child {
     pid_t pid;
@@ -743,7 +761,7 @@ json run_plan(const json& plan) {
                     reply = std::to_string(rc);
                 } else if (c.rfind("fault ", 0) == 0) {
                     // An actor's fault: "fault ADDR PAGES W" reads (W 0) or writes (W 1) one byte of each page.
-                    // Replies 0, or the si_code of the SIGBUS the first faulting page got, negated ("-7": BUS_MCEERR_AR).
+                    // Replies 0, or the si_code of the SIGBUS the first faulting page got, negated ("-2": BUS_ADRERR).
                     std::istringstream words(c.substr(6));
                     std::string a;
                     std::uint64_t pages = 1;
@@ -751,20 +769,7 @@ json run_plan(const json& plan) {
                     words >> a >> pages >> write_it;
                     const std::uint64_t addr = std::stoull(a, nullptr, 0);
                     int rc = 0;
-                    for (std::uint64_t i = 0; i < pages && rc == 0; ++i) {
-                        sigjmp_buf jb;
-                        fault_jump = &jb;
-                        const int before = logbuf->count.load();
-                        if (sigsetjmp(jb, 1) == 0) {
-                            auto* at = reinterpret_cast<volatile char*>(addr + i * page);
-                            if (write_it) *at = 'b';
-                            else (void)*at;
-                        } else {
-                            const int n = std::min(logbuf->count.load(), 4096) - 1;
-                            rc = n >= before ? -logbuf->d[n].code : -1;
-                        }
-                        fault_jump = nullptr;
-                    }
+                    for (std::uint64_t i = 0; i < pages && rc == 0; ++i) rc = access_page(addr + i * page, write_it != 0);
                     reply = std::to_string(rc);
                 } else if (c.rfind("munmap ", 0) == 0) {
                     // An actor's munmap of the VMA at ADDR (its whole length).
