@@ -180,6 +180,25 @@ TEST_CASE("the recorded madvise after a 6.1 unbind spins, in the kernel and in t
     CHECK(placed.violates("terminates"));
 }
 
+TEST_CASE("a step started on a kernel log line: 6.12's pre-remove drops a FIFREEZE that came after its first line") {
+    std::ifstream in(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle/races/timed/freezer_on_log_line.6.12.json");
+    REQUIRE(in.good());
+    const json rec = json::parse(in);
+    const auto& report = rec.at("report");
+    CHECK(rec.at("plan").at("actors")[0].at("steps")[0].at("when").at("after") == "log");
+    const auto seen = oracle::observe(rec.at("plan"), report);
+    CHECK(status(seen, "freezer_thaw_succeeds").status == "violated");
+    CHECK(status(seen, "no_foreign_freeze_dropped").status == "violated");
+    // The guest's marks show the order: the kernel's line, then the FIFREEZE, then the shutdown.
+    std::vector<std::string> log;
+    for (const auto& l : report.at("kernel_log")) log.push_back(l.get<std::string>());
+    auto at = [&](const std::string& text) {
+        return std::find_if(log.begin(), log.end(), [&](const std::string& l) { return l.find(text) != std::string::npos; });
+    };
+    CHECK(at("Device is about to be removed") < at("daxfail: xfs_freeze FIFREEZE starts"));
+    CHECK(at("daxfail: xfs_freeze FIFREEZE returns 0") < at("User initiated shutdown received"));
+}
+
 TEST_CASE("a counterexample made into a race plan") {
     SUBCASE("6.12's read fault: swept within the walk, widened by a busy file after A") {
         const auto r = race_of(presets::debian_6_12::config, scenarios::read_fault_during_unbind(), "no_live_mapping_after_pre_remove");
@@ -243,6 +262,14 @@ TEST_CASE("what one run shows of each invariant") {
     CHECK(status(seen, "terminates").status == "holds");
     CHECK(status(seen, "pre_remove_completes").status == "holds");
     CHECK(status(seen, "no_bystander_signaled").status == "not observed");
+
+    // The course of the run, for the evidence: who got which SIGBUS during the event, the guest's marks.
+    report["kernel_log"] = json::array({"<14>[   11.832520] daxfail: unbind starts", "<6>[   11.9] XFS (pmem0): x",
+                                        "<14>[   12.000001] daxfail: xfs_freeze FITHAW returns -22"});
+    const std::string course = oracle::run_timeline(plan, report);
+    CHECK(course.find("reader SIGBUS si_code 4") != std::string::npos);
+    CHECK(course.find("writer") == std::string::npos);
+    CHECK(course.find("[   11.832520] unbind starts, [   12.000001] xfs_freeze FITHAW returns -22") != std::string::npos);
 
     report["actors"][0]["steps"][1]["rc"] = 0;
     report["tasks"][1]["faulting_pages_after"] = json::array({0, 1, 2, 3});

@@ -38,8 +38,9 @@
 //                  tasks[].vmas[].write (mapped writable, for an actor's write fault), tasks[].keep_running,
 //                  "actors": [{"name", "steps": [{"op": "FIFREEZE|FITHAW|fault|munmap|exit|madvise|unbind|
 //                             memory_failure", "task", "file", "page", "pages", "write", "namespace",
-//                             "when": {"after": "plan_start|event_started|event_returned|signal|step",
-//                                      "task" (signal), "actor", "step" (step), "delay_us"}}]}]
+//                             "when": {"after": "plan_start|event_started|event_returned|signal|log|step",
+//                                      "task" (signal), "match" (log: a substring of a kernel log line),
+//                                      "actor", "step" (step), "delay_us"}}]}]
 //                  (oracle/actor_plan.hpp and race_plan.hpp write them; each actor is a thread of the guest, its
 //                  steps' results are reported in "actors", the event's duration in "event_us", and "daxfail: ..."
 //                  lines in the kernel's log mark where each step and the event began and ended)}
@@ -89,6 +90,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -991,6 +993,14 @@ json run_plan(const json& plan) {
                             met = logbuf->d[i].pid == task.pid ||
                                   std::find(task.tids.begin(), task.tids.end(), logbuf->d[i].pid) != task.tids.end();
                         met = met && logbuf->event_start_ns.load() != 0;
+                    } else if (after == "log") {
+                        // A line of the kernel's log containing "match" (the ring buffer was cleared before the
+                        // event); read every 5 ms, the log can hold tens of thousands of lines by then.
+                        static thread_local std::vector<char> klog(1 << 22);
+                        const int n = klogctl(3, klog.data(), static_cast<int>(klog.size()));
+                        met = n > 0 && std::string_view(klog.data(), static_cast<std::size_t>(n))
+                                               .find(when.value("match", std::string("\x01"))) != std::string_view::npos;
+                        if (!met) usleep(5000);
                     } else if (after == "step") {
                         for (const auto& other : actors)
                             if (other->decl["name"] == when["actor"]) met = other->done.load() > when["step"].get<int>();

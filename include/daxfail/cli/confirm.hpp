@@ -216,7 +216,8 @@ inline std::vector<oracle::confirmation> confirmations_of(const explore::result&
                 c.reproduced += o.status == "violated";
                 c.held += o.status == "holds";
                 c.evidence.push_back("run " + std::to_string(i + 1) + " (delay " + std::to_string(rr.delays[i]) + " us): " +
-                                     o.status + (o.evidence.empty() ? "" : ": " + o.evidence));
+                                     o.status + (o.evidence.empty() ? "" : ": " + o.evidence) + " [" +
+                                     oracle::run_timeline(rr.plans[i], rr.reports[i]) + "]");
             }
         for (const auto& e : rr.errors) c.evidence.push_back(e);
         bool violated_in_model = false;

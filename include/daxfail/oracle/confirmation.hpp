@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -172,6 +173,37 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
             set("freezer_thaw_succeeds", "n/a", "no actor thaws");
         }
     }
+    return out;
+}
+
+/// What a run's report shows of its course, for the evidence: the SIGBUSes each task of the scenario got during
+/// the event (by si_code), and the guest's own marks in the kernel's log ("[12.345] unbind starts", ...).
+inline std::string run_timeline(const json& plan, const json& report) {
+    std::string out;
+    const auto& tasks = report.value("tasks", json::array());
+    for (std::size_t i = 0; i < tasks.size() && i < plan.at("tasks").size(); ++i) {
+        if (plan.at("tasks")[i].value("widening", false)) continue;
+        std::set<int> ids{tasks[i].at("pid").get<int>()};
+        for (const auto& t : tasks[i].value("tids", json::array())) ids.insert(t.get<int>());
+        std::map<int, int> codes;
+        for (const auto& d : report.value("deliveries", json::array()))
+            if (d.value("phase", "") == "event" && ids.count(d.at("pid").get<int>())) ++codes[d.value("si_code", 0)];
+        for (const auto& [code, n] : codes)
+            out += (out.empty() ? "" : ", ") + detail::comm_of(plan, i) + " SIGBUS si_code " + std::to_string(code) +
+                   (n > 1 ? " x" + std::to_string(n) : "");
+    }
+    out = out.empty() ? "no SIGBUS during the event" : "SIGBUS during the event: " + out;
+    std::string marks;
+    for (const auto& l : report.value("kernel_log", json::array())) {
+        const std::string line = l.get<std::string>();
+        const auto at = line.find("daxfail: ");
+        if (at == std::string::npos) continue;
+        const auto open = line.find('['), close = line.find(']');
+        const std::string stamp = open != std::string::npos && close != std::string::npos && close < at
+                                      ? line.substr(open, close - open + 1) + " " : std::string();
+        marks += (marks.empty() ? "" : ", ") + stamp + line.substr(at + 9);
+    }
+    if (!marks.empty()) out += "; log: " + marks;
     return out;
 }
 
