@@ -241,9 +241,9 @@ TEST_CASE("log_device: corrupt_always, ignore_pre_remove and range_checked on th
     CHECK(run<quiet_merged::with<log_device::corrupt_always>>(s.world, s.event).shutdown_flags ==
           shutdown_flag::corrupt_ondisk);
     CHECK(run<quiet_merged>(s.world, s.event).shutdown_flags == 0);
-    // A memory failure beyond the end of an 8 MiB log partition on the 16 MiB device.
-    s.world.mp.log->nr_bytes = 8 << 20;
-    const event mce = event::machine_check(1, 12 << 20, page_size, kworker);
+    // A memory failure beyond the end of a 12 MiB log partition (XFS's smallest log is 10 MiB) on the 16 MiB device.
+    s.world.mp.log->nr_bytes = 12 << 20;
+    const event mce = event::machine_check(1, 14 << 20, page_size, kworker);
     const auto ignore = run<quiet_merged>(s.world, mce);
     const auto checked = run<quiet_merged::with<log_device::range_checked>>(s.world, mce);
     CHECK(ignore.shutdown_flags == shutdown_flag::corrupt_ondisk);

@@ -100,7 +100,7 @@ TEST_CASE("syntax errors, unknown fields, missing and mistyped fields") {
     has(errors(d), "tasks[1].vmas[0].pages: \"1GiB\" has a unit, but this field counts, it is not a number of bytes");
     d = good();
     d["tasks"][1]["vmas"][0]["present"] = "some";
-    has(errors(d), "tasks[1].vmas[0].present: must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
+    has(errors(d), "tasks[1].vmas[0].present: must be \"all\", \"none\", a {\"first\", \"pages\"} run or an array of page numbers and runs");
     d = good();
     d["event"]["kind"] = "reboot";
     has(errors(d), "event.kind: \"reboot\" is not one of unbind, memory_failure");

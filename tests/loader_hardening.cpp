@@ -50,8 +50,14 @@ TEST_CASE("text that is not a scenario: one error with where it is, never an exc
     const auto e = errors_of(control);
     REQUIRE(e.size() == 1);
     CHECK(e[0].find('\x01') == std::string::npos);  // the byte is shown escaped, not echoed raw
-    CHECK(errors_of(std::string(json::max_file_bytes + 1, ' ')) ==
-          std::vector<std::string>{"(document): is 67108865 bytes, more than the limit of 67108864 bytes (64 MiB)"});
+    // Past the size limit, by the file's size (a sparse file: nothing is read) and by the text's.
+    const auto sparse = std::filesystem::temp_directory_path() / "daxfail_test_sparse.json";
+    std::ofstream(sparse).close();
+    std::filesystem::resize_file(sparse, json::max_file_bytes + 1);
+    const auto big = json::load_scenario_file(sparse.string());
+    std::filesystem::remove(sparse);
+    REQUIRE(big.errors.size() == 1);
+    CHECK(big.errors[0].to_string() == "is 1073741825 bytes, more than the limit of 1073741824 bytes (1 GiB)");
 }
 
 TEST_CASE("name and description are optional; a file without a name is named after its stem") {
@@ -144,8 +150,15 @@ TEST_CASE("devices: default pfns never overlap; explicit overlapping pfns are re
     REQUIRE(r.ok());
     CHECK(r.value->world.devices[0].first_pfn == 0x100000);
     CHECK(r.value->world.devices[1].first_pfn == 0x100000 + (u64{64} << 18));  // just past device 0
+    // An explicit device inside where the defaulted one would go: the default moves past it.
     d["devices"][1]["first_pfn"] = "0x200000";
-    CHECK(errors_of(d) == std::vector<std::string>{"devices[1].first_pfn: its pfns overlap those of devices[0]"});
+    const auto moved = json::scenario_from_json(d);
+    REQUIRE(moved.ok());
+    CHECK(moved.value->world.devices[0].first_pfn == 0x200000 + (u64{64} << 8));
+    // Two explicit devices that overlap are refused, with both ranges.
+    d["devices"][0]["first_pfn"] = "0x100000";
+    CHECK(errors_of(d) == std::vector<std::string>{"devices[1].first_pfn: its pfns 0x200000..0x203fff overlap those of "
+                                                   "devices[0] (0x100000..0x10fffff)"});
 }
 
 TEST_CASE("load_scenario_file names a file without a name after its stem") {

@@ -44,10 +44,14 @@ struct thread_options {
     bool mce_kill_late = false;   ///< prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_LATE)
 };
 
+/// Where standard_metadata puts the internal log in AG 0 (blocks 32..287).
+inline constexpr u32 internal_log_block = 32, internal_log_blocks = 256;
+
 /// The metadata a small mkfs.xfs lays down, as (group, record) pairs: per AG the headers (4 blocks), the
 /// free-space btree roots, the inode btree root and the rmap btree root (plus the refcount btree root with
-/// reflink); in AG 0 an inode chunk and the internal log.
-inline std::vector<std::pair<u32, rmap_record>> standard_metadata_records(u32 groups, bool reflink) {
+/// reflink); in AG 0 an inode chunk and, unless the log is on its own device, the internal log.
+inline std::vector<std::pair<u32, rmap_record>> standard_metadata_records(u32 groups, bool reflink,
+                                                                            bool internal_log = true) {
     std::vector<std::pair<u32, rmap_record>> out;
     auto add = [&](u32 g, u32 agbno, u32 blocks, u64 owner) { out.push_back({g, {agbno, blocks, owner, 0, false, false}}); };
     for (u32 g = 0; g < groups; ++g) {
@@ -59,7 +63,7 @@ inline std::vector<std::pair<u32, rmap_record>> standard_metadata_records(u32 gr
     }
     if (groups > 0) {
         add(0, 16, 16, rmap_owner::inodes);
-        add(0, 32, 256, rmap_owner::log);
+        if (internal_log) add(0, internal_log_block, internal_log_blocks, rmap_owner::log);
     }
     return out;
 }
@@ -96,8 +100,14 @@ public:
         w_.mp.data.has_rmapbt = on;
         return *this;
     }
+    /// The log on `device` (all of it): AG 0 then has no internal log, so standard_metadata's is dropped.
     world_builder& external_log(std::size_t device) {
         w_.mp.log = buftarg{device, 0, w_.devices.at(device).size};
+        if (!w_.mp.data.rmap.empty())
+            std::erase_if(w_.mp.data.rmap.front(), [](const rmap_record& r) {
+                return r.owner == rmap_owner::log && r.startblock == internal_log_block &&
+                       r.blockcount == internal_log_blocks;
+            });
         return *this;
     }
     world_builder& realtime(std::size_t device, u32 groups, u32 group_blocks, bool rtrmapbt = true) {
@@ -111,9 +121,10 @@ public:
         w_.mp.rt = rt;
         return *this;
     }
-    /// AG headers, free-space/inode/rmap btree roots in every AG; the inode chunk and internal log in AG 0.
+    /// AG headers, free-space/inode/rmap btree roots in every AG; the inode chunk and internal log (unless the
+    /// log is external) in AG 0.
     world_builder& standard_metadata() {
-        for (const auto& [g, r] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
+        for (const auto& [g, r] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink, !w_.mp.log))
             w_.mp.data.rmap.at(g).push_back(r);
         return *this;
     }

@@ -8,8 +8,10 @@
 
 #include <daxfail/constants.hpp>
 #include <daxfail/detail/extents.hpp>
+#include <daxfail/detail/hex.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/world.hpp>
+#include <daxfail/xfs_limits.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -192,7 +194,11 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
             const auto& o = w.devices[j];
             if (detail::add_overflows(o.first_pfn, o.size >> page_shift)) continue;
             if (d.first_pfn < o.first_pfn + (o.size >> page_shift) && o.first_pfn < d.first_pfn + (d.size >> page_shift)) {
-                errs.push_back({p + ".first_pfn", "its pfns overlap those of devices[" + std::to_string(j) + "]"});
+                const auto range = [](const dax_device& x) {
+                    return detail::hex(x.first_pfn) + ".." + detail::hex(x.first_pfn + (x.size >> page_shift) - 1);
+                };
+                errs.push_back({p + ".first_pfn", "its pfns " + range(d) + " overlap those of devices[" +
+                                                      std::to_string(j) + "] (" + range(o) + ")"});
                 break;
             }
         }
@@ -216,6 +222,11 @@ inline std::vector<validation_error> validate(const world& w, const event& ev) {
                             "the external log and the realtime section are on one pmem device: xfs_open_devices "
                             "opens the realtime buftarg first and it becomes the device's only DAX holder, so the "
                             "log would get no DAX device (one block device for both is refused at mount)"});
+    }
+    {  // a geometry XFS refuses
+        std::vector<std::pair<std::string, std::string>> limits;
+        xfs_limits::check(w, limits);
+        for (auto& [path, reason] : limits) errs.push_back({std::move(path), std::move(reason)});
     }
     for (const auto& [ino, ip] : w.inodes) {
         const std::string p = "inodes[" + std::to_string(ino) + "]";

@@ -2,14 +2,14 @@
 # scenario file and requires of both: exit status 2, nothing on stdout, and on
 # stderr exactly the expected errors, each as "FILE: field.path: reason".
 #   -DPROGRAM=daxfail -DFILE=input.json (-DEXPECTED=input.err | -DEXPECTED_TEXT=line)
-#   [-DGENERATE=deep|huge]  (writes FILE first: 10^5 nested arrays, or a 100 MB file)
+#   [-DGENERATE=deep|huge]  (writes FILE first: 10^5 nested arrays, or a sparse 1100 MiB file)
 if(GENERATE STREQUAL "deep")
   string(REPEAT "[" 100000 open)
   file(WRITE "${FILE}" "{\"devices\": ${open}")
 elseif(GENERATE STREQUAL "huge")
   # Sparse: the loader must refuse it by its size, before reading a byte of it.
   file(WRITE "${FILE}" "")
-  execute_process(COMMAND truncate -s 100M "${FILE}" RESULT_VARIABLE rc)
+  execute_process(COMMAND truncate -s 1100M "${FILE}" RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "truncate failed: ${rc}")
   endif()

@@ -50,8 +50,10 @@ inline std::vector<std::string> expand_paths(const std::vector<std::string>& pat
     return out;
 }
 
-/// Loads scenario files; prints every error and returns false if any file is bad.
-inline bool load_all(const std::vector<std::string>& files, std::vector<scenario>& out, std::ostream& err) {
+/// Loads scenario files; prints every error and returns false if any file is bad. `paths`, when given, gets the
+/// file each scenario came from.
+inline bool load_all(const std::vector<std::string>& files, std::vector<scenario>& out, std::ostream& err,
+                     std::vector<std::string>* paths = nullptr) {
     bool ok = true;
     for (const auto& f : files) {
         auto r = json::load_scenario_file(f);
@@ -61,6 +63,7 @@ inline bool load_all(const std::vector<std::string>& files, std::vector<scenario
             continue;
         }
         out.push_back(*r.value);
+        if (paths) paths->push_back(f);
     }
     return ok;
 }
@@ -117,6 +120,10 @@ inline detail::option format_option(std::vector<std::string> choices, std::strin
             .default_text = std::move(deflt),
             .choices = std::move(choices)};
 }
+/// --wide: the table as long as its lines are (the default wraps at 120 columns).
+inline detail::option wide_option() {
+    return {.name = "--wide", .help = "with the table format: lines as long as they are (the default wraps at 120 columns)."};
+}
 /// --scenario FILE|DIR...
 inline detail::option scenario_option(std::string default_text) {
     return {.name = "--scenario",
@@ -150,12 +157,24 @@ inline std::optional<std::vector<variant_spec>> variants_given(const detail::par
         out.insert(out.end(), extras.begin(), extras.end());
         return out;
     }
-    if (lists.size() == 1 && lists.front() == "all") return all_combination_specs();
+    // 'all' may be given more than once, or next to other lists: the 216 combinations, then the others not among them.
+    bool all = false;
     std::string joined, error;
-    for (const auto& l : lists) joined += (joined.empty() ? "" : ";") + l;
+    for (const auto& l : lists) {
+        if (l == "all") all = true;
+        else joined += (joined.empty() ? "" : ";") + l;
+    }
+    std::vector<variant_spec> out = all ? all_combination_specs() : std::vector<variant_spec>{};
+    if (joined.empty()) return out;
     auto parsed = parse_variant_list(joined, error, extras);
-    if (!parsed) std::cerr << "daxfail " << command << ": --variants: " << error << "\n";
-    return parsed;
+    if (!parsed) {
+        std::cerr << "daxfail " << command << ": --variants: " << error << "\n";
+        return parsed;
+    }
+    for (auto& v : *parsed)
+        if (std::none_of(out.begin(), out.end(), [&](const variant_spec& o) { return o.name == v.name; }))
+            out.push_back(std::move(v));
+    return out;
 }
 
 /// A scenario named in one of `catalogs` (in order), else read from a file; on failure says why on stderr,

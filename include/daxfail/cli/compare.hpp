@@ -44,6 +44,7 @@ inline detail::command compare_command(const std::vector<variant_spec>& extras =
 }
 
 inline int cmd_compare(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
+    detail::sigint_scope sigint;  // from the start: a SIGINT while getting ready still ends with the partial report
     int status = exit_ok;
     const auto p = parse_or_exit(compare_command(extras), args, status);
     if (!p) return status;
@@ -61,7 +62,6 @@ inline int cmd_compare(const std::vector<std::string>& args, const std::vector<v
         return exit_bad_input;
     }
 
-    detail::sigint_scope sigint;
     detail::progress bar("compare", "runs", p->has("--progress"));
     std::size_t done = 0, total = 0;
     const auto c = compare(std::move(*variants), std::move(scens), opts, [&](std::size_t d, std::size_t t) {

@@ -61,6 +61,7 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                          return detail::whole_number(v, 0, 64, n) ? "" : "is not a whole number from 0 to 64";
                      }},
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
+                    wide_option(),
                     {.name = "--dot",
                      .arg = takes::one,
                      .metavar = "DIR",
@@ -72,7 +73,8 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                      .metavar = "FILE",
                      .help = "run again the schedule(s) of one results[] entry of a JSON report, step by step: its "
                              "\"schedule\", or else the counterexample of each violated invariant. The scenario is "
-                             "looked up by name in the catalog, else read as a path.",
+                             "read from the entry's \"file\", else found by name among the FILEs given, else in "
+                             "the catalog; the first line says which.",
                      .default_text = "no replay",
                      .completion = completes::files},
                     fail_on_invariant_option(),
@@ -130,7 +132,8 @@ inline detail::command merge_command() {
             .description = "Joins the outputs of `daxfail explore --shard K/N` (every K of one N) into the report a "
                            "single `daxfail explore` gives: the same bytes with --format json when the shards ran "
                            "with --no-timing.",
-            .options = {format_option({"json", "table", "md"}, "JSON, table or Markdown."), fail_on_invariant_option()}};
+            .options = {format_option({"json", "table", "md"}, "JSON, table or Markdown."), wide_option(),
+                        fail_on_invariant_option()}};
 }
 
 namespace detail_explore {
@@ -161,14 +164,15 @@ inline bool write_dots(const std::string& dir, const variant_spec& v, const scen
 
 /// Prints the report; `partial` (when not empty) says what an interrupted run left out, and the status is 130.
 inline int print(const std::vector<explore::result>& results, const explore::options& o, const std::string& format,
-                 bool timing, bool fail_on_invariant, const std::string& partial = {}) {
+                 bool wide, bool timing, bool fail_on_invariant, const std::string& partial = {}) {
     if (format == "json") {
         auto j = explore::to_json(results, o, timing);
         if (!partial.empty()) j["partial"] = partial;
         std::cout << j.dump(2) << "\n";
     } else {
         if (!partial.empty()) std::cout << partial << "\n";
-        std::cout << (format == "md" ? explore::to_markdown(results) : explore::to_table(results));
+        std::cout << (format == "md" ? explore::to_markdown(results)
+                                      : explore::to_table(results, wide ? 0 : explore::table_width));
     }
     if (!partial.empty()) return detail::exit_interrupted;
     bool violated = false;
@@ -224,7 +228,46 @@ inline int confirm(std::vector<explore::result>& results, const std::vector<scen
     return exit_ok;
 }
 
-inline int replay_entry(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
+/// The scenario a results[] entry names: from the file the entry records, else from the files given on the command
+/// line, else from the catalog; says on stdout which it used, or on stderr why none.
+inline std::optional<scenario> replay_scenario(const nlohmann::json& entry, const std::string& file,
+                                               const std::vector<std::string>& given) {
+    const std::string name = entry["scenario"].get<std::string>();
+    std::string recorded;
+    if (entry.contains("file") && entry["file"].is_string()) recorded = entry["file"].get<std::string>();
+    auto named_in = [&](const std::string& path) -> std::optional<scenario> {
+        auto r = json::load_scenario_file(path);
+        if (r.ok() && r.value->name == name) return r.value;
+        return std::nullopt;
+    };
+    std::error_code ec;
+    if (!recorded.empty() && std::filesystem::exists(recorded, ec))
+        if (auto s = named_in(recorded)) {
+            std::cout << "scenario " << name << " from " << recorded << " (the entry's \"file\")\n";
+            return s;
+        }
+    for (const auto& path : expand_paths(given))
+        if (auto s = named_in(path)) {
+            std::cout << "scenario " << name << " from " << path << " (given on the command line)\n";
+            return s;
+        }
+    for (const auto& cat : {scenarios::concurrent(), scenarios::catalog()})
+        for (const auto& s : cat)
+            if (s.name == name) {
+                std::cout << "scenario " << name << " from the catalog\n";
+                return s;
+            }
+    std::cerr << file << ": scenario '" << name << "' is "
+              << (recorded.empty() ? std::string("not recorded with a file")
+                                   : "not in the entry's file " + recorded +
+                                         (std::filesystem::exists(recorded, ec) ? "" : " (which does not exist)"))
+              << ", in no file given on the command line" << (given.empty() ? " (none given)" : "")
+              << " and not in the catalog: give its scenario file as an argument\n";
+    return std::nullopt;
+}
+
+inline int replay_entry(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras,
+                        const std::vector<std::string>& given) {
     std::ifstream in(file);
     if (!in) {
         std::cerr << file << ": cannot be opened\n";
@@ -252,7 +295,7 @@ inline int replay_entry(const std::string& file, const std::string& dot_dir, con
         return exit_bad_input;
     }
     const variant_spec v = parsed->front();
-    auto s = scenario_named(entry["scenario"].get<std::string>(), {scenarios::concurrent(), scenarios::catalog()}, "explore");
+    auto s = replay_scenario(entry, file, given);
     if (!s) return exit_bad_input;
     struct job {
         std::string what, expect;
@@ -312,9 +355,10 @@ inline int replay_entry(const std::string& file, const std::string& dot_dir, con
 }
 
 /// `--replay FILE`: a malformed entry is bad input, never a crash.
-inline int replay_file(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras) {
+inline int replay_file(const std::string& file, const std::string& dot_dir, const std::vector<variant_spec>& extras,
+                       const std::vector<std::string>& given) {
     try {
-        return replay_entry(file, dot_dir, extras);
+        return replay_entry(file, dot_dir, extras, given);
     } catch (const std::exception& e) {
         std::cerr << file << ": cannot be replayed: " << e.what() << "\n";
         return exit_bad_input;
@@ -324,6 +368,7 @@ inline int replay_file(const std::string& file, const std::string& dot_dir, cons
 }  // namespace detail_explore
 
 inline int cmd_explore(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
+    detail::sigint_scope sigint;  // from the start: a SIGINT while getting ready still ends with the partial report
     int status = exit_ok;
     const auto p = parse_or_exit(explore_command(extras), args, status);
     if (!p) return status;
@@ -339,7 +384,7 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         shard_k = std::stoul(shard.substr(0, shard.find('/')));
         shard_n = std::stoul(shard.substr(shard.find('/') + 1));
     }
-    if (p->has("--replay")) return detail_explore::replay_file(p->value("--replay"), dot_dir, extras);
+    if (p->has("--replay")) return detail_explore::replay_file(p->value("--replay"), dot_dir, extras, p->operands);
     if (sharded && p->has("--confirm")) {
         std::cerr << "daxfail explore: --confirm runs after the whole exploration; it does not go with --shard\n";
         return exit_bad_input;
@@ -349,8 +394,9 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     const std::vector<variant_spec>& variants = *given;
     const std::vector<std::string>& paths = p->operands;
     std::vector<scenario> scens;
-    if (paths.empty()) scens = scenarios::concurrent();
-    else if (!load_all(expand_paths(paths), scens, std::cerr)) return exit_bad_input;
+    std::vector<std::string> files;  // per scenario, the file it came from (none for the catalog)
+    if (paths.empty()) scens = scenarios::concurrent(), files.assign(scens.size(), "");
+    else if (!load_all(expand_paths(paths), scens, std::cerr, &files)) return exit_bad_input;
     if (scens.empty()) {
         std::cerr << "daxfail explore: no scenario files found\n";
         return exit_bad_input;
@@ -377,7 +423,6 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     for (const auto& v : variants) names += v.name + ";";
     names += "|";
     for (const auto& sc : scens) names += sc.name + ";";
-    detail::sigint_scope sigint;
     detail::progress bar("explore", "parts", p->has("--progress"));
     std::size_t mine = 0, done = 0;  // work items of this shard, and how many are explored
     for (std::size_t w = 0; w < work.size(); ++w) mine += w % shard_n == shard_k - 1;
@@ -386,6 +431,7 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     std::vector<explore::result> results;
     for (std::size_t p = 0; p < variants.size() * scens.size(); ++p) {
         results.push_back(explore::detail::empty_result(variants[p % variants.size()].name, scens[p / variants.size()], o));
+        results.back().file = files[p / variants.size()];
     }
     u64 schedules = 0;
     for (std::size_t w = 0; w < work.size() && !detail::interrupted; ++w) {
@@ -394,6 +440,7 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         const auto& v = variants[it.pair % variants.size()];
         const auto& s = scens[it.pair / variants.size()];
         auto part = explore::explore_item(v.cfg, v.name, s, it.first, o, it.first);
+        part.file = files[it.pair / variants.size()];
         schedules += part.schedules;
         if (sharded) parts.push_back(explore::part_to_json(part, it.pair, it.first, it.items));
         else explore::combine(results[it.pair], part);
@@ -426,7 +473,7 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         std::cout << j.dump(2) << "\n";
         return exit_ok;
     }
-    if (detail::interrupted) return detail_explore::print(results, o, format, timing, false, mark);
+    if (detail::interrupted) return detail_explore::print(results, o, format, p->has("--wide"), timing, false, mark);
     if (p->has("--confirm")) {
         const std::size_t runs = p->has("--confirm-runs") ? std::stoul(p->value("--confirm-runs")) : default_race_runs;
         if (int st = detail_explore::confirm(results, scens, variants.size(), p->value("--confirm"), runs,
@@ -434,14 +481,14 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
             st != exit_ok)
             return st;
         if (detail::interrupted)
-            return detail_explore::print(results, o, format, timing, false, "partial: interrupted while confirming on a kernel");
+            return detail_explore::print(results, o, format, p->has("--wide"), timing, false, "partial: interrupted while confirming on a kernel");
     }
     if (!dot_dir.empty())
         for (std::size_t pair = 0; pair < results.size(); ++pair)
             if (!detail_explore::write_dots(dot_dir, variants[pair % variants.size()], scens[pair / variants.size()],
                                             results[pair]))
                 return exit_bad_input;
-    return detail_explore::print(results, o, format, timing, fail_on_invariant);
+    return detail_explore::print(results, o, format, p->has("--wide"), timing, fail_on_invariant);
 }
 
 inline int cmd_merge(const std::vector<std::string>& args) {
@@ -542,7 +589,7 @@ inline int cmd_merge(const std::vector<std::string>& args) {
         }
         results.push_back(*r);
     }
-    return detail_explore::print(results, o, format, timing, fail_on_invariant);
+    return detail_explore::print(results, o, format, p->has("--wide"), timing, fail_on_invariant);
 }
 
 }  // namespace daxfail::cli

@@ -9,6 +9,7 @@
 
 #include <daxfail/cli/common.hpp>
 #include <daxfail/cli/confirm.hpp>
+#include <daxfail/detail/wrap.hpp>
 #include <daxfail/oracle/kernel_preset.hpp>
 #include <daxfail/oracle/plan.hpp>
 #include <daxfail/explore/report.hpp>
@@ -64,6 +65,7 @@ inline detail::command oracle_command() {
                      .choices = {"6.1", "6.12", "sid", "all"}},
                     scenario_option("the built-in catalog"),
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
+                    wide_option(),
                     {.name = "--fail-on-disagreement",
                      .help = "exit with status 1 when the model and a kernel disagree, a boot fails, two boots differ, "
                              "or nothing could be compared."},
@@ -188,6 +190,7 @@ inline int run_races(const std::vector<scenario>& races, const std::string& kern
 }  // namespace detail_oracle
 
 inline int cmd_oracle(const std::vector<std::string>& args) {
+    detail::sigint_scope sigint;  // from the start: a SIGINT while getting ready still ends with the partial report
     int status = exit_ok;
     const auto p = parse_or_exit(oracle_command(), args, status);
     if (!p) return status;
@@ -307,7 +310,6 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         }
     }
     if (!oracle_tools_present("daxfail oracle")) return exit_bad_input;
-    detail::sigint_scope sigint;
     detail::progress bar("oracle", "plans", p->has("--progress"));
     const std::size_t total = expressible.size() * kernels.size();
     std::size_t plans_done = 0;
@@ -432,8 +434,9 @@ inline int cmd_oracle(const std::vector<std::string>& args) {
         if (partial) j["partial"] = mark;
         std::cout << j.dump(2) << "\n";
     } else {
-        std::cout << (partial ? mark + "\n" : "") << (part_text.empty() ? "" : part_text + "\n")
-                  << oracle::to_text(result, {format == "md", false});
+        const std::string text = (partial ? mark + "\n" : "") + (part_text.empty() ? "" : part_text + "\n") +
+                                 oracle::to_text(result, {format == "md", false});
+        std::cout << (format == "md" || p->has("--wide") ? text : daxfail::detail::wrap_lines(text, 120));
     }
     if (partial) return detail::exit_interrupted;
     // Nothing compared is not agreement.

@@ -48,6 +48,25 @@ inline std::string wrap(std::string_view text, std::size_t width, std::string_vi
     return out;
 }
 
+/// Every line of `text` longer than `width` wrapped by wrap(), its continuation lines indented 4 more than it.
+inline std::string wrap_lines(std::string_view text, std::size_t width) {
+    std::string out;
+    while (!text.empty()) {
+        const std::size_t end = std::min(text.find('\n'), text.size());
+        const std::string_view line = text.substr(0, end);
+        if (line.size() <= width) {
+            out += line;
+            out += '\n';
+        } else {
+            const std::size_t indent = std::min(line.find_first_not_of(' '), width / 2);
+            const std::string lead(indent, ' ');
+            out += wrap(line.substr(indent), width, lead, lead + "    ");
+        }
+        text.remove_prefix(std::min(end + 1, text.size()));
+    }
+    return out;
+}
+
 }  // namespace daxfail::detail
 
 #endif

@@ -56,6 +56,7 @@ struct invariant_summary {
 /// One variant on one scenario.
 struct result {
     std::string variant, scenario;
+    std::string file;    ///< the scenario file it was read from, as given (empty: the catalog's, or built in C++)
     u64 schedules = 0;   ///< complete or deadlocked schedules judged
     u64 states = 0;      ///< distinct states visited
     u64 cut = 0;         ///< schedules cut by the depth bound

@@ -4,6 +4,7 @@
 #ifndef DAXFAIL_EXPLORE_REPORT_HPP
 #define DAXFAIL_EXPLORE_REPORT_HPP
 
+#include <daxfail/detail/wrap.hpp>
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/explore/replay.hpp>
 #include <daxfail/report/dot.hpp>
@@ -58,9 +59,13 @@ inline nlohmann::ordered_json to_json(const confirmation& c) {
 
 /// One results[] entry. `timing` false writes 0 seconds (byte-identical reports).
 inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true) {
-    nlohmann::ordered_json j = {{"variant", r.variant}, {"scenario", r.scenario}, {"schedules", r.schedules},
-                                {"states", r.states},   {"seconds", timing ? r.seconds : 0.0},
-                                {"cut", r.cut},         {"pruned", r.pruned}};
+    nlohmann::ordered_json j = {{"variant", r.variant}, {"scenario", r.scenario}};
+    if (!r.file.empty()) j["file"] = r.file;  // what --replay reads the scenario from
+    j["schedules"] = r.schedules;
+    j["states"] = r.states;
+    j["seconds"] = timing ? r.seconds : 0.0;
+    j["cut"] = r.cut;
+    j["pruned"] = r.pruned;
     nlohmann::ordered_json inv = nlohmann::ordered_json::object();
     for (const auto& i : r.invariants) {
         inv[i.name] = {{"verdict", i.verdict},
@@ -108,6 +113,7 @@ inline result part_from_json(const nlohmann::json& j) {
     result r;
     r.variant = j.at("variant").get<std::string>();
     r.scenario = j.at("scenario").get<std::string>();
+    r.file = j.value("file", std::string{});
     r.schedules = j.at("schedules").get<u64>();
     r.states = j.at("states").get<u64>();
     r.seconds = j.at("seconds").get<double>();
@@ -155,10 +161,17 @@ inline std::string violated_list(const result& r, bool markdown) {
 }
 }  // namespace detail
 
-/// Per scenario, one line per variant: schedules, states, and the invariants some schedule violates.
-inline std::string to_table(const std::vector<result>& results) {
+/// The default table's width in columns (--wide: no limit).
+inline constexpr std::size_t table_width = 120;
+
+/// Per scenario, one line per variant: schedules, states, and the invariants some schedule violates; lines wrap
+/// at `width` columns (0: never), a variant name longer than its column on a line of its own.
+inline std::string to_table(const std::vector<result>& results, std::size_t width = table_width) {
     std::string out;
     std::string current;
+    auto line = [&](const std::string& text, std::size_t indent) {
+        out += width ? daxfail::detail::wrap(text, width, "", std::string(indent, ' ')) : text + "\n";
+    };
     for (const auto& r : results) {
         if (r.scenario != current) {
             current = r.scenario;
@@ -168,12 +181,18 @@ inline std::string to_table(const std::vector<result>& results) {
         char counts[96];
         std::snprintf(counts, sizeof counts, "%7llu sched %7llu states", static_cast<unsigned long long>(r.schedules),
                       static_cast<unsigned long long>(r.states));
-        out += "  " + detail::pad(r.variant, 20) + counts + "  violated: " + detail::violated_list(r, false) + "\n";
+        std::string name = r.variant;
+        if (width && name.size() > 20) {  // `--variants all` names every axis
+            out += daxfail::detail::wrap(name, width, "  ", "    ");
+            name.clear();
+        }
+        line("  " + detail::pad(name, 20) + counts + "  violated: " + detail::violated_list(r, false), 6);
         for (const auto& i : r.invariants)
             for (const auto& c : i.confirmations)
-                out += "    on " + c.kernel + ": " + i.name + " " + rate_text(c) + " (model: " + i.verdict +
-                       (c.model.empty() || c.model == i.verdict ? "" : "; on the guest's world: " + c.model) + ")" +
-                       (c.reproduced == 0 && !c.window.empty() ? "; " + c.window : "") + "\n";
+                line("    on " + c.kernel + ": " + i.name + " " + rate_text(c) + " (model: " + i.verdict +
+                         (c.model.empty() || c.model == i.verdict ? "" : "; on the guest's world: " + c.model) + ")" +
+                         (c.reproduced == 0 && !c.window.empty() ? "; " + c.window : ""),
+                     8);
     }
     return out;
 }

@@ -8,20 +8,43 @@
 #include <daxfail/constants.hpp>
 #include <daxfail/validate.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace daxfail::json {
 
+/// Where in the file an rmap record came from, in 12 bytes: a file of a million extents keeps a million of them.
+struct record_origin {
+    enum kind_t : u32 { extent, metadata, laid_out };
+    kind_t kind;
+    u32 item;  ///< inodes[item] or filesystem.metadata[item]
+    u32 sub;   ///< extents[sub]
+    std::string path() const {
+        switch (kind) {
+        case extent: return "inodes[" + std::to_string(item) + "].extents[" + std::to_string(sub) + "]";
+        case metadata: return "filesystem.metadata[" + std::to_string(item) + "]";
+        case laid_out: break;
+        }
+        return "inodes[" + std::to_string(item) + "].size";
+    }
+};
+
 class error_paths {
 public:
-    /// Record (realtime section?, group, index in the group) came from `origin` in the file.
-    void record(bool rt, u64 group, u64 index, std::string origin) { origins_[{rt, group, index}] = std::move(origin); }
-    /// Inode `ino` is the file's `path` (e.g. "inodes[0]").
-    void inode(u64 ino, std::string path) { inode_paths_[ino] = std::move(path); }
+    /// Record (realtime section?, group, index in the group) came from `origin` in the file; records of one group
+    /// are recorded in index order.
+    void record(bool rt, u32 group, u64 index, record_origin origin) {
+        auto& per_group = rt ? rt_ : data_;
+        if (per_group.size() <= group) per_group.resize(group + 1);
+        per_group[group].push_back({static_cast<u32>(index), origin});
+    }
+    /// Inode `ino` is the file's inodes[index].
+    void inode(u64 ino, std::size_t index) { inode_index_[ino] = static_cast<u32>(index); }
 
     /// Rewrites a validate() error from world paths to the JSON paths it came from.
     validation_error translate(validation_error e) const {
@@ -42,8 +65,8 @@ public:
                 j += 2;  // "]["
                 const u64 k = read_index(s, j);
                 j += 1;  // "]"
-                auto it = origins_.find({rt, g, k});
-                out += it != origins_.end() ? it->second : !unrecorded.empty() ? unrecorded : s.substr(i, j - i);
+                const auto origin = find(rt, g, k);
+                out += origin ? origin->path() : !unrecorded.empty() ? unrecorded : s.substr(i, j - i);
                 std::string field;
                 if (j < s.size() && s[j] == '.') {
                     std::size_t f = j + 1;
@@ -60,8 +83,8 @@ public:
                 std::size_t j = i + 7;
                 const u64 ino = read_index(s, j);
                 j += 1;
-                auto it = inode_paths_.find(ino);
-                out += it != inode_paths_.end() ? it->second : s.substr(i, j - i);
+                auto it = inode_index_.find(ino);
+                out += it != inode_index_.end() ? "inodes[" + std::to_string(it->second) + "]" : s.substr(i, j - i);
                 if (s.compare(j, 6, ".cache") == 0) {
                     out += ".cached";
                     j += 6;
@@ -76,7 +99,7 @@ public:
                 const bool target = try_prefix("mp.rt.target.");
                 out += "filesystem.realtime.";
                 i += target ? 13 : 6;
-                rename_geometry(s, i, out);
+                rename_geometry(s, i, out, true);
             } else if (try_prefix("mp.log.")) {
                 out += "filesystem.log.";
                 i += 7;
@@ -105,10 +128,12 @@ public:
         return out;
     }
 
-    static void rename_geometry(const std::string& s, std::size_t& i, std::string& out) {
-        static const std::pair<const char*, const char*> names[] = {
+    static void rename_geometry(const std::string& s, std::size_t& i, std::string& out, bool realtime = false) {
+        static const std::pair<const char*, const char*> data[] = {
             {"group_count", "ag_count"}, {"group_blocks", "ag_blocks"}, {"has_rmapbt", "rmapbt"}};
-        for (const auto& [from, to] : names)
+        static const std::pair<const char*, const char*> rt[] = {
+            {"group_count", "rg_count"}, {"group_blocks", "rg_blocks"}, {"has_rmapbt", "rtrmapbt"}};
+        for (const auto& [from, to] : realtime ? rt : data)
             if (s.compare(i, std::string(from).size(), from) == 0) {
                 out += to;
                 i += std::string(from).size();
@@ -126,8 +151,21 @@ public:
     std::string unrecorded;
 
 private:
-    std::map<std::tuple<bool, u64, u64>, std::string> origins_;
-    std::map<u64, std::string> inode_paths_;
+    struct entry {
+        u32 index;  ///< in the group's records
+        record_origin origin;
+    };
+
+    const record_origin* find(bool rt, u64 group, u64 index) const {
+        const auto& per_group = rt ? rt_ : data_;
+        if (group >= per_group.size()) return nullptr;
+        const auto& v = per_group[group];
+        auto it = std::lower_bound(v.begin(), v.end(), index, [](const entry& e, u64 i) { return e.index < i; });
+        return it != v.end() && it->index == index ? &it->origin : nullptr;
+    }
+
+    std::vector<std::vector<entry>> data_, rt_;  ///< per group, by index
+    std::unordered_map<u64, u32> inode_index_;
 };
 
 }  // namespace daxfail::json

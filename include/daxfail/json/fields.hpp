@@ -36,16 +36,31 @@ public:
     static std::string at(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
     static std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-    /// Reports keys of `obj` not in `known` (typos must not be silently ignored), with the nearest known key.
-    void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known) {
+    /// A field that belongs elsewhere: written at the wrong level, `key` gets `where` as its hint.
+    struct misplaced {
+        const char* key;
+        const char* where;
+    };
+
+    /// Reports keys of `obj` not in `known` (typos must not be silently ignored), with the nearest known key, or
+    /// where the field belongs when it is one of `elsewhere`.
+    void only_keys(const json& obj, const std::string& path, std::initializer_list<const char*> known,
+                   std::initializer_list<misplaced> elsewhere = {}) {
         if (!obj.is_object()) return;
         for (const auto& item : obj.items()) {
             bool ok = false;
             for (const char* k : known) ok = ok || item.key() == k;
             if (ok) continue;
+            const std::string field = at(path, daxfail::detail::printable(item.key()));
+            const misplaced* hint = nullptr;
+            for (const auto& m : elsewhere)
+                if (item.key() == m.key) hint = &m;
+            if (hint) {
+                fail(field, std::string("unknown field here: it belongs to ") + hint->where);
+                continue;
+            }
             const std::vector<std::string> names(known.begin(), known.end());
-            fail(at(path, daxfail::detail::printable(item.key())),
-                 "unknown field" + daxfail::detail::did_you_mean_suffix(item.key(), names));
+            fail(field, "unknown field" + daxfail::detail::did_you_mean_suffix(item.key(), names));
         }
     }
 
@@ -68,12 +83,13 @@ public:
     }
 
     std::optional<bool> boolean(const json& obj, const std::string& path, const char* key, bool fallback) {
-        if (!obj.contains(key)) return fallback;
-        if (!obj[key].is_boolean()) {
+        const auto it = obj.find(key);
+        if (it == obj.end()) return fallback;
+        if (!it->is_boolean()) {
             fail(at(path, key), "must be true or false");
             return std::nullopt;
         }
-        return obj[key].get<bool>();
+        return it->get<bool>();
     }
 
     std::optional<std::string> string(const json& obj, const std::string& path, const char* key,
@@ -124,7 +140,7 @@ public:
         return empty;
     }
 
-    /// "all", "none" or an array whose items are page numbers or runs {"first": N, "pages": M}.
+    /// "all", "none", one run {"first": N, "pages": M}, or an array whose items are page numbers or runs.
     std::optional<daxfail::page_set> page_set(const json& obj, const std::string& path, const char* key, bool& all,
                                               const char* fallback) {
         all = false;
@@ -135,31 +151,23 @@ public:
             return daxfail::page_set{};
         }
         if (v.is_string() && v == "none") return daxfail::page_set{};
+        daxfail::page_set pages;
+        if (v.is_object()) {  // one run on its own
+            if (!add_run(v, p, pages)) return std::nullopt;
+            return pages;
+        }
         if (!v.is_array()) {
-            fail(p, "must be \"all\", \"none\" or an array of page numbers and {\"first\", \"pages\"} runs");
+            fail(p, "must be \"all\", \"none\", a {\"first\", \"pages\"} run or an array of page numbers and runs");
             return std::nullopt;
         }
         if (v.size() > max_page_runs) {
             fail(p, std::to_string(v.size()) + " items; the limit is " + std::to_string(max_page_runs) + " (use {\"first\", \"pages\"} runs)");
             return std::nullopt;
         }
-        daxfail::page_set pages;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string ip = at(p, i);
             if (v[i].is_object()) {
-                only_keys(v[i], ip, {"first", "pages"});
-                const auto first = number(v[i], ip, "first");
-                const auto n = number(v[i], ip, "pages");
-                if (!first || !n) return std::nullopt;
-                if (*n == 0) {
-                    fail(at(ip, "pages"), "must be positive");
-                    return std::nullopt;
-                }
-                if (*first + (*n - 1) < *first) {
-                    fail(at(ip, "pages"), "first + pages overflows u64");
-                    return std::nullopt;
-                }
-                pages.insert(*first, *first + *n - 1);
+                if (!add_run(v[i], ip, pages)) return std::nullopt;
                 continue;
             }
             if (!v[i].is_number() && !v[i].is_string()) {
@@ -244,20 +252,39 @@ public:
     static std::optional<u64> parse_number(const json& v) { return to_number(v, true).value; }
 
 private:
+    /// A run {"first": N, "pages": M} at `path` into `pages`.
+    bool add_run(const json& run, const std::string& path, daxfail::page_set& pages) {
+        only_keys(run, path, {"first", "pages"});
+        const auto first = number(run, path, "first");
+        const auto n = number(run, path, "pages");
+        if (!first || !n) return false;
+        if (*n == 0) {
+            fail(at(path, "pages"), "must be positive");
+            return false;
+        }
+        if (*first + (*n - 1) < *first) {
+            fail(at(path, "pages"), "first + pages overflows u64");
+            return false;
+        }
+        pages.insert(*first, *first + *n - 1);
+        return true;
+    }
+
     std::optional<u64> read_number(const json& obj, const std::string& path, const char* key, std::optional<u64> fallback,
                                    u64 max, bool units) {
-        const std::string p = at(path, key);
-        if (!obj.contains(key)) {
-            if (!fallback) fail(p, "is required");
+        const auto it = obj.find(key);  // one lookup, and the path only for an error: a million extents come here
+        if (it == obj.end()) {
+            if (!fallback) fail(at(path, key), "is required");
             return fallback;
         }
-        const auto n = to_number(obj[key], units);
+        if (it->is_number_unsigned() && it->get<u64>() <= max) return it->get<u64>();
+        const auto n = to_number(*it, units);
         if (!n.value) {
-            fail(p, n.reason);
+            fail(at(path, key), n.reason);
             return std::nullopt;
         }
         if (*n.value > max) {
-            fail(p, std::to_string(*n.value) + " is larger than " + std::to_string(max));
+            fail(at(path, key), std::to_string(*n.value) + " is larger than " + std::to_string(max));
             return std::nullopt;
         }
         return n.value;

@@ -12,6 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <new>
 #include <string>
 #include <utility>
@@ -20,7 +23,7 @@
 namespace daxfail::json {
 
 /// Documented limits of a scenario document.
-inline constexpr std::size_t max_file_bytes = std::size_t{64} << 20;
+inline constexpr std::size_t max_file_bytes = std::size_t{1} << 30;  ///< inodes[] and tasks[] stream: see docs
 inline constexpr std::size_t max_depth = 32;
 inline constexpr std::size_t max_values = 4'000'000;  ///< numbers, strings, arrays, ... in one document
 
@@ -56,12 +59,35 @@ inline std::string bare_message(const std::string& what) {
     return daxfail::detail::printable(m, 300);
 }
 
+}  // namespace detail
+
+/// Takes the elements of a top-level array one by one as they are parsed, so that a file of a million extents
+/// never becomes a DOM of a million extents (the scenario reader reads inodes[] and tasks[] this way).
+class element_sink {
+public:
+    virtual ~element_sink() = default;
+    /// Whether the elements of the top-level array `key`, now starting, go to element() instead of the document
+    /// (`root` holds every top-level field read so far).
+    virtual bool streams(const std::string& key, const nlohmann::json& root) = 0;
+    /// Element `index` of the streamed array `key`, complete.
+    virtual void element(const std::string& key, std::size_t index, const nlohmann::json& value) = 0;
+    /// The streamed array `key` ended after `count` elements.
+    virtual void array_end(const std::string& key, std::size_t count) = 0;
+};
+
+namespace detail {
+
 /// Builds the DOM from SAX events, knowing at each event the path of the field being read.
 class dom_builder {
 public:
     using json = nlohmann::json;
 
-    explicit dom_builder(const std::string& text) : text_(text) {}
+    /// `where(pos)`: the line and column of byte `pos` of the input (for error messages only).
+    using locator = std::function<std::pair<std::size_t, std::size_t>(std::size_t)>;
+
+    explicit dom_builder(locator where, element_sink* sink = nullptr) : where_(std::move(where)), sink_(sink) {
+        stack_.reserve(max_depth + 1);  // frames never move: a streamed element is read in place inside one
+    }
 
     bool null() { return value(json(nullptr)); }
     bool boolean(bool v) { return value(json(v)); }
@@ -89,7 +115,7 @@ public:
     bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception& ex) {
         // `position` counts the characters read, the look-ahead one included.
         auto where = [&](std::size_t at) {
-            const auto [line, col] = line_column(text_, at);
+            const auto [line, col] = where_(at);
             return "line " + std::to_string(line) + ", column " + std::to_string(col);
         };
         if (ex.id == 406)  // out_of_range: a number no double holds; point at its first digit
@@ -110,6 +136,9 @@ private:
         json* node;
         std::string key;    ///< object: the key being read
         std::size_t index;  ///< array: the index of the next element
+        bool streamed = false;      ///< a top-level array whose elements go to the sink
+        json element = nullptr;     ///< streamed: the element being read
+        std::size_t values_before = 0;  ///< streamed: the value count before the element
     };
 
     /// The path of the container on top of the stack, then `k` (an object's key).
@@ -147,6 +176,12 @@ private:
             return &root;
         }
         auto& top = stack_.back();
+        if (top.streamed) {  // counted as one value once handed over
+            top.values_before = values_ - 1;
+            ++top.index;
+            top.element = std::move(v);
+            return &top.element;
+        }
         if (top.node->is_array()) {
             ++top.index;
             top.node->push_back(std::move(v));
@@ -160,7 +195,16 @@ private:
     bool value(json&& v) {
         if (!room()) return false;
         put(std::move(v));
+        if (!stack_.empty() && stack_.back().streamed) hand_over();
         return true;
+    }
+
+    /// Gives the streamed array's complete element to the sink and forgets it.
+    void hand_over() {
+        auto& top = stack_.back();
+        sink_->element(stack_.front().key, top.index - 1, top.element);
+        top.element = nullptr;
+        values_ = top.values_before + 1;
     }
 
     /// Whether another value stays within max_values (else an error, and the parse stops).
@@ -177,17 +221,26 @@ private:
                               "nested deeper than " + std::to_string(max_depth) + " levels (the limit)"});
             return false;
         }
+        const bool array = container.is_array();
         json* node = put(std::move(container));
         stack_.push_back({node, {}, 0});
+        // A top-level array the sink takes element by element (the root object is the only frame below it).
+        if (array && sink_ && stack_.size() == 2 && stack_.front().node->is_object())
+            stack_.back().streamed = sink_->streams(stack_.front().key, root);
         return true;
     }
 
     bool close() {
+        const bool streamed = stack_.back().streamed;
+        const std::size_t count = stack_.back().index;
         stack_.pop_back();
+        if (streamed) sink_->array_end(stack_.front().key, count);
+        else if (!stack_.empty() && stack_.back().streamed) hand_over();
         return true;
     }
 
-    const std::string& text_;
+    locator where_;
+    element_sink* sink_;
     std::vector<frame> stack_;
     std::size_t values_ = 0;
     bool duplicate_ = false;  ///< one error for the first duplicate key: the others are the same defect
@@ -195,28 +248,114 @@ private:
 
 }  // namespace detail
 
-/// Parses `text`; any problem is an error naming where it is, never an exception.
-inline parse_result parse_scenario_text(const std::string& text) {
-    parse_result r;
-    if (text.size() > max_file_bytes) {
-        r.errors.push_back({"(document)", "is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                                              std::to_string(max_file_bytes) + " bytes (64 MiB)"});
-        return r;
-    }
+namespace detail {
+
+/// Runs `sax_parse(builder)` into `r`: the document, or the errors (never an exception).
+template <class SaxParse>
+void parse_into(parse_result& r, dom_builder::locator where, element_sink* sink, SaxParse sax_parse) {
     try {
-        detail::dom_builder b(text);
-        const bool ok = nlohmann::json::sax_parse(text, &b, nlohmann::json::input_format_t::json, true);
+        dom_builder b(std::move(where), sink);
+        const bool ok = sax_parse(&b);
         if (!ok || !b.errors.empty()) {
             r.errors = std::move(b.errors);
             if (r.errors.empty()) r.errors.push_back({"(document)", "not valid JSON"});
-            return r;
+            return;
         }
         r.doc = std::move(b.root);
     } catch (const std::bad_alloc&) {
         r.errors.push_back({"(document)", "does not fit in memory"});
     } catch (const nlohmann::json::exception& e) {
-        r.errors.push_back({"(document)", "not valid JSON: " + detail::bare_message(e.what())});
+        r.errors.push_back({"(document)", "not valid JSON: " + bare_message(e.what())});
     }
+}
+
+}  // namespace detail
+
+/// Parses `text`; any problem is an error naming where it is, never an exception. With a `sink`, the elements
+/// of the top-level arrays it streams go to it and the document keeps those arrays empty.
+inline parse_result parse_scenario_text(const std::string& text, element_sink* sink = nullptr) {
+    parse_result r;
+    if (text.size() > max_file_bytes) {
+        r.errors.push_back({"(document)", "is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                                              std::to_string(max_file_bytes) + " bytes (1 GiB)"});
+        return r;
+    }
+    detail::parse_into(r, [&](std::size_t pos) { return detail::line_column(text, pos); }, sink,
+                       [&](auto* sax) { return nlohmann::json::sax_parse(text, sax, nlohmann::json::input_format_t::json, true); });
+    return r;
+}
+
+namespace detail {
+
+/// A file read in 1 MiB chunks, as the characters of an input iterator (nlohmann reads one at a time; a stream
+/// iterator costs a virtual call or two per character).
+class file_chunks {
+public:
+    explicit file_chunks(const std::string& path) : in_(path, std::ios::binary), buf_(std::size_t{1} << 20) { fill(); }
+    bool opened() const { return static_cast<bool>(in_) || in_.eof(); }
+    bool bad() const { return in_.bad(); }
+
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = char;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const char*;
+        using reference = const char&;
+        iterator() = default;
+        explicit iterator(file_chunks* src) : src_(src) {}
+        const char& operator*() const { return *src_->at_; }
+        iterator& operator++() {
+            if (++src_->at_ == src_->end_) src_->fill();
+            return *this;
+        }
+        bool operator==(const iterator& o) const { return done() == o.done(); }
+        bool operator!=(const iterator& o) const { return !(*this == o); }
+
+    private:
+        bool done() const { return !src_ || src_->at_ == src_->end_; }
+        file_chunks* src_ = nullptr;
+    };
+    iterator begin() { return iterator(this); }
+    iterator end() { return {}; }
+
+private:
+    void fill() {
+        in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+        at_ = buf_.data();
+        end_ = at_ + in_.gcount();
+    }
+    std::ifstream in_;
+    std::vector<char> buf_;
+    const char* at_ = nullptr;
+    const char* end_ = nullptr;
+};
+
+}  // namespace detail
+
+/// Parses the regular file `path`, read as it is parsed: only the document (without what `sink` streams) and the
+/// input buffer are in memory, never the whole text. Errors as parse_scenario_text's.
+inline parse_result parse_scenario_file(const std::string& path, element_sink* sink = nullptr) {
+    parse_result r;
+    detail::file_chunks in(path);
+    if (!in.opened()) {
+        r.errors.push_back({"(document)", "cannot be opened"});
+        return r;
+    }
+    auto where = [&](std::size_t pos) {  // only for an error: read the file again up to pos
+        std::ifstream again(path, std::ios::binary);
+        std::size_t line = 1, col = 1;
+        char c = 0;
+        for (std::size_t i = 0; i < pos && again.get(c); ++i) {
+            if (c == '\n') ++line, col = 1;
+            else ++col;
+        }
+        return std::pair{line, col};
+    };
+    detail::parse_into(r, where, sink, [&](auto* sax) {
+        return nlohmann::json::sax_parse(in.begin(), in.end(), sax, nlohmann::json::input_format_t::json, true);
+    });
+    if (r.errors.empty() && in.bad()) r.errors.push_back({"(document)", "cannot be read"});
     return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include <daxfail/actor.hpp>
 #include <daxfail/builder.hpp>
+#include <daxfail/detail/default_first_pfn.hpp>
 #include <daxfail/detail/extents.hpp>
 #include <daxfail/detail/hex.hpp>
 #include <daxfail/json/error_paths.hpp>
@@ -15,6 +16,7 @@
 #include <daxfail/json/parse.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/validate.hpp>
+#include <daxfail/xfs_limits.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -88,26 +90,44 @@ inline std::optional<u32> shutdown_from_name(const std::string& s) {
 
 /// Reads one document; keeps where every world element came from, so that
 /// errors found by validate() on the world can be reported at JSON paths.
-class scenario_reader {
+class scenario_reader : public element_sink {
 public:
-    explicit scenario_reader(const nlohmann::json& doc) : doc_(doc) {}
+    /// Reads `doc`; with streaming, `doc` is the document being parsed, whose inodes[] and tasks[] come as
+    /// elements (element_sink) when the fields they depend on precede them in the file.
+    explicit scenario_reader(const nlohmann::json& doc) : doc_(&doc) {}
+
+    /// The parsed document, once the parse that streamed into this reader has ended.
+    void rebind(const nlohmann::json& doc) { doc_ = &doc; }
 
     load_result read() {
         load_result result;
-        if (!r_.object(doc_, "(document)")) return finish(result);
-        r_.only_keys(doc_, "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
+        if (!r_.object((*doc_), "(document)")) return finish(std::move(result));
+        if (!doc_->empty() && !doc_->contains("devices") && !doc_->contains("filesystem") && !doc_->contains("event")) {
+            // Another kind of JSON (a report, a plan): one line, not one per field.
+            std::string keys;
+            std::size_t listed = 0;
+            for (const auto& item : doc_->items())
+                if (listed++ < 5) keys += (keys.empty() ? "" : ", ") + daxfail::detail::printable(item.key(), 40);
+            r_.fail("(document)", "is not a scenario file: it has none of devices, filesystem and event (its fields: " +
+                                      keys + (doc_->size() > 5 ? ", ..." : "") + ")");
+            return finish(std::move(result));
+        }
+        begin();
+        if (!stopped_) {
+            if (!streamed_inodes_) read_inodes();
+            if (!streamed_tasks_) read_tasks();
+        }
+        phase(phase_top);  // read once the whole document is there: a file may give its name last
+        r_.only_keys((*doc_), "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
                                 "early_kill_sysctl", "hwpoison", "event", "actors", "$schema"});
         // Both optional (the schema says so): a file's name defaults to its stem (load_scenario_file).
-        sc_.name = r_.string(doc_, "", "name", "").value_or("");
-        sc_.description = r_.string(doc_, "", "description", "").value_or("");
-        read_devices();
-        if (!r_.errors.empty()) return finish(result);  // everything below indexes devices
-        read_filesystem();
-        read_inodes();
-        read_tasks();
-        w_.early_kill_sysctl = r_.boolean(doc_, "", "early_kill_sysctl", false).value_or(false);
+        sc_.name = r_.string((*doc_), "", "name", "").value_or("");
+        sc_.description = r_.string((*doc_), "", "description", "").value_or("");
+        if (stopped_) return finish(std::move(result));
+        phase(phase_rest);
+        w_.early_kill_sysctl = r_.boolean((*doc_), "", "early_kill_sysctl", false).value_or(false);
         bool all_poisoned = false;
-        if (auto poison = r_.page_set(doc_, "", "hwpoison", all_poisoned, "none")) {
+        if (auto poison = r_.page_set((*doc_), "", "hwpoison", all_poisoned, "none")) {
             if (all_poisoned) r_.fail("hwpoison", "must list pfns (numbers or {\"first\", \"pages\"} runs)");
             w_.hwpoison = *poison;
         }
@@ -116,18 +136,101 @@ public:
             for (auto& e : validate(w_, sc_.event)) r_.errors.push_back(paths_.translate(e));
         }
         if (r_.errors.empty()) read_actors();
-        if (r_.errors.empty()) {
-            sc_.world = w_;
-            result.value = sc_;
+        if (r_.errors.empty()) {  // moved: at a million extents a copy is another 100 MiB
+            sc_.world = std::move(w_);
+            result.value = std::move(sc_);
         }
-        return finish(result);
+        return finish(std::move(result));
+    }
+
+    bool streams(const std::string& key, const nlohmann::json& root) override {
+        if (key == "inodes" && root.contains("devices") && root.contains("filesystem")) {
+            doc_ = &root;
+            begin();
+            streamed_inodes_ = true;
+            return true;
+        }
+        if (key == "tasks" && streamed_inodes_) return streamed_tasks_ = true;
+        return false;
+    }
+
+    void element(const std::string& key, std::size_t index, const nlohmann::json& value) override {
+        if (stopped_) return;
+        if (key == "inodes") {
+            phase(phase_inodes);
+            if (++inode_count_ <= max_inodes) read_inode(index, value);
+        } else {
+            phase(phase_tasks);
+            if (++task_count_ <= max_tasks) read_task(index, value);
+        }
+    }
+
+    void array_end(const std::string& key, std::size_t count) override {
+        if (stopped_) return;
+        if (key == "inodes") {
+            phase(phase_inodes);
+            if (count > max_inodes) over_limit("inodes", count, max_inodes, phase_inodes);
+            else layout();
+        } else if (count > max_tasks) {
+            phase(phase_tasks);
+            over_limit("tasks", count, max_tasks, phase_tasks);
+        }
     }
 
 private:
+    /// The reader's phases, in the order a document's errors are listed whatever order its fields come in.
+    enum phase_id : int { phase_top, phase_devices, phase_filesystem, phase_inodes, phase_tasks, phase_rest };
+
+    /// From now on, errors belong to phase `p`.
+    void phase(phase_id p) {
+        if (phases_.empty() || phases_.back().second != p) phases_.push_back({r_.errors.size(), p});
+    }
+
+    /// Devices and filesystem: once, before anything that depends on them.
+    void begin() {
+        if (begun_) return;
+        begun_ = true;
+        phase(phase_devices);
+        read_devices();
+        if (!r_.errors.empty()) {  // everything below indexes devices
+            stopped_ = true;
+            return;
+        }
+        phase(phase_filesystem);
+        read_filesystem();
+    }
+
+    /// A streamed array beyond its limit: its elements' own errors give way to that one.
+    void over_limit(const char* what, std::size_t count, std::size_t max, phase_id p) {
+        limit_errors_.push_back({p, {what, std::to_string(count) + " " + what + "; the limit is " + std::to_string(max)}});
+    }
+
+    /// The errors in phase order (each phase's in the order found); with an error in the document's top level or
+    /// its devices, only those (nothing after the devices was read in a way that can be trusted).
+    void order_errors() {
+        std::vector<std::pair<int, validation_error>> tagged;
+        std::size_t seg = 0;
+        for (std::size_t i = 0; i < r_.errors.size(); ++i) {
+            while (seg + 1 < phases_.size() && phases_[seg + 1].first <= i) ++seg;
+            const int p = phases_.empty() ? phase_top : phases_[seg].second;
+            bool replaced = false;
+            for (const auto& l : limit_errors_) replaced = replaced || l.first == p;
+            if (!replaced) tagged.push_back({p, std::move(r_.errors[i])});
+        }
+        for (auto& l : limit_errors_) tagged.push_back(std::move(l));
+        std::stable_sort(tagged.begin(), tagged.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        bool early = false;
+        for (const auto& t : tagged) early = early || t.first <= phase_devices;
+        r_.errors.clear();
+        for (auto& t : tagged)
+            if (!early || t.first <= phase_devices) r_.errors.push_back(std::move(t.second));
+    }
+
     /// The file's errors, one per defect: an error on a field the file does not have names the object that has
     /// it and says what the default was derived from, unless that object already has an error of its own (the
     /// default then only repeats it); identical errors are reported once.
-    load_result& finish(load_result& r) {
+    load_result finish(load_result r) {
+        order_errors();
         r.layout = layout_;
         // The defaulted field an error path is in (the path itself or a prefix of it), by prefix lookups.
         auto derived_key = [&](const std::string& path) -> const std::pair<const std::string, std::string>* {
@@ -157,9 +260,10 @@ private:
             if (auto at = e.reason.find(standard); at != std::string::npos)
                 e.reason.replace(at, standard.size(),
                                  "overlaps the blocks that filesystem.data.standard_metadata reserves (blocks 0.." +
-                                     std::to_string(w_.mp.reflink ? 8 : 7) +
-                                     " of every group for its headers, and blocks 16..287 of group 0 for inodes and the "
-                                     "log) and");
+                                     std::to_string(w_.mp.reflink ? 8 : 7) + " of every group for its headers, and " +
+                                     (w_.mp.log ? std::string("blocks 16..31 of group 0 for inodes; the log is external")
+                                                : std::string("blocks 16..287 of group 0 for inodes and the log")) +
+                                     ") and");
             if (const auto* d = derived_key(e.path)) {
                 const std::string parent = d->first.substr(0, d->first.rfind('.'));
                 if (has_plain_under(parent)) continue;  // the default only repeats that error
@@ -183,10 +287,12 @@ private:
     }
 
     void read_devices() {
-        const auto& devs = r_.limited(r_.array(doc_, "", "devices"), "devices", max_devices, "devices");
+        const auto& devs = r_.limited(r_.array((*doc_), "", "devices"), "devices", max_devices, "devices");
         // An array of the wrong type or beyond the limit was reported already.
-        const bool given_empty = !doc_.contains("devices") || (doc_["devices"].is_array() && doc_["devices"].empty());
+        const bool given_empty = !(*doc_).contains("devices") || ((*doc_)["devices"].is_array() && (*doc_)["devices"].empty());
         if (given_empty) r_.fail("devices", "needs at least one dax device");
+        std::vector<bool> placed;  // first_pfn given, or defaulted already
+        std::vector<std::pair<std::size_t, std::size_t>> defaulted;  // (device, its index in the file)
         for (std::size_t i = 0; i < devs.size(); ++i) {
             const std::string p = field_reader::at("devices", i);
             if (!r_.object(devs[i], p)) continue;
@@ -194,19 +300,20 @@ private:
             dax_device d;
             d.name = r_.string(devs[i], p, "name", "pmem" + std::to_string(i)).value_or("");
             d.size = r_.bytes(devs[i], p, "size").value_or(0);
-            // Default: 0x100000 + i x 0x100000 (4 GiB apart), or just past the previous device when it is bigger.
-            u64 next_pfn = 0x100000 + (u64{i} << 20);
-            if (!w_.devices.empty()) {
-                const auto& prev = w_.devices.back();
-                const u64 prev_pages = prev.size >> page_shift;
-                if (prev.first_pfn <= u64_max - prev_pages) next_pfn = std::max(next_pfn, prev.first_pfn + prev_pages);
-            }
-            d.first_pfn = r_.number(devs[i], p, "first_pfn", next_pfn).value_or(0);
-            derived(devs[i], p + ".first_pfn", "it is " + daxfail::detail::hex(next_pfn) + " (0x100000 per device, or just past the previous one)");
+            d.first_pfn = r_.number(devs[i], p, "first_pfn", u64{0}).value_or(0);
+            if (!devs[i].contains("first_pfn")) defaulted.push_back({w_.devices.size(), i});
+            placed.push_back(devs[i].contains("first_pfn"));
             d.alive = r_.boolean(devs[i], p, "alive", true).value_or(true);
             d.has_holder = r_.boolean(devs[i], p, "has_holder", true).value_or(true);
             d.holder_ops = r_.boolean(devs[i], p, "holder_ops", true).value_or(true);
             w_.devices.push_back(d);
+        }
+        for (const auto& [d, i] : defaulted) {
+            w_.devices[d].first_pfn = daxfail::detail::default_first_pfn(w_.devices, placed, d);
+            placed[d] = true;
+            derived(devs[i], field_reader::at("devices", i) + ".first_pfn",
+                    "it is " + daxfail::detail::hex(w_.devices[d].first_pfn) + " (" +
+                        std::string(daxfail::detail::default_first_pfn_rule) + ")");
         }
     }
 
@@ -256,11 +363,11 @@ private:
 
     void read_filesystem() {
         const std::string p = "filesystem";
-        if (!doc_.contains("filesystem")) {
+        if (!(*doc_).contains("filesystem")) {
             r_.fail(p, "is required");
             return;
         }
-        const auto& fs = doc_["filesystem"];
+        const auto& fs = (*doc_)["filesystem"];
         if (!r_.object(fs, p)) return;
         r_.only_keys(fs, p, {"fsname", "blocksize", "reflink", "sb_born", "shutdown", "freeze_in_progress", "freeze",
                              "data", "log", "realtime", "metadata"});
@@ -318,9 +425,15 @@ private:
                 const auto part_off = r_.bytes(log, lp, "part_off", 0);
                 if (dev && part_off) {
                     const u64 size = w_.devices[*dev].size;
-                    const u64 fallback = size > *part_off ? size - *part_off : 0;
+                    const u64 rest = size > *part_off ? size - *part_off : 0;
+                    // The largest log XFS takes, in whole blocks: a bigger device holds a log of that size.
+                    const u64 bs = w_.mp.blocksize;
+                    const u64 largest = std::min(xfs_limits::max_log_bytes / bs, xfs_limits::max_log_blocks) * bs;
+                    const u64 fallback = std::min(rest, largest);
                     w_.mp.log = buftarg{*dev, *part_off, r_.bytes(log, lp, "nr_bytes", fallback).value_or(0)};
-                    derived(log, lp + ".nr_bytes", "the log runs from part_off to the end of devices[" + std::to_string(*dev) + "]");
+                    derived(log, lp + ".nr_bytes",
+                            "the log runs from part_off to the end of devices[" + std::to_string(*dev) +
+                                "], or is the largest XFS log (" + std::to_string(largest) + " bytes) when that is less");
                 }
             }
         }
@@ -345,15 +458,16 @@ private:
             } else {
                 // Not recorded one by one: a million groups would mean millions of copies of the same origin.
                 paths_.unrecorded = dp + ".standard_metadata";
-                for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink))
+                for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink, !w_.mp.log))
                     w_.mp.data.rmap[g].push_back(rec);
             }
         }
         const auto& meta = r_.limited(r_.array(fs, p, "metadata"), p + ".metadata", max_extents, "metadata records");
-        for (std::size_t i = 0; i < meta.size(); ++i) read_metadata(meta[i], field_reader::at(p + ".metadata", i));
+        for (std::size_t i = 0; i < meta.size(); ++i) read_metadata(meta[i], i);
     }
 
-    void read_metadata(const nlohmann::json& m, const std::string& mp) {
+    void read_metadata(const nlohmann::json& m, std::size_t index) {
+        const std::string mp = field_reader::at("filesystem.metadata", index);
         if (!r_.object(m, mp)) return;
         r_.only_keys(m, mp, {"section", "group", "agbno", "blocks", "owner", "offset", "attr_fork", "bmbt_block"});
         auto section = r_.choice(m, mp, "section", {"data", "realtime"}, "data");
@@ -375,7 +489,8 @@ private:
         const bool rt = *section == "realtime";
         if (!check_group(rt, *group, mp + ".group")) return;
         add_record(rt, static_cast<u32>(*group),
-                   {static_cast<u32>(*agbno), static_cast<u32>(*blocks), *owner, *offset, attr, bmbt}, mp);
+                   {static_cast<u32>(*agbno), static_cast<u32>(*blocks), *owner, *offset, attr, bmbt},
+                   {record_origin::metadata, static_cast<u32>(index), 0});
     }
 
     bool check_group(bool rt, u64 group, const std::string& path) {
@@ -393,31 +508,41 @@ private:
         return true;
     }
 
-    void add_record(bool rt, u32 group, const rmap_record& rec, const std::string& origin) {
+    void add_record(bool rt, u32 group, const rmap_record& rec, record_origin origin) {
         auto& sec = rt ? *w_.mp.rt : w_.mp.data;
         paths_.record(rt, group, sec.rmap[group].size(), origin);
         sec.rmap[group].push_back(rec);
     }
 
     void read_inodes() {
-        const auto& inodes = r_.limited(r_.array(doc_, "", "inodes"), "inodes", max_inodes, "inodes");
-        for (std::size_t i = 0; i < inodes.size(); ++i) {
+        phase(phase_inodes);
+        const auto& inodes = r_.limited(r_.array((*doc_), "", "inodes"), "inodes", max_inodes, "inodes");
+        for (std::size_t i = 0; i < inodes.size(); ++i) read_inode(i, inodes[i]);
+        layout();
+    }
+
+    /// inodes[i].
+    void read_inode(std::size_t i, const nlohmann::json& j) {
+        {
             const std::string p = field_reader::at("inodes", i);
-            const auto& j = inodes[i];
-            if (!r_.object(j, p)) continue;
+            if (!r_.object(j, p)) return;
             r_.only_keys(j, p, {"ino", "name", "dax", "in_core", "reclaiming", "realtime", "size", "extents", "cached",
-                                "dirty"});
+                                "dirty"},
+                         {{"present", "a mapping: tasks[].vmas[].present lists the pages a task has mapped"},
+                          {"touched", "a mapping: tasks[].vmas[].touched lists the pages a task has faulted in"},
+                          {"agbno", "an extent: inodes[].extents[] items have group, agbno, blocks, file_block"}});
             const auto ino = r_.number(j, p, "ino");
-            if (!ino) continue;
+            if (!ino) return;
             if (rmap_owner::is_non_inode(*ino) || *ino == 0) {
                 r_.fail(p + ".ino", "must be a positive inode number below 2^63");
-                continue;
+                return;
             }
             if (w_.inodes.count(*ino)) {
                 r_.fail(p + ".ino", "duplicate inode " + std::to_string(*ino));
-                continue;
+                return;
             }
-            paths_.inode(*ino, p);
+            paths_.inode(*ino, i);
+            const std::size_t errors_before = r_.errors.size();  // an inode with an error of its own: no cache read
             inode ip;
             ip.name = r_.string(j, p, "name", "").value_or("");
             ip.dax = r_.boolean(j, p, "dax", true).value_or(true);
@@ -427,8 +552,10 @@ private:
             u64 end_block = 0;
             const auto& extents = r_.limited(r_.array(j, p, "extents"), p + ".extents", max_extents, "extents");
             std::vector<std::pair<u64, u64>> blocks;  // file block, count
+            const std::string extents_path = p + ".extents";
+            std::string ep;  // one buffer for every extent's path: a million extents, no million allocations
             for (std::size_t k = 0; k < extents.size(); ++k) {
-                const std::string ep = field_reader::at(p + ".extents", k);
+                ep.assign(extents_path).append("[").append(std::to_string(k)).append("]");
                 if (!r_.object(extents[k], ep)) continue;
                 r_.only_keys(extents[k], ep, {"group", "agbno", "blocks", "file_block"});
                 const auto group = r_.number(extents[k], ep, "group", std::nullopt, 0xFFFFFFFFu);
@@ -442,7 +569,8 @@ private:
                 }
                 if (!check_group(ip.realtime, *group, ep + ".group")) continue;
                 add_record(ip.realtime, static_cast<u32>(*group),
-                           {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false}, ep);
+                           {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false},
+                           {record_origin::extent, static_cast<u32>(i), static_cast<u32>(k)});
                 end_block = std::max(end_block, *fb + *count);
                 blocks.push_back({*fb, *count});
             }
@@ -451,11 +579,12 @@ private:
             derived(j, p + ".size", "the file ends where its last extent ends (" + std::to_string(end_block * bs) + " bytes)");
             if (ip.in_core) derived(j, p + ".cached", "every page of the file's extents has a cached entry");
             w_.inodes[*ino] = std::move(ip);
+            // Its cached and dirty pages would only repeat the inode's own error ("page 0 is not cached").
+            if (r_.errors.size() != errors_before) return;
             // A file given by its size alone is laid out once every explicit extent is known (layout()).
-            if (!j.contains("extents") && j.contains("size")) pending_layout_.push_back({*ino, i});
+            if (!j.contains("extents") && j.contains("size")) pending_layout_.push_back({*ino, i, j});
             else read_cache(j, p, w_.inodes[*ino], blocks);
         }
-        layout(inodes);
     }
 
     /// "cached" and "dirty" of inode `ip`, whose data fork is `blocks` (file block, count).
@@ -489,7 +618,7 @@ private:
     /// Lays out the files given by size alone as a fresh XFS would: in the order the file lists them, each from
     /// the lowest free block of the lowest group with free space, skipping what the headers and every explicit
     /// extent or metadata record use, in extents of at most max_extent_blocks that never cross a group.
-    void layout(const nlohmann::json& inodes) {
+    void layout() {
         if (pending_layout_.empty() || !data_ok_) return;
         const u64 bs = w_.mp.blocksize;
         // Used block runs per group, sorted, from every record read so far.
@@ -511,8 +640,8 @@ private:
                    t.nr_bytes <= w_.devices[t.device].size - t.part_off && sec.blocks <= t.nr_bytes / bs;
         };
         for (const auto& pending : pending_layout_) {
-            const u64 ino = pending.first;  // not a structured binding: clang 14 cannot capture one in a lambda
-            const std::size_t index = pending.second;
+            const u64 ino = pending.ino;
+            const std::size_t index = pending.index;
             const std::string p = field_reader::at("inodes", index);
             inode& ip = w_.inodes.at(ino);
             if (ip.realtime && !w_.mp.rt) {
@@ -541,7 +670,7 @@ private:
                     while (cursor < until && need > 0 && file.extents.size() < max_extents) {
                         const u64 n = std::min({until - cursor, need, max_extent_blocks});
                         add_record(ip.realtime, g, {static_cast<u32>(cursor), static_cast<u32>(n), ino, file_block, false, false},
-                                   p + ".size");
+                                   {record_origin::laid_out, static_cast<u32>(index), 0});
                         file.extents.push_back({g, cursor, n, file_block});
                         blocks.push_back({file_block, n});
                         added.push_back({cursor, cursor + n});
@@ -570,7 +699,7 @@ private:
                 continue;
             }
             layout_.push_back(std::move(file));
-            read_cache(inodes[index], p, ip, blocks);
+            read_cache(pending.element, p, ip, blocks);
         }
     }
 
@@ -581,15 +710,22 @@ private:
     }
 
     void read_tasks() {
-        const auto& tasks = r_.limited(r_.array(doc_, "", "tasks"), "tasks", max_tasks, "tasks");
-        for (std::size_t i = 0; i < tasks.size(); ++i) {
+        phase(phase_tasks);
+        const auto& tasks = r_.limited(r_.array((*doc_), "", "tasks"), "tasks", max_tasks, "tasks");
+        for (std::size_t i = 0; i < tasks.size(); ++i) read_task(i, tasks[i]);
+    }
+
+    /// tasks[i].
+    void read_task(std::size_t i, const nlohmann::json& j) {
+        {
             const std::string p = field_reader::at("tasks", i);
-            const auto& j = tasks[i];
-            if (!r_.object(j, p)) continue;
-            r_.only_keys(j, p, {"pid", "comm", "kernel_thread", "mm", "mce_kill", "threads", "vmas"});
+            if (!r_.object(j, p)) return;
+            r_.only_keys(j, p, {"pid", "comm", "kernel_thread", "mm", "mce_kill", "threads", "vmas"},
+                         {{"ino", "a mapping: tasks[].vmas[] items name the file they map"},
+                          {"present", "a mapping: tasks[].vmas[].present"}});
             task t;
             const auto pid = r_.number(j, p, "pid", std::nullopt, 0x3FFFFFFFu);
-            if (!pid) continue;
+            if (!pid) return;
             t.pid = static_cast<u32>(*pid);
             t.comm = r_.string(j, p, "comm", "task" + std::to_string(*pid)).value_or("");
             const bool kthread = r_.boolean(j, p, "kernel_thread", false).value_or(false);
@@ -608,10 +744,15 @@ private:
                                      flags->first, flags->second});
             }
             const auto& vmas = r_.limited(r_.array(j, p, "vmas"), p + ".vmas", max_vmas, "mappings (vm.max_map_count)");
+            const std::string vmas_path = p + ".vmas";
+            std::string vp;
             for (std::size_t k = 0; k < vmas.size(); ++k) {
-                const std::string vp = field_reader::at(p + ".vmas", k);
+                vp.assign(vmas_path).append("[").append(std::to_string(k)).append("]");
                 if (!r_.object(vmas[k], vp)) continue;
-                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "touched", "pmd"});
+                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "touched", "pmd"},
+                            {{"dirty", "the file: inodes[].dirty lists the pages whose DAX entries are dirty"},
+                             {"cached", "the file: inodes[].cached lists the pages with DAX entries"},
+                             {"mce_kill", "the task (tasks[].mce_kill) or one of its threads"}});
                 const auto ino = r_.number(vmas[k], vp, "ino");
                 const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
                 const auto pages = r_.number(vmas[k], vp, "pages");
@@ -623,18 +764,7 @@ private:
                 if (vmas[k].contains("touched")) {
                     renamed_[vp + ".present"] = vp + ".touched";
                     if (vmas[k].contains("present")) r_.fail(vp + ".touched", "give present or touched, not both");
-                    const auto& t = vmas[k]["touched"];
-                    if (t.is_object()) {
-                        const std::string tp = vp + ".touched";
-                        r_.only_keys(t, tp, {"first", "pages"});
-                        const auto first = r_.number(t, tp, "first");
-                        const auto n = r_.number(t, tp, "pages");
-                        if (first && n && *n == 0) r_.fail(tp + ".pages", "must be positive");
-                        else if (first && n && *first + (*n - 1) < *first) r_.fail(tp + ".pages", "first + pages overflows u64");
-                        else if (first && n) present = page_set{}, present->insert(*first, *first + *n - 1);
-                    } else {
-                        present = r_.page_set(vmas[k], vp, "touched", all, "none");
-                    }
+                    present = r_.page_set(vmas[k], vp, "touched", all, "none");
                 } else {
                     present = r_.page_set(vmas[k], vp, "present", all, "all");
                     derived(vmas[k], vp + ".present", "every page of the mapping is present");
@@ -666,11 +796,11 @@ private:
     }
 
     void read_event() {
-        if (!doc_.contains("event")) {
+        if (!(*doc_).contains("event")) {
             r_.fail("event", "is required");
             return;
         }
-        if (auto ev = read_event_at(doc_["event"], "event")) sc_.event = *ev;
+        if (auto ev = read_event_at((*doc_)["event"], "event")) sc_.event = *ev;
     }
 
     /// An event object at path `p` (the scenario's event, or a notify step's).
@@ -765,7 +895,7 @@ private:
 
     /// The concurrent actors (actor.hpp); read once the world and the event are known to be valid.
     void read_actors() {
-        const auto& list = r_.array(doc_, "", "actors");
+        const auto& list = r_.array((*doc_), "", "actors");
         if (list.size() > max_actors) {
             r_.fail("actors", std::to_string(list.size()) + " actors; at most " + std::to_string(max_actors) + " are explored");
             return;
@@ -1022,7 +1152,7 @@ private:
         return std::nullopt;
     }
 
-    const nlohmann::json& doc_;
+    const nlohmann::json* doc_;  ///< the document (during a streamed parse, the one being built)
     field_reader r_;
     world w_;
     scenario sc_;
@@ -1031,7 +1161,16 @@ private:
     error_paths paths_;
     std::map<std::string, std::string> derived_;  ///< defaulted field's path -> how its value was derived
     std::map<std::string, std::string> renamed_;  ///< a world field's path -> the file's word for it (touched)
-    std::vector<std::pair<u64, std::size_t>> pending_layout_;  ///< (ino, index in inodes[]) given by size alone
+    struct pending_file {
+        u64 ino;
+        std::size_t index;     ///< in inodes[]
+        nlohmann::json element;  ///< inodes[index] (small: no extents), kept for its cached and dirty pages
+    };
+    std::vector<pending_file> pending_layout_;  ///< files given by size alone, laid out after the others
+    bool begun_ = false, stopped_ = false, streamed_inodes_ = false, streamed_tasks_ = false;
+    std::size_t inode_count_ = 0, task_count_ = 0;
+    std::vector<std::pair<std::size_t, int>> phases_;  ///< (first error index, phase), in the order phases began
+    std::vector<std::pair<int, validation_error>> limit_errors_;  ///< a streamed array over its limit
     std::vector<laid_out_file> layout_;
     std::optional<daxfail::detail::extent_index> extents_;  ///< built once, for locate() and shared_block()
     std::optional<std::vector<std::tuple<std::size_t, u64, u64>>> all_extents_;  ///< (device, first, last byte), sorted
@@ -1055,15 +1194,37 @@ inline load_result scenario_from_json(const nlohmann::json& doc) {
     }
 }
 
-/// Parses and reads scenario text; a syntax error is reported with its line, column and field.
-inline load_result scenario_from_text(const std::string& text) {
-    auto parsed = parse_scenario_text(text);
-    if (!parsed.errors.empty()) {
-        load_result r;
-        r.errors = std::move(parsed.errors);
-        return r;
+namespace detail {
+
+/// Runs `parse(sink)` (which returns a parse_result) with a reader as the sink, then reads what is left.
+template <class Parse>
+load_result read_streamed(Parse parse) {
+    try {
+        static const nlohmann::json nothing_yet;
+        scenario_reader reader(nothing_yet);
+        auto parsed = parse(static_cast<element_sink*>(&reader));
+        if (!parsed.errors.empty()) {
+            load_result r;
+            r.errors = std::move(parsed.errors);
+            return r;
+        }
+        reader.rebind(parsed.doc);
+        return reader.read();
+    } catch (const std::bad_alloc&) {
+    } catch (const std::length_error&) {
     }
-    return scenario_from_json(parsed.doc);
+    load_result r;
+    r.errors.push_back({"(document)", "describes more than fits in memory (see the documented limits)"});
+    return r;
+}
+
+}  // namespace detail
+
+/// Parses and reads scenario text; a syntax error is reported with its line, column and field. The elements of
+/// inodes[] and tasks[] are read as they are parsed (when devices and filesystem come before them, as in every
+/// file daxfail writes), so the document never holds them all at once.
+inline load_result scenario_from_text(const std::string& text) {
+    return detail::read_streamed([&](element_sink* sink) { return parse_scenario_text(text, sink); });
 }
 
 /// Reads a scenario file; errors are prefixed with nothing, the caller names the file. A file
@@ -1082,16 +1243,21 @@ inline load_result load_scenario_file(const std::string& path) {
         const auto size = std::filesystem::file_size(fp, ec);
         if (!ec && size > max_file_bytes)
             return fail("is " + std::to_string(size) + " bytes, more than the limit of " + std::to_string(max_file_bytes) +
-                        " bytes (64 MiB)");
+                        " bytes (1 GiB)");
     }
-    std::ifstream in(path, std::ios::binary);
+    if (std::filesystem::is_regular_file(fp, ec)) {  // read as it is parsed
+        auto r = detail::read_streamed([&](element_sink* sink) { return parse_scenario_file(path, sink); });
+        if (r.value && r.value->name.empty()) r.value->name = fp.stem().string();
+        return r;
+    }
+    std::ifstream in(path, std::ios::binary);  // a pipe or a device: the text, up to the limit
     if (!in) return fail("cannot be opened");
     std::string text;
     char buf[65536];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<std::size_t>(in.gcount()));
         if (text.size() > max_file_bytes)
-            return fail("is more than the limit of " + std::to_string(max_file_bytes) + " bytes (64 MiB)");
+            return fail("is more than the limit of " + std::to_string(max_file_bytes) + " bytes (1 GiB)");
     }
     if (in.bad()) return fail("cannot be read");
     auto r = scenario_from_text(text);

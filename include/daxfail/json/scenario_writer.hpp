@@ -173,7 +173,7 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
     for (u32 g = 0; g < mp.data.rmap.size(); ++g)
         for (const auto& r : mp.data.rmap[g])
             if (!detail::is_file_record(r)) meta.push_back({g, r});
-    const auto standard = standard_metadata_records(mp.data.group_count, mp.reflink);
+    const auto standard = standard_metadata_records(mp.data.group_count, mp.reflink, !mp.log);
     bool has_standard = true;
     for (const auto& st : standard) {
         auto it = std::find(meta.begin(), meta.end(), st);

@@ -22,7 +22,10 @@ extern "C" inline void daxfail_on_sigint(int) { interrupted = 1; }
 /// as usual (SA_RESETHAND); a SIGINT ignored when the program started (`nohup`, `cmd &`) stays ignored.
 class sigint_scope {
   public:
+    /// Nested scopes share the outermost one's handler and flag: a SIGINT caught while a command was still
+    /// getting ready is not forgotten when its main loop opens its own scope.
     sigint_scope() {
+        if (depth()++ > 0) return;
         interrupted = 0;
         struct sigaction sa {};
         sa.sa_handler = daxfail_on_sigint;
@@ -31,12 +34,17 @@ class sigint_scope {
         if (sigaction(SIGINT, nullptr, &old_) == 0 && old_.sa_handler != SIG_IGN) installed_ = sigaction(SIGINT, &sa, nullptr) == 0;
     }
     ~sigint_scope() {
+        --depth();
         if (installed_) sigaction(SIGINT, &old_, nullptr);
     }
     sigint_scope(const sigint_scope&) = delete;
     sigint_scope& operator=(const sigint_scope&) = delete;
 
   private:
+    static int& depth() {
+        static int d = 0;
+        return d;
+    }
     struct sigaction old_ {};
     bool installed_ = false;
 };

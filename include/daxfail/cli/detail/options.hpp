@@ -271,10 +271,16 @@ inline std::string positive_seconds(const std::string& text) {
     double v = 0;
     try {
         v = std::stod(text, &used);
+    } catch (const std::out_of_range&) {  // beyond a double: huge, or a tiny fraction
+        v = text.find_first_of("-") == std::string::npos && text.find("e-") == std::string::npos ? 2e9 : 0;
+        used = text.size();
     } catch (const std::exception&) {
         used = 0;
     }
-    return used != text.size() || text.empty() || !(v > 0) || v > 1e9 ? "is not a positive number of seconds" : "";
+    if (used != text.size() || text.empty() || !(v > 0)) return "is not a positive number of seconds";
+    // Beyond 10^9 s (31 years) a limit means nothing, and a double of seconds stops being a usable duration.
+    if (v > 1e9) return "is more than 1000000000 seconds (about 31 years), the largest limit; leave it out for none";
+    return "";
 }
 
 // ---------------------------------------------------------------------------
