@@ -126,3 +126,21 @@ TEST_CASE("wrap: at spaces, a word longer than the line after its commas, never 
     CHECK(wrap("abcdefghij", 4, "", "") == "abcd\nefgh\nij\n");
     CHECK(wrap("", 10, "", "") == "\n");
 }
+
+TEST_CASE("options: --max-seconds says too large rather than not a number, and still refuses what is no number") {
+    CHECK(positive_seconds("2.5").empty());
+    CHECK(positive_seconds("1000000000").empty());
+    CHECK(positive_seconds("99999999999999999999999") ==
+          "is more than 1000000000 seconds (about 31 years), the largest limit; leave it out for none");
+    CHECK(positive_seconds("1e400") ==
+          "is more than 1000000000 seconds (about 31 years), the largest limit; leave it out for none");
+    CHECK(positive_seconds("0") == "is not a positive number of seconds");
+    CHECK(positive_seconds("-3") == "is not a positive number of seconds");
+    CHECK(positive_seconds("ten") == "is not a positive number of seconds");
+}
+
+TEST_CASE("wrap_lines: only the lines past the width, continued 4 columns further in") {
+    const std::string text = "short\n  " + std::string(60, 'a') + " " + std::string(60, 'b') + "\n";
+    CHECK(daxfail::detail::wrap_lines(text, 120) == "short\n  " + std::string(60, 'a') + "\n      " + std::string(60, 'b') + "\n");
+    CHECK(daxfail::detail::wrap_lines("x\n", 120) == "x\n");
+}

@@ -88,7 +88,7 @@ struct corrupt_only_on_metadata {
     }
 };
 
-bool traced(const outcome& o, const std::string& needle) {
+bool trace_mentions(const outcome& o, const std::string& needle) {
     return std::any_of(o.trace.begin(), o.trace.end(),
                        [&](const trace_step& s) { return (s.function + ": " + s.detail).find(needle) != std::string::npos; });
 }
@@ -119,8 +119,8 @@ TEST_CASE("a bounded freeze wait outlasts a kernel freeze that ends, and gives u
         const auto o = run<wait_5s>(s.world, s.event);
         CHECK(o.terminated());
         CHECK_FALSE(logged(o, "already frozen by kernel"));
-        CHECK(traced(o, "freeze_super: kernel by xfs_dax_notify_failure = 0"));
-        CHECK(traced(o, "thaw_super: kernel by xfs_dax_notify_failure = 0"));
+        CHECK(trace_mentions(o, "freeze_super: kernel by xfs_dax_notify_failure = 0"));
+        CHECK(trace_mentions(o, "thaw_super: kernel by xfs_dax_notify_failure = 0"));
         const auto m = run<presets::merged>(s.world, s.event);
         CHECK(logged(m, "already frozen by kernel, err=-16"));  // merged does not wait
         CHECK_FALSE(o == m);
@@ -130,8 +130,8 @@ TEST_CASE("a bounded freeze wait outlasts a kernel freeze that ends, and gives u
         const auto o = run<wait_5s>(s.world, s.event);
         CHECK(o.terminated());
         CHECK(logged(o, "already frozen by kernel, err=-16"));
-        CHECK(traced(o, "50 more attempts would each return -EBUSY"));  // at 100, 200, ... 5000 ms
-        CHECK(traced(o, "delay: 5000 ms"));
+        CHECK(trace_mentions(o, "50 more attempts would each return -EBUSY"));  // at 100, 200, ... 5000 ms
+        CHECK(trace_mentions(o, "delay: 5000 ms"));
         // What the kernel sees is merged's, apart from the time spent.
         CHECK(same(o, run<presets::merged>(s.world, s.event)));
     }
@@ -156,8 +156,8 @@ TEST_CASE("retries without sleeping let no model time pass, and end as no progre
     // Spinning first and then sleeping reaches the thaw, and freezes.
     const auto mixed = run<presets::merged::with<spin_then_sleep>>(s.world, s.event);
     CHECK(mixed.terminated());
-    CHECK(traced(mixed, "3 more attempts would each return -EBUSY"));
-    CHECK(traced(mixed, "freeze_super: kernel by xfs_dax_notify_failure = 0"));
+    CHECK(trace_mentions(mixed, "3 more attempts would each return -EBUSY"));
+    CHECK(trace_mentions(mixed, "freeze_super: kernel by xfs_dax_notify_failure = 0"));
 }
 
 TEST_CASE("a shutdown policy decides from the scan's outcome") {

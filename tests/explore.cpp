@@ -117,7 +117,7 @@ TEST_CASE("a write fault after the walk passed its extent keeps a live mapping u
     }
 }
 
-TEST_CASE("a read fault between the revoke and the shutdown is not stopped by the freeze (B17)") {
+TEST_CASE("a read fault between the revoke and the shutdown is not stopped by the freeze") {
     const auto s = scenarios::read_fault_during_unbind();
     struct expectation {
         explore::result r;

@@ -14,18 +14,18 @@
 #include <fstream>
 
 using namespace daxfail;
-using nlohmann::json;
+using njson = nlohmann::json;  // not `json`: daxfail::json is a namespace
 
 namespace {
 struct recorded {
-    json plan, r1, r2;
+    njson plan, r1, r2;
 };
 
 recorded load(const std::string& scenario, const std::string& kernel) {
     const auto path = std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle" / (scenario + "." + kernel + ".json");
     std::ifstream in(path);
     REQUIRE_MESSAGE(in.good(), path.string());
-    const auto j = json::parse(in);
+    const auto j = njson::parse(in);
     return {j.at("plan"), j.at("reports").at(0), j.at("reports").at(1)};
 }
 
@@ -143,9 +143,9 @@ TEST_CASE("oracle: the catalog's plans are the ones the recorded reports ran") {
         if (newer_mkfs) {
             CHECK(s.name == "realtime_device");
             CHECK((*plan)["mkfs"] == "newer");
-            if (std::filesystem::exists(sid_file)) CHECK(json::parse(plan->dump()) == load(s.name, "sid").plan);
+            if (std::filesystem::exists(sid_file)) CHECK(njson::parse(plan->dump()) == load(s.name, "sid").plan);
         } else if (plan) {
-            CHECK(json::parse(plan->dump()) == load(s.name, "6.1").plan);
+            CHECK(njson::parse(plan->dump()) == load(s.name, "6.1").plan);
         } else {
             CHECK_FALSE(why.empty());
         }
@@ -209,7 +209,7 @@ TEST_CASE("oracle: a file mapped by 2 MiB PMDs, on both kernels") {
     for (const std::string k : {"6.1", "6.12"}) {
         const auto r = load("pmd_mapped_file", k);
         CHECK(r.plan.at("tasks").at(1).at("vmas").at(0).at("pmd") == true);
-        CHECK(r.plan.at("tasks").at(1).at("vmas").at(0).at("touch") == json::array({0, 512}));
+        CHECK(r.plan.at("tasks").at(1).at("vmas").at(0).at("touch") == njson::array({0, 512}));
         const auto& p = r.r1.at("files").at(1);
         REQUIRE(p.at("extents").size() == 1);
         CHECK(p.at("extents").at(0).at("physical").get<u64>() % (2u << 20) == 0);
@@ -238,7 +238,7 @@ TEST_CASE("oracle: a file mapped by 2 MiB PMDs, on both kernels") {
     // 6.1's pagemap oopses over a DAX PMD: the guest never reads it there, and tells what is still mapped after
     // the unbind by touching (the shut-down filesystem cannot map a page again): both PMDs stayed.
     const auto old = load("pmd_mapped_file", "6.1");
-    CHECK(old.r1.at("tasks").at(1).at("pagemap_not_read") == json::array({json::array({0, 1023})}));
+    CHECK(old.r1.at("tasks").at(1).at("pagemap_not_read") == njson::array({njson::array({0, 1023})}));
     CHECK(old.r1.at("tasks").at(1).at("pfns_before").empty());
     const auto rows61 = rows("pmd_mapped_file", "6.1", presets::debian_6_1::config);
     const auto db61 = std::to_string(old.r1.at("tasks").at(1).at("pid").get<int>());
@@ -264,7 +264,7 @@ TEST_CASE("oracle: the comparison is not vacuous - the wrong preset disagrees") 
 TEST_CASE("oracle: two boots that differ are nondeterministic, pids alone are not a difference") {
     auto r = load("unbind_mapped_files", "6.12");
     // Another boot where kernel threads took one more pid: every planned task is renumbered.
-    json renumbered = r.r2;
+    njson renumbered = r.r2;
     std::string text = renumbered.dump();
     auto replace_all = [&](const std::string& from, const std::string& to) {
         for (std::size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) text.replace(at, from.size(), to);
@@ -277,16 +277,16 @@ TEST_CASE("oracle: two boots that differ are nondeterministic, pids alone are no
         replace_all("\"pid\":" + std::to_string(pid) + ",", "\"pid\":" + std::to_string(pid + 1) + ",");
         replace_all(":" + std::to_string(pid) + " due", ":" + std::to_string(pid + 1) + " due");
     }
-    renumbered = json::parse(text);
+    renumbered = njson::parse(text);
     REQUIRE(renumbered["tasks"][0]["pid"] != r.r2["tasks"][0]["pid"]);
     auto v = oracle::judge("unbind_mapped_files", "6.12", "debian_6_12", presets::debian_6_12::config, r.plan, r.r1, renumbered);
     CHECK_FALSE(v.nondeterministic);
     CHECK(v.agree);
 
     // A boot where one task did not receive its signal.
-    json lost = r.r2;
+    njson lost = r.r2;
     auto& d = lost["deliveries"];
-    const auto first_event = std::find_if(d.begin(), d.end(), [](const json& x) { return x["phase"] == "event"; });
+    const auto first_event = std::find_if(d.begin(), d.end(), [](const njson& x) { return x["phase"] == "event"; });
     REQUIRE(first_event != d.end());
     d.erase(first_event);
     v = oracle::judge("unbind_mapped_files", "6.12", "debian_6_12", presets::debian_6_12::config, r.plan, r.r1, lost);
@@ -306,7 +306,7 @@ TEST_CASE("oracle: the agreement table and its JSON") {
     a.skipped.push_back({"no_rmapbt", "a filesystem without rmapbt"});
     CHECK_FALSE(a.all_agree());
 
-    const auto j = json::parse(oracle::to_json(a).dump());
+    const auto j = njson::parse(oracle::to_json(a).dump());
     REQUIRE(j["results"].size() == 2);
     CHECK(j["kernels"][1]["uname_r"] == "6.12.117+deb12-amd64");
     const auto& ok = j["results"][0];
@@ -317,7 +317,7 @@ TEST_CASE("oracle: the agreement table and its JSON") {
     CHECK(ok["differences"].empty());
     CHECK(ok["nondeterministic"] == false);
     CHECK(ok["seconds"] == 5.25);
-    CHECK(ok["not_visible"] == json::array({"poisoned"}));
+    CHECK(ok["not_visible"] == njson::array({"poisoned"}));
     const auto& bad = j["results"][1];
     CHECK(bad["agree"] == false);
     REQUIRE_FALSE(bad["differences"].empty());
@@ -371,7 +371,7 @@ TEST_CASE("oracle: a task whose PTEs were all gone before the event is judged on
         CHECK(rep->at("deliveries")[0].at("si_code") == si_code::bus_mceerr_ar);
         CHECK(t.at(0).at("present_after").empty());
         CHECK(t.at(1).at("present_after").size() == 16);
-        CHECK(t.at(2).at("present_after") == json::array({0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
+        CHECK(t.at(2).at("present_after") == njson::array({0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}));
     }
     // The report carries addresses, so p1's empty list says that no PTE was present: a setup difference, named.
     CHECK(oracle::detail::records_addresses(r.r1));
@@ -410,7 +410,7 @@ TEST_CASE("oracle: whether PTE entries carry addresses is the report's, not one 
     const auto r = load("reflinked_poison_pte_gone", "6.12");
     // A report from before addresses: no pmem_bases and [file page, pfn] entries. An empty list can say nothing
     // there, so the task is not judged and the model keeps the plan's PTEs, as it always did for such reports.
-    json old = r.r1;
+    njson old = r.r1;
     old.erase("pmem_bases");
     for (auto& t : old.at("tasks"))
         for (auto& e : t.at("pfns_before")) e.erase(2);
@@ -424,7 +424,7 @@ TEST_CASE("oracle: whether PTE entries carry addresses is the report's, not one 
             for (u64 pg = 0; pg < 16; ++pg) CHECK(t.vmas[0].present.contains(pg));
         }
     // Another task's [file page, pfn, address] entry says so too, even without pmem_bases.
-    json addressed = r.r1;
+    njson addressed = r.r1;
     addressed.erase("pmem_bases");
     CHECK(oracle::detail::records_addresses(addressed));
     CHECK(oracle::setup_differences(r.plan, addressed).size() == 1);
@@ -432,7 +432,7 @@ TEST_CASE("oracle: whether PTE entries carry addresses is the report's, not one 
     for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle")) {
         if (e.path().extension() != ".json") continue;
         std::ifstream in(e.path());
-        const auto j = json::parse(in);
+        const auto j = njson::parse(in);
         for (const auto& rep : j.at("reports")) CHECK_MESSAGE(oracle::detail::records_addresses(rep), e.path().string());
     }
 }
@@ -468,7 +468,7 @@ TEST_CASE("oracle: a moving suite's kernel is judged by its mainline version's p
 
 TEST_CASE("oracle: an event that did not return, as the guest names it, against the model's end") {
     auto r = load("unbind_mapped_files", "6.12");
-    json report = r.r1;
+    njson report = r.r1;
     report["event_end"] = "spinning";
     report["event_task"] = {{"state", "R (running)"}, {"wchan", "0"}, {"stack", {"mf_dax_kill_procs", "kill_dax"}}};
     CHECK(oracle::detail::kernel_end(report) == "spins");
@@ -491,11 +491,11 @@ TEST_CASE("oracle: after an unbind where pagemap oopses, what stays mapped is to
     // touched; the shut-down filesystem maps no page again, so the touch tells the same as pagemap did.
     const auto r = load("no_rmapbt", "6.12");
     REQUIRE(r.r1.at("open_after") != 0);
-    json report = r.r1;
+    njson report = r.r1;
     for (std::size_t i = 0; i < report["tasks"].size(); ++i) {
         auto& t = report["tasks"][i];
-        t["present_after"] = json::array();
-        t["pagemap_not_read_after"] = json::array();
+        t["present_after"] = njson::array();
+        t["pagemap_not_read_after"] = njson::array();
         for (const auto& v : r.plan["tasks"][i]["vmas"])
             t["pagemap_not_read_after"].push_back({v["pgoff"], v["pgoff"].get<u64>() + v["pages"].get<u64>() - 1});
     }
@@ -516,7 +516,7 @@ TEST_CASE("oracle: the report names each kernel's release and the preset that ju
     a.kernels = {{"6.12", "6.12.117+deb12-amd64", "linux-image-6.12-amd64", 1, 2.0, "debian_6_12", ""},
                  {"sid", "7.2.13+deb14-amd64", "linux-image-amd64 of sid", 1, 2.0, "v6_14",
                   "7.2.13+deb14-amd64: judged by v6_14, the nearest older preset (mainline 7.2 has none)"}};
-    const auto j = json::parse(oracle::to_json(a).dump());
+    const auto j = njson::parse(oracle::to_json(a).dump());
     CHECK(j["kernels"][0]["preset"] == "debian_6_12");
     CHECK_FALSE(j["kernels"][0].contains("preset_note"));
     CHECK(j["kernels"][1]["uname_r"] == "7.2.13+deb14-amd64");

@@ -99,7 +99,7 @@ TEST_CASE("behaviour table: whole-device unbind of a filesystem with mapped file
     REQUIRE(renamed.size() == 1);
     CHECK(renamed[0].observable == "log");
     CHECK(logged(left_alone.v6_14, "Metadata I/O Error (0x4) detected at xfs_dax_notify_dev_failure."));
-    // v6.14's u32 blockcount wraps for the non-end groups: 2^32 - 100 and 2^32 - 200 indices (B25).
+    // v6.14's u32 blockcount wraps for the non-end groups: 2^32 - 100 and 2^32 - 200 indices.
     CHECK(left_alone.v6_14.cost.indices_walked == (u64{2} << 32) - 300);
     // The fix daxfail proposes (v6.6's count in 7.2's function): the walk covers the files' own pages and returns.
     const auto s = unbind_mapped_files();
@@ -243,7 +243,7 @@ TEST_CASE("behaviour table: unbind while userspace holds FIFREEZE") {
         CHECK(o->signal_count() == 20);
         CHECK(traced(*o, "thaw_super", "userspace by xfs_dax_notify_failure = 0, dropped the freeze of xfs_freeze"));
     }
-    // v6.8's counters: thaw(K) drops our count but returns -EINVAL, and XFS shouts (B18).
+    // v6.8's counters: thaw(K) drops our count but returns -EINVAL, and XFS shouts.
     for (const outcome* o : {&r.merged, &r.v6_14}) {
         CHECK(o->freeze_holders_after.empty());
         CHECK(o->signal_count() == 20);
@@ -268,7 +268,7 @@ TEST_CASE("behaviour table: unbind while another kernel holder (scrub) keeps the
         CHECK(o->terminated());
         CHECK(holders(*o) == std::vector<freeze_holder>{freeze_holder::kernel});
     }
-    // v12 sleeps 100 ms at a time until it can freeze: unbind never returns (B9).
+    // v12 sleeps 100 ms at a time until it can freeze: unbind never returns.
     CHECK(r.v12.end == end_state::no_progress);
     CHECK(r.v12.entry_returns.empty());
     CHECK(r.v12.signals.empty());

@@ -5,6 +5,7 @@
 #include "worlds.hpp"
 
 #include <daxfail/builder.hpp>
+#include <daxfail/cli/common.hpp>
 #include <daxfail/json/scenario_reader.hpp>
 #include <daxfail/json/scenario_writer.hpp>
 #include <daxfail/presets.hpp>
@@ -13,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace daxfail;
 
@@ -175,4 +177,31 @@ TEST_CASE("a file at real size round-trips through the file reader (10^5 extents
     REQUIRE(r.ok());
     CHECK(normalized(r.value->world) == normalized(s.world));
     CHECK(r.value->event == s.event);
+}
+
+TEST_CASE("a filesystem larger than its device: that error alone, not one more per mapping of a file given by size") {
+    auto d = machine();
+    d["filesystem"]["data"]["ag_blocks"] = 65536;  // 1 GiB of AGs on a 64 MiB namespace
+    d["inodes"][0].erase("extents");
+    d["inodes"][0]["size"] = "64KiB";
+    const auto e = errors_of(d.dump());
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].rfind("filesystem.data: nr_bytes is not given", 0) == 0);
+}
+
+TEST_CASE("--variants all, given twice or next to other lists: the combinations once, then the others") {
+    auto parse = [](std::vector<std::string> words) {
+        daxfail::cli::detail::parsed p;
+        std::ostringstream out, err;
+        const daxfail::cli::detail::command c{.name = "demo", .options = {daxfail::cli::variants_option({})}};
+        REQUIRE(daxfail::cli::detail::parse(c, words, p, out, err) == daxfail::cli::detail::parse_status::ok);
+        return daxfail::cli::variants_given(p, {}, "explore");
+    };
+    const auto twice = parse({"--variants", "all", "--variants", "all"});
+    REQUIRE(twice);
+    CHECK(twice->size() == all_combination_specs().size());
+    const auto more = parse({"--variants", "all", "--variants", "v12"});
+    REQUIRE(more);
+    CHECK(more->size() == all_combination_specs().size() + 1);
+    CHECK(more->back().name == "v12");
 }

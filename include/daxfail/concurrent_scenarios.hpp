@@ -37,7 +37,7 @@ inline scenario read_fault_during_unbind() {
     return with_actors(
         make("read_fault_during_unbind",
              "Unbind while `reader` loads page 3 of A, which it maps but has not touched. DAX read faults take no "
-             "freeze protection (reference 4.7, B17): a read between the revoke of A's pages and the FORCE_UMOUNT "
+             "freeze protection (only the write-fault path calls sb_start_pagefault): a read between the revoke of A's pages and the FORCE_UMOUNT "
              "shutdown maps the page again, and the mapping outlives the device in every version that does not "
              "revoke after the shutdown.",
              untouched_base(), event::unbind(0, unbinder)),

@@ -2,7 +2,7 @@
 // errors come back with their line, column and the field being read; a number
 // beyond a double's range names its field; duplicate keys (which nlohmann would
 // silently resolve to the last) are errors; nesting deeper than max_depth stops
-// the parse before it costs memory. The limits are documented in the README.
+// the parse before it costs memory. The limits are documented in docs/scenario-format.md.
 #ifndef DAXFAIL_JSON_PARSE_HPP
 #define DAXFAIL_JSON_PARSE_HPP
 

@@ -1,4 +1,4 @@
-// Which tasks collect_procs_fsdax picks on MF_MEM_PRE_REMOVE (A15). Outside
+// Which tasks collect_procs_fsdax picks on MF_MEM_PRE_REMOVE. Outside
 // pre-remove every version uses task_early_kill(force_early=1): the process of
 // `current`, or a thread that opted into early kill. v12 and v6.8+ take every
 // process that maps the page, because `current` is the unbinder.

@@ -1,5 +1,5 @@
 // Axis `freeze`: how xfs_dax_notify_failure keeps new mappings from being
-// created while it revokes the old ones on MF_MEM_PRE_REMOVE (A17). Before the
+// created while it revokes the old ones on MF_MEM_PRE_REMOVE. Before the
 // patch nothing is frozen. v12 loops on freeze_super(KERNEL) with 100 ms sleeps
 // until it succeeds (a shut-down filesystem never freezes, so unbind hangs).
 // Review of v12 asked to return the error instead. v13 continued on -EBUSY and

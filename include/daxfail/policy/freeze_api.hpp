@@ -1,4 +1,4 @@
-// The generation of fs/super.c freeze_super/thaw_super (A25/A26). Up to v6.5:
+// The generation of fs/super.c freeze_super/thaw_super. Up to v6.5:
 // one anonymous freeze, a second freeze gets -EBUSY. v6.6-v6.7: one bit per
 // holder (KERNEL, USERSPACE), each holder owns a reference, a thaw that leaves
 // another holder returns 0. v6.8+: per-holder counts sharing one reference, and

@@ -1,5 +1,5 @@
 // Whether xfs_dax_failure_fn drops the file's cached entries in the failed range
-// with invalidate_inode_pages2_range on pre-remove (A16; v12, v6.8+).
+// with invalidate_inode_pages2_range on pre-remove (v12, v6.8+).
 //
 // The decision: xfs_dax_failure_fn asks, given whether this is a pre-remove,
 // whether to drop the file's DAX entries in the failed range.

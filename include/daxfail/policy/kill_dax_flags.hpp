@@ -1,5 +1,5 @@
 // What kill_dax() passes as mf_flags when it tells the holder that the whole
-// device is going away (A1). v6.0-v6.7 and Debian 6.1 pass 0, so the filesystem
+// device is going away. v6.0-v6.7 and Debian 6.1 pass 0, so the filesystem
 // sees the unbind as a memory failure of every byte; v12 and v6.8+
 // (fa422b353d21) pass MF_MEM_PRE_REMOVE.
 //

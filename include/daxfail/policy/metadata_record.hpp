@@ -1,5 +1,5 @@
 // What xfs_dax_failure_fn does with an rmap record that is not file data (AG
-// headers, btree blocks, log, attr fork, bmbt blocks) (A11). v6.1+ asks for a
+// headers, btree blocks, log, attr fork, bmbt blocks). v6.1+ asks for a
 // corrupt shutdown after the scan; v12 and v6.8+ skip it on pre-remove, because a
 // removal is not a corruption.
 //

@@ -1,4 +1,4 @@
-// Whether mf_dax_kill_procs sets PageHWPoison on a pre-remove (A14). v12 and
+// Whether mf_dax_kill_procs sets PageHWPoison on a pre-remove. v12 and
 // v6.8+ do not: "the memory is still good", access is only being revoked.
 //
 // The decision: mf_dax_kill_procs asks, given whether this is a pre-remove,

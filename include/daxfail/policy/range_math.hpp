@@ -1,5 +1,5 @@
 // The arithmetic that turns a device byte range into per-group rmap keys, with
-// each version's bugs (A7-A10). v6_0: R0 (length clamp `len -= E - offset`),
+// each version's bugs. v6_0: R0 (length clamp `len -= E - offset`),
 // exclusive end used as an inclusive key, unbounded group loop (6.0-6.4, Debian
 // before 6.1.112). v6_5: R1 clamp, inclusive end, blockcount one short. v6_6: R1
 // with the +1 fix (6.6, 6.7, Debian 6.1.112+). merged: R2 = R1 plus the

@@ -1,4 +1,4 @@
-// What a notification for the realtime device does (A4). Up to v6.13:
+// What a notification for the realtime device does. Up to v6.13:
 // -EOPNOTSUPP ("notify_failure() not supported on realtime device!", a debug
 // message that production kernels do not print). v6.14 (799e7e6566df) walks the
 // rtgroups' rmap btrees like the data device's allocation groups.

@@ -1,4 +1,4 @@
-// How the filesystem is shut down after the scan (A22/A23). Before the patch: as
+// How the filesystem is shut down after the scan. Before the patch: as
 // corrupt (SHUTDOWN_CORRUPT_ONDISK) when the scan failed or met metadata, and the
 // return value becomes -EFSCORRUPTED. v12-v14: the same, else force-umount on
 // pre-remove. v15 / merged (v6.8+): force-umount on every pre-remove and return

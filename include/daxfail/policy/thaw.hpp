@@ -1,4 +1,4 @@
-// Where the kernel freeze is released (A19/A20). v12 froze in
+// Where the kernel freeze is released. v12 froze in
 // xfs_dax_notify_failure and thawed, unconditionally, in
 // xfs_dax_notify_ddev_failure; review asked to thaw in the function that froze,
 // and from v13 on the kernel holder is thawed only if this path froze it.

@@ -1,5 +1,5 @@
 // Whether pre-remove also drops a userspace (FIFREEZE) freeze "anyway, because
-// the device is about to be removed" (A21): v12 and every later version do, so
+// the device is about to be removed": v12 and every later version do, so
 // that the mount can be unmounted after unbind.
 //
 // The decision: after the kernel thaw, given who still holds a freeze, the
