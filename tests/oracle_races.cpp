@@ -23,7 +23,7 @@
 #include <fstream>
 
 using namespace daxfail;
-using nlohmann::json;
+using njson = nlohmann::json;  // not `json`: daxfail::json is a namespace
 
 namespace {
 nlohmann::ordered_json plan_of(const scenario& s) {
@@ -166,7 +166,7 @@ TEST_CASE("madvise(MADV_HWPOISON) of a PTE that outlived its namespace spins in 
 TEST_CASE("the recorded madvise after a 6.1 unbind spins, in the kernel and in the model") {
     std::ifstream in(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle/races/timed/madvise_after_unbind.6.1.json");
     REQUIRE(in.good());
-    const json rec = json::parse(in);
+    const njson rec = njson::parse(in);
     const auto& plan = rec.at("plan");
     const auto& report = rec.at("report");
     const auto seen = oracle::observe(plan, report);
@@ -183,7 +183,7 @@ TEST_CASE("the recorded madvise after a 6.1 unbind spins, in the kernel and in t
 TEST_CASE("a step started on a kernel log line: 6.12's pre-remove drops a FIFREEZE that came after its first line") {
     std::ifstream in(std::filesystem::path(DAXFAIL_SOURCE_DIR) / "tests/oracle/races/timed/freezer_on_log_line.6.12.json");
     REQUIRE(in.good());
-    const json rec = json::parse(in);
+    const njson rec = njson::parse(in);
     const auto& report = rec.at("report");
     CHECK(rec.at("plan").at("actors")[0].at("steps")[0].at("when").at("after") == "log");
     const auto seen = oracle::observe(rec.at("plan"), report);
@@ -241,9 +241,9 @@ TEST_CASE("a counterexample made into a race plan") {
 }
 
 TEST_CASE("what one run shows of each invariant") {
-    const json plan = json::parse(R"({"event": {"kind": "unbind"}, "tasks": [{"comm": "reader"}, {"comm": "writer"}],
+    const njson plan = njson::parse(R"({"event": {"kind": "unbind"}, "tasks": [{"comm": "reader"}, {"comm": "writer"}],
         "actors": [{"name": "xfs_freeze", "steps": [{"op": "FIFREEZE"}, {"op": "FITHAW"}]}]})");
-    json report = json::parse(R"({"event_end": "returned",
+    njson report = njson::parse(R"({"event_end": "returned",
         "tasks": [{"pid": 100, "pfns_before": [[3, 1048579, 139637976739840]], "present_after": [3], "faulting_pages_after": []},
                   {"pid": 101, "pfns_before": [[3, 1048600, 139706696204288]], "present_after": [],
                    "pagemap_not_read_after": [[0, 3]], "faulting_pages_after": [0, 1, 2]}],
@@ -264,7 +264,7 @@ TEST_CASE("what one run shows of each invariant") {
     CHECK(status(seen, "no_bystander_signaled").status == "not observed");
 
     // The course of the run, for the evidence: who got which SIGBUS during the event, the guest's marks.
-    report["kernel_log"] = json::array({"<14>[   11.832520] daxfail: unbind starts", "<6>[   11.9] XFS (pmem0): x",
+    report["kernel_log"] = njson::array({"<14>[   11.832520] daxfail: unbind starts", "<6>[   11.9] XFS (pmem0): x",
                                         "<14>[   12.000001] daxfail: xfs_freeze FITHAW returns -22"});
     const std::string course = oracle::run_timeline(plan, report);
     CHECK(course.find("reader SIGBUS si_code 4") != std::string::npos);
@@ -272,8 +272,8 @@ TEST_CASE("what one run shows of each invariant") {
     CHECK(course.find("[   11.832520] unbind starts, [   12.000001] xfs_freeze FITHAW returns -22") != std::string::npos);
 
     report["actors"][0]["steps"][1]["rc"] = 0;
-    report["tasks"][1]["faulting_pages_after"] = json::array({0, 1, 2, 3});
-    report["tasks"][0]["present_after"] = json::array();
+    report["tasks"][1]["faulting_pages_after"] = njson::array({0, 1, 2, 3});
+    report["tasks"][0]["present_after"] = njson::array();
     seen = oracle::observe(plan, report);
     CHECK(status(seen, "no_foreign_freeze_dropped").status == "holds");
     CHECK(status(seen, "freezer_thaw_succeeds").status == "holds");
@@ -282,9 +282,9 @@ TEST_CASE("what one run shows of each invariant") {
 
     // A page only an actor faulted in during the unbind is no mapper's left unsignalled: mapped_tasks_signaled
     // asks about the pages mapped before it.
-    report["tasks"][0]["present_after"] = json::array({3});
-    report["tasks"][0]["pfns_before"] = json::array();
-    report["tasks"][1]["pfns_before"] = json::array();
+    report["tasks"][0]["present_after"] = njson::array({3});
+    report["tasks"][0]["pfns_before"] = njson::array();
+    report["tasks"][1]["pfns_before"] = njson::array();
     seen = oracle::observe(plan, report);
     CHECK(status(seen, "no_live_mapping_after_pre_remove").status == "violated");
     CHECK(status(seen, "mapped_tasks_signaled").status == "n/a");
@@ -311,7 +311,7 @@ TEST_CASE("recorded races on Debian's kernels replay") {
         if (entry.path().extension() != ".json") continue;
         ++files;
         std::ifstream in(entry.path());
-        const json rec = json::parse(in);
+        const njson rec = njson::parse(in);
         CAPTURE(entry.path().filename().string());
         const std::string name = rec.at("scenario"), invariant = rec.at("invariant"), preset = rec.at("preset");
         std::optional<scenario> s;
@@ -330,7 +330,7 @@ TEST_CASE("recorded races on Debian's kernels replay") {
         std::size_t reproduced = 0;
         for (const auto& run : rec.at("runs")) {
             // The plan the run had is the plan the counterexample gives today, at the run's delay.
-            CHECK(json::parse(oracle::run_with_delay(design, run.at("delay_us").get<long>()).dump()) == run.at("plan"));
+            CHECK(njson::parse(oracle::run_with_delay(design, run.at("delay_us").get<long>()).dump()) == run.at("plan"));
             for (const auto& o : oracle::observe(run.at("plan"), run.at("report")))
                 reproduced += o.invariant == invariant && o.status == "violated";
         }
