@@ -455,6 +455,7 @@ TEST_CASE("docs: the limits in docs/scenario-format.md are the reader's") {
             with_commas(j::max_vmas) + " per task (vm.max_map_count's default) |",
         "| items of one page list | " + with_commas(j::max_page_runs) + " (a run counts once, whatever its length) |",
         "| actors | " + std::to_string(j::max_actors) + ", of " + std::to_string(j::max_actor_steps) + " steps each |",
+        "| one inode or task read as it is parsed | " + with_commas(j::max_element_values) + " JSON values |",
     };
     for (const auto& r : rows) {
         INFO(r);

@@ -205,3 +205,4 @@ TEST_CASE("--variants all, given twice or next to other lists: the combinations 
     CHECK(more->size() == all_combination_specs().size() + 1);
     CHECK(more->back().name == "v12");
 }
+

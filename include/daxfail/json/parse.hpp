@@ -26,6 +26,9 @@ namespace daxfail::json {
 inline constexpr std::size_t max_file_bytes = std::size_t{1} << 30;  ///< inodes[] and tasks[] stream: see docs
 inline constexpr std::size_t max_depth = 32;
 inline constexpr std::size_t max_values = 4'000'000;  ///< numbers, strings, arrays, ... in one document
+/// In one streamed inode or task (element_sink): room for an inode at its own limits (10^6 extents of five values
+/// and a page list of 10^6 runs), which is read and dropped before the next.
+inline constexpr std::size_t max_element_values = 12'000'000;
 
 struct parse_result {
     nlohmann::json doc;
@@ -209,6 +212,13 @@ private:
 
     /// Whether another value stays within max_values (else an error, and the parse stops).
     bool room() {
+        // Inside a streamed element (frames: root, the streamed array, the element...), the element's own limit.
+        if (stack_.size() >= 2 && stack_[1].streamed) {
+            if (stack_.size() == 2 || values_ - stack_[1].values_before < max_element_values) return true;
+            errors.push_back({container_or_document(), "has more than " + std::to_string(max_element_values) +
+                                                           " values (the limit for one inode or task)"});
+            return false;
+        }
         if (values_ < max_values) return true;
         errors.push_back({"(document)", "has more than " + std::to_string(max_values) + " values (the limit)"});
         return false;
