@@ -93,34 +93,30 @@ int measure(const std::string& what, const std::string& path) {
 
 double model_mib = 0, load_mib = 0, one_inode_mib = 0;
 
-/// The largest single element the limits admit: one inode at its extent limit, read while it is parsed.
-void load_one_inode_of_1e6_extents(benchmark::State& state) {
-    const std::string& path = one_inode_file();
+/// Times loading `path`; false (and the benchmark skipped with the first error) when it does not load.
+bool time_loads(benchmark::State& state, const std::string& path) {
     state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
     for (auto _ : state) {
         auto r = json::load_scenario_file(path);
         if (!r.ok()) {
             state.SkipWithError(r.errors.front().to_string().c_str());
-            return;
+            return false;
         }
         benchmark::DoNotOptimize(r);
     }
+    return true;
+}
+
+/// The largest single element the limits admit: one inode at its extent limit, read while it is parsed.
+void load_one_inode_of_1e6_extents(benchmark::State& state) {
+    if (!time_loads(state, one_inode_file())) return;
     one_inode_mib = measured_mib("one_inode");
     state.counters["load_peak_MiB"] = one_inode_mib;
 }
 BENCHMARK(load_one_inode_of_1e6_extents)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 void load_1e6_extents(benchmark::State& state) {
-    const std::string& path = big_file();
-    state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
-    for (auto _ : state) {
-        auto r = json::load_scenario_file(path);
-        if (!r.ok()) {
-            state.SkipWithError(r.errors.front().to_string().c_str());
-            return;
-        }
-        benchmark::DoNotOptimize(r);
-    }
+    if (!time_loads(state, big_file())) return;
     model_mib = measured_mib("model");
     load_mib = measured_mib("load");
     state.counters["model_MiB"] = model_mib;
