@@ -98,18 +98,19 @@ public:
 
     /// The parsed document, once the parse that streamed into this reader has ended.
     void rebind(const nlohmann::json& doc) { doc_ = &doc; }
+    const nlohmann::json& doc() const { return *doc_; }
 
     load_result read() {
         load_result result;
-        if (!r_.object((*doc_), "(document)")) return finish(std::move(result));
-        if (!doc_->empty() && !doc_->contains("devices") && !doc_->contains("filesystem") && !doc_->contains("event")) {
+        if (!r_.object(doc(), "(document)")) return finish(std::move(result));
+        if (!doc().empty() && !doc().contains("devices") && !doc().contains("filesystem") && !doc().contains("event")) {
             // Another kind of JSON (a report, a plan): one line, not one per field.
             std::string keys;
             std::size_t listed = 0;
-            for (const auto& item : doc_->items())
+            for (const auto& item : doc().items())
                 if (listed++ < 5) keys += (keys.empty() ? "" : ", ") + daxfail::detail::printable(item.key(), 40);
             r_.fail("(document)", "is not a scenario file: it has none of devices, filesystem and event (its fields: " +
-                                      keys + (doc_->size() > 5 ? ", ..." : "") + ")");
+                                      keys + (doc().size() > 5 ? ", ..." : "") + ")");
             return finish(std::move(result));
         }
         begin();
@@ -118,16 +119,16 @@ public:
             if (!streamed_tasks_) read_tasks();
         }
         phase(phase_top);  // read once the whole document is there: a file may give its name last
-        r_.only_keys((*doc_), "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
+        r_.only_keys(doc(), "", {"name", "description", "devices", "filesystem", "inodes", "tasks",
                                 "early_kill_sysctl", "hwpoison", "event", "actors", "$schema"});
         // Both optional (the schema says so): a file's name defaults to its stem (load_scenario_file).
-        sc_.name = r_.string((*doc_), "", "name", "").value_or("");
-        sc_.description = r_.string((*doc_), "", "description", "").value_or("");
+        sc_.name = r_.string(doc(), "", "name", "").value_or("");
+        sc_.description = r_.string(doc(), "", "description", "").value_or("");
         if (stopped_) return finish(std::move(result));
         phase(phase_rest);
-        w_.early_kill_sysctl = r_.boolean((*doc_), "", "early_kill_sysctl", false).value_or(false);
+        w_.early_kill_sysctl = r_.boolean(doc(), "", "early_kill_sysctl", false).value_or(false);
         bool all_poisoned = false;
-        if (auto poison = r_.page_set((*doc_), "", "hwpoison", all_poisoned, "none")) {
+        if (auto poison = r_.page_set(doc(), "", "hwpoison", all_poisoned, "none")) {
             if (all_poisoned) r_.fail("hwpoison", "must list pfns (numbers or {\"first\", \"pages\"} runs)");
             w_.hwpoison = *poison;
         }
@@ -300,9 +301,9 @@ private:
     }
 
     void read_devices() {
-        const auto& devs = r_.limited(r_.array((*doc_), "", "devices"), "devices", max_devices, "devices");
+        const auto& devs = r_.limited(r_.array(doc(), "", "devices"), "devices", max_devices, "devices");
         // An array of the wrong type or beyond the limit was reported already.
-        const bool given_empty = !(*doc_).contains("devices") || ((*doc_)["devices"].is_array() && (*doc_)["devices"].empty());
+        const bool given_empty = !doc().contains("devices") || (doc()["devices"].is_array() && doc()["devices"].empty());
         if (given_empty) r_.fail("devices", "needs at least one dax device");
         std::vector<bool> placed;  // first_pfn given, or defaulted already
         std::vector<std::pair<std::size_t, std::size_t>> defaulted;  // (device, its index in the file)
@@ -376,11 +377,11 @@ private:
 
     void read_filesystem() {
         const std::string p = "filesystem";
-        if (!(*doc_).contains("filesystem")) {
+        if (!doc().contains("filesystem")) {
             r_.fail(p, "is required");
             return;
         }
-        const auto& fs = (*doc_)["filesystem"];
+        const auto& fs = doc()["filesystem"];
         if (!r_.object(fs, p)) return;
         r_.only_keys(fs, p, {"fsname", "blocksize", "reflink", "sb_born", "shutdown", "freeze_in_progress", "freeze",
                              "data", "log", "realtime", "metadata"});
@@ -529,75 +530,73 @@ private:
 
     void read_inodes() {
         phase(phase_inodes);
-        const auto& inodes = r_.limited(r_.array((*doc_), "", "inodes"), "inodes", max_inodes, "inodes");
+        const auto& inodes = r_.limited(r_.array(doc(), "", "inodes"), "inodes", max_inodes, "inodes");
         for (std::size_t i = 0; i < inodes.size(); ++i) read_inode(i, inodes[i]);
         layout();
     }
 
     /// inodes[i].
     void read_inode(std::size_t i, const nlohmann::json& j) {
-        {
-            const std::string p = field_reader::at("inodes", i);
-            if (!r_.object(j, p)) return;
-            r_.only_keys(j, p, {"ino", "name", "dax", "in_core", "reclaiming", "realtime", "size", "extents", "cached",
-                                "dirty"},
-                         {{"present", "a mapping: tasks[].vmas[].present lists the pages a task has mapped"},
-                          {"touched", "a mapping: tasks[].vmas[].touched lists the pages a task has faulted in"},
-                          {"agbno", "an extent: inodes[].extents[] items have group, agbno, blocks, file_block"}});
-            const auto ino = r_.number(j, p, "ino");
-            if (!ino) return;
-            if (rmap_owner::is_non_inode(*ino) || *ino == 0) {
-                r_.fail(p + ".ino", "must be a positive inode number below 2^63");
-                return;
-            }
-            if (w_.inodes.count(*ino)) {
-                r_.fail(p + ".ino", "duplicate inode " + std::to_string(*ino));
-                return;
-            }
-            paths_.inode(*ino, i);
-            const std::size_t errors_before = r_.errors.size();  // an inode with an error of its own: no cache read
-            inode ip;
-            ip.name = r_.string(j, p, "name", "").value_or("");
-            ip.dax = r_.boolean(j, p, "dax", true).value_or(true);
-            ip.in_core = r_.boolean(j, p, "in_core", true).value_or(true);
-            ip.reclaiming = r_.boolean(j, p, "reclaiming", false).value_or(false);
-            ip.realtime = r_.boolean(j, p, "realtime", false).value_or(false);
-            u64 end_block = 0;
-            const auto& extents = r_.limited(r_.array(j, p, "extents"), p + ".extents", max_extents, "extents");
-            std::vector<std::pair<u64, u64>> blocks;  // file block, count
-            const std::string extents_path = p + ".extents";
-            std::string ep;  // one buffer for every extent's path: a million extents, no million allocations
-            for (std::size_t k = 0; k < extents.size(); ++k) {
-                ep.assign(extents_path).append("[").append(std::to_string(k)).append("]");
-                if (!r_.object(extents[k], ep)) continue;
-                r_.only_keys(extents[k], ep, {"group", "agbno", "blocks", "file_block"});
-                const auto group = r_.number(extents[k], ep, "group", std::nullopt, 0xFFFFFFFFu);
-                const auto agbno = r_.number(extents[k], ep, "agbno", std::nullopt, 0xFFFFFFFFu);
-                const auto count = r_.number(extents[k], ep, "blocks", std::nullopt, 0xFFFFFFFFu);
-                const auto fb = r_.number(extents[k], ep, "file_block", end_block, u64{1} << 52);
-                if (!group || !agbno || !count || !fb) continue;
-                if (*fb + *count > (u64{1} << 63) / w_.mp.blocksize) {
-                    r_.fail(ep + ".file_block", "file_block + blocks reaches past the largest file offset, 2^63 bytes");
-                    continue;
-                }
-                if (!check_group(ip.realtime, *group, ep + ".group")) continue;
-                add_record(ip.realtime, static_cast<u32>(*group),
-                           {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false},
-                           {record_origin::extent, static_cast<u32>(i), static_cast<u32>(k)});
-                end_block = std::max(end_block, *fb + *count);
-                blocks.push_back({*fb, *count});
-            }
-            const u64 bs = w_.mp.blocksize;
-            ip.size = r_.bytes(j, p, "size", end_block * bs).value_or(0);
-            derived(j, p + ".size", "the file ends where its last extent ends (" + std::to_string(end_block * bs) + " bytes)");
-            if (ip.in_core) derived(j, p + ".cached", "every page of the file's extents has a cached entry");
-            w_.inodes[*ino] = std::move(ip);
-            // Its cached and dirty pages would only repeat the inode's own error ("page 0 is not cached").
-            if (r_.errors.size() != errors_before) return;
-            // A file given by its size alone is laid out once every explicit extent is known (layout()).
-            if (!j.contains("extents") && j.contains("size")) pending_layout_.push_back({*ino, i, j});
-            else read_cache(j, p, w_.inodes[*ino], blocks);
+        const std::string p = field_reader::at("inodes", i);
+        if (!r_.object(j, p)) return;
+        r_.only_keys(j, p, {"ino", "name", "dax", "in_core", "reclaiming", "realtime", "size", "extents", "cached",
+                            "dirty"},
+                     {{"present", "a mapping: tasks[].vmas[].present lists the pages a task has mapped"},
+                      {"touched", "a mapping: tasks[].vmas[].touched lists the pages a task has faulted in"},
+                      {"agbno", "an extent: inodes[].extents[] items have group, agbno, blocks, file_block"}});
+        const auto ino = r_.number(j, p, "ino");
+        if (!ino) return;
+        if (rmap_owner::is_non_inode(*ino) || *ino == 0) {
+            r_.fail(p + ".ino", "must be a positive inode number below 2^63");
+            return;
         }
+        if (w_.inodes.count(*ino)) {
+            r_.fail(p + ".ino", "duplicate inode " + std::to_string(*ino));
+            return;
+        }
+        paths_.inode(*ino, i);
+        const std::size_t errors_before = r_.errors.size();  // an inode with an error of its own: no cache read
+        inode ip;
+        ip.name = r_.string(j, p, "name", "").value_or("");
+        ip.dax = r_.boolean(j, p, "dax", true).value_or(true);
+        ip.in_core = r_.boolean(j, p, "in_core", true).value_or(true);
+        ip.reclaiming = r_.boolean(j, p, "reclaiming", false).value_or(false);
+        ip.realtime = r_.boolean(j, p, "realtime", false).value_or(false);
+        u64 end_block = 0;
+        const auto& extents = r_.limited(r_.array(j, p, "extents"), p + ".extents", max_extents, "extents");
+        std::vector<std::pair<u64, u64>> blocks;  // file block, count
+        const std::string extents_path = p + ".extents";
+        std::string ep;  // one buffer for every extent's path: a million extents, no million allocations
+        for (std::size_t k = 0; k < extents.size(); ++k) {
+            ep.assign(extents_path).append("[").append(std::to_string(k)).append("]");
+            if (!r_.object(extents[k], ep)) continue;
+            r_.only_keys(extents[k], ep, {"group", "agbno", "blocks", "file_block"});
+            const auto group = r_.number(extents[k], ep, "group", std::nullopt, 0xFFFFFFFFu);
+            const auto agbno = r_.number(extents[k], ep, "agbno", std::nullopt, 0xFFFFFFFFu);
+            const auto count = r_.number(extents[k], ep, "blocks", std::nullopt, 0xFFFFFFFFu);
+            const auto fb = r_.number(extents[k], ep, "file_block", end_block, u64{1} << 52);
+            if (!group || !agbno || !count || !fb) continue;
+            if (*fb + *count > (u64{1} << 63) / w_.mp.blocksize) {
+                r_.fail(ep + ".file_block", "file_block + blocks reaches past the largest file offset, 2^63 bytes");
+                continue;
+            }
+            if (!check_group(ip.realtime, *group, ep + ".group")) continue;
+            add_record(ip.realtime, static_cast<u32>(*group),
+                       {static_cast<u32>(*agbno), static_cast<u32>(*count), *ino, *fb, false, false},
+                       {record_origin::extent, static_cast<u32>(i), static_cast<u32>(k)});
+            end_block = std::max(end_block, *fb + *count);
+            blocks.push_back({*fb, *count});
+        }
+        const u64 bs = w_.mp.blocksize;
+        ip.size = r_.bytes(j, p, "size", end_block * bs).value_or(0);
+        derived(j, p + ".size", "the file ends where its last extent ends (" + std::to_string(end_block * bs) + " bytes)");
+        if (ip.in_core) derived(j, p + ".cached", "every page of the file's extents has a cached entry");
+        w_.inodes[*ino] = std::move(ip);
+        // Its cached and dirty pages would only repeat the inode's own error ("page 0 is not cached").
+        if (r_.errors.size() != errors_before) return;
+        // A file given by its size alone is laid out once every explicit extent is known (layout()).
+        if (!j.contains("extents") && j.contains("size")) pending_layout_.push_back({*ino, i, j});
+        else read_cache(j, p, w_.inodes[*ino], blocks);
     }
 
     /// "cached" and "dirty" of inode `ip`, whose data fork is `blocks` (file block, count).
@@ -727,96 +726,94 @@ private:
 
     void read_tasks() {
         phase(phase_tasks);
-        const auto& tasks = r_.limited(r_.array((*doc_), "", "tasks"), "tasks", max_tasks, "tasks");
+        const auto& tasks = r_.limited(r_.array(doc(), "", "tasks"), "tasks", max_tasks, "tasks");
         for (std::size_t i = 0; i < tasks.size(); ++i) read_task(i, tasks[i]);
     }
 
     /// tasks[i].
     void read_task(std::size_t i, const nlohmann::json& j) {
-        {
-            const std::string p = field_reader::at("tasks", i);
-            if (!r_.object(j, p)) return;
-            r_.only_keys(j, p, {"pid", "comm", "kernel_thread", "mm", "mce_kill", "threads", "vmas"},
-                         {{"ino", "a mapping: tasks[].vmas[] items name the file they map"},
-                          {"present", "a mapping: tasks[].vmas[].present"}});
-            task t;
-            const auto pid = r_.number(j, p, "pid", std::nullopt, 0x3FFFFFFFu);
-            if (!pid) return;
-            t.pid = static_cast<u32>(*pid);
-            t.comm = r_.string(j, p, "comm", "task" + std::to_string(*pid)).value_or("");
-            const bool kthread = r_.boolean(j, p, "kernel_thread", false).value_or(false);
-            if (!kthread) t.mm = r_.number(j, p, "mm", *pid).value_or(*pid);
-            const auto lead = mce_flags(j, p).value_or(std::pair{false, false});
-            t.threads.push_back({t.pid, t.comm, lead.first, lead.second});
-            const auto& threads = r_.limited(r_.array(j, p, "threads"), p + ".threads", max_threads, "threads");
-            for (std::size_t k = 0; k < threads.size(); ++k) {
-                const std::string tp = field_reader::at(p + ".threads", k);
-                if (!r_.object(threads[k], tp)) continue;
-                r_.only_keys(threads[k], tp, {"tid", "comm", "mce_kill"});
-                const auto tid = r_.number(threads[k], tp, "tid", std::nullopt, 0x3FFFFFFFu);
-                const auto flags = mce_flags(threads[k], tp);
-                if (!tid || !flags) continue;
-                t.threads.push_back({static_cast<u32>(*tid), r_.string(threads[k], tp, "comm", t.comm).value_or(""),
-                                     flags->first, flags->second});
-            }
-            const auto& vmas = r_.limited(r_.array(j, p, "vmas"), p + ".vmas", max_vmas, "mappings (vm.max_map_count)");
-            const std::string vmas_path = p + ".vmas";
-            std::string vp;
-            for (std::size_t k = 0; k < vmas.size(); ++k) {
-                vp.assign(vmas_path).append("[").append(std::to_string(k)).append("]");
-                if (!r_.object(vmas[k], vp)) continue;
-                r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "touched", "pmd"},
-                            {{"dirty", "the file: inodes[].dirty lists the pages whose DAX entries are dirty"},
-                             {"cached", "the file: inodes[].cached lists the pages with DAX entries"},
-                             {"mce_kill", "the task (tasks[].mce_kill) or one of its threads"}});
-                const auto ino = r_.number(vmas[k], vp, "ino");
-                const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
-                const auto pages = r_.number(vmas[k], vp, "pages");
-                const auto start = r_.bytes(vmas[k], vp, "start");
-                bool all = false, pmd_all = false;
-                // "touched": the pages the task has faulted in, as one {"first", "pages"} run or a page list; the
-                // same as present, in the words of someone describing what a program did.
-                std::optional<page_set> present;
-                if (vmas[k].contains("touched")) {
-                    renamed_[vp + ".present"] = vp + ".touched";
-                    if (vmas[k].contains("present")) r_.fail(vp + ".touched", "give present or touched, not both");
-                    present = r_.page_set(vmas[k], vp, "touched", all, "none");
-                } else {
-                    present = r_.page_set(vmas[k], vp, "present", all, "all");
-                    derived(vmas[k], vp + ".present", "every page of the mapping is present");
-                }
-                const auto pmd = r_.page_set(vmas[k], vp, "pmd", pmd_all, "none");
-                if (!ino || !pgoff || !pages || !start || !present || !pmd) continue;
-                vma v{*ino, *pgoff, *pages, *start, {}};
-                if (all && *pages && *pgoff + (*pages - 1) >= *pgoff)
-                    v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pte);
-                for (const auto& r : *present) v.present.assign(r.first, r.last, mapping_size::pte);
-                if (pmd_all && *pages && *pgoff + (*pages - 1) >= *pgoff)
-                    v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pmd);
-                for (const auto& r : *pmd) {
-                    if (!all)
-                        present->for_each_in(r.first, r.last, [&](const page_run<present_t>& both) {
-                            r_.fail(vp + ".pmd", "page " + std::to_string(both.first) + " is in both present and pmd");
-                        });
-                    v.present.assign(r.first, r.last, mapping_size::pmd);
-                }
-                // A PMD mapping means a 2 MiB entry in the file's address_space.
-                if (auto f = w_.inodes.find(*ino); f != w_.inodes.end())
-                    for (const auto& r : v.present)
-                        if (r.value == mapping_size::pmd)
-                            f->second.cache.update(r.first, r.last, [](cache_entry& e) { e.pmd = true; });
-                t.vmas.push_back(std::move(v));
-            }
-            w_.tasks.push_back(std::move(t));
+        const std::string p = field_reader::at("tasks", i);
+        if (!r_.object(j, p)) return;
+        r_.only_keys(j, p, {"pid", "comm", "kernel_thread", "mm", "mce_kill", "threads", "vmas"},
+                     {{"ino", "a mapping: tasks[].vmas[] items name the file they map"},
+                      {"present", "a mapping: tasks[].vmas[].present"}});
+        task t;
+        const auto pid = r_.number(j, p, "pid", std::nullopt, 0x3FFFFFFFu);
+        if (!pid) return;
+        t.pid = static_cast<u32>(*pid);
+        t.comm = r_.string(j, p, "comm", "task" + std::to_string(*pid)).value_or("");
+        const bool kthread = r_.boolean(j, p, "kernel_thread", false).value_or(false);
+        if (!kthread) t.mm = r_.number(j, p, "mm", *pid).value_or(*pid);
+        const auto lead = mce_flags(j, p).value_or(std::pair{false, false});
+        t.threads.push_back({t.pid, t.comm, lead.first, lead.second});
+        const auto& threads = r_.limited(r_.array(j, p, "threads"), p + ".threads", max_threads, "threads");
+        for (std::size_t k = 0; k < threads.size(); ++k) {
+            const std::string tp = field_reader::at(p + ".threads", k);
+            if (!r_.object(threads[k], tp)) continue;
+            r_.only_keys(threads[k], tp, {"tid", "comm", "mce_kill"});
+            const auto tid = r_.number(threads[k], tp, "tid", std::nullopt, 0x3FFFFFFFu);
+            const auto flags = mce_flags(threads[k], tp);
+            if (!tid || !flags) continue;
+            t.threads.push_back({static_cast<u32>(*tid), r_.string(threads[k], tp, "comm", t.comm).value_or(""),
+                                 flags->first, flags->second});
         }
+        const auto& vmas = r_.limited(r_.array(j, p, "vmas"), p + ".vmas", max_vmas, "mappings (vm.max_map_count)");
+        const std::string vmas_path = p + ".vmas";
+        std::string vp;
+        for (std::size_t k = 0; k < vmas.size(); ++k) {
+            vp.assign(vmas_path).append("[").append(std::to_string(k)).append("]");
+            if (!r_.object(vmas[k], vp)) continue;
+            r_.only_keys(vmas[k], vp, {"ino", "pgoff", "pages", "start", "present", "touched", "pmd"},
+                        {{"dirty", "the file: inodes[].dirty lists the pages whose DAX entries are dirty"},
+                         {"cached", "the file: inodes[].cached lists the pages with DAX entries"},
+                         {"mce_kill", "the task (tasks[].mce_kill) or one of its threads"}});
+            const auto ino = r_.number(vmas[k], vp, "ino");
+            const auto pgoff = r_.number(vmas[k], vp, "pgoff", 0);
+            const auto pages = r_.number(vmas[k], vp, "pages");
+            const auto start = r_.bytes(vmas[k], vp, "start");
+            bool all = false, pmd_all = false;
+            // "touched": the pages the task has faulted in, as one {"first", "pages"} run or a page list; the
+            // same as present, in the words of someone describing what a program did.
+            std::optional<page_set> present;
+            if (vmas[k].contains("touched")) {
+                renamed_[vp + ".present"] = vp + ".touched";
+                if (vmas[k].contains("present")) r_.fail(vp + ".touched", "give present or touched, not both");
+                present = r_.page_set(vmas[k], vp, "touched", all, "none");
+            } else {
+                present = r_.page_set(vmas[k], vp, "present", all, "all");
+                derived(vmas[k], vp + ".present", "every page of the mapping is present");
+            }
+            const auto pmd = r_.page_set(vmas[k], vp, "pmd", pmd_all, "none");
+            if (!ino || !pgoff || !pages || !start || !present || !pmd) continue;
+            vma v{*ino, *pgoff, *pages, *start, {}};
+            if (all && *pages && *pgoff + (*pages - 1) >= *pgoff)
+                v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pte);
+            for (const auto& r : *present) v.present.assign(r.first, r.last, mapping_size::pte);
+            if (pmd_all && *pages && *pgoff + (*pages - 1) >= *pgoff)
+                v.present.assign(*pgoff, *pgoff + *pages - 1, mapping_size::pmd);
+            for (const auto& r : *pmd) {
+                if (!all)
+                    present->for_each_in(r.first, r.last, [&](const page_run<present_t>& both) {
+                        r_.fail(vp + ".pmd", "page " + std::to_string(both.first) + " is in both present and pmd");
+                    });
+                v.present.assign(r.first, r.last, mapping_size::pmd);
+            }
+            // A PMD mapping means a 2 MiB entry in the file's address_space.
+            if (auto f = w_.inodes.find(*ino); f != w_.inodes.end())
+                for (const auto& r : v.present)
+                    if (r.value == mapping_size::pmd)
+                        f->second.cache.update(r.first, r.last, [](cache_entry& e) { e.pmd = true; });
+            t.vmas.push_back(std::move(v));
+        }
+        w_.tasks.push_back(std::move(t));
     }
 
     void read_event() {
-        if (!(*doc_).contains("event")) {
+        if (!doc().contains("event")) {
             r_.fail("event", "is required");
             return;
         }
-        if (auto ev = read_event_at((*doc_)["event"], "event")) sc_.event = *ev;
+        if (auto ev = read_event_at(doc()["event"], "event")) sc_.event = *ev;
     }
 
     /// An event object at path `p` (the scenario's event, or a notify step's).
@@ -911,7 +908,7 @@ private:
 
     /// The concurrent actors (actor.hpp); read once the world and the event are known to be valid.
     void read_actors() {
-        const auto& list = r_.array((*doc_), "", "actors");
+        const auto& list = r_.array(doc(), "", "actors");
         if (list.size() > max_actors) {
             r_.fail("actors", std::to_string(list.size()) + " actors; at most " + std::to_string(max_actors) + " are explored");
             return;
