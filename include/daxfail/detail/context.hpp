@@ -187,11 +187,7 @@ struct kernel_context {
         return t ? t->mm : std::nullopt;
     }
 
-    /// pfn backing page `index` of inode `ino`, if the file has a block there.
-    std::optional<u64> pfn_of(u64 ino, u64 index) const {
-        auto r = pfn_run_at(ino, index);
-        return r ? std::optional<u64>(r->pfn) : std::nullopt;
-    }
+    /// The run of pfns backing page `index` of inode `ino` onwards, if the file has a block there.
     std::optional<pfn_run> pfn_run_at(u64 ino, u64 index) const {
         return pfn_run_of(file(ino).extents, w.devices, w.mp.blocksize, index);
     }

@@ -12,11 +12,9 @@
 #include <string>
 #include <vector>
 
-namespace daxfail::kernel {
-
-namespace detail_ipr {
+namespace daxfail::detail {
 /// The first page in [first, last] that some task maps.
-inline std::optional<u64> first_mapped(const detail::kernel_context& ctx, u64 ino, u64 first, u64 last) {
+inline std::optional<u64> first_mapped_page(const kernel_context& ctx, u64 ino, u64 first, u64 last) {
     std::optional<u64> best;
     for (const auto& m : ctx.vmas_of(ino)) {
         const vma& v = *m.v;
@@ -30,7 +28,9 @@ inline std::optional<u64> first_mapped(const detail::kernel_context& ctx, u64 in
     }
     return best;
 }
-}  // namespace detail_ipr
+}  // namespace daxfail::detail
+
+namespace daxfail::kernel {
 
 inline int invalidate_inode_pages2_range(detail::kernel_context& ctx, u64 ino, u64 start, u64 end) {
     // Yield: the walk of the mapping takes the xarray lock entry by entry; a fault may insert an entry first.
@@ -46,7 +46,7 @@ inline int invalidate_inode_pages2_range(detail::kernel_context& ctx, u64 ino, u
     if (!ip.dax) {
         // The first mapped folio zaps the rest of the range at once; the later ones find nothing mapped.
         for (const auto& e : entries)
-            if (auto m = detail_ipr::first_mapped(ctx, ino, e.first, e.last)) {
+            if (auto m = detail::first_mapped_page(ctx, ino, e.first, e.last)) {
                 unmap_mapping_pages(ctx, ino, *m, 1 + end - *m);
                 break;
             }

@@ -33,6 +33,40 @@ inline void set_page_hwpoison(detail::kernel_context& ctx, u64 pfn, u64 pages = 
     ctx.w.hwpoison.insert(pfn, last);
 }
 
+/// How a walk that outlasts run_options::walk_patience ends the run: where the kernel would still be walking.
+inline detail::stop_run mf_dax_walk_spins(const detail::kernel_context& ctx, const inode& ip, u64 ino, u64 index,
+                                          u64 count) {
+    const u64 file_pages = (ip.size + page_size - 1) >> page_shift;
+    return detail::stop_run{
+        end_state::spinning,
+        "mf_dax_kill_procs walks ino " + std::to_string(ino) + " from index " + std::to_string(index) + " for " +
+            std::to_string(count) + " indices (the file has " + std::to_string(file_pages) + " pages" +
+            (index + count > file_pages && count >= (u64{1} << 31) ? "; the count is a u32 that wrapped" : "") +
+            "); after " + std::to_string(ctx.out.cost.indices_walked) + " indices in all, " +
+            detail::seconds_text(ctx.opts.walk_patience) + " at " + detail::rate_text(ctx.opts.index_rate) +
+            ", it is still walking"};
+}
+
+/// One stretch of the walk, pages [p, e.last] of cache run `e`: collect, poison, unmap and kill as far as one pfn
+/// run and one set of victims reach. Returns the last page handled.
+inline u64 mf_dax_kill_entry_run(detail::kernel_context& ctx, u64 ino, const page_run<cache_entry>& e, u64 p,
+                                 picker who, bool poison, int mf_flags) {
+    const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
+    const auto pr = ctx.pfn_run_at(ino, head);
+    if (!pr) return p;  // no page behind the entry
+    u64 q = e.value.pmd ? p : std::min(e.last, p + pr->pages - 1);
+    auto c = collect_run(ctx, ino, p, q, who);
+    q = c.last;
+    const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
+                                  [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
+    if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
+    if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
+    unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
+    ctx.spare_victims = std::move(c.victims);
+    return q;
+}
+
+/// mf_dax_kill_procs — mm/memory-failure.c (v6.0 to v7.2): the walk of indices [index, index + count).
 inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u64 count, int mf_flags) {
     ctx.step("mf_dax_kill_procs", [&] {
         return "ino " + std::to_string(ino) + " index " + std::to_string(index) + " count " + std::to_string(count);
@@ -53,38 +87,11 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     ctx.out.cost.indices_walked += spins ? budget : count;
     u64 last = index + count - 1 < index ? u64_max : index + count - 1;
     if (spins) last = budget == 0 ? index : index + budget - 1;
-    auto spin = [&] {
-        const u64 file_pages = (ip.size + page_size - 1) >> page_shift;
-        return detail::stop_run{
-            end_state::spinning,
-            "mf_dax_kill_procs walks ino " + std::to_string(ino) + " from index " + std::to_string(index) + " for " +
-                std::to_string(count) + " indices (the file has " + std::to_string(file_pages) + " pages" +
-                (index + count > file_pages && count >= (u64{1} << 31) ? "; the count is a u32 that wrapped" : "") +
-                "); after " + std::to_string(ctx.out.cost.indices_walked) + " indices in all, " +
-                detail::seconds_text(ctx.opts.walk_patience) + " at " + detail::rate_text(ctx.opts.index_rate) +
-                ", it is still walking"};
-    };
-    if (spins && budget == 0) throw spin();
+    if (spins && budget == 0) throw mf_dax_walk_spins(ctx, ip, ino, index, count);
     const bool poison = ctx.cfg.pre_remove_poison.poisons(pre_remove);
     const picker who = fsdax_picker(pre_remove);
-    // One run of pages [p, e.last] of cache run `e`: collect, poison, unmap and kill as far as one pfn run and one
-    // set of victims reach; returns the last page handled.
     auto handle = [&](const page_run<cache_entry>& e, u64 p) {
-        const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
-        const auto pr = ctx.pfn_run_at(ino, head);
-        u64 q = p;
-        if (pr) {
-            if (!e.value.pmd) q = std::min(e.last, p + pr->pages - 1);
-            auto c = collect_run(ctx, ino, p, q, who);
-            q = c.last;
-            const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
-                                          [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
-            if (huge) q = p;  // a PMD zaps beyond this page: take it alone (its victims are those found)
-            if (poison) set_page_hwpoison(ctx, pr->pfn, e.value.pmd ? 1 : q - p + 1);
-            unmap_and_kill(ctx, c.victims, pr->pfn, ino, p, mf_flags, q - p + 1);
-            ctx.spare_victims = std::move(c.victims);
-        }  // else no page behind the entry
-        return q;
+        return mf_dax_kill_entry_run(ctx, ino, e, p, who, poison, mf_flags);
     };
     if (ctx.hook) {
         // Under the explorer other actors run between runs of pages, and a fault may add entries: look the
@@ -101,18 +108,17 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
             if (q >= last) break;
             p = q + 1;
         }
-        if (spins) throw spin();
-        return 0;
+    } else {
+        // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
+        ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& e) {
+            for (u64 p = e.first;;) {
+                const u64 q = handle(e, p);
+                if (q >= e.last) break;
+                p = q + 1;
+            }
+        });
     }
-    // Unmapping and killing leave the cache alone, so its runs can be walked while they act.
-    ip.cache.for_each_in(index, last, [&](const page_run<cache_entry>& e) {
-        for (u64 p = e.first;;) {
-            const u64 q = handle(e, p);
-            if (q >= e.last) break;
-            p = q + 1;
-        }
-    });
-    if (spins) throw spin();
+    if (spins) throw mf_dax_walk_spins(ctx, ip, ino, index, count);
     return 0;
 }
 

@@ -8,15 +8,15 @@
 
 #include <string>
 
-namespace daxfail::kernel {
-
-namespace detail_munmap {
+namespace daxfail::detail {
 // The vma stays in place, empty: the run's indexes point at it, and an empty vma maps nothing.
-inline void drop(vma& v) {
+inline void empty_vma(vma& v) {
     v.present.clear();
     v.pages = 0;
 }
-}  // namespace detail_munmap
+}  // namespace daxfail::detail
+
+namespace daxfail::kernel {
 
 /// munmap of task `pid`'s mappings of file `ino`.
 inline void vm_munmap(detail::kernel_context& ctx, u32 pid, u64 ino) {
@@ -25,7 +25,7 @@ inline void vm_munmap(detail::kernel_context& ctx, u32 pid, u64 ino) {
         if (t.pid == pid)
             for (auto& v : t.vmas)
                 if (v.ino == ino && v.pages) {
-                    detail_munmap::drop(v);
+                    detail::empty_vma(v);
                     ++n;
                 }
     ctx.step("vm_munmap", "pid " + std::to_string(pid) + " ino " + std::to_string(ino) + ": " + std::to_string(n) +
@@ -39,7 +39,7 @@ inline void exit_mmap(detail::kernel_context& ctx, u32 pid) {
         if (t.pid == pid)
             for (auto& v : t.vmas)
                 if (v.pages) {
-                    detail_munmap::drop(v);
+                    detail::empty_vma(v);
                     ++n;
                 }
     ctx.step("exit_mmap", "pid " + std::to_string(pid) + ": " + std::to_string(n) + " mapping(s) removed");

@@ -13,6 +13,14 @@
 
 #include <string>
 
+namespace daxfail::detail {
+// A retry policy that still asks to retry after ten minutes of model time, or 100,000 attempts, with nothing left
+// in the world to change freeze_super's answer, is taken to retry forever (v12's loop does). Ten minutes is five
+// times the hung-task timeout; asking further ahead costs every run of a looping variant for nothing.
+inline constexpr u64 freeze_retry_horizon_ms = 10ull * 60 * 1000;
+inline constexpr unsigned freeze_retry_horizon_attempts = 100'000;
+}  // namespace daxfail::detail
+
 namespace daxfail::kernel {
 
 inline constexpr const char* notify_failure_owner = "xfs_dax_notify_failure";
@@ -24,14 +32,6 @@ struct freeze_result {
     bool kernel_frozen = false; ///< this path holds a kernel freeze
     int mf_flags = 0;           ///< flags to carry on with (the fallback drops MF_MEM_PRE_REMOVE)
 };
-
-namespace detail_freeze {
-// A retry policy that still asks to retry after ten minutes of model time, or 100,000 attempts, with nothing left
-// in the world to change freeze_super's answer, is taken to retry forever (v12's loop does). Ten minutes is five
-// times the hung-task timeout; asking further ahead costs every run of a looping variant for nothing.
-inline constexpr u64 retry_horizon_ms = 10ull * 60 * 1000;
-inline constexpr unsigned retry_horizon_attempts = 100'000;
-}  // namespace detail_freeze
 
 /// The freeze policy decides after each freeze_super attempt; retries sleep in delay(), where scheduled thaws
 /// run (and, under the explorer, other actors may run at freeze_super and delay). When no other actor can act before the sleep ends (no scheduled thaw, or a retry without
@@ -65,8 +65,8 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
         };
         freeze_attempt ahead = attempt;
         freeze_decision next = d;
-        while (unchanging(next) && ahead.waited_ms < detail_freeze::retry_horizon_ms &&
-               ahead.attempts < detail_freeze::retry_horizon_attempts) {
+        while (unchanging(next) && ahead.waited_ms < detail::freeze_retry_horizon_ms &&
+               ahead.attempts < detail::freeze_retry_horizon_attempts) {
             ahead.waited_ms += next.retry_after_ms;
             ++ahead.attempts;
             next = policy.after_attempt(ahead);
