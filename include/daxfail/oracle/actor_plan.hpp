@@ -20,7 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace daxfail::oracle {
 
@@ -46,6 +48,104 @@ inline std::optional<std::pair<u64, u64>> file_page_at(const world& w, u64 offse
     }
     return std::nullopt;
 }
+/// The task a step acts through: the planned task of `pid`, if any.
+inline std::optional<std::size_t> planned_task_of(const std::map<u32, std::size_t>& task_of_pid, u32 pid) {
+    const auto it = task_of_pid.find(pid);
+    if (it == task_of_pid.end()) return std::nullopt;
+    return it->second;
+}
+
+/// A step a task makes (fault, munmap, exit, madvise); a write fault makes its VMAs writable in the plan. Null with
+/// `reason` when the task maps nothing.
+inline nlohmann::ordered_json task_step(const world& w, const actor_step& st, nlohmann::ordered_json& plan,
+                                        const std::map<u32, std::size_t>& task_of_pid, std::string& reason) {
+    const auto i = planned_task_of(task_of_pid, st.pid);
+    if (!i) {
+        reason = "task " + std::to_string(st.pid) + " maps nothing (the guest makes only tasks that map files)";
+        return nullptr;
+    }
+    nlohmann::ordered_json step = {{"op", st.op == actor_op::madvise_hwpoison ? "madvise" : std::string(actor_op_name(st.op))}, {"task", *i}};
+    if (st.op == actor_op::exit) return step;
+    step["file"] = w.inodes.count(st.ino) ? plan_file_name(st.ino, w.inodes.at(st.ino)) : std::string();
+    if (st.op == actor_op::munmap) return step;
+    step["page"] = st.page;
+    if (st.op == actor_op::fault) {
+        step["pages"] = st.pages;
+        step["write"] = st.write;
+        if (st.write)
+            for (auto& v : plan["tasks"][*i]["vmas"])
+                if (v["file"] == step["file"]) v["write"] = true;
+    }
+    return step;
+}
+
+/// A second notification: an unbind, or one page of file data failing: madvise(MADV_HWPOISON) by the task that
+/// consumes it when it maps the page (a machine check in a task is action-required, as madvise is), else a write to
+/// hard_offline_page. Null with `reason` for any other memory failure.
+inline nlohmann::ordered_json notify_step(const world& w, const actor_step& st, const nlohmann::ordered_json& plan,
+                                          const std::map<u32, std::size_t>& task_of_pid, std::string& reason) {
+    if (st.event.kind == event_kind::unbind)
+        return {{"op", "unbind"}, {"namespace", st.event.device == 1 ? "namespace1.0" : "namespace0.0"}};
+    if (st.event.device != 0 || st.event.length != page_size) {
+        reason = "a second memory failure other than one page of the data device";
+        return nullptr;
+    }
+    const auto at = file_page_at(w, st.event.offset);
+    if (!at) {
+        reason = "a second memory failure outside file data (the guest finds a page by its file)";
+        return nullptr;
+    }
+    const std::string file = w.inodes.count(at->first) ? plan_file_name(at->first, w.inodes.at(at->first)) : std::string();
+    const auto i = planned_task_of(task_of_pid, st.event.current_tid);
+    bool maps = false;
+    if (i)
+        for (const auto& v : plan["tasks"][*i]["vmas"])
+            maps = maps || (v["file"] == file && at->second >= v["pgoff"].get<u64>() &&
+                            at->second - v["pgoff"].get<u64>() < v["pages"].get<u64>());
+    if (maps) return {{"op", "madvise"}, {"task", *i}, {"file", file}, {"page", at->second}};
+    return {{"op", "memory_failure"}, {"file", file}, {"page", at->second}};
+}
+
+/// One actor step as the guest performs it; null with `reason` when the guest cannot.
+inline nlohmann::ordered_json plan_step(const world& w, const actor_step& st, nlohmann::ordered_json& plan,
+                                        const std::map<u32, std::size_t>& task_of_pid, std::string& reason) {
+    switch (st.op) {
+        case actor_op::fifreeze: return {{"op", "FIFREEZE"}};
+        case actor_op::fithaw: return {{"op", "FITHAW"}};
+        case actor_op::freeze:
+        case actor_op::thaw:
+        case actor_op::work:
+            reason = "a kernel freeze holder (freeze, work, thaw): Debian's 6.1, 6.12 and sid kernels are built without "
+                     "CONFIG_XFS_ONLINE_SCRUB, and online fsck's freeze is the only kernel freeze XFS takes (6.1 has no "
+                     "freeze holders at all: FREEZE_HOLDER_KERNEL is v6.6)";
+            return nullptr;
+        case actor_op::fault:
+        case actor_op::munmap:
+        case actor_op::exit:
+        case actor_op::madvise_hwpoison: return task_step(w, st, plan, task_of_pid, reason);
+        case actor_op::notify: return notify_step(w, st, plan, task_of_pid, reason);
+    }
+    return nullptr;
+}
+
+/// The scenario's start condition of an actor: after another actor's step (the first whose label begins with it;
+/// its last step when none is named), or, for the event's actor, when it starts (a named step of the kernel path has
+/// no guest-visible moment of its own) or returns.
+inline nlohmann::ordered_json start_condition(const scenario& s, const actor& a) {
+    if (a.start->actor == event_actor(s)) return {{"after", a.start->step.empty() ? "event_returned" : "event_started"}};
+    std::size_t k = 0;
+    for (const auto& other : s.actors) {
+        if (other.name != a.start->actor) continue;
+        k = other.steps.empty() ? 0 : other.steps.size() - 1;
+        if (!a.start->step.empty())
+            for (std::size_t n = 0; n < other.steps.size(); ++n)
+                if (step_label(other.steps[n]).rfind(a.start->step, 0) == 0) {
+                    k = n;
+                    break;
+                }
+    }
+    return {{"after", "step"}, {"actor", a.start->actor}, {"step", k}};
+}
 }  // namespace detail
 
 /// Adds the scenario's actors to `plan` ("actors", and "write" on the VMAs a write fault needs writable); false
@@ -53,97 +153,19 @@ inline std::optional<std::pair<u64, u64>> file_page_at(const world& w, u64 offse
 /// plan["tasks"].
 inline bool add_actors(const scenario& s, nlohmann::ordered_json& plan, const std::map<u32, std::size_t>& task_of_pid,
                        std::string& why) {
-    using json = nlohmann::ordered_json;
-    const world& w = s.world;
-    auto file = [&](u64 ino) { return w.inodes.count(ino) ? plan_file_name(ino, w.inodes.at(ino)) : std::string(); };
-    json actors = json::array();
+    auto actors = nlohmann::ordered_json::array();
     for (const auto& a : s.actors) {
-        auto fail = [&](const std::string& reason) {
-            why = "actor '" + a.name + "': " + reason;
-            return false;
-        };
-        json steps = json::array();
+        auto steps = nlohmann::ordered_json::array();
         for (const auto& st : a.steps) {
-            auto task = [&](u32 pid) -> std::optional<std::size_t> {
-                const auto it = task_of_pid.find(pid);
-                if (it == task_of_pid.end()) return std::nullopt;
-                return it->second;
-            };
-            json step;
-            switch (st.op) {
-                case actor_op::fifreeze: step = {{"op", "FIFREEZE"}}; break;
-                case actor_op::fithaw: step = {{"op", "FITHAW"}}; break;
-                case actor_op::freeze:
-                case actor_op::thaw:
-                case actor_op::work:
-                    return fail("a kernel freeze holder (freeze, work, thaw): Debian's 6.1, 6.12 and sid kernels are "
-                                "built without CONFIG_XFS_ONLINE_SCRUB, and online fsck's freeze is the only kernel "
-                                "freeze XFS takes (6.1 has no freeze holders at all: FREEZE_HOLDER_KERNEL is v6.6)");
-                case actor_op::fault:
-                case actor_op::munmap:
-                case actor_op::exit:
-                case actor_op::madvise_hwpoison: {
-                    const auto i = task(st.pid);
-                    if (!i) return fail("task " + std::to_string(st.pid) + " maps nothing (the guest makes only tasks that map files)");
-                    step = {{"op", st.op == actor_op::madvise_hwpoison ? "madvise" : std::string(actor_op_name(st.op))}, {"task", *i}};
-                    if (st.op == actor_op::exit) break;
-                    step["file"] = file(st.ino);
-                    if (st.op == actor_op::munmap) break;
-                    step["page"] = st.page;
-                    if (st.op == actor_op::fault) {
-                        step["pages"] = st.pages;
-                        step["write"] = st.write;
-                        if (st.write)
-                            for (auto& v : plan["tasks"][*i]["vmas"])
-                                if (v["file"] == step["file"]) v["write"] = true;
-                    }
-                    break;
-                }
-                case actor_op::notify: {
-                    if (st.event.kind == event_kind::unbind) {
-                        step = {{"op", "unbind"}, {"namespace", st.event.device == 1 ? "namespace1.0" : "namespace0.0"}};
-                        break;
-                    }
-                    if (st.event.device != 0 || st.event.length != page_size)
-                        return fail("a second memory failure other than one page of the data device");
-                    const auto at = detail::file_page_at(w, st.event.offset);
-                    if (!at) return fail("a second memory failure outside file data (the guest finds a page by its file)");
-                    const auto i = task(st.event.current_tid);
-                    bool maps = false;
-                    if (i)
-                        for (const auto& v : plan["tasks"][*i]["vmas"])
-                            maps = maps || (v["file"] == file(at->first) && at->second >= v["pgoff"].get<u64>() &&
-                                            at->second - v["pgoff"].get<u64>() < v["pages"].get<u64>());
-                    if (maps) step = {{"op", "madvise"}, {"task", *i}, {"file", file(at->first)}, {"page", at->second}};
-                    else step = {{"op", "memory_failure"}, {"file", file(at->first)}, {"page", at->second}};
-                    break;
-                }
+            std::string reason;
+            auto step = detail::plan_step(s.world, st, plan, task_of_pid, reason);
+            if (step.is_null()) {
+                why = "actor '" + a.name + "': " + reason;
+                return false;
             }
-            steps.push_back(step);
+            steps.push_back(std::move(step));
         }
-        // The scenario's start condition: after another actor's step (the first whose label begins with it; its last
-        // step when none is named), or, for the event's actor, when it starts (a named step of the kernel path has no
-        // guest-visible moment of its own) or returns.
-        if (a.start && !steps.empty()) {
-            json when;
-            if (a.start->actor == event_actor(s)) {
-                when = {{"after", a.start->step.empty() ? "event_returned" : "event_started"}};
-            } else {
-                std::size_t k = 0;
-                for (const auto& other : s.actors) {
-                    if (other.name != a.start->actor) continue;
-                    k = other.steps.empty() ? 0 : other.steps.size() - 1;
-                    if (!a.start->step.empty())
-                        for (std::size_t n = 0; n < other.steps.size(); ++n)
-                            if (step_label(other.steps[n]).rfind(a.start->step, 0) == 0) {
-                                k = n;
-                                break;
-                            }
-                }
-                when = {{"after", "step"}, {"actor", a.start->actor}, {"step", k}};
-            }
-            steps[0]["when"] = when;
-        }
+        if (a.start && !steps.empty()) steps[0]["when"] = detail::start_condition(s, a);
         actors.push_back({{"name", a.name}, {"steps", steps}});
     }
     plan["actors"] = actors;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -94,12 +95,9 @@ inline bool pagemap_unread(const json& report, std::size_t i, const json& v) {
 }
 }  // namespace detail
 
-/// Where the world the guest built differs from what the plan asked for (a PTE the plan touched that was not
-/// present before the event, or the reverse; a PTE on another pfn than its extent says; a step of the setup
-/// that failed). The model runs on what was built; these are reported as `setup_differs`, never as agreement
-/// or disagreement.
-inline std::vector<std::string> setup_differences(const json& plan, const json& report) {
-    std::vector<std::string> out;
+namespace detail {
+/// The steps of the guest's setup that returned an error, and a second namespace that was not there.
+inline void failed_setup_steps(const json& report, std::vector<std::string>& out) {
     for (const char* step : {"mkfs", "mount", "partition", "freeze_return", "goingdown_return", "set_dax_flag",
                              "evict_freeze", "evict_drop_caches"})
         if (report.contains(step) && report.at(step).is_number_integer() && report.at(step).get<int>() != 0)
@@ -110,8 +108,12 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
         for (const char* prefix : {"clone_", "realtime_", "extsize_", "fallocate_"})
             if (key.rfind(prefix, 0) == 0 && value.is_number_integer() && value.get<int>() != 0)
                 out.push_back(key + " returned " + std::to_string(value.get<int>()));
-    std::map<std::string, json> files;
-    for (const auto& f : report.at("files")) files[f.at("name").get<std::string>()] = f;
+}
+
+/// The plan's files as the guest made them: missing, S_DAX or the realtime flag not as planned, a scaled plan's
+/// file placed in an AG (oracle/scale.hpp) whose data began in another. `files`: the report's, by name.
+inline void file_differences(const json& plan, const json& report, const std::map<std::string, json>& files,
+                             std::vector<std::string>& out) {
     for (const auto& f : plan.at("files")) {
         const auto it = files.find(f.at("name").get<std::string>());
         if (it == files.end()) {
@@ -123,7 +125,6 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
                           ", planned " + (f.value("dax", true) ? "set" : "clear"));
         if (f.value("realtime", false) != it->second.value("realtime", false))
             out.push_back("file " + it->first + ": realtime flag differs from the plan");
-        // A scaled plan's file placed in an AG (oracle/scale.hpp): where its data really began.
         if (f.contains("ag") && report.contains("geometry") && !it->second.at("extents").empty()) {
             const u64 bs = report.at("geometry").at("blocksize").get<u64>(), agblocks = report.at("geometry").at("agblocks").get<u64>();
             u64 first = ~u64{0};
@@ -134,6 +135,62 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
                               std::to_string(f.at("ag").get<u64>()));
         }
     }
+}
+
+/// A task's PTEs before the event against the pages its plan touched, VMA by VMA (PMD VMAs are judged by the PMD
+/// rules; a report without addresses cannot place a page in a VMA).
+inline void present_differences(const json& t, const present_pages& before, const std::string& who,
+                                std::vector<std::string>& out) {
+    for (const auto& v : t.at("vmas")) {
+        if (v.value("pmd", false)) continue;
+        const u64 start = number(v.at("start")), pages = number(v.at("pages"));
+        page_set planned, present;
+        for (const u64 p : touched_pages(v)) planned.insert(p);
+        for (const auto& [addr, pg] : before.pages)
+            if (addr >= start && addr - start < pages * page_size) present.insert(pg);
+        if (!before.with_addresses) continue;
+        if (planned != present)
+            out.push_back(who + " file " + v.at("file").get<std::string>() + " at " + daxfail::detail::hex(start) +
+                          ": planned present pages " + runs_text(planned) + ", present before the event " + runs_text(present));
+    }
+}
+
+/// Each present PTE's pfn against the extent the guest reported for that file page (`first_pfn`: the namespace's;
+/// `part_off`: where the filesystem starts in it). Page-cache pages of a non-DAX file and realtime extents (on the
+/// second namespace) are not checked.
+inline void pfn_differences(const json& t, const present_pages& before, const std::string& who,
+                            const std::map<std::string, json>& files, u64 first_pfn, u64 part_off,
+                            std::vector<std::string>& out) {
+    for (const auto& v : t.at("vmas")) {
+        const auto f = files.find(v.at("file").get<std::string>());
+        if (f == files.end() || f->second.value("realtime", false) || !f->second.value("dax", true)) continue;
+        const u64 start = number(v.at("start")), pages = number(v.at("pages"));
+        for (std::size_t k = 0; k < before.pages.size(); ++k) {
+            const auto [addr, pg] = before.pages[k];
+            if (before.with_addresses && (addr < start || addr - start >= pages * page_size)) continue;
+            for (const auto& x : f->second.at("extents")) {
+                const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
+                if (pg * page_size < lo || pg * page_size >= lo + len) continue;
+                const u64 want = first_pfn + (part_off + x.at("physical").get<u64>() + pg * page_size - lo) / page_size;
+                if (before.pfns[k].second != want)
+                    out.push_back(who + " file " + f->first + " page " + std::to_string(pg) + ": pfn " +
+                                  daxfail::detail::hex(before.pfns[k].second) + ", its extent says " + daxfail::detail::hex(want));
+            }
+        }
+    }
+}
+}  // namespace detail
+
+/// Where the world the guest built differs from what the plan asked for (a PTE the plan touched that was not
+/// present before the event, or the reverse; a PTE on another pfn than its extent says; a step of the setup
+/// that failed). The model runs on what was built; these are reported as `setup_differs`, never as agreement
+/// or disagreement.
+inline std::vector<std::string> setup_differences(const json& plan, const json& report) {
+    std::vector<std::string> out;
+    detail::failed_setup_steps(report, out);
+    std::map<std::string, json> files;
+    for (const auto& f : report.at("files")) files[f.at("name").get<std::string>()] = f;
+    detail::file_differences(plan, report, files, out);
     const u64 first_pfn =
         report.contains("pmem_bases") ? report.at("pmem_bases").at(0).get<u64>() >> page_shift : u64{0x100000};
     const u64 part_off = report.value("part_off", u64{0});
@@ -145,50 +202,26 @@ inline std::vector<std::string> setup_differences(const json& plan, const json& 
             out.push_back(who + " did not report its PTEs");
             continue;
         }
-        for (const auto& v : t.at("vmas")) {
-            if (v.value("pmd", false)) continue;  // a PMD VMA: its pages are judged by the PMD rules
-            const u64 start = detail::number(v.at("start")), pages = detail::number(v.at("pages"));
-            page_set planned, present;
-            for (const u64 p : detail::touched_pages(v)) planned.insert(p);
-            for (const auto& [addr, pg] : before.pages)
-                if (addr >= start && addr - start < pages * page_size) present.insert(pg);
-            if (!before.with_addresses) continue;
-            if (planned != present)
-                out.push_back(who + " file " + v.at("file").get<std::string>() + " at " +
-                              daxfail::detail::hex(start) + ": planned present pages " + detail::runs_text(planned) +
-                              ", present before the event " + detail::runs_text(present));
-        }
-        // Each present PTE's pfn against the extent the guest reported for that file page.
-        for (const auto& v : t.at("vmas")) {
-            const auto f = files.find(v.at("file").get<std::string>());
-            // Page-cache pages of a non-DAX file and realtime extents (on the second namespace) are not checked.
-            if (f == files.end() || f->second.value("realtime", false) || !f->second.value("dax", true)) continue;
-            const u64 start = detail::number(v.at("start")), pages = detail::number(v.at("pages"));
-            for (std::size_t k = 0; k < before.pages.size(); ++k) {
-                const auto [addr, pg] = before.pages[k];
-                if (before.with_addresses && (addr < start || addr - start >= pages * page_size)) continue;
-                for (const auto& x : f->second.at("extents")) {
-                    const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
-                    if (pg * page_size < lo || pg * page_size >= lo + len) continue;
-                    const u64 want = first_pfn + (part_off + x.at("physical").get<u64>() + pg * page_size - lo) / page_size;
-                    if (before.pfns[k].second != want)
-                        out.push_back(who + " file " + f->first + " page " + std::to_string(pg) + ": pfn " +
-                                      daxfail::detail::hex(before.pfns[k].second) + ", its extent says " +
-                                      daxfail::detail::hex(want));
-                }
-            }
-        }
+        detail::present_differences(t, before, who, out);
+        detail::pfn_differences(t, before, who, files, first_pfn, part_off, out);
     }
     return out;
 }
 
-/// The world the guest really built (geometry and file layout read back in the guest) and the event it ran.
-/// AG headers (blocks 0-3 of each AG) are the only metadata modelled: every unbind meets them.
-inline scenario scenario_from_report(const json& plan, const json& report) {
+namespace detail {
+/// The inode number the guest reported for a file of the plan (0 when none).
+inline u64 reported_ino(const json& report, const std::string& name) {
+    for (const auto& f : report.at("files"))
+        if (f.at("name") == name) return f.at("ino").get<u64>();
+    return u64{0};
+}
+
+/// The devices and the filesystem's geometry as the guest reported them: namespace0.0 (and its partition), the
+/// features, the AG headers, and namespace1.0 as the external log or the realtime section.
+inline void build_devices(world_builder& b, const json& plan, const json& report) {
     const auto& geo = report.at("geometry");
     const u32 bs = geo.at("blocksize").get<u32>();
     const u32 agblocks = geo.at("agblocks").get<u32>();
-    world_builder b;
     const u64 part_off = report.value("part_off", u64{0});
     b.geometry(geo.at("agcount").get<u32>(), agblocks, part_off);
     {
@@ -204,27 +237,28 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
     b.reflink(plan.value("reflink", false));
     for (u32 g = 0; g < geo.at("agcount").get<u32>(); ++g) b.metadata(g, 0, 4, rmap_owner::fs);
     const std::string second = plan.value("second_namespace", std::string());
-    if (!second.empty()) {
-        const u64 first_pfn = report.contains("pmem_bases") && report.at("pmem_bases").size() > 1
-                                  ? report.at("pmem_bases").at(1).get<u64>() >> page_shift
-                                  : u64{0x150000};
-        b.device("pmem1", report.at("second_device_bytes").get<u64>(), first_pfn);
-        if (second == "log") b.external_log(1);
-        else if (geo.contains("rgcount")) {  // realtime groups (a newer mkfs.xfs: "mkfs": "newer"), rmap per group
-            b.realtime(1, geo.at("rgcount").get<u32>(), static_cast<u32>(geo.at("rgblocks").get<u64>()),
-                       plan.value("rmapbt", true));
-            b.edit().mp.rt->rmap.at(0).push_back({0, 1, rmap_owner::fs, 0, false, false});  // the rt superblock
-        } else {  // no rtgroups before v6.14: the realtime section is one group
-            const u64 rblocks = geo.at("rblocks").get<u64>();
-            b.realtime(1, 1, static_cast<u32>(rblocks), false);
-        }
+    if (second.empty()) return;
+    const u64 first_pfn = report.contains("pmem_bases") && report.at("pmem_bases").size() > 1
+                              ? report.at("pmem_bases").at(1).get<u64>() >> page_shift
+                              : u64{0x150000};
+    b.device("pmem1", report.at("second_device_bytes").get<u64>(), first_pfn);
+    if (second == "log") b.external_log(1);
+    else if (geo.contains("rgcount")) {  // realtime groups (a newer mkfs.xfs: "mkfs": "newer"), rmap per group
+        b.realtime(1, geo.at("rgcount").get<u32>(), static_cast<u32>(geo.at("rgblocks").get<u64>()), plan.value("rmapbt", true));
+        b.edit().mp.rt->rmap.at(0).push_back({0, 1, rmap_owner::fs, 0, false, false});  // the rt superblock
+    } else {  // no rtgroups before v6.14: the realtime section is one group
+        const u64 rblocks = geo.at("rblocks").get<u64>();
+        b.realtime(1, 1, static_cast<u32>(rblocks), false);
     }
-    auto ino_of = [&](const std::string& name) {
-        for (const auto& f : report.at("files"))
-            if (f.at("name") == name) return f.at("ino").get<u64>();
-        return u64{0};
-    };
-    // Files the guest evicted from core (drop_caches) are the ones no task maps.
+}
+
+/// The files with the extents and attr-fork blocks the guest read back. Files the guest evicted from core
+/// (drop_caches) are the ones no task maps; a non-DAX file was written through the page cache: every page is
+/// cached. DAX entries exist where the tasks faulted (build_tasks).
+inline void build_files(world_builder& b, const json& plan, const json& report) {
+    const auto& geo = report.at("geometry");
+    const u32 bs = geo.at("blocksize").get<u32>();
+    const u32 agblocks = geo.at("agblocks").get<u32>();
     std::map<std::string, bool> mapped_files;
     for (const auto& t : plan.at("tasks"))
         for (const auto& v : t.at("vmas")) mapped_files[v.at("file").get<std::string>()] = true;
@@ -239,8 +273,6 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
             extents.push_back({static_cast<u32>(block / groups_blocks), static_cast<u32>(block % groups_blocks),
                                static_cast<u32>(e.at("length").get<u64>() / bs), e.at("logical").get<u64>() / bs});
         }
-        // A non-DAX file was written through the page cache: every page is cached. DAX entries exist where
-        // the tasks faulted (below).
         const bool dax = f.value("dax", true);
         const bool in_core = !evicted || mapped_files.count(f.at("name").get<std::string>());
         b.file(f.at("ino").get<u64>(), f.at("name").get<std::string>(), extents,
@@ -253,27 +285,56 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                  f.at("ino").get<u64>(), e.at("logical").get<u64>() / bs, true, false});
         }
     }
-    // Whether a DAX fault can map [pgoff, pgoff + pages) of a file with PMDs: the address and the file page 2 MiB
-    // aligned, and every 2 MiB of it one extent whose device address (pmem at pfn 0x100000) is 2 MiB aligned.
+}
+
+/// Whether a DAX fault can map [pgoff, pgoff + pages) of a file with PMDs: the address and the file page 2 MiB
+/// aligned, and every 2 MiB of it one extent whose device address (pmem at pfn 0x100000) is 2 MiB aligned.
+inline bool pmd_capable(const json& report, u64 ino, u64 pgoff, u64 pages, u64 start) {
     const u64 pmd_bytes = pmd_pages * page_size;
-    auto pmd_capable = [&](u64 ino, u64 pgoff, u64 pages, u64 start) {
-        if (start % pmd_bytes || pgoff % pmd_pages || pages % pmd_pages || pages == 0) return false;
-        for (const auto& f : report.at("files")) {
-            if (f.at("ino").get<u64>() != ino) continue;
-            for (u64 p = pgoff; p < pgoff + pages; p += pmd_pages) {
-                bool ok = false;
-                for (const auto& e : f.at("extents")) {
-                    const u64 lo = e.at("logical").get<u64>(), len = e.at("length").get<u64>(), at = p * page_size;
-                    ok |= lo <= at && at + pmd_bytes <= lo + len && (e.at("physical").get<u64>() + (at - lo)) % pmd_bytes == 0;
-                }
-                if (!ok) return false;
+    if (start % pmd_bytes || pgoff % pmd_pages || pages % pmd_pages || pages == 0) return false;
+    for (const auto& f : report.at("files")) {
+        if (f.at("ino").get<u64>() != ino) continue;
+        for (u64 p = pgoff; p < pgoff + pages; p += pmd_pages) {
+            bool ok = false;
+            for (const auto& e : f.at("extents")) {
+                const u64 lo = e.at("logical").get<u64>(), len = e.at("length").get<u64>(), at = p * page_size;
+                ok |= lo <= at && at + pmd_bytes <= lo + len && (e.at("physical").get<u64>() + (at - lo)) % pmd_bytes == 0;
             }
-            return true;
+            if (!ok) return false;
         }
-        return false;
-    };
-    const u32 unbinder = report.at("unbinder_pid").get<u32>();
-    b.process(unbinder, "sh");
+        return true;
+    }
+    return false;
+}
+
+/// One VMA of task `i` (pid `pid`) as the guest mapped it. A PMD VMA the guest could align: the first read of each
+/// 2 MiB mapped a PMD, every page mapped, one entry per 2 MiB. Otherwise (PTEs, or a PMD VMA whose blocks the guest
+/// could not align): the pages the guest saw present before the event (pagemap; none when its list is empty), or,
+/// in reports without addresses and over a VMA whose pagemap the guest did not read, the pages the plan touched.
+inline void build_vma(world_builder& b, const json& report, std::size_t i, u32 pid, const json& v) {
+    const u64 ino = reported_ino(report, v.at("file").get<std::string>());
+    const u64 pgoff = number(v.at("pgoff")), pages = number(v.at("pages")), start = number(v.at("start"));
+    if (v.value("pmd", false) && pmd_capable(report, ino, pgoff, pages, start)) {
+        b.edit().inodes.at(ino).cache.assign(pgoff, pgoff + pages - 1, {});
+        b.map_huge(pid, ino, pgoff, pages, start);
+        return;
+    }
+    std::vector<u64> touched;
+    const auto before = present_before(report, i);
+    if (before.with_addresses && !pagemap_unread(report, i, v)) {
+        for (const auto& [addr, pg] : before.pages)
+            if (addr >= start && addr - start < pages * page_size) touched.push_back(pg);
+    } else {
+        touched = touched_pages(v);
+    }
+    for (u64 p : touched) b.edit().inodes.at(ino).cache.assign(p, p, {});
+    b.map(pid, ino, pgoff, pages, start, touched, false);
+}
+
+/// The guest (the unbinder, "sh") and the plan's tasks with the pids, threads and PR_MCE_KILL policies the guest
+/// gave them, and their mappings.
+inline void build_tasks(world_builder& b, const json& plan, const json& report) {
+    b.process(report.at("unbinder_pid").get<u32>(), "sh");
     const auto& tasks = plan.at("tasks");
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         const auto& t = tasks[i];
@@ -287,40 +348,16 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
                 b.thread(pid, report.at("tasks").at(i).at("tids").at(n).get<u32>(), th.at("comm").get<std::string>(),
                          {.mce_kill_early = k == "early", .mce_kill_late = k == "late"});
             }
-        for (const auto& v : t.at("vmas")) {
-            const u64 ino = ino_of(v.at("file").get<std::string>());
-            const u64 pgoff = detail::number(v.at("pgoff")), pages = detail::number(v.at("pages")),
-                      start = detail::number(v.at("start"));
-            if (v.value("pmd", false) && pmd_capable(ino, pgoff, pages, start)) {
-                // The first read of each 2 MiB mapped a PMD: every page of the VMA is mapped, one entry per 2 MiB.
-                b.edit().inodes.at(ino).cache.assign(pgoff, pgoff + pages - 1, {});
-                b.map_huge(pid, ino, pgoff, pages, start);
-                continue;
-            }
-            // Otherwise (PTEs, or a PMD VMA whose blocks the guest could not align): the pages the guest saw
-            // present before the event (pagemap; none when its list is empty), or, in reports without addresses
-            // and over a VMA whose pagemap the guest did not read, the pages the plan touched.
-            std::vector<u64> touched;
-            const auto before = detail::present_before(report, i);
-            if (before.with_addresses && !detail::pagemap_unread(report, i, v)) {
-                for (const auto& [addr, pg] : before.pages)
-                    if (addr >= start && addr - start < pages * page_size) touched.push_back(pg);
-            } else {
-                touched = detail::touched_pages(v);
-            }
-            for (u64 p : touched) b.edit().inodes.at(ino).cache.assign(p, p, {});
-            b.map(pid, ino, pgoff, pages, start, touched, false);
-        }
+        for (const auto& v : t.at("vmas")) build_vma(b, report, i, pid, v);
     }
-    b.early_kill_sysctl(plan.value("early_kill_sysctl", false));
-    if (plan.value("freeze", std::string()) == "userspace") b.frozen_by(freeze_holder::userspace, "fsfreeze");
-    if (plan.value("goingdown", std::string()) == "logflush") b.shut_down(shutdown_flag::force_umount);
-    if (plan.value("goingdown", std::string()) == "nologflush")
-        b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);
-    world w = b.build();
+}
+
+/// The event the guest ran: an unbind, hard_offline_page per page (written by a child of the guest), or a madvise.
+inline event event_from_report(const json& plan, const json& report) {
     const auto& ev = plan.at("event");
+    const u32 unbinder = report.at("unbinder_pid").get<u32>();
     event e = event::unbind(ev.value("namespace", std::string("namespace0.0")) == "namespace1.0" ? 1 : 0, unbinder);
-    if (ev.at("kind") == "memory_failure") {  // hard_offline_page per page, written by a child of the guest
+    if (ev.at("kind") == "memory_failure") {
         e.kind = event_kind::memory_failure;
         e.offset = report.at("event_offset").get<u64>();
         // Consecutive pages (the plans make no other), one memory_failure() each, as the model does by default.
@@ -328,27 +365,42 @@ inline scenario scenario_from_report(const json& plan, const json& report) {
         e.mf_flags = mf::sw_simulated;
     }
     e.umount_after = plan.value("umount_after", false);
-    if (ev.at("kind") == "madvise") {
-        const std::size_t t = ev.at("task").get<std::size_t>();
-        const u32 pid = report.at("tasks").at(t).at("pid").get<u32>();
-        const u64 ino = ino_of(ev.at("file").get<std::string>());
-        const u64 pg = detail::number(ev.at("page"));
-        u64 vaddr = 0;
-        for (const auto& v : tasks[t].at("vmas"))
-            if (v.at("file") == ev.at("file")) vaddr = detail::number(v.at("start")) + (pg - detail::number(v.at("pgoff"))) * page_size;
-        u64 offset = 0;
-        for (const auto& f : report.at("files"))
-            if (f.at("ino").get<u64>() == ino)
-                for (const auto& x : f.at("extents")) {
-                    const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
-                    if (pg * page_size >= lo && pg * page_size < lo + len) offset = x.at("physical").get<u64>() + pg * page_size - lo;
-                }
-        e = event::madvise_hwpoison(0, offset, page_size, pid, vaddr);
-    }
+    if (ev.at("kind") != "madvise") return e;
+    const std::size_t t = ev.at("task").get<std::size_t>();
+    const u32 pid = report.at("tasks").at(t).at("pid").get<u32>();
+    const u64 ino = reported_ino(report, ev.at("file").get<std::string>());
+    const u64 pg = number(ev.at("page"));
+    u64 vaddr = 0;
+    for (const auto& v : plan.at("tasks")[t].at("vmas"))
+        if (v.at("file") == ev.at("file")) vaddr = number(v.at("start")) + (pg - number(v.at("pgoff"))) * page_size;
+    u64 offset = 0;
+    for (const auto& f : report.at("files"))
+        if (f.at("ino").get<u64>() == ino)
+            for (const auto& x : f.at("extents")) {
+                const u64 lo = x.at("logical").get<u64>(), len = x.at("length").get<u64>();
+                if (pg * page_size >= lo && pg * page_size < lo + len) offset = x.at("physical").get<u64>() + pg * page_size - lo;
+            }
+    return event::madvise_hwpoison(0, offset, page_size, pid, vaddr);
+}
+}  // namespace detail
+
+/// The world the guest really built (geometry and file layout read back in the guest) and the event it ran.
+/// AG headers (blocks 0-3 of each AG) are the only metadata modelled: every unbind meets them.
+inline scenario scenario_from_report(const json& plan, const json& report) {
+    world_builder b;
+    detail::build_devices(b, plan, report);
+    detail::build_files(b, plan, report);
+    detail::build_tasks(b, plan, report);
+    b.early_kill_sysctl(plan.value("early_kill_sysctl", false));
+    if (plan.value("freeze", std::string()) == "userspace") b.frozen_by(freeze_holder::userspace, "fsfreeze");
+    if (plan.value("goingdown", std::string()) == "logflush") b.shut_down(shutdown_flag::force_umount);
+    if (plan.value("goingdown", std::string()) == "nologflush")
+        b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);
+    world w = b.build();
     scenario s;
     s.name = plan.value("name", std::string("oracle"));
     s.world = w;
-    s.event = e;
+    s.event = detail::event_from_report(plan, report);
     return s;
 }
 
@@ -434,49 +486,76 @@ inline std::vector<std::string> sorted(std::vector<std::string> v) {
 }
 }  // namespace detail
 
-/// Compares the model's outcome on scenario_from_report() with the guest's report.
-inline std::vector<observation> compare(const outcome& model, const json& report) {
-    std::vector<observation> rows;
-    std::vector<std::string> k_sent, k_mf, k_xfs, m_sent, m_mf, m_xfs;
-    // Log lines of the path as runs (the same runs for both: log_builder's rule), sorted into what
-    // kill_proc, memory_failure and XFS printed.
-    auto runs_of = [](const std::vector<log_line>& lines) {
-        std::vector<std::string> out;
-        for (const auto& l : compress_log(lines)) {
-            std::string t = to_string(l);
-            out.push_back(t.substr(t.find("> ") + 2));  // without the level
-        }
-        return out;
-    };
-    auto classify = [](const std::vector<std::string>& lines, auto& sent, auto& mf, auto& xfs) {
-        for (const auto& t : lines) {
-            if (t.find("Sending SIGBUS") != std::string::npos) sent.push_back(t);
-            else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) mf.push_back(t);
-            else if (t.rfind("XFS (", 0) == 0) xfs.push_back(t);
-        }
-    };
+namespace detail {
+/// Log lines of the path as runs (the same runs for both sides: log_builder's rule), without the level.
+inline std::vector<std::string> log_runs(const std::vector<log_line>& lines) {
+    std::vector<std::string> out;
+    for (const auto& l : compress_log(lines)) {
+        std::string t = to_string(l);
+        out.push_back(t.substr(t.find("> ") + 2));
+    }
+    return out;
+}
+
+/// What kill_proc ("Sending SIGBUS"), memory_failure and XFS printed, sorted out of a log's runs.
+struct log_kinds {
+    std::vector<std::string> sent, mf, xfs;
+};
+inline log_kinds classify_log(const std::vector<std::string>& lines) {
+    log_kinds out;
+    for (const auto& t : lines) {
+        if (t.find("Sending SIGBUS") != std::string::npos) out.sent.push_back(t);
+        else if (t.rfind("Memory failure:", 0) == 0 || t.rfind("Injecting memory failure", 0) == 0) out.mf.push_back(t);
+        else if (t.rfind("XFS (", 0) == 0) out.xfs.push_back(t);
+    }
+    return out;
+}
+
+/// The rows of the kernel's log: sigbus_sent, memory_failure_log, xfs_log.
+inline void add_log_rows(const outcome& model, const json& report, std::vector<observation>& rows) {
     std::vector<log_line> k_lines, m_lines;
     for (const auto& l : report.at("kernel_log"))
-        k_lines.push_back({log_level::info, detail::normalize_log(l.get<std::string>()), 1, std::nullopt});
-    for (const auto& l : model.log) m_lines.push_back({log_level::info, detail::normalize_log(l.text), l.count, std::nullopt});
-    classify(runs_of(k_lines), k_sent, k_mf, k_xfs);
-    classify(runs_of(m_lines), m_sent, m_mf, m_xfs);
-    rows.push_back({"sigbus_sent", detail::sorted(m_sent), detail::sorted(k_sent)});
-    rows.push_back({"memory_failure_log", m_mf, k_mf});
-    rows.push_back({"xfs_log", m_xfs, k_xfs});
+        k_lines.push_back({log_level::info, normalize_log(l.get<std::string>()), 1, std::nullopt});
+    for (const auto& l : model.log) m_lines.push_back({log_level::info, normalize_log(l.text), l.count, std::nullopt});
+    const auto k = classify_log(log_runs(k_lines)), m = classify_log(log_runs(m_lines));
+    rows.push_back({"sigbus_sent", sorted(m.sent), sorted(k.sent)});
+    rows.push_back({"memory_failure_log", m.mf, k.mf});
+    rows.push_back({"xfs_log", m.xfs, k.xfs});
+}
 
-    // Live mappings after the event, read from /proc/PID/pagemap in the guest, as runs of file pages per task.
-    // PMD VMAs whose pagemap the guest must not read (it oopses 6.1) are told by touching them after the event:
-    // a page that is no longer mapped faults, since the filesystem is shut down and cannot map it again. Those
-    // runs say "(by touch)" on both sides; when the filesystem is not shut down a touch proves nothing and they
-    // are not visible.
-    // The same by touch for every page a task's check touched after an unbind where pagemap oopses once the
-    // namespace is gone (from 6.15 on: "pagemap_not_read_after").
-    std::map<u64, page_set> m_pages, k_pages, m_touch, k_touch, unread;
+/// Runs of live file pages per pid, as rows say them ("1234 page 0..15" and `how`).
+inline std::vector<std::string> live_runs(const std::map<u64, page_set>& m, const std::string& how) {
+    std::vector<std::string> out;
+    for (const auto& [pid, set] : m)
+        for (const auto& r : set)
+            out.push_back(std::to_string(pid) + " page " + std::to_string(r.first) +
+                          (r.last != r.first ? ".." + std::to_string(r.last) : std::string{}) + how);
+    return out;
+}
+inline std::vector<std::string> joined(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+/// The file pages of each task whose pagemap the guest did not read (pagemap_not_read, pagemap_not_read_after).
+inline std::map<u64, page_set> pages_unread(const json& report) {
+    std::map<u64, page_set> unread;
     for (const auto& t : report.at("tasks"))
         for (const char* key : {"pagemap_not_read", "pagemap_not_read_after"})
             for (const auto& r : t.value(key, json::array()))
                 unread[t.at("pid").get<u64>()].insert(r.at(0).get<u64>(), r.at(1).get<u64>());
+    return unread;
+}
+
+/// Live mappings after the event, read from /proc/PID/pagemap in the guest, as runs of file pages per task. PMD
+/// VMAs whose pagemap the guest must not read (it oopses 6.1) are told by touching them after the event: a page
+/// that is no longer mapped faults, since the filesystem is shut down and cannot map it again. Those runs say
+/// "(by touch)" on both sides; when the filesystem is not shut down a touch proves nothing and they are not
+/// visible: the row for them is returned, to go last. The same by touch for every page a task's check touched
+/// after an unbind where pagemap oopses once the namespace is gone (from 6.15 on: "pagemap_not_read_after").
+inline std::optional<observation> add_live_mapping_row(const outcome& model, const json& report, std::vector<observation>& rows) {
+    std::map<u64, page_set> m_pages, k_pages, m_touch, k_touch;
+    const auto unread = pages_unread(report);
     const bool refault_fails = report.at("open_after").get<int>() != 0;
     for (const auto& p : model.live_mappings) {
         const auto it = unread.find(p.pid);
@@ -498,35 +577,26 @@ inline std::vector<observation> compare(const outcome& model, const json& report
                     if (!faulted.contains(pg)) k_touch[pid].insert(pg);
         }
     }
-    auto live_runs = [](const std::map<u64, page_set>& m, const std::string& how) {
-        std::vector<std::string> out;
-        for (const auto& [pid, set] : m)
-            for (const auto& r : set)
-                out.push_back(std::to_string(pid) + " page " + std::to_string(r.first) +
-                              (r.last != r.first ? ".." + std::to_string(r.last) : std::string{}) + how);
-        return out;
-    };
-    auto both = [](std::vector<std::string> a, const std::vector<std::string>& b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-    };
     const std::string by_touch = " (by touch)";
     if (unread.empty() || refault_fails)
-        rows.push_back({"live_mappings_after", both(live_runs(m_pages, ""), live_runs(m_touch, by_touch)),
-                        both(live_runs(k_pages, ""), live_runs(k_touch, by_touch))});
+        rows.push_back({"live_mappings_after", joined(live_runs(m_pages, ""), live_runs(m_touch, by_touch)),
+                        joined(live_runs(k_pages, ""), live_runs(k_touch, by_touch))});
     else
         rows.push_back({"live_mappings_after", live_runs(m_pages, ""), live_runs(k_pages, "")});
+    if (unread.empty() || refault_fails) return std::nullopt;
     observation pmd_live{"live_pmd_mappings_after", live_runs(m_touch, by_touch),
                          {"(not visible: pagemap is not read there on this kernel (a DAX PMD, or after the unbind), "
                           "and the filesystem can map a touched page again)"}};
     pmd_live.visible = false;
+    return pmd_live;
+}
 
-    // Delivered signals. During the event every task is either stopped by the guest or inside the event's own
-    // system call (`current`), and a legacy signal queues once: each task receives the first SIGBUS the kernel
-    // sent it, and the later ones coalesce into it (visible in sigbus_sent, not here).
+/// Delivered signals. During the event every task is either stopped by the guest or inside the event's own
+/// system call (`current`), and a legacy signal queues once: each task receives the first SIGBUS the kernel sent
+/// it, and the later ones coalesce into it (visible in sigbus_sent, not here).
+inline observation signals_row(const outcome& model, const json& report) {
     auto text = [](const auto& pid, int code, u64 addr, int lsb) {
-        return std::to_string(pid) + " " + si_code::name(code) + " " + daxfail::detail::hex(addr) + " lsb " +
-               std::to_string(lsb);
+        return std::to_string(pid) + " " + si_code::name(code) + " " + daxfail::detail::hex(addr) + " lsb " + std::to_string(lsb);
     };
     std::vector<std::string> m_sig, k_sig;
     std::vector<u32> first_taken;
@@ -538,10 +608,12 @@ inline std::vector<observation> compare(const outcome& model, const json& report
     for (const auto& d : report.at("deliveries"))
         if (d.at("phase") == "event")
             k_sig.push_back(text(d.at("pid").get<int>(), d.at("si_code").get<int>(), d.at("addr").get<u64>(), d.at("lsb").get<int>()));
-    rows.push_back({"signals_delivered", detail::sorted(m_sig), detail::sorted(k_sig)});
-    const bool shut = model.shutdown_flags != 0;
-    // Every entry call's return: the unbind write, or each page's write to hard_offline_page. After an oops or a
-    // hang the kernel returned nothing.
+    return {"signals_delivered", sorted(m_sig), sorted(k_sig)};
+}
+
+/// Every entry call's return: the unbind write, or each page's write to hard_offline_page. After an oops or a hang
+/// the kernel returned nothing.
+inline observation entry_return_row(const outcome& model, const json& report) {
     std::vector<std::string> m_rets, k_rets;
     if (model.end == end_state::returned || kernel::oopsed_during_umount(model))
         for (int rc : model.entry_returns) m_rets.push_back(err::name(rc));
@@ -553,22 +625,36 @@ inline std::vector<observation> compare(const outcome& model, const json& report
     }
     if (m_rets.empty()) m_rets.push_back("none");
     if (k_rets.empty()) k_rets.push_back("none");
-    rows.push_back({"entry_return", m_rets, k_rets});
+    return {"entry_return", m_rets, k_rets};
+}
+
+/// FITHAW after the event: 0 while userspace still held its freeze.
+inline observation userspace_freeze_row(const outcome& model, const json& report) {
+    bool held = false;
+    for (const auto& h : model.freeze_holders_after) held |= h.holder == freeze_holder::userspace;
+    return {"userspace_freeze_after", {held ? "held" : "not held"},
+            {report.at("userspace_thaw_after").get<int>() == 0 ? "held" : "not held"}};
+}
+}  // namespace detail
+
+/// Compares the model's outcome on scenario_from_report() with the guest's report.
+inline std::vector<observation> compare(const outcome& model, const json& report) {
+    std::vector<observation> rows;
+    detail::add_log_rows(model, report, rows);
+    const auto pmd_live = detail::add_live_mapping_row(model, report, rows);
+    rows.push_back(detail::signals_row(model, report));
+    rows.push_back(detail::entry_return_row(model, report));
     // How the event (and the umount after it) ended: returned, or an oops in a function, or a hang.
     rows.push_back({"end_state", {detail::model_end(model)}, {detail::kernel_end(report)}});
-    rows.push_back({"open_after", {shut ? "-EIO" : "0"}, {err::name(report.at("open_after").get<int>())}});
-    if (report.contains("userspace_thaw_after")) {  // FITHAW after the event: 0 while userspace still held it
-        bool held = false;
-        for (const auto& h : model.freeze_holders_after) held |= h.holder == freeze_holder::userspace;
-        rows.push_back({"userspace_freeze_after", {held ? "held" : "not held"},
-                        {report.at("userspace_thaw_after").get<int>() == 0 ? "held" : "not held"}});
-    }
+    // A shut-down filesystem fails open with -EIO.
+    rows.push_back({"open_after", {model.shutdown_flags != 0 ? "-EIO" : "0"}, {err::name(report.at("open_after").get<int>())}});
+    if (report.contains("userspace_thaw_after")) rows.push_back(detail::userspace_freeze_row(model, report));
     std::vector<std::string> m_poison;
     for (const auto& r : model.poisoned) m_poison.push_back(to_string(r));
     observation poison{"poisoned", m_poison, {"(not visible: /proc/kpageflags does not report ZONE_DEVICE pages)"}};
     poison.visible = false;
     for (auto& r : rows) r.agree = r.model == r.kernel;
-    if (!unread.empty() && !refault_fails) rows.push_back(pmd_live);
+    if (pmd_live) rows.push_back(*pmd_live);
     rows.push_back(poison);
     return rows;
 }

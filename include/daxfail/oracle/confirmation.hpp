@@ -63,82 +63,92 @@ inline bool signalled_during_event(const json& report, const json& task) {
     return false;
 }
 
-}  // namespace detail
+/// Sets one invariant's status and evidence in `out`.
+inline void set_observed(std::vector<observed>& out, std::string_view name, std::string status, std::string evidence) {
+    for (auto& o : out)
+        if (o.invariant == name) {
+            o.status = std::move(status);
+            o.evidence = std::move(evidence);
+        }
+}
 
-/// The invariants as one run of a concurrent plan shows them, in explore::invariant_names order.
-inline std::vector<observed> observe(const json& plan, const json& report) {
-    std::vector<observed> out;
-    for (auto name : explore::invariant_names) out.push_back({std::string(name), "not observed", ""});
-    auto set = [&](std::string_view name, std::string status, std::string evidence) {
-        for (auto& o : out)
-            if (o.invariant == name) {
-                o.status = std::move(status);
-                o.evidence = std::move(evidence);
-            }
-    };
+/// What the actors' steps show of the run's end: whether one was an unbind, and the last one still in the kernel
+/// ("blocked", "spinning", "hung"; "waiting": its start condition never came, an event that never returned), in
+/// words with its task's state and stack.
+struct actor_ends {
+    bool unbind_actor = false, blocked_actor = false;
+    std::string blocked_text;
+};
+inline actor_ends ends_of_actors(const json& report) {
+    actor_ends out;
+    for (const auto& a : report.value("actors", json::array()))
+        for (const auto& st : a.value("steps", json::array())) {
+            out.unbind_actor = out.unbind_actor || st.value("op", "") == "unbind";
+            const std::string e = st.value("end", "");
+            if (e != "blocked" && e != "spinning" && e != "hung") continue;
+            out.blocked_actor = true;
+            const std::string state = st.contains("task_state") ? st["task_state"].value("state", "") : "";
+            std::string stack;
+            if (st.contains("task_state"))
+                for (const auto& fn : st["task_state"].value("stack", json::array()))
+                    if (stack.size() < 120) stack += (stack.empty() ? "" : " < ") + fn.get<std::string>();
+            out.blocked_text = a.value("name", "") + ": " + st.value("op", "") + " " + e +
+                               (state.empty() ? "" : " (" + state + (stack.empty() ? "" : ": " + stack) + ")");
+        }
+    return out;
+}
+
+/// terminates, pre_remove_completes: whether the event and every actor step came back.
+inline void observe_termination(std::vector<observed>& out, const json& plan, const json& report) {
     const std::string kind = plan.at("event").value("kind", "");
     const std::string end = report.value("event_end", "");
     const bool returned = end == "returned" || end == "killed";
-    bool unbind_actor = false, blocked_actor = false;
-    std::string blocked_text;
-    for (const auto& a : report.value("actors", json::array()))
-        for (const auto& st : a.value("steps", json::array())) {
-            unbind_actor = unbind_actor || st.value("op", "") == "unbind";
-            const std::string e = st.value("end", "");
-            // "waiting": its start condition never came (an event that never returned)
-            if (e == "blocked" || e == "spinning" || e == "hung") {
-                blocked_actor = true;
-                const std::string state = st.contains("task_state") ? st["task_state"].value("state", "") : "";
-                std::string stack;
-                if (st.contains("task_state"))
-                    for (const auto& fn : st["task_state"].value("stack", json::array()))
-                        if (stack.size() < 120) stack += (stack.empty() ? "" : " < ") + fn.get<std::string>();
-                blocked_text = a.value("name", "") + ": " + st.value("op", "") + " " + e +
-                               (state.empty() ? "" : " (" + state + (stack.empty() ? "" : ": " + stack) + ")");
-            }
-        }
-    // terminates, pre_remove_completes
+    const actor_ends actors = ends_of_actors(report);
     if (!returned) {
         const std::string state = report.contains("event_task") ? report["event_task"].value("state", "") : "";
         const std::string text = "the " + kind + " did not come back (" + end + (state.empty() ? "" : ", " + state) + ")";
-        set("terminates", "violated", text);
-        if (kind == "unbind") set("pre_remove_completes", "violated", text);
-    } else if (blocked_actor) {
-        set("terminates", "violated", blocked_text + " (still in the kernel 20 s after the event came back)");
+        set_observed(out, "terminates", "violated", text);
+        if (kind == "unbind") set_observed(out, "pre_remove_completes", "violated", text);
+    } else if (actors.blocked_actor) {
+        set_observed(out, "terminates", "violated", actors.blocked_text + " (still in the kernel 20 s after the event came back)");
     } else {
-        set("terminates", "holds", "the " + kind + " and every actor step came back");
+        set_observed(out, "terminates", "holds", "the " + kind + " and every actor step came back");
     }
-    if (returned && (kind == "unbind" || unbind_actor)) set("pre_remove_completes", "holds", "every unbind came back");
-    if (kind != "unbind" && !unbind_actor) set("pre_remove_completes", "n/a", "no device removal");
-    // no_live_mapping_after_pre_remove: any page left mapped. mapped_tasks_signaled: of the pages mapped before
-    // the event (pfns_before), any left mapped in a task that got no SIGBUS (the model's: "neither signalled nor
-    // unmapped"; pages an actor faulted in during the event are not its business).
-    if (kind == "unbind" && returned) {
-        std::string live, unsignalled;
-        bool mapped_before = false;
-        const auto& tasks = report.at("tasks");
-        for (std::size_t i = 0; i < tasks.size(); ++i) {
-            if (plan.at("tasks").at(i).value("widening", false)) continue;  // the race plan's own busy task
-            const auto pages = detail::still_mapped(tasks[i]);
-            std::set<u64> before;
-            for (const auto& [addr, pg] : detail::present_before(report, i).pages) before.insert(pg);
-            mapped_before = mapped_before || !before.empty();
-            if (pages.empty()) continue;
-            const std::string who = detail::comm_of(plan, i) + " (task " + std::to_string(i) + ") file pages ";
-            live += (live.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(pages, 8);
-            std::vector<u64> kept;
-            for (const u64 p : pages)
-                if (before.count(p)) kept.push_back(p);
-            if (!kept.empty() && !detail::signalled_during_event(report, tasks[i]))
-                unsignalled += (unsignalled.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(kept, 8);
-        }
-        if (live.empty()) set("no_live_mapping_after_pre_remove", "holds", "no task maps a page after the unbind");
-        else set("no_live_mapping_after_pre_remove", "violated", "still mapped after the unbind: " + live);
-        if (!mapped_before) set("mapped_tasks_signaled", "n/a", "no task mapped a page before the unbind");
-        else if (unsignalled.empty()) set("mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
-        else set("mapped_tasks_signaled", "violated", "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
+    if (returned && (kind == "unbind" || actors.unbind_actor)) set_observed(out, "pre_remove_completes", "holds", "every unbind came back");
+    if (kind != "unbind" && !actors.unbind_actor) set_observed(out, "pre_remove_completes", "n/a", "no device removal");
+}
+
+/// After an unbind that returned. no_live_mapping_after_pre_remove: any page left mapped. mapped_tasks_signaled: of
+/// the pages mapped before the event (pfns_before), any left mapped in a task that got no SIGBUS (the model's:
+/// "neither signalled nor unmapped"; pages an actor faulted in during the event are not its business).
+inline void observe_mappings(std::vector<observed>& out, const json& plan, const json& report) {
+    std::string live, unsignalled;
+    bool mapped_before = false;
+    const auto& tasks = report.at("tasks");
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        if (plan.at("tasks").at(i).value("widening", false)) continue;  // the race plan's own busy task
+        const auto pages = still_mapped(tasks[i]);
+        std::set<u64> before;
+        for (const auto& [addr, pg] : present_before(report, i).pages) before.insert(pg);
+        mapped_before = mapped_before || !before.empty();
+        if (pages.empty()) continue;
+        const std::string who = comm_of(plan, i) + " (task " + std::to_string(i) + ") file pages ";
+        live += (live.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(pages, 8);
+        std::vector<u64> kept;
+        for (const u64 p : pages)
+            if (before.count(p)) kept.push_back(p);
+        if (!kept.empty() && !signalled_during_event(report, tasks[i]))
+            unsignalled += (unsignalled.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(kept, 8);
     }
-    // no_foreign_freeze_dropped, freezer_thaw_succeeds: a freezer's own FITHAW after its FIFREEZE returned 0.
+    if (live.empty()) set_observed(out, "no_live_mapping_after_pre_remove", "holds", "no task maps a page after the unbind");
+    else set_observed(out, "no_live_mapping_after_pre_remove", "violated", "still mapped after the unbind: " + live);
+    if (!mapped_before) set_observed(out, "mapped_tasks_signaled", "n/a", "no task mapped a page before the unbind");
+    else if (unsignalled.empty()) set_observed(out, "mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
+    else set_observed(out, "mapped_tasks_signaled", "violated", "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
+}
+
+/// no_foreign_freeze_dropped, freezer_thaw_succeeds: a freezer's own FITHAW after its FIFREEZE returned 0.
+inline void observe_freezes(std::vector<observed>& out, const json& report) {
     bool froze = false, thawed = false, dropped = false;
     std::string thaw_text;
     for (const auto& a : report.value("actors", json::array())) {
@@ -159,20 +169,33 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
         }
     }
     if (dropped) {
-        set("no_foreign_freeze_dropped", "violated", thaw_text);
-        set("freezer_thaw_succeeds", "violated", thaw_text);
+        set_observed(out, "no_foreign_freeze_dropped", "violated", thaw_text);
+        set_observed(out, "freezer_thaw_succeeds", "violated", thaw_text);
     } else if (thawed) {
-        set("no_foreign_freeze_dropped", "holds", "every freezer still held its freeze when it thawed");
-        set("freezer_thaw_succeeds", "holds", "every FITHAW of a held freeze returned 0");
+        set_observed(out, "no_foreign_freeze_dropped", "holds", "every freezer still held its freeze when it thawed");
+        set_observed(out, "freezer_thaw_succeeds", "holds", "every FITHAW of a held freeze returned 0");
     } else if (!froze) {
         bool any = false;
         for (const auto& a : report.value("actors", json::array()))
             for (const auto& st : a.value("steps", json::array())) any = any || st.value("op", "") == "FIFREEZE";
         if (!any) {
-            set("no_foreign_freeze_dropped", "n/a", "no actor freezes");
-            set("freezer_thaw_succeeds", "n/a", "no actor thaws");
+            set_observed(out, "no_foreign_freeze_dropped", "n/a", "no actor freezes");
+            set_observed(out, "freezer_thaw_succeeds", "n/a", "no actor thaws");
         }
     }
+}
+
+}  // namespace detail
+
+/// The invariants as one run of a concurrent plan shows them, in explore::invariant_names order.
+inline std::vector<observed> observe(const json& plan, const json& report) {
+    std::vector<observed> out;
+    for (auto name : explore::invariant_names) out.push_back({std::string(name), "not observed", ""});
+    detail::observe_termination(out, plan, report);
+    const std::string end = report.value("event_end", "");
+    if (plan.at("event").value("kind", "") == "unbind" && (end == "returned" || end == "killed"))
+        detail::observe_mappings(out, plan, report);
+    detail::observe_freezes(out, report);
     return out;
 }
 

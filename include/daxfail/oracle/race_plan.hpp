@@ -49,21 +49,35 @@ inline u64 revoked_ino(const std::string& step) {
     return 0;
 }
 constexpr u64 busy_pages = 16384;  // 64 MiB: about 4 s of walk on 6.12 under TCG (a SIGBUS and a log line per page)
-}  // namespace detail
 
-/// The race of `counterexample` (violating `invariant` under `cfg`) on the plan of `s` (plan_from_scenario, with
-/// its actors). Each actor step, in order, is placed where the guest can best hit it while the model still says the
-/// invariant is violated (explore/placement.hpp): before the event, else after it returned, else within the
-/// widest run of the event's steps around where the counterexample put it, by a swept delay.
-inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ordered_json plan,
-                             const std::vector<explore::schedule_step>& counterexample, const std::string& invariant) {
-    using json = nlohmann::ordered_json;
-    race_plan out;
-    const std::string ev = event_actor(s);
-    std::vector<std::string> event_steps;  // the counterexample's event steps, for the windows' text
+/// Where a race starts an actor step: swept over a window [lo, hi] of the event's steps, before the event, after
+/// it returns, or at the scenario's own start condition.
+enum class race_where { sweep, before, after, condition };
+struct race_decision {
+    race_where at = race_where::sweep;
+    std::size_t lo = 0, hi = 0;
+};
+
+/// The model the placement asks: whether the invariant is still violated with the steps placed so.
+struct race_model {
+    const config& cfg;
+    const scenario& s;
+    const std::string& invariant;
+    bool violates(const explore::placement& pl) const { return explore::run_placed(cfg, s, pl).violates(invariant); }
+};
+
+/// The counterexample's event steps, in order (the windows' text names them).
+inline std::vector<std::string> event_steps_of(const std::vector<explore::schedule_step>& counterexample, const std::string& ev) {
+    std::vector<std::string> out;
     for (const auto& st : counterexample)
-        if (st.actor == ev) event_steps.push_back(st.step);
-    // Where the counterexample puts each actor step: the event steps before it.
+        if (st.actor == ev) out.push_back(st.step);
+    return out;
+}
+
+/// Where the counterexample puts each actor step: the number of event steps before it (after_event when the event
+/// is done by then).
+inline explore::placement counterexample_placement(const scenario& s, const std::vector<explore::schedule_step>& counterexample,
+                                                   const std::string& ev) {
     explore::placement place;
     for (const auto& a : s.actors) {
         std::size_t from = 0;
@@ -77,18 +91,52 @@ inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ord
             from = std::min(p + 1, counterexample.size());
         }
     }
-    auto violates = [&](const explore::placement& pl) { return explore::run_placed(cfg, s, pl).violates(invariant); };
-    auto step_text = [&](std::size_t rank) { return rank == 0 || rank > event_steps.size() ? std::string() : event_steps[rank - 1]; };
-    // Per step: a window [lo, hi] of event steps to sweep over, or a place the guest hits every time (before the
-    // event, after it). A step keeps the counterexample's window when it spans more than one place; otherwise it
-    // moves before or after the event when the model says the invariant is still violated there. Moving one step
-    // can make another movable (a FITHAW after the event lets its FIFREEZE come before it): up to three passes.
-    enum class where { sweep, before, after, condition };
-    struct decision {
-        where at = where::sweep;
-        std::size_t lo = 0, hi = 0;
+    return place;
+}
+
+/// One step's place: the widest window of event steps around the counterexample's place where the model still
+/// finds the violation, when it spans more than one place; else before the event, else after it, when the
+/// violation survives there. True when the step moved (before or after).
+inline bool decide_step(const race_model& m, explore::placement& place, const std::string& actor, std::size_t k,
+                        std::size_t event_step_count, race_decision& d) {
+    auto& rank = place[actor][k];
+    const std::size_t orig = rank;
+    auto try_rank = [&](std::size_t r) {
+        rank = r;
+        const bool v = m.violates(place);
+        rank = orig;
+        return v;
     };
-    std::map<std::string, std::vector<decision>> decided;
+    std::size_t lo = orig, hi = orig;
+    const bool here = orig != explore::after_event && m.violates(place);
+    if (here) {
+        while (lo > 1 && try_rank(lo - 1)) --lo;
+        while (hi < event_step_count && try_rank(hi + 1)) ++hi;
+    }
+    if (here && hi > lo) {
+        d = {race_where::sweep, lo, hi};
+        return false;
+    }
+    if ((k == 0 || place[actor][k - 1] == 0) && try_rank(0)) {
+        rank = 0;
+        d = {race_where::before, 0, 0};
+        return true;
+    }
+    if (try_rank(explore::after_event)) {
+        rank = explore::after_event;
+        d = {race_where::after, 0, 0};
+        return true;
+    }
+    d = {race_where::sweep, lo, hi};
+    return false;
+}
+
+/// Every actor step's place (decide_step). Moving one step can make another movable (a FITHAW after the event lets
+/// its FIFREEZE come before it): up to three passes.
+inline std::map<std::string, std::vector<race_decision>> decide_places(const race_model& m, nlohmann::ordered_json& plan,
+                                                                       explore::placement& place, std::size_t event_step_count) {
+    const scenario& s = m.s;
+    std::map<std::string, std::vector<race_decision>> decided;
     for (const auto& a : s.actors) decided[a.name].resize(a.steps.size());
     for (int pass = 0; pass < 3; ++pass) {
         bool changed = false;
@@ -98,68 +146,43 @@ inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ord
                 auto& d = decided[a.name][k];
                 const auto& when = plan["actors"][ai]["steps"][k]["when"];
                 if (when.is_object() && when.value("after", "") == "step") {
-                    d.at = where::condition;  // the scenario's own start condition
+                    d.at = race_where::condition;  // the scenario's own start condition
                     continue;
                 }
-                if (d.at == where::before || d.at == where::after) continue;
-                auto& rank = place[a.name][k];
-                const std::size_t orig = rank;
-                auto try_rank = [&](std::size_t r) {
-                    rank = r;
-                    const bool v = violates(place);
-                    rank = orig;
-                    return v;
-                };
-                std::size_t lo = orig, hi = orig;
-                const bool here = orig != explore::after_event && violates(place);
-                if (here) {
-                    while (lo > 1 && try_rank(lo - 1)) --lo;
-                    while (hi < event_steps.size() && try_rank(hi + 1)) ++hi;
-                }
-                if (here && hi > lo) {
-                    d = {where::sweep, lo, hi};
-                    continue;
-                }
-                if ((k == 0 || place[a.name][k - 1] == 0) && try_rank(0)) {
-                    rank = 0;
-                    d = {where::before, 0, 0};
-                    changed = true;
-                    continue;
-                }
-                if (try_rank(explore::after_event)) {
-                    rank = explore::after_event;
-                    d = {where::after, 0, 0};
-                    changed = true;
-                    continue;
-                }
-                d = {where::sweep, lo, hi};
+                if (d.at == race_where::before || d.at == race_where::after) continue;
+                changed = decide_step(m, place, a.name, k, event_step_count, d) || changed;
             }
         }
         if (!changed) break;
     }
-    u64 widen_after = 0;
+    return decided;
+}
+
+/// Each placed step's start condition ("when") in the plan and its window in words (out.windows). True when a
+/// swept window spans steps of the rmap walk; `widen_after` is then the last file revoked before the first such
+/// window opens (0: none).
+inline bool start_steps(const scenario& s, nlohmann::ordered_json& plan, const std::map<std::string, std::vector<race_decision>>& decided,
+                        const std::vector<std::string>& event_steps, race_plan& out, u64& widen_after) {
+    const std::string ev = event_actor(s);
     bool widen = false;
     for (std::size_t ai = 0; ai < s.actors.size() && ai < plan["actors"].size(); ++ai) {
         const auto& a = s.actors[ai];
         for (std::size_t k = 0; k < a.steps.size(); ++k) {
-            const auto& d = decided[a.name][k];
+            const auto& d = decided.at(a.name)[k];
             auto& when = plan["actors"][ai]["steps"][k]["when"];
             const std::string what = a.name + " step " + std::to_string(k + 1) + " (" + step_label(a.steps[k]) + "): ";
-            if (d.at == where::condition) continue;
-            if (d.at == where::before) {
-                when = {{"after", "plan_start"}};
-                out.windows.push_back(what + "before the " + ev + " starts");
-                continue;
-            }
-            if (d.at == where::after) {
-                when = {{"after", "event_returned"}};
-                out.windows.push_back(what + "after the " + ev + " returns");
+            if (d.at == race_where::condition) continue;
+            if (d.at == race_where::before || d.at == race_where::after) {
+                const bool before = d.at == race_where::before;
+                when = {{"after", before ? "plan_start" : "event_returned"}};
+                out.windows.push_back(what + (before ? "before the " + ev + " starts" : "after the " + ev + " returns"));
                 continue;
             }
             const std::size_t lo = d.lo, hi = d.hi;
             when = {{"after", "event_started"}, {"delay_us", 0}, {"swept", true}};
             out.swept = true;
-            const std::string from_step = step_text(lo), to_step = hi < event_steps.size() ? event_steps[hi] : std::string();
+            const std::string from_step = lo == 0 || lo > event_steps.size() ? std::string() : event_steps[lo - 1];
+            const std::string to_step = hi < event_steps.size() ? event_steps[hi] : std::string();
             out.windows.push_back(what + "after `" + from_step + "`" +
                                   (to_step.empty() ? std::string() : " and before `" + to_step + "`") + " (" +
                                   std::to_string(hi - lo + 1) + " place" + (hi == lo ? "" : "s") + " in the " + ev + ")");
@@ -167,50 +190,76 @@ inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ord
             // before the window opens (or first), so that the walk spends its time inside the window.
             bool in_walk = false;
             for (std::size_t r = lo; r < hi && r < event_steps.size(); ++r)
-                in_walk = in_walk || event_steps[r].rfind("xfs_dax_failure_fn", 0) == 0 || detail::revoked_ino(event_steps[r]) != 0;
+                in_walk = in_walk || event_steps[r].rfind("xfs_dax_failure_fn", 0) == 0 || revoked_ino(event_steps[r]) != 0;
             if (in_walk && !widen) {
                 widen = true;
                 for (std::size_t r = 1; r <= lo && r <= event_steps.size(); ++r)
-                    if (const u64 x = detail::revoked_ino(event_steps[r - 1])) widen_after = x;
+                    if (const u64 x = revoked_ino(event_steps[r - 1])) widen_after = x;
             }
         }
     }
-    if (widen) {
-        const std::string x = widen_after && s.world.inodes.count(widen_after)
-                                  ? plan_file_name(widen_after, s.world.inodes.at(widen_after)) : std::string();
-        u64 total = 0;
-        for (const auto& f : plan["files"]) total += f["pages"].get<u64>();
-        std::string name = "busy";
-        for (bool taken = true; taken;) {
-            taken = false;
-            for (const auto& f : plan["files"]) taken = taken || f["name"] == name;
-            if (taken) name += "_";
-        }
-        if (total + detail::busy_pages <= (u64{15} << 14)) {
-            json files = json::array();
-            const json busy = {{"name", name}, {"pages", detail::busy_pages}, {"dax", true}};
-            if (x.empty()) files.push_back(busy);
-            for (const auto& f : plan["files"]) {
-                files.push_back(f);
-                if (f["name"] == x) files.push_back(busy);
-            }
-            plan["files"] = files;
-            // Early kill (PR_MCE_KILL_EARLY): every kernel signals it and logs a line for each page it walks, which is
-            // what makes the walk take seconds under TCG (6.1 signals no default task); "widening": not a task of
-            // the scenario, left out of what a run shows and of the model's world (race_scenario_from_report).
-            plan["tasks"].push_back({{"comm", "busy"},
-                                     {"mce_kill", "early"},
-                                     {"widening", true},
-                                     {"vmas", json::array({{{"file", name},
-                                                            {"pgoff", 0},
-                                                            {"pages", detail::busy_pages},
-                                                            {"start", "0x7e0000000000"},
-                                                            {"touch", "all"}}})}});
-            out.widening = "a 64 MiB file '" + name + "' created " + (x.empty() ? "first" : "right after " + x) +
-                           " (the walk meets it " + (x.empty() ? "first" : "after revoking " + x) +
-                           ") and mapped whole by a task 'busy' with early kill";
-        }
+    return widen;
+}
+
+/// A name for the busy file no file of the plan has: "busy", with "_" added while it is taken.
+inline std::string free_busy_name(const nlohmann::ordered_json& plan) {
+    std::string name = "busy";
+    for (bool taken = true; taken;) {
+        taken = false;
+        for (const auto& f : plan["files"]) taken = taken || f["name"] == name;
+        if (taken) name += "_";
     }
+    return name;
+}
+
+/// Widens the window: a 64 MiB file created right after `widen_after` (or first), mapped whole by an early-kill
+/// task, when the guest's namespace has room for it.
+inline void add_busy_file(const scenario& s, nlohmann::ordered_json& plan, u64 widen_after, race_plan& out) {
+    using json = nlohmann::ordered_json;
+    const std::string x = widen_after && s.world.inodes.count(widen_after)
+                              ? plan_file_name(widen_after, s.world.inodes.at(widen_after)) : std::string();
+    u64 total = 0;
+    for (const auto& f : plan["files"]) total += f["pages"].get<u64>();
+    const std::string name = free_busy_name(plan);
+    if (total + busy_pages > (u64{15} << 14)) return;
+    json files = json::array();
+    const json busy = {{"name", name}, {"pages", busy_pages}, {"dax", true}};
+    if (x.empty()) files.push_back(busy);
+    for (const auto& f : plan["files"]) {
+        files.push_back(f);
+        if (f["name"] == x) files.push_back(busy);
+    }
+    plan["files"] = files;
+    // Early kill (PR_MCE_KILL_EARLY): every kernel signals it and logs a line for each page it walks, which is
+    // what makes the walk take seconds under TCG (6.1 signals no default task); "widening": not a task of the
+    // scenario, left out of what a run shows and of the model's world (race_scenario_from_report).
+    plan["tasks"].push_back({{"comm", "busy"},
+                             {"mce_kill", "early"},
+                             {"widening", true},
+                             {"vmas", json::array({{{"file", name},
+                                                    {"pgoff", 0},
+                                                    {"pages", busy_pages},
+                                                    {"start", "0x7e0000000000"},
+                                                    {"touch", "all"}}})}});
+    out.widening = "a 64 MiB file '" + name + "' created " + (x.empty() ? "first" : "right after " + x) +
+                   " (the walk meets it " + (x.empty() ? "first" : "after revoking " + x) +
+                   ") and mapped whole by a task 'busy' with early kill";
+}
+}  // namespace detail
+
+/// The race of `counterexample` (violating `invariant` under `cfg`) on the plan of `s` (plan_from_scenario, with
+/// its actors). Each actor step, in order, is placed where the guest can best hit it while the model still says the
+/// invariant is violated (explore/placement.hpp): before the event, else after it returned, else within the
+/// widest run of the event's steps around where the counterexample put it, by a swept delay.
+inline race_plan design_race(const config& cfg, const scenario& s, nlohmann::ordered_json plan,
+                             const std::vector<explore::schedule_step>& counterexample, const std::string& invariant) {
+    race_plan out;
+    const std::string ev = event_actor(s);
+    const auto event_steps = detail::event_steps_of(counterexample, ev);
+    auto place = detail::counterexample_placement(s, counterexample, ev);
+    const auto decided = detail::decide_places({cfg, s, invariant}, plan, place, event_steps.size());
+    u64 widen_after = 0;
+    if (detail::start_steps(s, plan, decided, event_steps, out, widen_after)) detail::add_busy_file(s, plan, widen_after, out);
     out.plan = std::move(plan);
     return out;
 }
