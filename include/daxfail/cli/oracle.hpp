@@ -27,7 +27,6 @@
 namespace daxfail::cli {
 
 inline detail::command oracle_command() {
-    using detail::completes;
     using detail::takes;
     return {
         .name = "oracle",
@@ -58,25 +57,17 @@ inline detail::command oracle_command() {
                     {.name = "--fail-on-disagreement",
                      .help = "exit with status 1 when the model and a kernel disagree, a boot fails, two boots differ, "
                              "or nothing could be compared."},
-                    {.name = "--cache",
-                     .arg = takes::one,
-                     .metavar = "DIR",
-                     .help = "where kernel packages, plans, reports and consoles are kept.",
-                     .default_text = "/var/tmp/daxfail-oracle",
-                     .completion = completes::dirs},
+                    cache_option("where kernel packages, plans, reports and consoles are kept."),
                     {.name = "--part",
                      .arg = takes::one,
                      .metavar = "K/N",
                      .help = "run only part K of N of the expressible scenarios: the unbinds (a boot each) dealt in "
                              "turn into N parts in catalog (or command-line) order, then the other plans from where "
                              "they stopped (CI rotates the parts over its runs)."},
-                    {.name = "--runs",
-                     .arg = takes::one,
-                     .metavar = "N",
-                     .help = "runs of each race, for concurrent scenario files (1 to 1000): the preset's "
-                             "counterexamples, each run a boot with two vCPUs, swept steps at a different delay each.",
-                     .default_text = std::to_string(default_race_runs),
-                     .check = detail::whole_number_from<1, 1000>},
+                    race_runs_option("--runs",
+                                     "runs of each race, for concurrent scenario files (1 to 1000): the preset's "
+                                     "counterexamples, each run a boot with two vCPUs, swept steps at a different "
+                                     "delay each."),
                     {.name = "--dry-run",
                      .help = "print each scenario's plan, or why a real machine cannot express it, and the estimated "
                              "time, without booting (needs none of the tools)."},

@@ -18,11 +18,28 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace daxfail::cli {
 
 using oracle::default_race_runs;
+
+/// --cache DIR, for `daxfail oracle` and `explore --confirm`; `help` says what it holds.
+inline detail::option cache_option(std::string help) {
+    return {.name = "--cache",
+            .arg = detail::takes::one,
+            .metavar = "DIR",
+            .help = std::move(help),
+            .default_text = "/var/tmp/daxfail-oracle",
+            .completion = detail::completes::dirs};
+}
+
+/// The runs of each race (`oracle --runs`, `explore --confirm-runs`), 1 to 1000.
+inline detail::option race_runs_option(std::string name, std::string help) {
+    return number_option(std::move(name), std::move(help), std::to_string(default_race_runs),
+                         detail::whole_number_from<1, 1000>);
+}
 
 namespace detail {
 
@@ -36,7 +53,7 @@ inline bool oracle_tools_present(const std::string& who) {
 }
 
 /// The hooks of races on the command: SIGINT stops them, `bar` shows `done` of `total` runs.
-inline oracle::race_hooks race_hooks(progress& bar, std::size_t& done, std::size_t total) {
+inline oracle::race_hooks race_hooks_on(progress& bar, std::size_t& done, std::size_t total) {
     oracle::race_hooks h;
     h.stop = [] { return interrupted != 0; };
     h.waiting = [&bar, &done, total](const std::string& what) { bar.update(done, total, -1, what); };
@@ -74,7 +91,7 @@ inline int confirm_on_kernels(std::vector<explore::result>& results, const std::
     progress bar("confirm", "runs", progress_forced);
     std::size_t done = 0, total = 0;
     for (const auto& r : results) total += r.any_violated() ? runs : 0;  // an estimate: one race per result
-    const auto hooks = race_hooks(bar, done, total);
+    const auto hooks = race_hooks_on(bar, done, total);
     for (auto k : oracle::kernels_named(kernel_arg)) {
         if (interrupted) break;
         std::string error;
@@ -164,7 +181,7 @@ inline int run_races(const std::vector<scenario>& races, const race_request& q) 
     sigint_scope sigint;
     progress bar("oracle", "runs", q.progress);
     std::size_t done = 0;
-    const auto hooks = race_hooks(bar, done, races.size() * q.runs);
+    const auto hooks = race_hooks_on(bar, done, races.size() * q.runs);
     std::vector<explore::result> results;
     bool disagree = false;
     for (auto k : oracle::kernels_named(q.kernel_arg)) {
