@@ -16,14 +16,8 @@
 #ifndef DAXFAIL_CLI_HPP
 #define DAXFAIL_CLI_HPP
 
-#include <daxfail/cli/check.hpp>
 #include <daxfail/cli/common.hpp>
-#include <daxfail/cli/compare.hpp>
-#include <daxfail/cli/completion.hpp>
-#include <daxfail/cli/explain.hpp>
-#include <daxfail/cli/explore.hpp>
-#include <daxfail/cli/oracle.hpp>
-#include <daxfail/cli/snapshot.hpp>
+#include <daxfail/cli/subcommands.hpp>
 #include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/variant_names.hpp>
@@ -101,16 +95,11 @@ inline int detail::dispatch(int argc, char** argv, const std::vector<variant_spe
         std::cout << "daxfail " << version() << "\n";
         return exit_ok;
     }
-    if (cmd == "compare") return cmd_compare(args, extras);
-    if (cmd == "explain") return cmd_explain(args, extras);
-    if (cmd == "explore") return cmd_explore(args, extras);
-    if (cmd == "merge") return cmd_merge(args);
-    if (cmd == "check") return cmd_check(args);
-    if (cmd == "oracle") return cmd_oracle(args);
-    if (cmd == "snapshot") return cmd_snapshot(args);
-    if (cmd == "completion") return cmd_completion(args, extras);
+    const std::vector<subcommand> table = subcommands(extras);
+    for (const auto& c : table)
+        if (c.spec.name == cmd) return c.run(args, extras);
     std::vector<std::string> names{"--help", "--version"};
-    for (const auto& c : commands(extras)) names.push_back(c.name);
+    for (const auto& c : table) names.push_back(c.spec.name);
     std::cerr << "daxfail: unknown command '" << cmd << "'" << daxfail::detail::did_you_mean_suffix(cmd, names)
               << " (see 'daxfail --help')\n";
     return exit_bad_input;

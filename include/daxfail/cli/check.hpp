@@ -6,6 +6,7 @@
 #include <daxfail/cli/common.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/setup_warnings.hpp>
+#include <daxfail/variant_names.hpp>
 
 #include <iostream>
 #include <map>
@@ -43,7 +44,7 @@ inline void print_layout(const std::string& file, const json::load_result& r, st
     }
 }
 
-inline int cmd_check(const std::vector<std::string>& args) {
+inline int cmd_check(const std::vector<std::string>& args, const std::vector<variant_spec>& = {}) {
     int status = exit_ok;
     const auto p = parse_or_exit(check_command(), args, status);
     if (!p) return status;

@@ -20,6 +20,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace daxfail::cli {
@@ -119,6 +120,16 @@ inline detail::option format_option(std::vector<std::string> choices, std::strin
             .help = std::move(help),
             .default_text = std::move(deflt),
             .choices = std::move(choices)};
+}
+/// An option that takes a whole number N, which `check` bounds (detail::whole_number_from).
+inline detail::option number_option(std::string name, std::string help, std::string default_text,
+                                    std::string (*check)(const std::string&)) {
+    return {.name = std::move(name),
+            .arg = detail::takes::one,
+            .metavar = "N",
+            .help = std::move(help),
+            .default_text = std::move(default_text),
+            .check = check};
 }
 /// --wide: the table as long as its lines are (the default wraps at 120 columns).
 inline detail::option wide_option() {

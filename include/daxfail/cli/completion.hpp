@@ -4,13 +4,8 @@
 #ifndef DAXFAIL_CLI_COMPLETION_HPP
 #define DAXFAIL_CLI_COMPLETION_HPP
 
-#include <daxfail/cli/check.hpp>
 #include <daxfail/cli/common.hpp>
-#include <daxfail/cli/compare.hpp>
-#include <daxfail/cli/explain.hpp>
-#include <daxfail/cli/explore.hpp>
-#include <daxfail/cli/oracle.hpp>
-#include <daxfail/cli/snapshot.hpp>
+#include <daxfail/cli/detail/options.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/scenarios.hpp>
 #include <daxfail/variant_names.hpp>
@@ -32,14 +27,9 @@ inline detail::command completion_command() {
                            "/usr/share/bash-completion/completions/daxfail."};
 }
 
-/// Every subcommand's options, in the order `daxfail --help` lists them.
-inline std::vector<detail::command> commands(const std::vector<variant_spec>& extras = {}) {
-    return {compare_command(extras), explain_command(), explore_command(extras), merge_command(),
-            check_command(),         oracle_command(),  snapshot_command(),      completion_command()};
-}
-
-/// `daxfail completion bash`.
-inline int cmd_completion(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
+/// `daxfail completion bash`: the script for the subcommands `all` (cli/subcommands.hpp lists them).
+inline int cmd_completion(const std::vector<std::string>& args, const std::vector<detail::command>& all,
+                          const std::vector<variant_spec>& extras = {}) {
     int status = exit_ok;
     const auto p = parse_or_exit(completion_command(), args, status);
     if (!p) return status;
@@ -52,7 +42,7 @@ inline int cmd_completion(const std::vector<std::string>& args, const std::vecto
     for (auto n : presets::names) words.variants.emplace_back(n);
     for (const auto& e : extras) words.variants.push_back(e.name);
     for (const auto& s : scenarios::catalog()) words.scenarios.push_back(s.name);
-    std::cout << detail::bash_completion(commands(extras), {"--help", "--version"}, words);
+    std::cout << detail::bash_completion(all, {"--help", "--version"}, words);
     return exit_ok;
 }
 

@@ -1,6 +1,6 @@
 // The daxfail command's reference as Markdown, generated from the same option
 // tables that parse the arguments and write `--help` and the bash completion
-// (detail::command / detail::option, listed by commands()): every subcommand
+// (detail::command / detail::option, listed by cli/subcommands.hpp): every subcommand
 // with its summary, its synopsis and a table of its options (name, argument,
 // default, help). docs/commands.md carries its output; a test checks that the
 // file and this function agree byte for byte.
@@ -11,8 +11,8 @@
 #ifndef DAXFAIL_CLI_REFERENCE_HPP
 #define DAXFAIL_CLI_REFERENCE_HPP
 
-#include <daxfail/cli/completion.hpp>
 #include <daxfail/cli/detail/options.hpp>
+#include <daxfail/cli/subcommands.hpp>
 #include <daxfail/variant_names.hpp>
 
 #include <cstddef>
@@ -22,7 +22,7 @@
 
 namespace daxfail::cli {
 
-namespace detail_reference {
+namespace detail::reference {
 
 /// Text for a cell of a Markdown table: '|' escaped everywhere (GitHub's tables split on it even inside code
 /// spans), '<' and '*' escaped outside code spans, line breaks as spaces.
@@ -45,30 +45,20 @@ inline std::string cell(std::string_view text) {
 inline std::string code_cell(std::string_view text) { return text.empty() ? std::string() : "`" + cell(text) + "`"; }
 
 /// The synopsis `daxfail CMD --help` starts with, wrapped the same way, without "usage: ".
-inline std::string synopsis(const detail::command& c) {
+inline std::string synopsis(const command& c) {
     const std::string lead = "daxfail " + c.name + " ", indent(lead.size(), ' ');
-    std::string words = c.operands.empty() ? "" : c.operands + " ";
-    for (const auto& o : c.options)
-        words += "[" + (o.alias.empty() ? o.name : o.alias) +
-                 (o.arg == detail::takes::nothing ? "" : " " + detail::metavar(o)) + "] ";
-    std::string out = detail::wrap_synopsis(words, lead, indent);
-    for (const auto& f : c.other_forms) out += detail::wrap_synopsis(f, lead, indent);
+    std::string out = wrap_synopsis(synopsis_words(c), lead, indent);
+    for (const auto& f : c.other_forms) out += wrap_synopsis(f, lead, indent);
     return out;
 }
 
-/// What --help prints as an option's default.
-inline std::string default_of(const detail::option& o) {
-    if (!o.default_text.empty()) return o.default_text;
-    return o.arg == detail::takes::nothing ? "off" : "none";
-}
-
-}  // namespace detail_reference
+}  // namespace detail::reference
 
 /// Every subcommand of the daxfail command (with `extras`, a program's own variants, as in its --help) as
 /// Markdown: a table of the subcommands, then per subcommand a `## daxfail NAME` section with its summary, its
 /// synopsis in a code block and the table of its options.
 inline std::string command_reference_markdown(const std::vector<variant_spec>& extras = {}) {
-    namespace r = detail_reference;
+    namespace r = detail::reference;
     const std::vector<detail::command> all = commands(extras);
     std::string out = "| command | what it does |\n|---|---|\n";
     for (const auto& c : all) out += "| [`" + c.name + "`](#daxfail-" + c.name + ") | " + r::cell(c.summary) + " |\n";
@@ -84,7 +74,7 @@ inline std::string command_reference_markdown(const std::vector<variant_spec>& e
             if (!o.alias.empty()) name += ", " + r::code_cell(o.alias);
             const std::string arg =
                 o.arg == detail::takes::nothing ? std::string() : r::code_cell(detail::metavar(o));
-            out += "| " + name + " | " + arg + " | " + r::cell(r::default_of(o)) + " | " + r::cell(o.help) + " |\n";
+            out += "| " + name + " | " + arg + " | " + r::cell(detail::default_of(o)) + " | " + r::cell(o.help) + " |\n";
         }
         out += "| `--help`, `-h` |  |  | print the synopsis, the description and every option with its default. |\n";
     }

@@ -5,6 +5,7 @@
 
 #include <daxfail/cli/common.hpp>
 #include <daxfail/snapshot/snapshot.hpp>
+#include <daxfail/variant_names.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -48,7 +49,7 @@ inline detail::command snapshot_command() {
 }
 
 /// Exit status: 0 written, 2 bad arguments or nothing to snapshot.
-inline int cmd_snapshot(const std::vector<std::string>& args) {
+inline int cmd_snapshot(const std::vector<std::string>& args, const std::vector<variant_spec>& = {}) {
     int status = 0;
     const auto p = parse_or_exit(snapshot_command(), args, status);
     if (!p) return status;

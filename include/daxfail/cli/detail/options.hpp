@@ -19,6 +19,7 @@
 #define DAXFAIL_CLI_DETAIL_OPTIONS_HPP
 
 #include <daxfail/detail/did_you_mean.hpp>
+#include <daxfail/detail/whole_number.hpp>
 #include <daxfail/detail/wrap.hpp>
 
 #include <algorithm>
@@ -121,13 +122,24 @@ inline std::string wrap_synopsis(std::string text, std::string_view first, std::
     return out;
 }
 
+/// The synopsis' words: the operands, then "[--name VALUE]" per option.
+inline std::string synopsis_words(const command& c) {
+    std::string words = c.operands.empty() ? "" : c.operands + " ";
+    for (const auto& o : c.options)
+        words += "[" + (o.alias.empty() ? o.name : o.alias) + (o.arg == takes::nothing ? "" : " " + metavar(o)) + "] ";
+    return words;
+}
+
+/// An option's default as --help and the reference show it.
+inline std::string default_of(const option& o) {
+    if (!o.default_text.empty()) return o.default_text;
+    return o.arg == takes::nothing ? "off" : "none";
+}
+
 /// `daxfail CMD --help`: synopsis, description, every option with its default.
 inline std::string help(const command& c) {
     const std::string lead = "usage: daxfail " + c.name + " ", indent(lead.size(), ' ');
-    std::string synopsis = c.operands.empty() ? "" : c.operands + " ";
-    for (const auto& o : c.options) synopsis += "[" + (o.alias.empty() ? o.name : o.alias) +
-                                                (o.arg == takes::nothing ? "" : " " + metavar(o)) + "] ";
-    std::string out = wrap_synopsis(synopsis, lead, indent);
+    std::string out = wrap_synopsis(synopsis_words(c), lead, indent);
     for (const auto& f : c.other_forms) out += wrap_synopsis(f, "       daxfail " + c.name + " ", indent);
     if (!c.description.empty()) {
         std::string_view d = c.description;
@@ -142,9 +154,8 @@ inline std::string help(const command& c) {
     for (const auto& o : c.options) column = std::max(column, spelled(o).size());
     column = std::min<std::size_t>(column, 28) + 4;
     for (const auto& o : c.options) {
-        const std::string deflt = o.default_text.empty() ? (o.arg == takes::nothing ? "off" : "none") : o.default_text;
         std::string head = "  " + spelled(o);
-        std::string text = o.help + " Default: " + deflt + ".";
+        std::string text = o.help + " Default: " + default_of(o) + ".";
         if (head.size() + 2 > column) {
             out += head + "\n";
             head.clear();
@@ -161,95 +172,108 @@ inline std::string help(const command& c) {
 /// How parse() ended: go on, the help was printed (exit 0), or an error was printed (exit 2).
 enum class parse_status { ok, help, error };
 
+namespace parsing {
+
+/// One parse: the command, what was found so far, and where the errors go.
+struct state {
+    const command& c;
+    parsed& p;
+    std::ostream& err;
+    std::string who() const { return "daxfail " + c.name + ": "; }
+    std::string see() const { return " (see 'daxfail " + c.name + " --help')\n"; }
+    const option* find(std::string_view word) const {
+        for (const auto& o : c.options)
+            if (o.name == word || (!o.alias.empty() && o.alias == word)) return &o;
+        return nullptr;
+    }
+};
+
+/// Keeps value `v` of `o`, or says why it is not one (false).
+inline bool accept(state& s, const option& o, const std::string& v) {
+    if (!o.choices.empty() && std::find(o.choices.begin(), o.choices.end(), v) == o.choices.end()) {
+        s.err << s.who() << o.name << ": '" << v << "' is not one of " << join(o.choices, ", ")
+              << daxfail::detail::did_you_mean_suffix(v, o.choices) << "\n";
+        return false;
+    }
+    if (o.check) {
+        if (const auto why = o.check(v); !why.empty()) {
+            s.err << s.who() << o.name << ": '" << v << "' " << why << "\n";
+            return false;
+        }
+    }
+    s.p.given.emplace_back(o.name, v);
+    return true;
+}
+
+/// The option `args[i]` ("--name", "--name=value", "-o"), with its values; `i` moves past what it took.
+inline parse_status option_at(state& s, const std::vector<std::string>& args, std::size_t& i) {
+    const std::string& a = args[i];
+    const std::size_t eq = a.rfind("--", 0) == 0 ? a.find('=') : std::string::npos;
+    const std::string word = a.substr(0, eq);
+    const option* o = s.find(word);
+    if (!o) {
+        std::vector<std::string> names{"--help"};
+        for (const auto& x : s.c.options) names.push_back(x.name);
+        s.err << s.who() << "unknown argument '" << word << "'" << daxfail::detail::did_you_mean_suffix(word, names) << s.see();
+        return parse_status::error;
+    }
+    if (o->arg == takes::nothing) {
+        if (eq != std::string::npos) {
+            s.err << s.who() << word << " takes no value" << s.see();
+            return parse_status::error;
+        }
+        s.p.given.emplace_back(o->name, "");
+        return parse_status::ok;
+    }
+    std::size_t taken = 0;
+    if (eq != std::string::npos) {
+        if (!accept(s, *o, a.substr(eq + 1))) return parse_status::error;
+        ++taken;
+    } else if (o->arg == takes::one && i + 1 < args.size()) {
+        if (!accept(s, *o, args[++i])) return parse_status::error;
+        ++taken;
+    }
+    if (o->arg == takes::some)
+        while (i + 1 < args.size() && !(args[i + 1].size() > 1 && args[i + 1][0] == '-')) {
+            if (!accept(s, *o, args[++i])) return parse_status::error;
+            ++taken;
+        }
+    if (taken == 0) {
+        s.err << s.who() << word << " needs " << (o->arg == takes::some ? "at least one value" : "a value") << " ("
+              << metavar(*o) << ")" << s.see();
+        return parse_status::error;
+    }
+    return parse_status::ok;
+}
+
+}  // namespace parsing
+
 /// Parses `args` (the words after the subcommand) against `c`. Errors go to `err` as
 /// `daxfail CMD: ...`, the help to `out`.
 inline parse_status parse(const command& c, const std::vector<std::string>& args, parsed& p, std::ostream& out,
                           std::ostream& err) {
-    const std::string who = "daxfail " + c.name + ": ";
-    const std::string see = " (see 'daxfail " + c.name + " --help')\n";
-    auto find = [&](std::string_view word) -> const option* {
-        for (const auto& o : c.options)
-            if (o.name == word || (!o.alias.empty() && o.alias == word)) return &o;
-        return nullptr;
-    };
-    auto accept = [&](const option& o, const std::string& v) {
-        if (!o.choices.empty()) {
-            bool known = false;
-            for (const auto& x : o.choices) known = known || x == v;
-            if (!known) {
-                err << who << o.name << ": '" << v << "' is not one of " << join(o.choices, ", ")
-                    << daxfail::detail::did_you_mean_suffix(v, o.choices) << "\n";
-                return false;
-            }
-        }
-        if (o.check) {
-            if (const auto why = o.check(v); !why.empty()) {
-                err << who << o.name << ": '" << v << "' " << why << "\n";
-                return false;
-            }
-        }
-        p.given.emplace_back(o.name, v);
-        return true;
-    };
+    parsing::state s{c, p, err};
     bool options_end = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         const bool looks_like_option = !options_end && a.size() > 1 && a[0] == '-';
         if (!looks_like_option) {
             if (p.operands.size() >= c.max_operands) {
-                err << who << "unexpected argument '" << a << "'" << see;
+                err << s.who() << "unexpected argument '" << a << "'" << s.see();
                 return parse_status::error;
             }
             p.operands.push_back(a);
-            continue;
-        }
-        if (a == "--") {
+        } else if (a == "--") {
             options_end = true;
-            continue;
-        }
-        if (a == "--help" || a == "-h") {
+        } else if (a == "--help" || a == "-h") {
             out << help(c);
             return parse_status::help;
-        }
-        // --name=value
-        const std::size_t eq = a.rfind("--", 0) == 0 ? a.find('=') : std::string::npos;
-        const std::string word = a.substr(0, eq);
-        const option* o = find(word);
-        if (!o) {
-            std::vector<std::string> names{"--help"};
-            for (const auto& x : c.options) names.push_back(x.name);
-            err << who << "unknown argument '" << word << "'" << daxfail::detail::did_you_mean_suffix(word, names) << see;
-            return parse_status::error;
-        }
-        if (o->arg == takes::nothing) {
-            if (eq != std::string::npos) {
-                err << who << word << " takes no value" << see;
-                return parse_status::error;
-            }
-            p.given.emplace_back(o->name, "");
-            continue;
-        }
-        std::size_t taken = 0;
-        if (eq != std::string::npos) {
-            if (!accept(*o, a.substr(eq + 1))) return parse_status::error;
-            ++taken;
-        } else if (o->arg == takes::one && i + 1 < args.size()) {
-            if (!accept(*o, args[++i])) return parse_status::error;
-            ++taken;
-        }
-        if (o->arg == takes::some)
-            while (i + 1 < args.size() && !(args[i + 1].size() > 1 && args[i + 1][0] == '-')) {
-                if (!accept(*o, args[++i])) return parse_status::error;
-                ++taken;
-            }
-        if (taken == 0) {
-            err << who << word << " needs " << (o->arg == takes::some ? "at least one value" : "a value") << " ("
-                << metavar(*o) << ")" << see;
-            return parse_status::error;
+        } else if (const auto st = parsing::option_at(s, args, i); st != parse_status::ok) {
+            return st;
         }
     }
     if (p.operands.size() < c.min_operands) {
-        err << who << "missing " << c.operands << see;
+        err << s.who() << "missing " << c.operands << s.see();
         return parse_status::error;
     }
     return parse_status::ok;
@@ -259,11 +283,13 @@ inline parse_status parse(const command& c, const std::vector<std::string>& args
 // Checks of option values
 // ---------------------------------------------------------------------------
 
-/// A whole number in [lo, hi]; false for anything else (signs, spaces, overflow).
-inline bool whole_number(const std::string& text, unsigned long lo, unsigned long hi, unsigned long& out) {
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
-    out = std::stoul(text);
-    return out >= lo && out <= hi;
+using daxfail::detail::whole_number;
+
+/// A check of a whole number from lo to hi (an option's `check`).
+template <unsigned long lo, unsigned long hi>
+std::string whole_number_from(const std::string& text) {
+    unsigned long n = 0;
+    return whole_number(text, lo, hi, n) ? "" : "is not a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
 }
 
 inline std::string positive_seconds(const std::string& text) {

@@ -1,11 +1,11 @@
-// What `daxfail oracle` and `daxfail explore --confirm` share to boot a kernel:
+// What the oracle (`daxfail oracle`, `daxfail explore --confirm`) needs to boot a kernel:
 // where the guest's scripts and program are (next to an installed program,
 // <prefix>/share/daxfail/oracle and <prefix>/libexec/daxfail/oracle-guest,
 // through /proc/self/exe; else where the build says: DAXFAIL_ORACLE_DIR,
 // DAXFAIL_ORACLE_GUEST), the kernels (Debian's packages, fetched into the
 // cache), and boots as process groups that Ctrl-C ends with their qemu.
-#ifndef DAXFAIL_CLI_DETAIL_ORACLE_BOOT_HPP
-#define DAXFAIL_CLI_DETAIL_ORACLE_BOOT_HPP
+#ifndef DAXFAIL_ORACLE_BOOT_HPP
+#define DAXFAIL_ORACLE_BOOT_HPP
 
 #include <daxfail/config.hpp>
 #include <daxfail/oracle/kernel_preset.hpp>
@@ -19,14 +19,14 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-// A program of the user's built on cli::main knows no guest unless its build defines these.
+// A program of the user's (cli::main) knows no guest unless its build defines these.
 #ifndef DAXFAIL_ORACLE_DIR
 #define DAXFAIL_ORACLE_DIR ""
 #endif
@@ -42,7 +42,7 @@
 #define DAXFAIL_LIBEXEC_FROM_BIN "../libexec/daxfail"
 #endif
 
-namespace daxfail::cli {
+namespace daxfail::oracle {
 
 /// The directory of the running program (through /proc/self/exe); empty when unknown.
 inline std::filesystem::path program_dir() {
@@ -126,7 +126,31 @@ inline void end_group(pid_t pid) {
     waitpid(pid, nullptr, 0);
 }
 
+/// Waits for process groups started by start_group (a pid of -1 counts as ended), calling `tick` every 100 ms;
+/// when `stop()` says so, ends those still running and returns false.
+inline bool wait_for_groups(std::vector<pid_t>& pids, const std::function<bool()>& stop, const std::function<void()>& tick) {
+    for (bool running = true; running;) {
+        running = false;
+        for (auto& pid : pids)
+            if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) running = true;
+            else pid = -1;
+        if (stop()) {
+            for (auto pid : pids)
+                if (pid > 0) end_group(pid);
+            return false;
+        }
+        tick();
+        if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
 }  // namespace detail
+
+/// Where the oracle's files are: its scripts (oracle_dir()), its guest program (oracle_guest()) and the cache.
+struct boot_paths {
+    std::string dir, guest, cache;
+};
 
 /// A kernel the oracle boots: Debian's metapackage (and suite, for sid), the preset that models it, and once
 /// fetched where it was extracted and which release it is.
@@ -161,7 +185,7 @@ inline bool fetch_kernel(kernel_spec& k, const std::string& dir, const std::stri
     std::istringstream words(*fetched);
     words >> k.kdir >> k.release;
     if (k.preset.empty()) {  // a moving suite's kernel: its mainline version's preset, or the nearest older one
-        const auto chosen = oracle::preset_for_release(k.release);
+        const auto chosen = preset_for_release(k.release);
         if (!chosen) {
             error = "no preset models " + k.release + " or an older mainline version";
             return false;
@@ -173,17 +197,13 @@ inline bool fetch_kernel(kernel_spec& k, const std::string& dir, const std::stri
     return true;
 }
 
-/// Whether the oracle's tools are installed; prints what is missing.
-inline bool oracle_tools_present(const std::string& who) {
+/// The first of the oracle's tools that is not installed; empty when all are.
+inline std::string missing_tool() {
     for (const char* tool : {"qemu-system-x86_64", "busybox", "mkfs.xfs", "cpio", "xz", "dpkg-deb", "apt-get"})
-        if (!shell(std::string("command -v ") + tool + " >/dev/null")) {
-            std::cerr << who << ": " << tool
-                      << " is missing; install qemu-system-x86 busybox-static xfsprogs cpio xz-utils (apt-get install)\n";
-            return false;
-        }
-    return true;
+        if (!shell(std::string("command -v ") + tool + " >/dev/null")) return tool;
+    return "";
 }
 
-}  // namespace daxfail::cli
+}  // namespace daxfail::oracle
 
 #endif
