@@ -22,11 +22,13 @@
 #include <daxfail/explore/schedule.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/validate.hpp>
+#include <daxfail/verdict.hpp>
 
 #include <algorithm>
 #include <ctime>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -36,7 +38,7 @@ namespace daxfail::explore {
 /// One invariant over every schedule explored.
 struct invariant_summary {
     std::string name;
-    std::string verdict = "n/a";                  ///< holds | violated | n/a
+    std::string verdict = "n/a";                  ///< holds | violated | n/a: verdict_over_runs_name(overall())
     std::vector<schedule_step> counterexample;    ///< the shortest violating schedule (violated)
     std::string violated_reason;                  ///< what that schedule left
     std::string holds_reason;                     ///< what the shortest safe schedule left
@@ -44,10 +46,15 @@ struct invariant_summary {
     u64 violating = 0;                            ///< schedules that violate it
     u64 safe = 0;                                 ///< schedules where it holds
     std::vector<schedule_step> safe_example;      ///< the shortest schedule where it holds
-    std::string sequential = "n/a";               ///< pass | fail | n/a in the sequential schedule
+    std::string sequential = "n/a";               ///< pass | fail | n/a in the sequential schedule (verdict_name)
     std::vector<confirmation> confirmations;      ///< the kernel's rate, when `explore --confirm` tried it
+    /// Violated when any schedule violates it, else holds when any schedule satisfies it.
+    daxfail::verdict overall() const {
+        return violating ? daxfail::verdict::fail : safe ? daxfail::verdict::pass : daxfail::verdict::not_applicable;
+    }
     const std::string& reason() const {
-        return verdict == "violated" ? violated_reason : verdict == "holds" ? holds_reason : na_reason;
+        const auto v = overall();
+        return v == daxfail::verdict::fail ? violated_reason : v == daxfail::verdict::pass ? holds_reason : na_reason;
     }
     // Where each example came from (work item, schedule number), for ties: the earliest wins.
     std::pair<u64, u64> counterexample_at{~u64{0}, 0}, safe_at{~u64{0}, 0};
@@ -64,16 +71,19 @@ struct result {
     double seconds = 0;
     u32 depth = 0, preemptions = 0;
     bool sequential_known = false;  ///< this part holds the sequential schedule (the first of item 0)
-    std::vector<invariant_summary> invariants;  ///< in invariant_names order
+    std::vector<invariant_summary> invariants;  ///< in registry order (invariant_names)
 
     const invariant_summary& invariant(std::string_view name) const {
         for (const auto& i : invariants)
             if (i.name == name) return i;
         throw std::out_of_range("no invariant " + std::string(name));
     }
+    invariant_summary& invariant(std::string_view name) {
+        return const_cast<invariant_summary&>(std::as_const(*this).invariant(name));
+    }
     bool any_violated() const {
         for (const auto& i : invariants)
-            if (i.verdict == "violated") return true;
+            if (i.overall() == verdict::fail) return true;
         return false;
     }
 };
@@ -170,9 +180,8 @@ inline void add_schedule(result& r, const std::vector<invariant_result>& verdict
                          u64 item, u64 number, bool sequential) {
     ++r.schedules;
     r.sequential_known = r.sequential_known || sequential;
-    for (std::size_t k = 0; k < verdicts.size(); ++k) {
-        auto& inv = r.invariants[k];
-        const auto& v = verdicts[k];
+    for (const auto& v : verdicts) {
+        auto& inv = r.invariant(v.name);
         if (sequential) inv.sequential = verdict_name(v.result);
         const std::pair<u64, u64> at{item, number};
         if (v.result == verdict::fail) {
@@ -192,7 +201,7 @@ inline void add_schedule(result& r, const std::vector<invariant_result>& verdict
         } else if (inv.na_reason.empty()) {
             inv.na_reason = v.reason;
         }
-        inv.verdict = inv.violating ? "violated" : inv.safe ? "holds" : "n/a";
+        inv.verdict = verdict_over_runs_name(inv.overall());
     }
 }
 
@@ -341,9 +350,8 @@ inline void combine(result& into, const result& part) {
     into.pruned += part.pruned;
     into.seconds += part.seconds;
     into.sequential_known = into.sequential_known || part.sequential_known;
-    for (std::size_t k = 0; k < into.invariants.size() && k < part.invariants.size(); ++k) {
-        auto& a = into.invariants[k];
-        const auto& b = part.invariants[k];
+    for (const auto& b : part.invariants) {
+        auto& a = into.invariant(b.name);
         if (part.sequential_known) a.sequential = b.sequential;
         if (detail::better_example(b.counterexample, b.counterexample_at, a.counterexample, a.counterexample_at)) {
             a.counterexample = b.counterexample;
@@ -358,7 +366,7 @@ inline void combine(result& into, const result& part) {
         if (a.na_reason.empty()) a.na_reason = b.na_reason;
         a.violating += b.violating;
         a.safe += b.safe;
-        a.verdict = a.violating ? "violated" : a.safe ? "holds" : "n/a";
+        a.verdict = verdict_over_runs_name(a.overall());
     }
 }
 

@@ -152,10 +152,10 @@ inline std::string pad(std::string s, std::size_t n) {
 inline std::string violated_list(const result& r, bool markdown) {
     std::string out;
     for (const auto& i : r.invariants) {
-        if (i.verdict != "violated") continue;
+        if (i.overall() != verdict::fail) continue;
         if (!out.empty()) out += ", ";
         out += (markdown ? "`" + i.name + "`" : i.name) + " (" + std::to_string(i.counterexample.size()) + " steps" +
-               (i.sequential == "pass" ? ", passes sequentially" : "") + ")";
+               (i.sequential == verdict_name(verdict::pass) ? ", passes sequentially" : "") + ")";
     }
     return out.empty() ? "none" : out;
 }

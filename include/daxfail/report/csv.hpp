@@ -1,6 +1,7 @@
 // CSV report: one row per run (RFC 4180 quoting; variant names contain commas).
-// Columns: variant, scenario, return_code, terminated, signals, unmapped, poisoned_pages,
-// cache_entries_left, shutdown, freeze_holders_after, then one column per invariant.
+// Columns: variant, scenario, return_code, then the CSV column of every observable that has one
+// (outcome/observables.hpp: terminated, signals, unmapped, poisoned_pages, cache_entries_left, shutdown,
+// freeze_holders_after), then one column per invariant of a single run.
 #ifndef DAXFAIL_REPORT_CSV_HPP
 #define DAXFAIL_REPORT_CSV_HPP
 
@@ -18,21 +19,21 @@ inline std::string csv_field(const std::string& s) {
 }
 
 inline std::string to_csv(const comparison& c, bool only_differences = false) {
-    std::string out = "variant,scenario,return_code,terminated,signals,unmapped,poisoned_pages,cache_entries_left,"
-                      "shutdown,freeze_holders_after";
-    for (auto name : invariant_names) out += "," + std::string(name);
+    std::string out = "variant,scenario,return_code";
+    for_each_observable([&](auto entry) {
+        if constexpr (requires { entry.csv_column; }) out += "," + std::string(entry.csv_column);
+    });
+    for (const auto& i : run_invariants) out += "," + std::string(i.name);
     out += "\n";
     for (auto s : reported_scenarios(c, only_differences))
         for (std::size_t v = 0; v < c.variants.size(); ++v) {
             const auto& r = c.at(v, s);
             const auto rc = return_code(c.scenarios[s], r.out);
-            std::string holders;
-            for (const auto& h : r.out.freeze_holders_after) holders += (holders.empty() ? "" : "+") + holder_name(h.holder);
             out += csv_field(c.variants[v].name) + "," + csv_field(c.scenarios[s].name) + "," +
-                   (rc ? std::to_string(*rc) : std::string()) + "," + (r.out.terminated() ? "true" : "false") + "," +
-                   std::to_string(r.out.signal_count()) + "," + std::to_string(r.out.unmapped_pages()) + "," +
-                   std::to_string(r.out.poisoned.pages()) + "," + std::to_string(r.out.cache_pages_left()) + "," +
-                   shutdown_name(r.out.shutdown_flags) + "," + holders;
+                   (rc ? std::to_string(*rc) : std::string());
+            for_each_observable([&](auto entry) {
+                if constexpr (requires { entry.csv(r.out); }) out += "," + entry.csv(r.out);
+            });
             for (const auto& i : r.invariants) out += "," + verdict_name(i.result);
             out += "\n";
         }

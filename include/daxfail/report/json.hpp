@@ -5,9 +5,10 @@
 //                  (runs: "pages" signals from "address", 2^addr_lsb apart), "signal_count",
 //                  "unmapped", "poisoned_pages", "cache_entries_left" (page counts), "shutdown",
 //                  "freeze_holders_after": ["kernel"|"userspace"...], "invariants": {name: "pass"|"fail"|"n/a"},
-//                  plus details: "end_state", "notify_returns", "entry_returns", "shutdown_reason",
-//                  "live_mappings" (pages), "invariant_reasons", "log" (runs), "log_lines", "cost" } ... ],
+//                  "invariant_reasons", plus details: "end_state", "notify_returns", "entry_returns",
+//                  "shutdown_reason", "live_mappings" (pages), "log" (runs), "log_lines", "cost" } ... ],
 //   "classes": [ { "scenario", "classes": [[variant...]...], "differences": [{"a","b","observables"}] } ] }
+// The observables' fields come from their entries in outcome/observables.hpp.
 #ifndef DAXFAIL_REPORT_JSON_HPP
 #define DAXFAIL_REPORT_JSON_HPP
 
@@ -15,9 +16,52 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace daxfail::report {
+
+namespace detail {
+/// The detail fields in the order the report has always given them (the observables' JSON writers give them in
+/// table order); a field not named here follows them in table order.
+inline constexpr std::string_view detail_field_order[] = {"end_state",       "notify_returns", "entry_returns",
+                                                          "shutdown_reason", "live_mappings",  "log",
+                                                          "log_lines"};
+
+/// One run: which, its return code, every observable's summary fields, the invariants, the details, the cost.
+inline nlohmann::ordered_json result_to_json(const comparison& c, std::size_t v, std::size_t s) {
+    using json = nlohmann::ordered_json;
+    const auto& r = c.at(v, s);
+    const auto& o = r.out;
+    json j, details;
+    j["variant"] = c.variants[v].name;
+    j["scenario"] = c.scenarios[s].name;
+    const auto rc = return_code(c.scenarios[s], o);
+    j["return_code"] = rc ? json(*rc) : json(nullptr);
+    for_each_observable([&](auto entry) {
+        if constexpr (requires { entry.json(o, j, details); }) entry.json(o, j, details);
+    });
+    j["invariants"] = json::object();
+    j["invariant_reasons"] = json::object();
+    for (const auto& i : r.invariants) {
+        j["invariants"][i.name] = verdict_name(i.result);
+        j["invariant_reasons"][i.name] = i.reason;
+    }
+    for (auto key : detail_field_order) {
+        const auto it = details.find(std::string(key));
+        if (it == details.end()) continue;
+        j[std::string(key)] = std::move(*it);
+        details.erase(it);
+    }
+    for (auto& [key, value] : details.items()) j[key] = std::move(value);
+    j["cost"] = {{"steps", o.cost.steps},
+                 {"rmap_records_examined", o.cost.rmap_records_examined},
+                 {"indices_walked", o.cost.indices_walked},
+                 {"page_task_visits", o.cost.page_task_visits}};
+    return j;
+}
+}  // namespace detail
 
 inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences = false) {
     using json = nlohmann::ordered_json;
@@ -29,51 +73,7 @@ inline nlohmann::ordered_json to_json(const comparison& c, bool only_differences
     for (auto s : shown) doc["scenarios"].push_back(c.scenarios[s].name);
     doc["results"] = json::array();
     for (auto s : shown)
-        for (std::size_t v = 0; v < c.variants.size(); ++v) {
-            const auto& r = c.at(v, s);
-            const auto& o = r.out;
-            json j;
-            j["variant"] = c.variants[v].name;
-            j["scenario"] = c.scenarios[s].name;
-            const auto rc = return_code(c.scenarios[s], o);
-            j["return_code"] = rc ? json(*rc) : json(nullptr);
-            j[std::string(observable_names::terminated)] = o.terminated();
-            j[std::string(observable_names::signals)] = json::array();
-            for (const auto& sig : o.signals)
-                j[std::string(observable_names::signals)].push_back({{"pid", sig.pid},
-                                        {"signo", sig.signo},
-                                        {"si_code", si_code::name(sig.si_code)},
-                                        {"address", sig.addr},
-                                        {"addr_lsb", sig.addr_lsb},
-                                        {"comm", sig.comm},
-                                        {"pages", sig.pages}});
-            j["signal_count"] = o.signal_count();
-            j[std::string(observable_names::unmapped)] = o.unmapped_pages();
-            j["poisoned_pages"] = o.poisoned.pages();
-            j[std::string(observable_names::cache_entries_left)] = o.cache_pages_left();
-            j[std::string(observable_names::shutdown)] = shutdown_name(o.shutdown_flags);
-            j[std::string(observable_names::freeze_holders_after)] = json::array();
-            for (const auto& h : o.freeze_holders_after) j[std::string(observable_names::freeze_holders_after)].push_back(holder_name(h.holder));
-            j["invariants"] = json::object();
-            j["invariant_reasons"] = json::object();
-            for (const auto& i : r.invariants) {
-                j["invariants"][i.name] = verdict_name(i.result);
-                j["invariant_reasons"][i.name] = i.reason;
-            }
-            j["end_state"] = end_state_name(o.end) + (o.end_detail.empty() ? "" : ": " + o.end_detail);
-            j[std::string(observable_names::notify_returns)] = o.notify_returns;
-            j[std::string(observable_names::entry_returns)] = o.entry_returns;
-            j["shutdown_reason"] = o.shutdown_reason;
-            j[std::string(observable_names::live_mappings)] = o.live_pages();
-            j[std::string(observable_names::log)] = json::array();
-            for (const auto& l : o.log) j[std::string(observable_names::log)].push_back(to_string(l));
-            j["log_lines"] = o.log_lines();
-            j["cost"] = {{"steps", o.cost.steps},
-                         {"rmap_records_examined", o.cost.rmap_records_examined},
-                         {"indices_walked", o.cost.indices_walked},
-                         {"page_task_visits", o.cost.page_task_visits}};
-            doc["results"].push_back(std::move(j));
-        }
+        for (std::size_t v = 0; v < c.variants.size(); ++v) doc["results"].push_back(detail::result_to_json(c, v, s));
     doc["classes"] = json::array();
     for (auto s : shown) {
         json k;

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -179,12 +180,12 @@ inline std::string to_overview(const comparison& c, bool only_differences = fals
             }
             // The invariants this class fails; "(v12 only)" when not every variant of the class fails it.
             std::string fails;
-            for (std::size_t inv = 0; inv < invariant_names.size(); ++inv) {
+            for (const auto& inv : run_invariants) {
                 std::vector<std::size_t> failing;
                 for (auto v : k.classes[i])
-                    if (c.at(v, s).invariants[inv].result == verdict::fail) failing.push_back(v);
+                    if (result_of(c.at(v, s).invariants, inv.id).result == verdict::fail) failing.push_back(v);
                 if (failing.empty()) continue;
-                fails += (fails.empty() ? "" : ", ") + std::string(invariant_names[inv]);
+                fails += (fails.empty() ? "" : ", ") + std::string(inv.name);
                 if (failing.size() < k.classes[i].size()) fails += " (" + labels.set(failing) + " only)";
             }
             if (!fails.empty()) out += detail::paint_lines(st, wrap("fails " + fails, width, indent, indent + "  "), "31");
@@ -197,23 +198,23 @@ inline std::string to_overview(const comparison& c, bool only_differences = fals
     std::size_t column = 0;
     for (const auto& l : labels.label) column = std::max(column, l.size());
     column += 4;
-    std::vector<bool> ever_failed(invariant_names.size(), false);
+    std::set<invariant_id> ever_failed;
     for (std::size_t v = 0; v < c.variants.size(); ++v) {
         std::string fails;
-        for (std::size_t inv = 0; inv < invariant_names.size(); ++inv) {
+        for (const auto& inv : run_invariants) {
             std::size_t n = 0;
-            for (auto s : shown) n += c.at(v, s).invariants[inv].result == verdict::fail;
+            for (auto s : shown) n += result_of(c.at(v, s).invariants, inv.id).result == verdict::fail;
             if (n == 0) continue;
-            ever_failed[inv] = true;
-            fails += (fails.empty() ? "" : ", ") + std::string(invariant_names[inv]) + " " + std::to_string(n);
+            ever_failed.insert(inv.id);
+            fails += (fails.empty() ? "" : ", ") + std::string(inv.name) + " " + std::to_string(n);
         }
         std::string head = "  " + labels.label[v];
         head.resize(column, ' ');
         out += wrap(fails.empty() ? "none" : fails, width, head, std::string(column, ' '));
     }
     std::string never;
-    for (std::size_t inv = 0; inv < invariant_names.size(); ++inv)
-        if (!ever_failed[inv]) never += (never.empty() ? "" : ", ") + std::string(invariant_names[inv]);
+    for (const auto& inv : run_invariants)
+        if (!ever_failed.count(inv.id)) never += (never.empty() ? "" : ", ") + std::string(inv.name);
     if (!never.empty()) out += wrap("no variant fails " + never, width, "  ", "    ");
     return out;
 }

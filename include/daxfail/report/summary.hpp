@@ -23,28 +23,17 @@ inline std::optional<int> return_code(const scenario& s, const outcome& o) {
     return 0;
 }
 
-/// none, corrupt_ondisk, force_umount, device_removed, ... by the first shutdown's flag.
-inline std::string shutdown_name(u32 flags) {
-    if (flags == 0) return "none";
-    if (flags & shutdown_flag::corrupt_ondisk) return "corrupt_ondisk";
-    if (flags & shutdown_flag::force_umount) return "force_umount";
-    if (flags & shutdown_flag::device_removed) return "device_removed";
-    if (flags & shutdown_flag::log_io_error) return "log_io_error";
-    if (flags & shutdown_flag::corrupt_incore) return "corrupt_incore";
-    return "meta_io_error";
-}
+using daxfail::shutdown_name;  // the reports' name for it, kept where report code found it
 
 /// "rc -EBUSY, 20 signals, 0 poisoned, 0 live, force_umount, frozen by kernel" in one line.
 inline std::string one_line(const scenario& s, const outcome& o) {
     if (!o.terminated()) return end_state_name(o.end);
     const auto rc = return_code(s, o);
-    std::string line = "rc " + (rc ? err::name(*rc) : std::string("-")) + ", " + std::to_string(o.signal_count()) +
-                       " signals, " + std::to_string(o.poisoned.pages()) + " poisoned, " +
-                       std::to_string(o.live_pages()) + " live, shutdown " + shutdown_name(o.shutdown_flags);
-    if (!o.freeze_holders_after.empty()) {
-        line += ", frozen by";
-        for (const auto& h : o.freeze_holders_after) line += " " + holder_name(h.holder);
-    }
+    std::string line = "rc " + (rc ? err::name(*rc) : std::string("-"));
+    for_each_observable([&](auto entry) {
+        if constexpr (requires { entry.one_line(o); })
+            if (auto part = entry.one_line(o); !part.empty()) line += ", " + part;
+    });
     return line;
 }
 

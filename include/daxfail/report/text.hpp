@@ -73,13 +73,13 @@ inline std::string to_text(const comparison& c, bool only_differences, const tex
     out += h2 + "Invariants failed, per variant (number of scenarios)\n\n";
     std::vector<std::vector<std::string>> inv_rows;
     inv_rows.push_back({"variant"});
-    for (auto n : invariant_names) inv_rows[0].push_back(std::string(n));
+    for (const auto& inv : run_invariants) inv_rows[0].push_back(std::string(inv.name));
     for (std::size_t v = 0; v < c.variants.size(); ++v) {
         std::vector<std::string> row{c.variants[v].name};
-        for (std::size_t i = 0; i < invariant_names.size(); ++i) {
+        for (const auto& inv : run_invariants) {
             std::size_t fails = 0, passes = 0;
             for (auto s : shown) {
-                const auto r = c.at(v, s).invariants[i].result;
+                const auto r = result_of(c.at(v, s).invariants, inv.id).result;
                 fails += r == verdict::fail;
                 passes += r == verdict::pass;
             }
