@@ -1,6 +1,7 @@
 // The scenario loader on what people actually feed it: text that is not JSON,
 // numbers no u64 or double holds, defaults that hide the field at fault, files
 // given by their size alone (laid out as a fresh XFS would), and the limits.
+#include <daxfail/builder.hpp>
 #include <daxfail/json/scenario_reader.hpp>
 
 #include <doctest/doctest.h>
@@ -8,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -120,10 +122,23 @@ TEST_CASE("a laid-out extent never exceeds XFS_MAX_BMBT_EXTLEN blocks") {
     REQUIRE(r.ok());
     u64 total = 0;
     for (const auto& e : r.layout.at(0).extents) {
-        CHECK(e.blocks <= json::max_extent_blocks);
+        CHECK(e.blocks <= daxfail::max_extent_blocks);
         total += e.blocks;
     }
     CHECK(total == 2621440);
+}
+
+TEST_CASE("a C++ world lays out files given by size as the scenario file does (size_only_layout.json)") {
+    const auto r = json::load_scenario_file(std::string(DAXFAIL_SOURCE_DIR) + "/tests/e2e/size_only_layout.json");
+    REQUIRE(r.ok());
+    auto b = world_builder{}.geometry(16, 1048576).standard_metadata();
+    b.sized_file(131, "big", u64{30} << 30).sized_file(132, "small", u64{1} << 20);
+    for (u32 pid : {1000u, 1001u, 1002u}) b.process(pid, "task" + std::to_string(pid));
+    b.map(1000, 131, 0, 7864320, 0x7f0000000000).map(1001, 131, 0, 7864320, 0x7f0000000000, {}, false);
+    b.edit().tasks[1].vmas[0].present.assign(0, 999, mapping_size::pte);  // "touched": {"first": 0, "pages": 1000}
+    b.map(1002, 131, 0, 7864320, 0x7f0000000000);
+    CHECK(b.build() == r.value->world);
+    CHECK_THROWS_AS(world_builder{}.sized_file(133, "too big", u64{1} << 30), std::invalid_argument);
 }
 
 TEST_CASE("touched: the pages a task faulted in, as one run") {

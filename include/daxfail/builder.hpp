@@ -11,6 +11,7 @@
 #include <daxfail/actor.hpp>
 #include <daxfail/detail/extents.hpp>
 #include <daxfail/event.hpp>
+#include <daxfail/layout.hpp>
 #include <daxfail/world.hpp>
 
 #include <algorithm>
@@ -91,7 +92,6 @@ public:
         w_.devices.push_back({std::move(name), size, first_pfn, true, true, true});
         return *this;
     }
-    std::size_t device_count() const { return w_.devices.size(); }
     world_builder& reflink(bool on = true) {
         w_.mp.reflink = on;
         return *this;
@@ -133,22 +133,28 @@ public:
         return *this;
     }
     world_builder& file(u64 ino, std::string name, const std::vector<extent>& extents, file_options o = {}) {
-        auto& ip = w_.inodes[ino];
-        ip.name = std::move(name);
-        ip.dax = o.dax;
-        ip.in_core = o.in_core;
-        ip.realtime = o.realtime;
-        ip.reclaiming = o.reclaiming;
+        auto& ip = new_inode(ino, std::move(name), o);
         auto& sec = o.realtime ? w_.mp.rt.value() : w_.mp.data;
         u64 end_block = 0;
         for (const auto& e : extents) {
             sec.rmap.at(e.group).push_back({e.agbno, e.blocks, ino, e.file_block, false, false});
             end_block = std::max(end_block, e.file_block + e.blocks);
-            if (o.cached && e.blocks)
-                ip.cache.assign((e.file_block * w_.mp.blocksize) >> page_shift,
-                                (((e.file_block + e.blocks) * w_.mp.blocksize) >> page_shift) - 1, {o.dirty, false});
+            cache_blocks(ip, e.file_block, e.blocks, o);
         }
         ip.size = o.size ? o.size : end_block * w_.mp.blocksize;
+        return *this;
+    }
+    /// A file given by its size alone, laid out as a fresh XFS would (layout.hpp) around every record the
+    /// builder has so far: give it after the metadata and the files with extents, as a scenario file's reader
+    /// lays out its inodes without extents after the others. Throws when it does not fit.
+    world_builder& sized_file(u64 ino, std::string name, u64 size, file_options o = {}) {
+        auto& ip = new_inode(ino, std::move(name), o);
+        ip.size = size;
+        const auto r = layout(w_).file(ino);
+        if (r.failure)
+            throw std::invalid_argument("world_builder: inode " + std::to_string(ino) + " of " + std::to_string(size) +
+                                        " bytes cannot be laid out");
+        for (const auto& e : r.extents) cache_blocks(ip, e.file_block, e.blocks, o);
         return *this;
     }
     /// A process whose leader thread is `pid`; `kernel_thread` gives it no mm.
@@ -210,6 +216,21 @@ public:
     world build() const { return w_; }
 
 private:
+    inode& new_inode(u64 ino, std::string name, const file_options& o) {
+        auto& ip = w_.inodes[ino];
+        ip.name = std::move(name);
+        ip.dax = o.dax;
+        ip.in_core = o.in_core;
+        ip.realtime = o.realtime;
+        ip.reclaiming = o.reclaiming;
+        return ip;
+    }
+    /// With o.cached, file blocks [file_block, file_block + blocks) get cached entries.
+    void cache_blocks(inode& ip, u64 file_block, u64 blocks, const file_options& o) const {
+        if (o.cached && blocks)
+            ip.cache.assign((file_block * w_.mp.blocksize) >> page_shift,
+                            (((file_block + blocks) * w_.mp.blocksize) >> page_shift) - 1, {o.dirty, false});
+    }
     static daxfail::thread make_thread(u32 tid, std::string comm, thread_options o) {
         daxfail::thread t;
         t.tid = tid;

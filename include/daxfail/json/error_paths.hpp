@@ -1,7 +1,8 @@
-// Maps the paths of validate() errors, which name world fields
-// ("mp.data.rmap[1][5].startblock", "inodes[133].cache", "tasks[2].threads[0].tid"),
-// back to the scenario-file fields they came from ("inodes[1].extents[0].agbno",
-// "inodes[0].cached", "tasks[2].pid"), so that a file's errors point into the file.
+// Maps the places of validate() errors, which are world fields
+// (mp.data.rmap[1][5].startblock, inodes[133].cache, tasks[2].threads[0].tid),
+// back to the scenario-file fields they came from (inodes[1].extents[0].agbno,
+// inodes[0].cached, tasks[2].pid), so that a file's errors point into the file:
+// by the place's value and what the reader recorded while reading, never by its text.
 #ifndef DAXFAIL_JSON_ERROR_PATHS_HPP
 #define DAXFAIL_JSON_ERROR_PATHS_HPP
 
@@ -9,11 +10,8 @@
 #include <daxfail/validate.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <map>
 #include <string>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 namespace daxfail::json {
@@ -46,111 +44,67 @@ public:
     /// Inode `ino` is the file's inodes[index].
     void inode(u64 ino, std::size_t index) { inode_index_[ino] = static_cast<u32>(index); }
 
-    /// Rewrites a validate() error from world paths to the JSON paths it came from.
+    /// A validate() error at the scenario-file field its place came from.
     validation_error translate(validation_error e) const {
-        e.path = translate_text(e.path);
-        e.reason = translate_text(e.reason);
+        if (e.other) e.reason.replace(e.other_at, e.other->path().size(), other_path(*e.other));
+        e.path = path(e.where);
         return e;
     }
 
-    std::string translate_text(const std::string& s) const {
-        std::string out;
-        std::size_t i = 0;
-        while (i < s.size()) {
-            auto try_prefix = [&](const std::string& prefix) { return s.compare(i, prefix.size(), prefix) == 0; };
-            if (try_prefix("mp.data.rmap[") || try_prefix("mp.rt.rmap[")) {
-                const bool rt = try_prefix("mp.rt.rmap[");
-                std::size_t j = i + (rt ? 11 : 13);
-                const u64 g = read_index(s, j);
-                j += 2;  // "]["
-                const u64 k = read_index(s, j);
-                j += 1;  // "]"
-                const auto origin = find(rt, g, k);
-                out += origin ? origin->path() : !unrecorded.empty() ? unrecorded : s.substr(i, j - i);
-                std::string field;
-                if (j < s.size() && s[j] == '.') {
-                    std::size_t f = j + 1;
-                    while (f < s.size() && (std::isalnum(static_cast<unsigned char>(s[f])) || s[f] == '_')) ++f;
-                    field = s.substr(j + 1, f - j - 1);
-                    j = f;
-                    static const std::map<std::string, std::string> names = {
-                        {"startblock", "agbno"}, {"blockcount", "blocks"}, {"owner", "owner"}};
-                    auto n = names.find(field);
-                    out += "." + (n != names.end() ? n->second : field);
-                }
-                i = j;
-            } else if (try_prefix("inodes[")) {
-                std::size_t j = i + 7;
-                const u64 ino = read_index(s, j);
-                j += 1;
-                auto it = inode_index_.find(ino);
-                out += it != inode_index_.end() ? "inodes[" + std::to_string(it->second) + "]" : s.substr(i, j - i);
-                if (s.compare(j, 6, ".cache") == 0) {
-                    out += ".cached";
-                    j += 6;
-                }
-                i = j;
-            } else if (try_prefix("mp.data.target.") || try_prefix("mp.data.")) {
-                const bool target = try_prefix("mp.data.target.");
-                out += "filesystem.data.";
-                i += target ? 15 : 8;
-                rename_geometry(s, i, out);
-            } else if (try_prefix("mp.rt.target.") || try_prefix("mp.rt.")) {
-                const bool target = try_prefix("mp.rt.target.");
-                out += "filesystem.realtime.";
-                i += target ? 13 : 6;
-                rename_geometry(s, i, out, true);
-            } else if (try_prefix("mp.log.")) {
-                out += "filesystem.log.";
-                i += 7;
-            } else if (try_prefix("mp.blocksize")) {
-                out += "filesystem.blocksize";
-                i += 12;
-            } else if (try_prefix("event.current_tid")) {
-                out += "event.current";
-                i += 17;
-            } else if (try_prefix(".threads[")) {
-                // threads[0] is the leader, given by pid; file threads start at 1.
-                std::size_t j = i + 9;
-                const u64 k = read_index(s, j);
-                j += 1;
-                if (k == 0) {
-                    out += ".pid";
-                    if (s.compare(j, 4, ".tid") == 0) j += 4;
-                } else {
-                    out += ".threads[" + std::to_string(k - 1) + "]";
-                }
-                i = j;
-            } else {
-                out += s[i++];
-            }
+    /// The file's field for world place `at`.
+    std::string path(const world_location& at) const {
+        using where = world_location::object;
+        const std::string field = at.field ? at.field : "";
+        const auto dot = [](const std::string& f) { return f.empty() ? f : "." + f; };
+        switch (at.what) {
+        case where::record: return record_path(at) + dot(record_field(field));
+        case where::inode: {
+            auto it = inode_index_.find(at.index);
+            const u64 i = it != inode_index_.end() ? it->second : at.index;
+            return "inodes[" + std::to_string(i) + "]" + dot(field == "cache" ? "cached" : field);
         }
-        return out;
-    }
-
-    static void rename_geometry(const std::string& s, std::size_t& i, std::string& out, bool realtime = false) {
-        static const std::pair<const char*, const char*> data[] = {
-            {"group_count", "ag_count"}, {"group_blocks", "ag_blocks"}, {"has_rmapbt", "rmapbt"}};
-        static const std::pair<const char*, const char*> rt[] = {
-            {"group_count", "rg_count"}, {"group_blocks", "rg_blocks"}, {"has_rmapbt", "rtrmapbt"}};
-        for (const auto& [from, to] : realtime ? rt : data)
-            if (s.compare(i, std::string(from).size(), from) == 0) {
-                out += to;
-                i += std::string(from).size();
-                return;
-            }
-    }
-
-    static u64 read_index(const std::string& s, std::size_t& j) {
-        u64 v = 0;
-        while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) v = v * 10 + static_cast<u64>(s[j++] - '0');
-        return v;
+        case where::section:
+        case where::target: return (at.rt ? "filesystem.realtime" : "filesystem.data") + dot(geometry_field(field, at.rt));
+        case where::log: return "filesystem.log" + dot(field);
+        case where::mount: return "filesystem" + dot(field);
+        case where::event: return "event" + dot(field == "current_tid" ? "current" : field);
+        case where::thread:  // threads[0] is the leader, given by pid; the file's threads start at 1
+            if (at.sub == 0) return "tasks[" + std::to_string(at.index) + "].pid";
+            return "tasks[" + std::to_string(at.index) + "].threads[" + std::to_string(at.sub - 1) + "]" + dot(field);
+        default: return at.path();  // devices, tasks and mappings are where the file has them
+        }
     }
 
     /// Where the records nobody recorded came from (the reader's standard metadata: one string, not millions).
     std::string unrecorded;
+    /// What an error that names one of those records (a record overlapping it) calls them.
+    std::string unrecorded_blocks;
 
 private:
+    /// The file's name for an rmap record's field.
+    static std::string record_field(const std::string& f) {
+        return f == "startblock" ? "agbno" : f == "blockcount" ? "blocks" : f;
+    }
+    /// The file's name for a section's field (its target's fields are the section's in the file).
+    static std::string geometry_field(const std::string& f, bool rt) {
+        if (f == "group_count") return rt ? "rg_count" : "ag_count";
+        if (f == "group_blocks") return rt ? "rg_blocks" : "ag_blocks";
+        if (f == "has_rmapbt") return rt ? "rtrmapbt" : "rmapbt";
+        return f;
+    }
+    std::string record_path(const world_location& at) const {
+        world_location record = at;
+        record.field = nullptr;
+        const auto origin = find(at.rt, at.index, at.sub);
+        return origin ? origin->path() : !unrecorded.empty() ? unrecorded : record.path();
+    }
+    /// A record another one overlaps, as the overlap's reason names it.
+    std::string other_path(const world_location& at) const {
+        if (at.what == world_location::object::record && !find(at.rt, at.index, at.sub) && !unrecorded_blocks.empty())
+            return unrecorded_blocks;
+        return path(at);
+    }
+
     struct entry {
         u32 index;  ///< in the group's records
         record_origin origin;

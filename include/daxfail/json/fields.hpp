@@ -248,9 +248,6 @@ public:
         return {value * scale, {}};
     }
 
-    /// The number, units accepted; nullopt on anything else (kept for owner fields and callers outside the reader).
-    static std::optional<u64> parse_number(const json& v) { return to_number(v, true).value; }
-
 private:
     /// A run {"first": N, "pages": M} at `path` into `pages`.
     bool add_run(const json& run, const std::string& path, daxfail::page_set& pages) {

@@ -14,6 +14,7 @@
 #include <daxfail/json/error_paths.hpp>
 #include <daxfail/json/fields.hpp>
 #include <daxfail/json/parse.hpp>
+#include <daxfail/layout.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/validate.hpp>
 #include <daxfail/xfs_limits.hpp>
@@ -50,17 +51,11 @@ inline constexpr std::size_t max_vmas = 65'530;     ///< per task: vm.max_map_co
 
 /// Where the reader put a file given by its size alone (check --explain-layout prints it).
 struct laid_out_file {
-    struct extent {
-        u32 group;
-        u64 agbno, blocks, file_block;
-    };
+    using extent = layout_extent;
     u64 ino;
     std::string path;  ///< "inodes[3]"
     std::vector<extent> extents;
 };
-
-/// Longest extent the layout makes: XFS_MAX_BMBT_EXTLEN, 2^21 - 1 blocks.
-inline constexpr u64 max_extent_blocks = (u64{1} << 21) - 1;
 
 struct load_result {
     std::optional<scenario> value;
@@ -135,7 +130,7 @@ public:
         read_event();
         if (r_.errors.empty()) {
             for (auto& e : validate(w_, sc_.event))
-                if (!maps_a_file_not_laid_out(e.path)) r_.errors.push_back(paths_.translate(e));
+                if (!maps_a_file_not_laid_out(e.where)) r_.errors.push_back(paths_.translate(e));
         }
         if (r_.errors.empty()) read_actors();
         if (r_.errors.empty()) {  // moved: at a million extents a copy is another 100 MiB
@@ -202,16 +197,12 @@ private:
         read_filesystem();
     }
 
-    /// Whether a validate() error at world path `path` ("tasks[1].vmas[0].present") is about a mapping of a file
-    /// given by size that was not laid out because its section does not fit its device (an error of its own).
-    bool maps_a_file_not_laid_out(const std::string& path) const {
-        if (not_laid_out_.empty() || path.rfind("tasks[", 0) != 0) return false;
-        std::size_t at = 6;
-        const u64 t = error_paths::read_index(path, at);
-        if (path.compare(at, 7, "].vmas[") != 0 || t >= w_.tasks.size()) return false;
-        at += 7;
-        const u64 k = error_paths::read_index(path, at);
-        return k < w_.tasks[t].vmas.size() && not_laid_out_.count(w_.tasks[t].vmas[k].ino);
+    /// Whether a validate() error is about a mapping of a file given by size that was not laid out because its
+    /// section does not fit its device (an error of its own).
+    bool maps_a_file_not_laid_out(const world_location& at) const {
+        if (not_laid_out_.empty() || at.what != world_location::object::vma || at.index >= w_.tasks.size()) return false;
+        const auto& vmas = w_.tasks[at.index].vmas;
+        return at.sub < vmas.size() && not_laid_out_.count(vmas[at.sub].ino);
     }
 
     /// A streamed array beyond its limit: its elements' own errors give way to that one.
@@ -268,16 +259,8 @@ private:
         std::vector<validation_error> out;
         std::set<std::pair<std::string, std::string>> seen;
         std::size_t more = 0;
-        const std::string standard = "overlaps filesystem.data.standard_metadata and";
         for (auto e : r_.errors) {
             if (auto it = renamed_.find(e.path); it != renamed_.end()) e.path = it->second;
-            if (auto at = e.reason.find(standard); at != std::string::npos)
-                e.reason.replace(at, standard.size(),
-                                 "overlaps the blocks that filesystem.data.standard_metadata reserves (blocks 0.." +
-                                     std::to_string(w_.mp.reflink ? 8 : 7) + " of every group for its headers, and " +
-                                     (w_.mp.log ? std::string("blocks 16..31 of group 0 for inodes; the log is external")
-                                                : std::string("blocks 16..287 of group 0 for inodes and the log")) +
-                                     ") and");
             if (const auto* d = derived_key(e.path)) {
                 const std::string parent = d->first.substr(0, d->first.rfind('.'));
                 if (has_plain_under(parent)) continue;  // the default only repeats that error
@@ -472,6 +455,12 @@ private:
             } else {
                 // Not recorded one by one: a million groups would mean millions of copies of the same origin.
                 paths_.unrecorded = dp + ".standard_metadata";
+                paths_.unrecorded_blocks =
+                    "the blocks that filesystem.data.standard_metadata reserves (blocks 0.." +
+                    std::to_string(w_.mp.reflink ? 8 : 7) + " of every group for its headers, and " +
+                    (w_.mp.log ? std::string("blocks 16..31 of group 0 for inodes; the log is external")
+                               : std::string("blocks 16..287 of group 0 for inodes and the log")) +
+                    ")";
                 for (const auto& [g, rec] : standard_metadata_records(w_.mp.data.group_count, w_.mp.reflink, !w_.mp.log))
                     w_.mp.data.rmap[g].push_back(rec);
             }
@@ -627,94 +616,49 @@ private:
         }
     }
 
-    /// Lays out the files given by size alone as a fresh XFS would: in the order the file lists them, each from
-    /// the lowest free block of the lowest group with free space, skipping what the headers and every explicit
-    /// extent or metadata record use, in extents of at most max_extent_blocks that never cross a group.
+    /// Lays out the files given by size alone (layout.hpp), in the order the file lists them, once every explicit
+    /// extent and metadata record is known.
     void layout() {
         if (pending_layout_.empty() || !data_ok_) return;
-        const u64 bs = w_.mp.blocksize;
-        // Used block runs per group, sorted, from every record read so far.
-        std::map<std::pair<bool, u32>, std::vector<std::pair<u64, u64>>> used;
-        auto used_in = [&](bool rt, u32 g) -> std::vector<std::pair<u64, u64>>& {
-            auto [it, fresh] = used.try_emplace({rt, g});
-            if (fresh) {
-                const auto& sec = rt ? *w_.mp.rt : w_.mp.data;
-                for (const auto& r : sec.rmap[g]) it->second.push_back({r.startblock, u64{r.startblock} + r.blockcount});
-                std::sort(it->second.begin(), it->second.end());
-            }
-            return it->second;
-        };
-        // Lay out only on a section that fits its device: else validate() says what is wrong, and the layout
-        // would be of a section that does not exist.
-        auto fits = [&](const xfs_section& sec) {
-            const auto& t = sec.target;
-            return t.device < w_.devices.size() && t.part_off <= w_.devices[t.device].size &&
-                   t.nr_bytes <= w_.devices[t.device].size - t.part_off && sec.blocks <= t.nr_bytes / bs;
-        };
+        daxfail::layout lay(w_);
         for (const auto& pending : pending_layout_) {
-            const u64 ino = pending.ino;
-            const std::size_t index = pending.index;
-            const std::string p = field_reader::at("inodes", index);
-            inode& ip = w_.inodes.at(ino);
-            if (ip.realtime && !w_.mp.rt) {
-                r_.fail(p + ".realtime", "the filesystem has no realtime device to lay the file out on");
+            const std::string p = field_reader::at("inodes", pending.index);
+            const auto r = lay.file(pending.ino, [&](bool rt, u32 g, std::size_t k, const layout_extent&) {
+                paths_.record(rt, g, k, {record_origin::laid_out, static_cast<u32>(pending.index), 0});
+            });
+            if (r.failure) {
+                layout_failed(pending.ino, p, r);
                 continue;
             }
-            const xfs_section& sec = ip.realtime ? *w_.mp.rt : w_.mp.data;
-            if (!fits(sec)) {
-                not_laid_out_.insert(ino);  // its mappings' errors would only repeat the section's
-                continue;
-            }
-            u64 need = ip.size / bs + (ip.size % bs != 0);
-            if (need > sec.blocks) {
-                r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " +
-                                         std::string(ip.realtime ? "realtime" : "data") + " section has " +
-                                         std::to_string(sec.blocks) + " blocks");
-                continue;
-            }
-            laid_out_file file{ino, p, {}};
-            std::vector<std::pair<u64, u64>> blocks;
-            u64 file_block = 0;
-            for (u32 g = 0; g < sec.group_count && need > 0 && file.extents.size() < max_extents; ++g) {
-                const u64 start = u64{g} * sec.group_blocks;
-                const u64 length = sec.blocks > start ? std::min<u64>(sec.group_blocks, sec.blocks - start) : 0;
-                auto& taken = used_in(ip.realtime, g);
-                u64 cursor = 0;
-                std::vector<std::pair<u64, u64>> added;
-                auto take_free = [&](u64 until) {
-                    while (cursor < until && need > 0 && file.extents.size() < max_extents) {
-                        const u64 n = std::min({until - cursor, need, max_extent_blocks});
-                        add_record(ip.realtime, g, {static_cast<u32>(cursor), static_cast<u32>(n), ino, file_block, false, false},
-                                   {record_origin::laid_out, static_cast<u32>(index), 0});
-                        file.extents.push_back({g, cursor, n, file_block});
-                        blocks.push_back({file_block, n});
-                        added.push_back({cursor, cursor + n});
-                        file_block += n;
-                        need -= n;
-                        cursor += n;
-                    }
-                };
-                for (const auto& [b, e] : taken) {
-                    if (b > cursor) take_free(std::min(b, length));
-                    cursor = std::max(cursor, e);
-                }
-                if (cursor < length) take_free(length);
-                taken.insert(taken.end(), added.begin(), added.end());
-                std::sort(taken.begin(), taken.end());
-            }
-            if (need > 0 && file.extents.size() >= max_extents) {
-                r_.fail(p + ".size", "laying it out takes more than " + std::to_string(max_extents) +
-                                         " extents (the limit): the free space is too fragmented");
-                continue;
-            }
-            if (need > 0) {
-                r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " +
-                                         std::string(ip.realtime ? "realtime" : "data") + " section is " +
-                                         std::to_string(need) + " blocks short of free space");
-                continue;
-            }
-            layout_.push_back(std::move(file));
-            read_cache(pending.element, p, ip, blocks);
+            std::vector<std::pair<u64, u64>> blocks;  // file block, count
+            for (const auto& e : r.extents) blocks.push_back({e.file_block, e.blocks});
+            layout_.push_back({pending.ino, p, r.extents});
+            read_cache(pending.element, p, w_.inodes.at(pending.ino), blocks);
+        }
+    }
+
+    /// Why inode `ino` at `p` was not laid out, as an error at its field (none when its section does not fit its
+    /// device: validate() says so, and the file's mappings are then not looked at).
+    void layout_failed(u64 ino, const std::string& p, const layout_result& r) {
+        const inode& ip = w_.inodes.at(ino);
+        const std::string section = ip.realtime ? "realtime" : "data";
+        switch (*r.failure) {
+        case layout_failure::no_realtime:
+            r_.fail(p + ".realtime", "the filesystem has no realtime device to lay the file out on");
+            break;
+        case layout_failure::section_unfit: not_laid_out_.insert(ino); break;
+        case layout_failure::too_big:
+            r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " + section + " section has " +
+                                     std::to_string((ip.realtime ? *w_.mp.rt : w_.mp.data).blocks) + " blocks");
+            break;
+        case layout_failure::fragmented:
+            r_.fail(p + ".size", "laying it out takes more than " + std::to_string(max_extents) +
+                                     " extents (the limit): the free space is too fragmented");
+            break;
+        case layout_failure::short_of_space:
+            r_.fail(p + ".size", std::to_string(ip.size) + " bytes do not fit: the " + section + " section is " +
+                                     std::to_string(r.short_by) + " blocks short of free space");
+            break;
         }
     }
 
@@ -1079,8 +1023,9 @@ private:
                 auto ev = read_event_at(j["event"], p + ".event");
                 if (!ev || r_.errors.size() != before) return std::nullopt;
                 for (auto& e : validate(w_, *ev)) {
+                    if (e.where.what != world_location::object::event) continue;
                     auto t = paths_.translate(e);
-                    if (t.path.rfind("event", 0) == 0) {
+                    {
                         t.path = p + ".event" + t.path.substr(5);
                         r_.errors.push_back(t);
                     }
