@@ -311,7 +311,26 @@ TEST_CASE("Preset::policy<Axis> names the policy the variant chose on that axis,
     static_assert(std::is_same_v<presets::v12_reviewed::policy<axis::thaw>, thaw::where_frozen>);
     static_assert(std::is_same_v<presets::v12_reviewed::policy<axis::collector>, presets::v12::policy<axis::collector>>);
     static_assert(std::is_same_v<presets::debian_6_1::policy<axis::freeze_api>, freeze_api::no_holders>);
-    CHECK(presets::v12_reviewed::config.freeze == freeze_strategy::return_ebusy);
-    CHECK(presets::v12_reviewed::config.thaw == thaw_placement::where_frozen);
+    CHECK(presets::v12_reviewed::config.freeze == ops_of<freeze::return_ebusy>);
+    CHECK(presets::v12_reviewed::config.thaw == ops_of<thaw::where_frozen>);
     CHECK(presets::v12_reviewed::config.collector == presets::v12::config.collector);
+}
+
+TEST_CASE("A variant names only the axes it chooses, in any order; the others take their defaults (v6.6's)") {
+    static_assert(variant<freeze::loop_until_frozen, thaw::in_callee>::config ==
+                  variant<thaw::in_callee, freeze::loop_until_frozen>::config);
+    static_assert(variant<>::config == config{});
+    static_assert(std::is_same_v<variant<>::policy<axis::range_math>, range_math::v6_6>);
+    static_assert(presets::pre_patch::with<freeze_api::no_holders>::config.freeze_api == ops_of<freeze_api::no_holders>);
+    // The defaults are what pre_patch spelled out when a variant had to name every axis (tests/presets.cpp checks
+    // merged the same way).
+    static_assert(
+        presets::pre_patch::config ==
+        variant<kill_dax_flags::none, rmap_source::rmapbt_query, freeze::none, thaw::where_frozen, thaw_userspace::never,
+                shutdown::corrupt_on_error, collector::early_kill, pre_remove_poison::set_hwpoison, invalidate::none,
+                non_dax_inode::kill_anyway, metadata_record::want_shutdown, range_math::v6_6,
+                freeze_api::holder_bitmask, log_device::corrupt_always, rt_device::unsupported,
+                del_gendisk::device_removed_shutdown, dax_shared_page::shared_marker,
+                shutdown_caller::out_of_line>::config);
+    CHECK(variant_name<variant<>>() == "pre_patch");
 }

@@ -186,7 +186,7 @@ TEST_CASE("a user's variants are known by name, and their policies as axis value
     v = parse_variant("base=v12,freeze=wait_5s_then_proceed", error, extras);
     REQUIRE(v);
     CHECK(v->cfg.freeze.name == "wait_5s_then_proceed");
-    CHECK(v->cfg.thaw == thaw_placement::in_callee);
+    CHECK(v->cfg.thaw == ops_of<thaw::in_callee>);
     CHECK(v->name.find("freeze=wait_5s_then_proceed") != std::string::npos);
     CHECK_FALSE(parse_variant("wait_5s", error));  // without the extras it is unknown
     CHECK_FALSE(parse_variant("freeze=wait_5s_then_proceed", error));

@@ -324,7 +324,7 @@ TEST_CASE("a read fault of a shared extent unmaps the file's other PTEs of that 
     for (bool marks : {true, false}) {
         INFO(marks);
         config cfg = presets::merged::config;
-        cfg.dax_shared_page = marks ? dax_shared_page_kind::shared_marker : dax_shared_page_kind::last_faulter;
+        cfg.dax_shared_page = marks ? ops_of<dax_shared_page::shared_marker> : ops_of<dax_shared_page::last_faulter>;
         // The one schedule without preemptions that starts with the writer (the second actor able to go first).
         explore::options sequential;
         sequential.preemptions = 0;

@@ -7,7 +7,7 @@ using daxfail::test::harness;
 
 namespace {
 
-config with_api(freeze_api_kind api) {
+config with_api(const freeze_api_ops& api) {
     config c = presets::merged::config;
     c.freeze_api = api;
     return c;
@@ -25,7 +25,7 @@ const freeze_hold scrub{freeze_holder::kernel, "xfs_scrub"};
 }  // namespace
 
 TEST_CASE("freeze_api::holder_bitmask (v6.6-v6.7) follows the holder bitmask table") {
-    const auto api = with_api(freeze_api_kind::holder_bitmask);
+    const auto api = with_api(ops_of<freeze_api::holder_bitmask>);
     SUBCASE("unfrozen: freeze(K) takes it, thaw of a holder that is not frozen is -EINVAL") {
         harness h(holding({}), api);
         CHECK(kernel::thaw_super(h.ctx, freeze_holder::kernel, "t") == -err::einval);
@@ -65,7 +65,7 @@ TEST_CASE("freeze_api::holder_bitmask (v6.6-v6.7) follows the holder bitmask tab
 }
 
 TEST_CASE("freeze_api::holder_counts (v6.8+) returns -EINVAL from a thaw that leaves another holder") {
-    const auto api = with_api(freeze_api_kind::holder_counts);
+    const auto api = with_api(ops_of<freeze_api::holder_counts>);
     SUBCASE("(1,1): thaw(K) drops the kernel count but returns -EINVAL") {
         harness h(holding({scrub, admin}), api);
         CHECK(kernel::thaw_super(h.ctx, freeze_holder::kernel, "t") == -err::einval);
@@ -94,7 +94,7 @@ TEST_CASE("freeze_api::holder_counts (v6.8+) returns -EINVAL from a thaw that le
 }
 
 TEST_CASE("freeze_api::no_holders (<= v6.5, Debian 6.1): any second freeze is -EBUSY, not SB_BORN fakes success") {
-    const auto api = with_api(freeze_api_kind::no_holders);
+    const auto api = with_api(ops_of<freeze_api::no_holders>);
     SUBCASE("frozen by anyone: -EBUSY whoever asks") {
         harness h(holding({admin}), api);
         CHECK(kernel::freeze_super(h.ctx, freeze_holder::kernel, "t") == -err::ebusy);
@@ -117,7 +117,7 @@ TEST_CASE("freeze_api::no_holders (<= v6.5, Debian 6.1): any second freeze is -E
 }
 
 TEST_CASE("freeze_api::holder_counts_nested_thaw_ok (6.12.111+): a thaw that leaves a holder returns 0") {
-    const auto api = with_api(freeze_api_kind::holder_counts_nested_thaw_ok);
+    const auto api = with_api(ops_of<freeze_api::holder_counts_nested_thaw_ok>);
     SUBCASE("(1,1): thaw(K) returns 0 and leaves U") {
         harness h(holding({scrub, admin}), api);
         CHECK(kernel::thaw_super(h.ctx, freeze_holder::kernel, "t") == 0);

@@ -6,7 +6,7 @@ using namespace daxfail;
 using daxfail::test::harness;
 
 namespace {
-config math(range_math_kind m) {
+config math(const range_math_ops& m) {
     config c = presets::merged::config;
     c.range_math = m;
     return c;
@@ -18,7 +18,7 @@ struct translated {
     int rc;
     u64 daddr, bblen;
 };
-translated translate(range_math_kind m, buftarg bt, u64 offset, u64 len) {
+translated translate(const range_math_ops& m, buftarg bt, u64 offset, u64 len) {
     harness h(scenarios::base().build(), math(m));
     translated t{0, 0, 0};
     t.rc = kernel::xfs_dax_translate_range(h.ctx, bt, bt.nr_bytes, offset, len, t.daddr, t.bblen);
@@ -28,10 +28,10 @@ translated translate(range_math_kind m, buftarg bt, u64 offset, u64 len) {
 
 TEST_CASE("kill_dax's whole-device range on an unpartitioned 16 GiB device") {
     const buftarg bt{0, 0, gib16};
-    const auto r0 = translate(range_math_kind::v6_0, bt, 0, u64_max);
+    const auto r0 = translate(ops_of<range_math::v6_0>, bt, 0, u64_max);
     CHECK(r0.rc == 0);
     CHECK(r0.bblen == 0x7ffffffe000000ull);  // len -= E - offset leaves ~2^64
-    for (auto m : {range_math_kind::v6_5, range_math_kind::v6_6, range_math_kind::merged, range_math_kind::v6_14}) {
+    for (auto m : {ops_of<range_math::v6_5>, ops_of<range_math::v6_6>, ops_of<range_math::merged>, ops_of<range_math::v6_14>}) {
         const auto t = translate(m, bt, 0, u64_max);
         CHECK(t.daddr == 0);
         CHECK(t.bblen == 0x2000000ull);
@@ -40,18 +40,18 @@ TEST_CASE("kill_dax's whole-device range on an unpartitioned 16 GiB device") {
 
 TEST_CASE("kill_dax's whole-device range on a partition starting at 1 MiB") {
     const buftarg bt{0, mib1, gib16};
-    CHECK(translate(range_math_kind::v6_0, bt, 0, u64_max).bblen == kernel::btobb(0xfffffffbffe00000ull));
-    const auto r1 = translate(range_math_kind::v6_6, bt, 0, u64_max);
+    CHECK(translate(ops_of<range_math::v6_0>, bt, 0, u64_max).bblen == kernel::btobb(0xfffffffbffe00000ull));
+    const auto r1 = translate(ops_of<range_math::v6_6>, bt, 0, u64_max);
     CHECK(r1.daddr == 0);
     CHECK(r1.bblen == 0x2000800ull);  // overshoots the partition end by S bytes
-    const auto r2 = translate(range_math_kind::merged, bt, 0, u64_max);
+    const auto r2 = translate(ops_of<range_math::merged>, bt, 0, u64_max);
     CHECK(r2.daddr == 0);
     CHECK(r2.bblen == 0x2000000ull);
 }
 
 TEST_CASE("ranges outside the filesystem are -ENXIO; a page inside translates the same in every version") {
     const buftarg bt{0, mib1, gib16};
-    for (auto m : {range_math_kind::v6_0, range_math_kind::v6_6, range_math_kind::merged}) {
+    for (auto m : {ops_of<range_math::v6_0>, ops_of<range_math::v6_6>, ops_of<range_math::merged>}) {
         CHECK(translate(m, bt, 0, 4096).rc == -err::enxio);                 // before the partition
         CHECK(translate(m, bt, mib1 + gib16, 4096).rc == -err::enxio);      // after it
         const auto t = translate(m, bt, mib1 + 8192, 4096);

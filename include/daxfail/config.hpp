@@ -31,7 +31,8 @@
 namespace daxfail {
 
 namespace detail {
-/// Every axis, in the order reports spell them. Adding an axis is its header plus one entry here.
+/// Every axis, in the order reports spell them. Adding an axis is its header, an entry here and its call site in
+/// the kernel model.
 using all_axes = type_list<axis::kill_dax_flags, axis::rmap_source, axis::freeze, axis::thaw, axis::thaw_userspace,
                            axis::shutdown, axis::collector, axis::pre_remove_poison, axis::invalidate,
                            axis::non_dax_inode, axis::metadata_record, axis::range_math, axis::freeze_api,
@@ -41,9 +42,7 @@ using all_axes = type_list<axis::kill_dax_flags, axis::rmap_source, axis::freeze
 template <class Axes>
 struct axis_fields;
 template <class... A>
-struct axis_fields<type_list<A...>> : axis_field<A>... {
-    friend constexpr bool operator==(const axis_fields&, const axis_fields&) = default;
-};
+struct axis_fields<type_list<A...>> : A::field... {};
 
 /// Calls f(Axis{}) (a null pointer of the tag type) for every axis, in order.
 template <class F, class... A>
@@ -52,15 +51,21 @@ constexpr void for_each_axis_tag(F&& f, type_list<A...>) {
 }
 }  // namespace detail
 
-/// One field per axis, named after it: `cfg.freeze.name`, `cfg.freeze.after_attempt(...)`.
+/// One field per axis, named after it: `cfg.freeze.name`, `cfg.freeze.after_attempt(...)`. Default-constructed,
+/// every axis holds its default policy (presets::pre_patch).
 struct config : detail::axis_fields<detail::all_axes> {
-    friend constexpr bool operator==(const config&, const config&) = default;
+    friend constexpr bool operator==(const config& a, const config& b) {
+        bool same = true;
+        detail::for_each_axis_tag([&]<class A>(A*) { same = same && detail::field_of<A>(a) == detail::field_of<A>(b); },
+                                  detail::all_axes{});
+        return same;
+    }
 };
 
 /// Calls f(axis_name, policy_name) for every axis, in declaration order.
 template <class F>
 constexpr void for_each_axis(const config& c, F&& f) {
-    detail::for_each_axis_tag([&]<class A>(A*) { f(A::name, A::get(c).name); }, detail::all_axes{});
+    detail::for_each_axis_tag([&]<class A>(A*) { f(A::name, detail::field_of<A>(c).name); }, detail::all_axes{});
 }
 
 /// "kill_dax_flags=pre_remove,rmap_source=rmapbt_query,..." (every axis).

@@ -1,8 +1,11 @@
 // A variant of the kernel path: one policy per axis. Presets are variants;
 // review comments are one line of C++:
 //     using reviewed = presets::v12::with<freeze::return_ebusy, thaw::where_frozen>;
-// Every axis must be given exactly once; combinations the kernel could not
-// build are rejected at compile time with a message naming the policy.
+// A variant names only the axes it chooses, in any order; every other axis
+// takes its default (the v6.6 tree's value, see each axis' default_policy), so
+// variant<> is presets::pre_patch. An axis named twice, a template argument
+// that is not a policy, and a combination the kernel could not build are
+// rejected at compile time with a message naming the problem.
 #ifndef DAXFAIL_VARIANT_HPP
 #define DAXFAIL_VARIANT_HPP
 
@@ -15,6 +18,9 @@
 #include <type_traits>
 
 namespace daxfail {
+
+template <class... Ps>
+struct variant;
 
 namespace detail {
 namespace hana = boost::hana;
@@ -39,11 +45,10 @@ struct must_be_policy {
 
 template <class Axis, std::size_t Count>
 struct axis_given_once {
-    static_assert(Count != 0, "daxfail::variant: an axis has no policy (see the instantiation of axis_given_once "
-                              "for which one); every axis in daxfail::axis needs exactly one");
-    static_assert(Count <= 1, "daxfail::variant: an axis is given more than one policy; keep one per axis "
-                              "(to replace a preset's choice use Preset::with<...>)");
-    static constexpr bool ok = Count == 1;
+    static_assert(Count <= 1, "daxfail::variant: an axis is given more than one policy (see the instantiation of "
+                              "axis_given_once for which one); keep one per axis (to replace a preset's choice use "
+                              "Preset::with<...>)");
+    static constexpr bool ok = Count <= 1;
 };
 
 // A fold, not hana::count_if: every variant counts every axis over its policies, and a
@@ -51,16 +56,15 @@ struct axis_given_once {
 template <class Axis, class... Ps>
 inline constexpr std::size_t count_on_axis = (std::size_t{0} + ... + std::size_t{std::is_same_v<typename axis_of<Ps>::type, Axis>});
 
-template <class... Ps, class... A>
-constexpr bool every_axis_once(type_list<A...>) {
-    return (axis_given_once<A, count_on_axis<A, Ps...>>::ok & ...);
+template <class... Ps>
+constexpr bool no_axis_twice() {
+    return (axis_given_once<typename axis_of<Ps>::type, count_on_axis<typename axis_of<Ps>::type, Ps...>>::ok && ...);
 }
 
 /// Checks P against its axis' interface (the axis' static_asserts say what is missing) and builds its table.
 template <class P>
 constexpr void set(config& c) {
-    using A = typename P::axis;
-    A::get(c) = A::template make<P>();
+    field_of<typename P::axis>(c) = ops_of<P>;
 }
 
 /// The first of Ps on Axis, or Otherwise (plain recursion: cheaper to compile than hana::find_if).
@@ -77,6 +81,17 @@ struct first_on_axis<Axis, Otherwise, P, Ps...>
 template <class P, class... Qs>
 using override_t = typename first_on_axis<typename P::axis, P, Qs...>::type;
 
+/// V with those of Qs appended whose axis V leaves out.
+template <class V, class... Qs>
+struct append_new_axes {
+    using type = V;
+};
+template <class... Ps, class Q, class... Qs>
+struct append_new_axes<variant<Ps...>, Q, Qs...>
+    : append_new_axes<std::conditional_t<count_on_axis<typename Q::axis, Ps...> == 0, variant<Ps..., Q>,
+                                         variant<Ps...>>,
+                      Qs...> {};
+
 template <class... Qs>
 constexpr bool valid_override() {
     return ((must_be_policy<Qs>::ok && ...)) &&
@@ -88,7 +103,7 @@ constexpr bool valid_override() {
 template <class... Ps>
 struct variant {
     static_assert((detail::must_be_policy<Ps>::ok && ...));
-    static_assert(detail::every_axis_once<Ps...>(detail::all_axes{}));
+    static_assert(detail::no_axis_twice<Ps...>());
 
     /// The policies as a Hana type list.
     static constexpr auto policies = boost::hana::tuple_t<Ps...>;
@@ -96,11 +111,11 @@ struct variant {
     /// This variant with some axes replaced: `presets::v12::with<freeze::return_ebusy>`.
     template <class... Qs>
         requires(detail::valid_override<Qs...>())
-    using with = variant<detail::override_t<Ps, Qs...>...>;
+    using with = typename detail::append_new_axes<variant<detail::override_t<Ps, Qs...>...>, Qs...>::type;
 
-    /// The policy chosen on Axis (e.g. `policy<axis::freeze>`).
+    /// The policy chosen on Axis (e.g. `policy<axis::freeze>`), its default if the variant leaves it out.
     template <class Axis>
-    using policy = typename detail::first_on_axis<Axis, void, Ps...>::type;
+    using policy = typename detail::first_on_axis<Axis, typename Axis::default_policy, Ps...>::type;
 
     static constexpr daxfail::config config = [] {
         daxfail::config c;

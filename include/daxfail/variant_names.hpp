@@ -39,7 +39,7 @@ inline std::string_view canonical_value(std::string_view axis, std::string_view 
 /// Calls f(table) for every built-in policy of Axis.
 template <class Axis, class F, class... P>
 void for_each_builtin(F&& f, type_list<P...>) {
-    (f(Axis::template make<P>()), ...);
+    (f(ops_of<P>), ...);
 }
 
 }  // namespace detail
@@ -54,14 +54,14 @@ struct policy_catalog {
         detail::for_each_axis_tag(
             [&]<class A>(A*) {
                 if (A::name != axis) return;
-                detail::for_each_builtin<A>([&](const typename A::ops& o) { f(o.name, [o](config& c) { A::get(c) = o; }); },
-                                            typename A::builtins{});
+                const auto set = [](const typename A::ops& o) { return [o](config& c) { detail::field_of<A>(c) = o; }; };
+                detail::for_each_builtin<A>([&](const typename A::ops& o) { f(o.name, set(o)); }, typename A::builtins{});
                 for (const auto& src : sources) {
-                    const auto o = A::get(src);
+                    const auto o = detail::field_of<A>(src);
                     bool builtin = false;
                     detail::for_each_builtin<A>([&](const typename A::ops& b) { builtin = builtin || b == o; },
                                                 typename A::builtins{});
-                    if (!builtin) f(o.name, [o](config& c) { A::get(c) = o; });
+                    if (!builtin) f(o.name, set(o));
                 }
             },
             detail::all_axes{});
@@ -241,7 +241,7 @@ inline std::string extra_variants_error(const std::vector<variant_spec>& extras)
             std::vector<typename A::ops> known;
             detail::for_each_builtin<A>([&](const typename A::ops& o) { known.push_back(o); }, typename A::builtins{});
             for (const auto& e : extras) {
-                const auto& o = A::get(e.cfg);
+                const auto& o = detail::field_of<A>(e.cfg);
                 for (const auto& k : known)
                     if (error.empty() && k.name == o.name && !(k == o))
                         error = "policy " + std::string(A::name) + "=" + std::string(o.name) + " of variant " + e.name +

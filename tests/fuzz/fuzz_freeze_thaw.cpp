@@ -18,6 +18,7 @@
 #include <daxfail/kernel/thaw_super.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/presets.hpp>
+#include <daxfail/variant_names.hpp>
 #include <daxfail/world.hpp>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -29,17 +30,22 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
 
-using daxfail::freeze_api_kind;
+/// The built-in freeze_api values this reference knows, by name (the library's policies are types).
+enum class freeze_api_kind { no_holders, holder_bitmask, holder_counts, holder_counts_nested_thaw_ok, holder_counts_may_unfreeze };
+constexpr std::string_view kind_names[] = {"no_holders", "holder_bitmask", "holder_counts", "holder_counts_nested_thaw_ok",
+                                           "holder_counts_may_unfreeze"};
+std::string_view value_name(freeze_api_kind k) { return kind_names[static_cast<std::size_t>(k)]; }
 using daxfail::freeze_holder;
 namespace err = daxfail::err;
 
 [[noreturn]] void violation(freeze_api_kind api, std::size_t op, const std::string& what) {
     std::fprintf(stderr, "fuzz_freeze_thaw: freeze_api %s, operation %zu: %s\n",
-                 std::string(daxfail::value_name(api)).c_str(), op, what.c_str());
+                 std::string(value_name(api)).c_str(), op, what.c_str());
     std::abort();
 }
 
@@ -159,7 +165,7 @@ void run_generation(freeze_api_kind api, bool born, bool shut_down, bool in_prog
                     const std::vector<step>& steps) {
     const rules r = documented(api);
     daxfail::config cfg = daxfail::presets::merged::config;
-    cfg.freeze_api = api;
+    if (!daxfail::set_axis(cfg, "freeze_api", value_name(api)).empty()) violation(api, 0, "no such policy");
     if (cfg.freeze_api.per_holder != r.per_holder || cfg.freeze_api.unborn_freeze_succeeds != r.unborn_is_success ||
         (r.per_holder && (cfg.freeze_api.thaw_without_hold_rc != r.thaw_without_hold ||
                           cfg.freeze_api.thaw_leaving_holders_rc != r.thaw_leaving_holder)))

@@ -30,6 +30,7 @@
 #include <daxfail/outcome.hpp>
 #include <daxfail/policy/range_math.hpp>
 #include <daxfail/presets.hpp>
+#include <daxfail/variant_names.hpp>
 #include <daxfail/world.hpp>
 
 #include <fuzzer/FuzzedDataProvider.h>
@@ -42,6 +43,7 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -49,8 +51,12 @@ namespace {
 using u32 = std::uint32_t;
 using u64 = std::uint64_t;
 using u128 = unsigned __int128;
-using daxfail::range_math_kind;
 using daxfail::range_translation;
+
+/// The built-in range_math values this reference knows, by name (the library's policies are types).
+enum class range_math_kind { v6_0, v6_5, v6_6, merged, v6_14, v6_18, v7_0, v7_0_count_fixed };
+constexpr std::string_view kind_names[] = {"v6_0", "v6_5", "v6_6", "merged", "v6_14", "v6_18", "v7_0", "v7_0_count_fixed"};
+std::string_view value_name(range_math_kind k) { return kind_names[static_cast<std::size_t>(k)]; }
 
 constexpr u64 u64_max = ~u64{0};
 constexpr u128 two64 = u128{1} << 64;
@@ -87,7 +93,7 @@ context_info current;
     std::fprintf(stderr,
                  "fuzz_range_math: range_math %s: %s\n  blocksize %u group_count %u group_blocks %u blocks %s"
                  " part_off %s nr_bytes %s offset %s length %s\n",
-                 std::string(daxfail::value_name(current.kind)).c_str(), what.c_str(), g.blocksize, g.group_count,
+                 std::string(value_name(current.kind)).c_str(), what.c_str(), g.blocksize, g.group_count,
                  g.group_blocks, hex(g.blocks).c_str(), hex(g.part_off).c_str(), hex(g.nr_bytes).c_str(),
                  hex(g.offset).c_str(), hex(g.length).c_str());
     std::abort();
@@ -348,8 +354,8 @@ geometry make_geometry(FuzzedDataProvider& in) {
 void check(range_math_kind k, const geometry& g) {
     current.kind = k;
     daxfail::config cfg = daxfail::presets::merged::config;
-    cfg.range_math = k;
-    if (cfg.range_math.name != daxfail::value_name(k)) mismatch("the policy is not the one asked for");
+    if (!daxfail::set_axis(cfg, "range_math", value_name(k)).empty() || cfg.range_math.name != value_name(k))
+        mismatch("the policy is not the one asked for");
 
     daxfail::world w;
     daxfail::dax_device dev;

@@ -1,15 +1,19 @@
 // Shared machinery of the policy headers. Users never name this.
 //
 // Each axis is described once, by its tag in daxfail::axis (defined in the
-// axis' own header under policy/): its name, the run-time table a policy
-// becomes (`ops`: the policy's name and its decisions as function pointers or
-// constants), the built-in policies, the legacy enum that names them, the
-// config field that holds the table, and `make<P>()`, which checks a policy
-// and builds its table. config, variant, ::with<>, name parsing and the
-// cross products are all derived from the list of tags in config.hpp.
+// axis' own header under policy/):
+//     name            the axis' name in reports and on the command line
+//     ops             the run-time table a policy becomes (its name, its decisions as function pointers or constants)
+//     make<P>()       checks a policy (static_asserts naming the missing member) and builds its table
+//     builtins        the built-in policies, in the order they are listed
+//     default_policy  the value of a variant that leaves the axis out
+//     field           config's member for the axis: `struct field { ops freeze = make<default_policy>(); };`
+// config, variant, ::with<>, name parsing and the cross products are all derived from these descriptions and the
+// one list of axes in config.hpp.
 #ifndef DAXFAIL_DETAIL_POLICY_BASE_HPP
 #define DAXFAIL_DETAIL_POLICY_BASE_HPP
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <string_view>
@@ -42,17 +46,18 @@ namespace daxfail::detail {
 template <class... T>
 struct type_list {};
 
-/// config's field for an axis, named after it; each axis' header specializes it.
-template <class Axis>
-struct axis_field;
+/// A string literal as a template argument (a built-in policy's name).
+template <std::size_t N>
+struct literal {
+    char text[N];
+    constexpr literal(const char (&s)[N]) { std::copy_n(s, N, text); }  // NOLINT: implicit from "..." on purpose
+};
 
-// A built-in policy names its axis, its legacy enum value and its spelling;
-// its behaviour is in its own static members.
-template <class Axis, auto V>
+/// A built-in policy names its axis and its spelling; its behaviour is in its own static members.
+template <class Axis, literal Name>
 struct policy_tag {
     using axis = Axis;
-    static constexpr auto value = V;
-    static constexpr std::string_view name = value_name(V);
+    static constexpr std::string_view name{Name.text, sizeof(Name.text) - 1};
 };
 
 /// `*Address` (pass `&P::member`) is a static data member of type T usable in constant expressions: a
@@ -72,27 +77,21 @@ concept any_policy = requires {
 template <class P, class Axis>
 concept policy_on = any_policy<P> && std::is_same_v<typename P::axis, Axis>;
 
-/// The table of the i-th built-in policy of Axis (the legacy enum's order).
-template <class Axis, class... P>
-constexpr typename Axis::ops builtin_ops_at(std::size_t i, type_list<P...>) {
-    const typename Axis::ops table[] = {Axis::template make<P>()...};
-    return table[i];
-}
-template <class Axis>
-constexpr typename Axis::ops builtin_ops(typename Axis::legacy e) {
-    return builtin_ops_at<Axis>(static_cast<std::size_t>(e), typename Axis::builtins{});
+/// config's member for Axis (`c.freeze`), reached without its name: Axis::field has that one member.
+template <class Axis, class Config>
+constexpr auto& field_of(Config& c) {
+    using field = std::conditional_t<std::is_const_v<Config>, const typename Axis::field, typename Axis::field>;
+    auto& [ops] = static_cast<field&>(c);
+    return ops;
 }
 
 }  // namespace daxfail::detail
 
 namespace daxfail {
 
-/// A policy table compares equal to the legacy enum value of the built-in it was made from.
-template <class Ops>
-    requires requires { typename Ops::axis::legacy; } && std::same_as<Ops, typename Ops::axis::ops>
-constexpr bool operator==(const Ops& ops, typename Ops::axis::legacy e) {
-    return ops == detail::builtin_ops<typename Ops::axis>(e);
-}
+/// The run-time table of policy P (a built-in or one's own): `cfg.freeze = ops_of<freeze::return_ebusy>;`.
+template <class P>
+inline constexpr typename P::axis::ops ops_of = P::axis::template make<P>();
 
 }  // namespace daxfail
 

@@ -43,35 +43,20 @@ constexpr task_pick task_early_kill_pick(const collector_input& t) {
     return t.has_early_kill ? task_pick::early_kill_thread : task_pick::none;
 }
 
-/// Names of the built-in collector policies (kept for code written against the enum).
-enum class collector_kind { early_kill, all_mapping_tasks };
-
-constexpr std::string_view value_name(collector_kind v) noexcept {
-    switch (v) {
-        case collector_kind::early_kill: return "early_kill";
-        case collector_kind::all_mapping_tasks: return "all_mapping_tasks";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(collector_kind) noexcept { return "collector"; }
-
 /// A collector policy as the model runs it.
 struct collector_ops {
-    using axis = daxfail::axis::collector;
     std::string_view name;
     task_pick (*pick)(const collector_input&);
-    constexpr collector_ops& operator=(collector_kind e);
     friend constexpr bool operator==(const collector_ops&, const collector_ops&) = default;
 };
 
 namespace collector {
 /// task_early_kill(tsk, 1) (pre-patch, Debian 6.1)
-struct early_kill : detail::policy_tag<axis::collector, collector_kind::early_kill> {
+struct early_kill : detail::policy_tag<axis::collector, "early_kill"> {
     static constexpr task_pick pick(const collector_input& t) { return task_early_kill_pick(t); }
 };
 /// every thread-group leader mapping the page (v12, v6.8+)
-struct all_mapping_tasks : detail::policy_tag<axis::collector, collector_kind::all_mapping_tasks> {
+struct all_mapping_tasks : detail::policy_tag<axis::collector, "all_mapping_tasks"> {
     static constexpr task_pick pick(const collector_input& t) {
         return t.pre_remove ? task_pick::leader : task_early_kill_pick(t);
     }
@@ -93,28 +78,19 @@ namespace axis {
 struct collector {
     static constexpr std::string_view name = "collector";
     using ops = collector_ops;
-    using legacy = collector_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::collector::early_kill;
     using builtins = detail::type_list<daxfail::collector::early_kill, daxfail::collector::all_mapping_tasks>;
-    static constexpr auto& get(auto& c) { return c.collector; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::collector_has_pick<P>, "daxfail: this collector policy needs `static task_pick pick(const collector_input&)`");
         return {P::name, &P::pick};
     }
+    /// config::collector
+    struct field { ops collector = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr collector_ops& collector_ops::operator=(collector_kind e) { return *this = detail::builtin_ops<daxfail::axis::collector>(e); }
-
-
-namespace detail {
-/// config::collector: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::collector> {
-    collector_ops collector = axis::collector::make<daxfail::collector::early_kill>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -35,42 +35,26 @@
 
 namespace daxfail {
 
-/// Names of the built-in dax_shared_page policies (kept for code written against the enum).
-enum class dax_shared_page_kind { last_faulter, shared_marker, share_count };
-
-constexpr std::string_view value_name(dax_shared_page_kind v) noexcept {
-    switch (v) {
-        case dax_shared_page_kind::last_faulter: return "last_faulter";
-        case dax_shared_page_kind::shared_marker: return "shared_marker";
-        case dax_shared_page_kind::share_count: return "share_count";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(dax_shared_page_kind) noexcept { return "dax_shared_page"; }
-
 /// A dax_shared_page policy as the model runs it.
 struct dax_shared_page_ops {
-    using axis = daxfail::axis::dax_shared_page;
     std::string_view name;
     bool marks_shared;
     bool counts_sharers = false;  ///< optional member; false when a policy leaves it out
-    constexpr dax_shared_page_ops& operator=(dax_shared_page_kind e);
     friend constexpr bool operator==(const dax_shared_page_ops&, const dax_shared_page_ops&) = default;
 };
 
 namespace dax_shared_page {
 /// page->mapping is the file that faulted the page last (<= v6.1, Debian 6.1)
-struct last_faulter : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::last_faulter> {
+struct last_faulter : detail::policy_tag<axis::dax_shared_page, "last_faulter"> {
     static constexpr bool marks_shared = false;
 };
 /// page->mapping is PAGE_MAPPING_DAX_SHARED; read faults unmap the file's other PTEs (v6.2+, Debian 6.12)
-struct shared_marker : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::shared_marker> {
+struct shared_marker : detail::policy_tag<axis::dax_shared_page, "shared_marker"> {
     static constexpr bool marks_shared = true;
 };
 /// page->mapping is the first faulting file until a second file maps the page, then NULL with a share count;
 /// read faults unmap the file's other PTEs (v6.15+, Debian 7.2)
-struct share_count : detail::policy_tag<axis::dax_shared_page, dax_shared_page_kind::share_count> {
+struct share_count : detail::policy_tag<axis::dax_shared_page, "share_count"> {
     static constexpr bool marks_shared = true;
     static constexpr bool counts_sharers = true;
 };
@@ -99,29 +83,20 @@ namespace axis {
 struct dax_shared_page {
     static constexpr std::string_view name = "dax_shared_page";
     using ops = dax_shared_page_ops;
-    using legacy = dax_shared_page_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::dax_shared_page::shared_marker;
     using builtins = detail::type_list<daxfail::dax_shared_page::last_faulter, daxfail::dax_shared_page::shared_marker,
                                        daxfail::dax_shared_page::share_count>;
-    static constexpr auto& get(auto& c) { return c.dax_shared_page; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::dax_shared_page_has_marks_shared<P>, "daxfail: this dax_shared_page policy needs `static constexpr bool marks_shared`");
         return {P::name, P::marks_shared, detail::dax_shared_page_counts_sharers<P>()};
     }
+    /// config::dax_shared_page
+    struct field { ops dax_shared_page = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr dax_shared_page_ops& dax_shared_page_ops::operator=(dax_shared_page_kind e) { return *this = detail::builtin_ops<daxfail::axis::dax_shared_page>(e); }
-
-
-namespace detail {
-/// config::dax_shared_page: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::dax_shared_page> {
-    dax_shared_page_ops dax_shared_page = axis::dax_shared_page::make<daxfail::dax_shared_page::last_faulter>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

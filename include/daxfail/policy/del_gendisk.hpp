@@ -23,35 +23,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in del_gendisk policies (kept for code written against the enum).
-enum class del_gendisk_kind { no_fs_shutdown, device_removed_shutdown };
-
-constexpr std::string_view value_name(del_gendisk_kind v) noexcept {
-    switch (v) {
-        case del_gendisk_kind::no_fs_shutdown: return "no_fs_shutdown";
-        case del_gendisk_kind::device_removed_shutdown: return "device_removed_shutdown";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(del_gendisk_kind) noexcept { return "del_gendisk"; }
-
 /// A del_gendisk policy as the model runs it.
 struct del_gendisk_ops {
-    using axis = daxfail::axis::del_gendisk;
     std::string_view name;
     bool shuts_down_filesystem;
-    constexpr del_gendisk_ops& operator=(del_gendisk_kind e);
     friend constexpr bool operator==(const del_gendisk_ops&, const del_gendisk_ops&) = default;
 };
 
 namespace del_gendisk {
 /// del_gendisk does not touch the filesystem (Debian 6.1)
-struct no_fs_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::no_fs_shutdown> {
+struct no_fs_shutdown : detail::policy_tag<axis::del_gendisk, "no_fs_shutdown"> {
     static constexpr bool shuts_down_filesystem = false;
 };
 /// bdev marked dead, xfs_fs_shutdown(SHUTDOWN_DEVICE_REMOVED) (v6.6+)
-struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, del_gendisk_kind::device_removed_shutdown> {
+struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, "device_removed_shutdown"> {
     static constexpr bool shuts_down_filesystem = true;
 };
 }  // namespace del_gendisk
@@ -71,28 +56,19 @@ namespace axis {
 struct del_gendisk {
     static constexpr std::string_view name = "del_gendisk";
     using ops = del_gendisk_ops;
-    using legacy = del_gendisk_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::del_gendisk::device_removed_shutdown;
     using builtins = detail::type_list<daxfail::del_gendisk::no_fs_shutdown, daxfail::del_gendisk::device_removed_shutdown>;
-    static constexpr auto& get(auto& c) { return c.del_gendisk; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::del_gendisk_has_shuts_down_filesystem<P>, "daxfail: this del_gendisk policy needs `static constexpr bool shuts_down_filesystem`");
         return {P::name, P::shuts_down_filesystem};
     }
+    /// config::del_gendisk
+    struct field { ops del_gendisk = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr del_gendisk_ops& del_gendisk_ops::operator=(del_gendisk_kind e) { return *this = detail::builtin_ops<daxfail::axis::del_gendisk>(e); }
-
-
-namespace detail {
-/// config::del_gendisk: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::del_gendisk> {
-    del_gendisk_ops del_gendisk = axis::del_gendisk::make<daxfail::del_gendisk::no_fs_shutdown>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -56,56 +56,37 @@ struct freeze_decision {
     friend constexpr bool operator==(const freeze_decision&, const freeze_decision&) = default;
 };
 
-/// Names of the built-in freeze policies (kept for code written against the enum).
-enum class freeze_strategy { none, loop_until_frozen, return_ebusy, ebusy_continues, proceed_and_remember, fallback_without_pre_remove };
-
-constexpr std::string_view value_name(freeze_strategy v) noexcept {
-    switch (v) {
-        case freeze_strategy::none: return "none";
-        case freeze_strategy::loop_until_frozen: return "loop_until_frozen";
-        case freeze_strategy::return_ebusy: return "return_ebusy";
-        case freeze_strategy::ebusy_continues: return "ebusy_continues";
-        case freeze_strategy::proceed_and_remember: return "proceed_and_remember";
-        case freeze_strategy::fallback_without_pre_remove: return "fallback_without_pre_remove";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(freeze_strategy) noexcept { return "freeze"; }
-
 /// A freeze policy as the model runs it.
 struct freeze_ops {
-    using axis = daxfail::axis::freeze;
     std::string_view name;
     bool freezes;
     freeze_decision (*after_attempt)(const freeze_attempt&);
-    constexpr freeze_ops& operator=(freeze_strategy e);
     friend constexpr bool operator==(const freeze_ops&, const freeze_ops&) = default;
 };
 
 namespace freeze {
 using decision = freeze_decision;
 /// no freeze (pre-patch, Debian 6.1)
-struct none : detail::policy_tag<axis::freeze, freeze_strategy::none> {
+struct none : detail::policy_tag<axis::freeze, "none"> {
     static constexpr bool freezes = false;
     static constexpr decision after_attempt(const freeze_attempt&) { return decision::proceed(); }
 };
 /// retry every 100 ms until frozen (v12)
-struct loop_until_frozen : detail::policy_tag<axis::freeze, freeze_strategy::loop_until_frozen> {
+struct loop_until_frozen : detail::policy_tag<axis::freeze, "loop_until_frozen"> {
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::retry(100);  // delay(HZ / 10)
     }
 };
 /// one attempt; on failure return its error, do nothing else (review of v12)
-struct return_ebusy : detail::policy_tag<axis::freeze, freeze_strategy::return_ebusy> {
+struct return_ebusy : detail::policy_tag<axis::freeze, "return_ebusy"> {
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::return_error();
     }
 };
 /// one attempt; -EBUSY carries on unfrozen, other errors are returned (v13)
-struct ebusy_continues : detail::policy_tag<axis::freeze, freeze_strategy::ebusy_continues> {
+struct ebusy_continues : detail::policy_tag<axis::freeze, "ebusy_continues"> {
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         if (a.rc == 0) return decision::proceed();
@@ -113,12 +94,12 @@ struct ebusy_continues : detail::policy_tag<axis::freeze, freeze_strategy::ebusy
     }
 };
 /// one attempt; carry on either way, remember whether we froze (v14, v6.8+)
-struct proceed_and_remember : detail::policy_tag<axis::freeze, freeze_strategy::proceed_and_remember> {
+struct proceed_and_remember : detail::policy_tag<axis::freeze, "proceed_and_remember"> {
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) { return decision::proceed(a.rc != 0); }
 };
 /// one attempt; on failure continue as a plain notification without MF_MEM_PRE_REMOVE (proposed on the list)
-struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, freeze_strategy::fallback_without_pre_remove> {
+struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, "fallback_without_pre_remove"> {
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::proceed_without_pre_remove();
@@ -146,12 +127,12 @@ namespace axis {
 struct freeze {
     static constexpr std::string_view name = "freeze";
     using ops = freeze_ops;
-    using legacy = freeze_strategy;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::freeze::none;
     using builtins = detail::type_list<daxfail::freeze::none, daxfail::freeze::loop_until_frozen,
                                        daxfail::freeze::return_ebusy, daxfail::freeze::ebusy_continues,
                                        daxfail::freeze::proceed_and_remember,
                                        daxfail::freeze::fallback_without_pre_remove>;
-    static constexpr auto& get(auto& c) { return c.freeze; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::freeze_has_freezes<P>,
@@ -160,20 +141,11 @@ struct freeze {
                       "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
         return {P::name, P::freezes, &P::after_attempt};
     }
+    /// config::freeze
+    struct field { ops freeze = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr freeze_ops& freeze_ops::operator=(freeze_strategy e) { return *this = detail::builtin_ops<daxfail::axis::freeze>(e); }
-
-
-namespace detail {
-/// config::freeze: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::freeze> {
-    freeze_ops freeze = axis::freeze::make<daxfail::freeze::none>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

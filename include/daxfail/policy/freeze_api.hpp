@@ -35,51 +35,33 @@
 
 namespace daxfail {
 
-/// Names of the built-in freeze_api policies (kept for code written against the enum).
-enum class freeze_api_kind { no_holders, holder_bitmask, holder_counts, holder_counts_nested_thaw_ok, holder_counts_may_unfreeze };
-
-constexpr std::string_view value_name(freeze_api_kind v) noexcept {
-    switch (v) {
-        case freeze_api_kind::no_holders: return "no_holders";
-        case freeze_api_kind::holder_bitmask: return "holder_bitmask";
-        case freeze_api_kind::holder_counts: return "holder_counts";
-        case freeze_api_kind::holder_counts_nested_thaw_ok: return "holder_counts_nested_thaw_ok";
-        case freeze_api_kind::holder_counts_may_unfreeze: return "holder_counts_may_unfreeze";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(freeze_api_kind) noexcept { return "freeze_api"; }
-
 /// A freeze_api policy as the model runs it.
 struct freeze_api_ops {
-    using axis = daxfail::axis::freeze_api;
     std::string_view name;
     bool per_holder;               ///< false: one anonymous freeze; any thaw ends it, a second freeze is -EBUSY
     bool unborn_freeze_succeeds;   ///< freeze_super of a !SB_BORN superblock returns 0 without freezing
     int thaw_without_hold_rc;      ///< thaw_super by a holder that holds nothing
     int thaw_leaving_holders_rc;   ///< thaw_super that leaves another holder's freeze
-    constexpr freeze_api_ops& operator=(freeze_api_kind e);
     friend constexpr bool operator==(const freeze_api_ops&, const freeze_api_ops&) = default;
 };
 
 namespace freeze_api {
 /// freeze_super(sb)/thaw_super(sb) (<= v6.5, Debian 6.1)
-struct no_holders : detail::policy_tag<axis::freeze_api, freeze_api_kind::no_holders> {
+struct no_holders : detail::policy_tag<axis::freeze_api, "no_holders"> {
     static constexpr bool per_holder = false;
     static constexpr bool unborn_freeze_succeeds = true;
     static constexpr int thaw_without_hold_rc = 0;     // not reached: any thaw ends the one freeze
     static constexpr int thaw_leaving_holders_rc = 0;  // not reached
 };
 /// freeze_holders bitmask (v6.6-v6.7)
-struct holder_bitmask : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_bitmask> {
+struct holder_bitmask : detail::policy_tag<axis::freeze_api, "holder_bitmask"> {
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = true;
     static constexpr int thaw_without_hold_rc = -err::einval;
     static constexpr int thaw_leaving_holders_rc = 0;
 };
 /// freeze_kcount/freeze_ucount (v6.8+)
-struct holder_counts : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts> {
+struct holder_counts : detail::policy_tag<axis::freeze_api, "holder_counts"> {
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;  // the dead SB_BORN check is gone
     static constexpr int thaw_without_hold_rc = -err::einval;
@@ -87,7 +69,7 @@ struct holder_counts : detail::policy_tag<axis::freeze_api, freeze_api_kind::hol
 };
 /// counts, and a thaw that leaves another holder returns 0 (6.12.111+ stable)
 struct holder_counts_nested_thaw_ok
-    : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts_nested_thaw_ok> {
+    : detail::policy_tag<axis::freeze_api, "holder_counts_nested_thaw_ok"> {
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;
     static constexpr int thaw_without_hold_rc = 0;
@@ -96,7 +78,7 @@ struct holder_counts_nested_thaw_ok
 /// counts with may_unfreeze (v6.16): a holder that holds nothing gets -EINVAL; a thaw that leaves another holder
 /// returns 0 (7.2)
 struct holder_counts_may_unfreeze
-    : detail::policy_tag<axis::freeze_api, freeze_api_kind::holder_counts_may_unfreeze> {
+    : detail::policy_tag<axis::freeze_api, "holder_counts_may_unfreeze"> {
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;
     static constexpr int thaw_without_hold_rc = -err::einval;
@@ -123,12 +105,12 @@ namespace axis {
 struct freeze_api {
     static constexpr std::string_view name = "freeze_api";
     using ops = freeze_api_ops;
-    using legacy = freeze_api_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::freeze_api::holder_bitmask;
     using builtins = detail::type_list<daxfail::freeze_api::no_holders, daxfail::freeze_api::holder_bitmask,
                                        daxfail::freeze_api::holder_counts,
                                        daxfail::freeze_api::holder_counts_nested_thaw_ok,
                                        daxfail::freeze_api::holder_counts_may_unfreeze>;
-    static constexpr auto& get(auto& c) { return c.freeze_api; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::freeze_api_has_rules<P>,
@@ -136,22 +118,11 @@ struct freeze_api {
                       "unborn_freeze_succeeds`, `int thaw_without_hold_rc` and `int thaw_leaving_holders_rc`");
         return {P::name, P::per_holder, P::unborn_freeze_succeeds, P::thaw_without_hold_rc, P::thaw_leaving_holders_rc};
     }
+    /// config::freeze_api
+    struct field { ops freeze_api = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr freeze_api_ops& freeze_api_ops::operator=(freeze_api_kind e) {
-    return *this = detail::builtin_ops<daxfail::axis::freeze_api>(e);
-}
-
-
-namespace detail {
-/// config::freeze_api: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::freeze_api> {
-    freeze_api_ops freeze_api = axis::freeze_api::make<daxfail::freeze_api::no_holders>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -18,35 +18,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in invalidate policies (kept for code written against the enum).
-enum class invalidate_kind { none, on_pre_remove };
-
-constexpr std::string_view value_name(invalidate_kind v) noexcept {
-    switch (v) {
-        case invalidate_kind::none: return "none";
-        case invalidate_kind::on_pre_remove: return "on_pre_remove";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(invalidate_kind) noexcept { return "invalidate"; }
-
 /// A invalidate policy as the model runs it.
 struct invalidate_ops {
-    using axis = daxfail::axis::invalidate;
     std::string_view name;
     bool (*invalidates)(bool pre_remove);
-    constexpr invalidate_ops& operator=(invalidate_kind e);
     friend constexpr bool operator==(const invalidate_ops&, const invalidate_ops&) = default;
 };
 
 namespace invalidate {
 /// no cache drop (pre-patch)
-struct none : detail::policy_tag<axis::invalidate, invalidate_kind::none> {
+struct none : detail::policy_tag<axis::invalidate, "none"> {
     static constexpr bool invalidates(bool) { return false; }
 };
 /// invalidate_inode_pages2_range(pgoff, pgoff + pgcnt - 1), result ignored (v12, v6.8+)
-struct on_pre_remove : detail::policy_tag<axis::invalidate, invalidate_kind::on_pre_remove> {
+struct on_pre_remove : detail::policy_tag<axis::invalidate, "on_pre_remove"> {
     static constexpr bool invalidates(bool pre_remove) { return pre_remove; }
 };
 }  // namespace invalidate
@@ -66,28 +51,19 @@ namespace axis {
 struct invalidate {
     static constexpr std::string_view name = "invalidate";
     using ops = invalidate_ops;
-    using legacy = invalidate_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::invalidate::none;
     using builtins = detail::type_list<daxfail::invalidate::none, daxfail::invalidate::on_pre_remove>;
-    static constexpr auto& get(auto& c) { return c.invalidate; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::invalidate_has_invalidates<P>, "daxfail: this invalidate policy needs `static bool invalidates(bool pre_remove)`");
         return {P::name, &P::invalidates};
     }
+    /// config::invalidate
+    struct field { ops invalidate = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr invalidate_ops& invalidate_ops::operator=(invalidate_kind e) { return *this = detail::builtin_ops<daxfail::axis::invalidate>(e); }
-
-
-namespace detail {
-/// config::invalidate: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::invalidate> {
-    invalidate_ops invalidate = axis::invalidate::make<daxfail::invalidate::none>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

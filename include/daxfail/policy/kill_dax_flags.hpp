@@ -21,35 +21,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in kill_dax_flags policies (kept for code written against the enum).
-enum class kill_dax_notify { none, pre_remove };
-
-constexpr std::string_view value_name(kill_dax_notify v) noexcept {
-    switch (v) {
-        case kill_dax_notify::none: return "none";
-        case kill_dax_notify::pre_remove: return "pre_remove";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(kill_dax_notify) noexcept { return "kill_dax_flags"; }
-
 /// A kill_dax_flags policy as the model runs it.
 struct kill_dax_flags_ops {
-    using axis = daxfail::axis::kill_dax_flags;
     std::string_view name;
     int (*notify_flags)();
-    constexpr kill_dax_flags_ops& operator=(kill_dax_notify e);
     friend constexpr bool operator==(const kill_dax_flags_ops&, const kill_dax_flags_ops&) = default;
 };
 
 namespace kill_dax_flags {
 /// flags 0: unbind looks like poison of the whole device (v6.0-v6.7, Debian 6.1)
-struct none : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::none> {
+struct none : detail::policy_tag<axis::kill_dax_flags, "none"> {
     static constexpr int notify_flags() { return 0; }
 };
 /// MF_MEM_PRE_REMOVE (v12, v6.8+)
-struct pre_remove : detail::policy_tag<axis::kill_dax_flags, kill_dax_notify::pre_remove> {
+struct pre_remove : detail::policy_tag<axis::kill_dax_flags, "pre_remove"> {
     static constexpr int notify_flags() { return mf::mem_pre_remove; }
 };
 }  // namespace kill_dax_flags
@@ -69,28 +54,19 @@ namespace axis {
 struct kill_dax_flags {
     static constexpr std::string_view name = "kill_dax_flags";
     using ops = kill_dax_flags_ops;
-    using legacy = kill_dax_notify;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::kill_dax_flags::none;
     using builtins = detail::type_list<daxfail::kill_dax_flags::none, daxfail::kill_dax_flags::pre_remove>;
-    static constexpr auto& get(auto& c) { return c.kill_dax_flags; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::kill_dax_flags_has_notify_flags<P>, "daxfail: this kill_dax_flags policy needs `static int notify_flags()` (the MF_* flags kill_dax passes)");
         return {P::name, &P::notify_flags};
     }
+    /// config::kill_dax_flags
+    struct field { ops kill_dax_flags = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr kill_dax_flags_ops& kill_dax_flags_ops::operator=(kill_dax_notify e) { return *this = detail::builtin_ops<daxfail::axis::kill_dax_flags>(e); }
-
-
-namespace detail {
-/// config::kill_dax_flags: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::kill_dax_flags> {
-    kill_dax_flags_ops kill_dax_flags = axis::kill_dax_flags::make<daxfail::kill_dax_flags::none>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

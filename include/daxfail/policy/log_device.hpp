@@ -23,43 +23,27 @@
 
 namespace daxfail {
 
-/// Names of the built-in log_device policies (kept for code written against the enum).
-enum class log_device_kind { corrupt_always, ignore_pre_remove, range_checked };
-
-constexpr std::string_view value_name(log_device_kind v) noexcept {
-    switch (v) {
-        case log_device_kind::corrupt_always: return "corrupt_always";
-        case log_device_kind::ignore_pre_remove: return "ignore_pre_remove";
-        case log_device_kind::range_checked: return "range_checked";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(log_device_kind) noexcept { return "log_device"; }
-
 /// A log_device policy as the model runs it.
 struct log_device_ops {
-    using axis = daxfail::axis::log_device;
     std::string_view name;
     bool checks_range;
     bool (*corrupt)(bool pre_remove);
-    constexpr log_device_ops& operator=(log_device_kind e);
     friend constexpr bool operator==(const log_device_ops&, const log_device_ops&) = default;
 };
 
 namespace log_device {
 /// always a corrupt shutdown (<= v6.7, Debian 6.1)
-struct corrupt_always : detail::policy_tag<axis::log_device, log_device_kind::corrupt_always> {
+struct corrupt_always : detail::policy_tag<axis::log_device, "corrupt_always"> {
     static constexpr bool checks_range = false;
     static constexpr bool corrupt(bool) { return true; }
 };
 /// pre-remove returns 0, else corrupt shutdown (v12, v6.8-v6.13)
-struct ignore_pre_remove : detail::policy_tag<axis::log_device, log_device_kind::ignore_pre_remove> {
+struct ignore_pre_remove : detail::policy_tag<axis::log_device, "ignore_pre_remove"> {
     static constexpr bool checks_range = false;
     static constexpr bool corrupt(bool pre_remove) { return !pre_remove; }
 };
 /// -ENXIO outside the log, then as ignore_pre_remove (v6.14+)
-struct range_checked : detail::policy_tag<axis::log_device, log_device_kind::range_checked> {
+struct range_checked : detail::policy_tag<axis::log_device, "range_checked"> {
     static constexpr bool checks_range = true;
     static constexpr bool corrupt(bool pre_remove) { return !pre_remove; }
 };
@@ -84,29 +68,20 @@ namespace axis {
 struct log_device {
     static constexpr std::string_view name = "log_device";
     using ops = log_device_ops;
-    using legacy = log_device_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::log_device::corrupt_always;
     using builtins = detail::type_list<daxfail::log_device::corrupt_always, daxfail::log_device::ignore_pre_remove, daxfail::log_device::range_checked>;
-    static constexpr auto& get(auto& c) { return c.log_device; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::log_device_has_checks_range<P>, "daxfail: this log_device policy needs `static constexpr bool checks_range`");
         static_assert(detail::log_device_has_corrupt<P>, "daxfail: this log_device policy needs `static bool corrupt(bool pre_remove)`");
         return {P::name, P::checks_range, &P::corrupt};
     }
+    /// config::log_device
+    struct field { ops log_device = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr log_device_ops& log_device_ops::operator=(log_device_kind e) { return *this = detail::builtin_ops<daxfail::axis::log_device>(e); }
-
-
-namespace detail {
-/// config::log_device: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::log_device> {
-    log_device_ops log_device = axis::log_device::make<daxfail::log_device::corrupt_always>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

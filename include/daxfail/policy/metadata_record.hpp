@@ -20,35 +20,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in metadata_record policies (kept for code written against the enum).
-enum class metadata_record_kind { want_shutdown, skip_on_pre_remove };
-
-constexpr std::string_view value_name(metadata_record_kind v) noexcept {
-    switch (v) {
-        case metadata_record_kind::want_shutdown: return "want_shutdown";
-        case metadata_record_kind::skip_on_pre_remove: return "skip_on_pre_remove";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(metadata_record_kind) noexcept { return "metadata_record"; }
-
 /// A metadata_record policy as the model runs it.
 struct metadata_record_ops {
-    using axis = daxfail::axis::metadata_record;
     std::string_view name;
     bool (*wants_shutdown)(bool pre_remove);
-    constexpr metadata_record_ops& operator=(metadata_record_kind e);
     friend constexpr bool operator==(const metadata_record_ops&, const metadata_record_ops&) = default;
 };
 
 namespace metadata_record {
 /// set want_shutdown, continue (v6.1-v6.7, Debian 6.1)
-struct want_shutdown : detail::policy_tag<axis::metadata_record, metadata_record_kind::want_shutdown> {
+struct want_shutdown : detail::policy_tag<axis::metadata_record, "want_shutdown"> {
     static constexpr bool wants_shutdown(bool) { return true; }
 };
 /// on pre-remove continue without shutdown request (v12, v6.8+)
-struct skip_on_pre_remove : detail::policy_tag<axis::metadata_record, metadata_record_kind::skip_on_pre_remove> {
+struct skip_on_pre_remove : detail::policy_tag<axis::metadata_record, "skip_on_pre_remove"> {
     static constexpr bool wants_shutdown(bool pre_remove) { return !pre_remove; }
 };
 }  // namespace metadata_record
@@ -68,28 +53,19 @@ namespace axis {
 struct metadata_record {
     static constexpr std::string_view name = "metadata_record";
     using ops = metadata_record_ops;
-    using legacy = metadata_record_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::metadata_record::want_shutdown;
     using builtins = detail::type_list<daxfail::metadata_record::want_shutdown, daxfail::metadata_record::skip_on_pre_remove>;
-    static constexpr auto& get(auto& c) { return c.metadata_record; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::metadata_record_has_wants_shutdown<P>, "daxfail: this metadata_record policy needs `static bool wants_shutdown(bool pre_remove)`");
         return {P::name, &P::wants_shutdown};
     }
+    /// config::metadata_record
+    struct field { ops metadata_record = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr metadata_record_ops& metadata_record_ops::operator=(metadata_record_kind e) { return *this = detail::builtin_ops<daxfail::axis::metadata_record>(e); }
-
-
-namespace detail {
-/// config::metadata_record: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::metadata_record> {
-    metadata_record_ops metadata_record = axis::metadata_record::make<daxfail::metadata_record::want_shutdown>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

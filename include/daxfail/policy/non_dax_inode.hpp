@@ -19,35 +19,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in non_dax_inode policies (kept for code written against the enum).
-enum class non_dax_inode_kind { kill_anyway, skip };
-
-constexpr std::string_view value_name(non_dax_inode_kind v) noexcept {
-    switch (v) {
-        case non_dax_inode_kind::kill_anyway: return "kill_anyway";
-        case non_dax_inode_kind::skip: return "skip";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(non_dax_inode_kind) noexcept { return "non_dax_inode"; }
-
 /// A non_dax_inode policy as the model runs it.
 struct non_dax_inode_ops {
-    using axis = daxfail::axis::non_dax_inode;
     std::string_view name;
     bool (*kill_procs)(bool inode_is_dax);
-    constexpr non_dax_inode_ops& operator=(non_dax_inode_kind e);
     friend constexpr bool operator==(const non_dax_inode_ops&, const non_dax_inode_ops&) = default;
 };
 
 namespace non_dax_inode {
 /// call mf_dax_kill_procs, -EBUSY aborts the query (pre-patch, Debian 6.1)
-struct kill_anyway : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::kill_anyway> {
+struct kill_anyway : detail::policy_tag<axis::non_dax_inode, "kill_anyway"> {
     static constexpr bool kill_procs(bool) { return true; }
 };
 /// only DAX mappings are killed (v12, v6.8+)
-struct skip : detail::policy_tag<axis::non_dax_inode, non_dax_inode_kind::skip> {
+struct skip : detail::policy_tag<axis::non_dax_inode, "skip"> {
     static constexpr bool kill_procs(bool inode_is_dax) { return inode_is_dax; }
 };
 }  // namespace non_dax_inode
@@ -67,28 +52,19 @@ namespace axis {
 struct non_dax_inode {
     static constexpr std::string_view name = "non_dax_inode";
     using ops = non_dax_inode_ops;
-    using legacy = non_dax_inode_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::non_dax_inode::kill_anyway;
     using builtins = detail::type_list<daxfail::non_dax_inode::kill_anyway, daxfail::non_dax_inode::skip>;
-    static constexpr auto& get(auto& c) { return c.non_dax_inode; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::non_dax_inode_has_kill_procs<P>, "daxfail: this non_dax_inode policy needs `static bool kill_procs(bool inode_is_dax)`");
         return {P::name, &P::kill_procs};
     }
+    /// config::non_dax_inode
+    struct field { ops non_dax_inode = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr non_dax_inode_ops& non_dax_inode_ops::operator=(non_dax_inode_kind e) { return *this = detail::builtin_ops<daxfail::axis::non_dax_inode>(e); }
-
-
-namespace detail {
-/// config::non_dax_inode: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::non_dax_inode> {
-    non_dax_inode_ops non_dax_inode = axis::non_dax_inode::make<daxfail::non_dax_inode::kill_anyway>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

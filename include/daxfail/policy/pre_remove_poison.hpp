@@ -18,35 +18,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in pre_remove_poison policies (kept for code written against the enum).
-enum class pre_remove_poison_kind { set_hwpoison, leave_clean };
-
-constexpr std::string_view value_name(pre_remove_poison_kind v) noexcept {
-    switch (v) {
-        case pre_remove_poison_kind::set_hwpoison: return "set_hwpoison";
-        case pre_remove_poison_kind::leave_clean: return "leave_clean";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(pre_remove_poison_kind) noexcept { return "pre_remove_poison"; }
-
 /// A pre_remove_poison policy as the model runs it.
 struct pre_remove_poison_ops {
-    using axis = daxfail::axis::pre_remove_poison;
     std::string_view name;
     bool (*poisons)(bool pre_remove);
-    constexpr pre_remove_poison_ops& operator=(pre_remove_poison_kind e);
     friend constexpr bool operator==(const pre_remove_poison_ops&, const pre_remove_poison_ops&) = default;
 };
 
 namespace pre_remove_poison {
 /// poison every page it visits (pre-patch code)
-struct set_hwpoison : detail::policy_tag<axis::pre_remove_poison, pre_remove_poison_kind::set_hwpoison> {
+struct set_hwpoison : detail::policy_tag<axis::pre_remove_poison, "set_hwpoison"> {
     static constexpr bool poisons(bool) { return true; }
 };
 /// no SetPageHWPoison under MF_MEM_PRE_REMOVE (v12, v6.8+)
-struct leave_clean : detail::policy_tag<axis::pre_remove_poison, pre_remove_poison_kind::leave_clean> {
+struct leave_clean : detail::policy_tag<axis::pre_remove_poison, "leave_clean"> {
     static constexpr bool poisons(bool pre_remove) { return !pre_remove; }
 };
 }  // namespace pre_remove_poison
@@ -66,28 +51,19 @@ namespace axis {
 struct pre_remove_poison {
     static constexpr std::string_view name = "pre_remove_poison";
     using ops = pre_remove_poison_ops;
-    using legacy = pre_remove_poison_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::pre_remove_poison::set_hwpoison;
     using builtins = detail::type_list<daxfail::pre_remove_poison::set_hwpoison, daxfail::pre_remove_poison::leave_clean>;
-    static constexpr auto& get(auto& c) { return c.pre_remove_poison; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::pre_remove_poison_has_poisons<P>, "daxfail: this pre_remove_poison policy needs `static bool poisons(bool pre_remove)`");
         return {P::name, &P::poisons};
     }
+    /// config::pre_remove_poison
+    struct field { ops pre_remove_poison = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr pre_remove_poison_ops& pre_remove_poison_ops::operator=(pre_remove_poison_kind e) { return *this = detail::builtin_ops<daxfail::axis::pre_remove_poison>(e); }
-
-
-namespace detail {
-/// config::pre_remove_poison: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::pre_remove_poison> {
-    pre_remove_poison_ops pre_remove_poison = axis::pre_remove_poison::make<daxfail::pre_remove_poison::set_hwpoison>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -60,28 +60,8 @@ struct range_translation {
     friend constexpr bool operator==(const range_translation&, const range_translation&) = default;
 };
 
-/// Names of the built-in range_math policies (kept for code written against the enum).
-enum class range_math_kind { v6_0, v6_5, v6_6, merged, v6_14, v6_18, v7_0, v7_0_count_fixed };
-
-constexpr std::string_view value_name(range_math_kind v) noexcept {
-    switch (v) {
-        case range_math_kind::v6_0: return "v6_0";
-        case range_math_kind::v6_5: return "v6_5";
-        case range_math_kind::v6_6: return "v6_6";
-        case range_math_kind::merged: return "merged";
-        case range_math_kind::v6_14: return "v6_14";
-        case range_math_kind::v6_18: return "v6_18";
-        case range_math_kind::v7_0: return "v7_0";
-        case range_math_kind::v7_0_count_fixed: return "v7_0_count_fixed";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(range_math_kind) noexcept { return "range_math"; }
-
 /// A range_math policy as the model runs it.
 struct range_math_ops {
-    using axis = daxfail::axis::range_math;
     std::string_view name;
     range_translation (*translate)(std::uint64_t part_off, std::uint64_t nr_bytes, std::uint64_t offset,
                                    std::uint64_t len);
@@ -90,7 +70,6 @@ struct range_math_ops {
     bool stops_at_last_group;
     bool length_is_filesystem = false;   ///< optional member; false when a policy leaves it out
     bool checked_before_rmapbt = false;  ///< optional member; false when a policy leaves it out
-    constexpr range_math_ops& operator=(range_math_kind e);
     friend constexpr bool operator==(const range_math_ops&, const range_math_ops&) = default;
 };
 
@@ -128,7 +107,7 @@ constexpr range_translation translate_inline(u64 part_off, u64 nr_bytes, u64 off
 }
 
 /// R0, exclusive end, blockcount min(len, high) - low, unbounded loop
-struct v6_0 : detail::policy_tag<axis::range_math, range_math_kind::v6_0> {
+struct v6_0 : detail::policy_tag<axis::range_math, "v6_0"> {
     static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
         return translate_inline(part_off, nr_bytes, offset, len, true, false);
     }
@@ -137,7 +116,7 @@ struct v6_0 : detail::policy_tag<axis::range_math, range_math_kind::v6_0> {
     static constexpr bool stops_at_last_group = false;
 };
 /// R1, inclusive end, blockcount one short
-struct v6_5 : detail::policy_tag<axis::range_math, range_math_kind::v6_5> {
+struct v6_5 : detail::policy_tag<axis::range_math, "v6_5"> {
     static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
         return translate_inline(part_off, nr_bytes, offset, len, false, false);
     }
@@ -146,7 +125,7 @@ struct v6_5 : detail::policy_tag<axis::range_math, range_math_kind::v6_5> {
     static constexpr bool stops_at_last_group = false;
 };
 /// R1, inclusive end, blockcount min(len - 1, high) + 1 - low
-struct v6_6 : detail::policy_tag<axis::range_math, range_math_kind::v6_6> {
+struct v6_6 : detail::policy_tag<axis::range_math, "v6_6"> {
     static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
         return translate_inline(part_off, nr_bytes, offset, len, false, false);
     }
@@ -155,7 +134,7 @@ struct v6_6 : detail::policy_tag<axis::range_math, range_math_kind::v6_6> {
     static constexpr bool stops_at_last_group = false;
 };
 /// R2 (whole-device case), blockcount as v6_6
-struct merged : detail::policy_tag<axis::range_math, range_math_kind::merged> {
+struct merged : detail::policy_tag<axis::range_math, "merged"> {
     static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
         return translate_inline(part_off, nr_bytes, offset, len, false, true);
     }
@@ -164,7 +143,7 @@ struct merged : detail::policy_tag<axis::range_math, range_math_kind::merged> {
     static constexpr bool stops_at_last_group = false;
 };
 /// R2, blockcount min(count, high + 1) - low in u32, bounded group loop
-struct v6_14 : detail::policy_tag<axis::range_math, range_math_kind::v6_14> {
+struct v6_14 : detail::policy_tag<axis::range_math, "v6_14"> {
     static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
         return translate_inline(part_off, nr_bytes, offset, len, false, true);
     }
@@ -201,12 +180,12 @@ struct v6_14_family {
 namespace range_math {
 
 /// v6_14 on the filesystem's own length (bt_nr_sectors)
-struct v6_18 : detail::policy_tag<axis::range_math, range_math_kind::v6_18>, detail::v6_14_family<v6_14, true, false> {};
+struct v6_18 : detail::policy_tag<axis::range_math, "v6_18">, detail::v6_14_family<v6_14, true, false> {};
 /// v6_18, translated before the rmapbt test
-struct v7_0 : detail::policy_tag<axis::range_math, range_math_kind::v7_0>, detail::v6_14_family<v6_14, true, true> {};
+struct v7_0 : detail::policy_tag<axis::range_math, "v7_0">, detail::v6_14_family<v6_14, true, true> {};
 /// A proposed fix of v7_0 (not in any kernel): the group's count as v6.6-v6.13 computed it, min(length - 1,
 /// high) + 1 - low, which cannot wrap
-struct v7_0_count_fixed : detail::policy_tag<axis::range_math, range_math_kind::v7_0_count_fixed>,
+struct v7_0_count_fixed : detail::policy_tag<axis::range_math, "v7_0_count_fixed">,
                           detail::v6_14_family<merged, true, true> {};
 }  // namespace range_math
 
@@ -258,12 +237,12 @@ namespace axis {
 struct range_math {
     static constexpr std::string_view name = "range_math";
     using ops = range_math_ops;
-    using legacy = range_math_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::range_math::v6_6;
     using builtins = detail::type_list<daxfail::range_math::v6_0, daxfail::range_math::v6_5, daxfail::range_math::v6_6,
                                        daxfail::range_math::merged, daxfail::range_math::v6_14,
                                        daxfail::range_math::v6_18, daxfail::range_math::v7_0,
                                        daxfail::range_math::v7_0_count_fixed>;
-    static constexpr auto& get(auto& c) { return c.range_math; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::range_math_has_translate<P>,
@@ -284,22 +263,11 @@ struct range_math {
                 detail::range_math_length_is_filesystem<P>(),
                 detail::range_math_checked_before_rmapbt<P>()};
     }
+    /// config::range_math
+    struct field { ops range_math = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr range_math_ops& range_math_ops::operator=(range_math_kind e) {
-    return *this = detail::builtin_ops<daxfail::axis::range_math>(e);
-}
-
-
-namespace detail {
-/// config::range_math: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::range_math> {
-    range_math_ops range_math = axis::range_math::make<daxfail::range_math::v6_0>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

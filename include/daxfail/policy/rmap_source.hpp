@@ -29,40 +29,24 @@ enum class rmap_lookup {
     not_supported      ///< -EOPNOTSUPP
 };
 
-/// Names of the built-in rmap_source policies (kept for code written against the enum).
-enum class rmap_source_kind { rmapbt_query, full_inode_scan, unsupported };
-
-constexpr std::string_view value_name(rmap_source_kind v) noexcept {
-    switch (v) {
-        case rmap_source_kind::rmapbt_query: return "rmapbt_query";
-        case rmap_source_kind::full_inode_scan: return "full_inode_scan";
-        case rmap_source_kind::unsupported: return "unsupported";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(rmap_source_kind) noexcept { return "rmap_source"; }
-
 /// A rmap_source policy as the model runs it.
 struct rmap_source_ops {
-    using axis = daxfail::axis::rmap_source;
     std::string_view name;
     rmap_lookup (*lookup)(bool has_rmapbt);
-    constexpr rmap_source_ops& operator=(rmap_source_kind e);
     friend constexpr bool operator==(const rmap_source_ops&, const rmap_source_ops&) = default;
 };
 
 namespace rmap_source {
 /// per-group rmapbt range query; -EOPNOTSUPP without rmapbt (all kernels)
-struct rmapbt_query : detail::policy_tag<axis::rmap_source, rmap_source_kind::rmapbt_query> {
+struct rmapbt_query : detail::policy_tag<axis::rmap_source, "rmapbt_query"> {
     static constexpr rmap_lookup lookup(bool has_rmapbt) { return has_rmapbt ? rmap_lookup::query_rmapbt : rmap_lookup::not_supported; }
 };
 /// walk every inode's extents and the static metadata (hypothetical)
-struct full_inode_scan : detail::policy_tag<axis::rmap_source, rmap_source_kind::full_inode_scan> {
+struct full_inode_scan : detail::policy_tag<axis::rmap_source, "full_inode_scan"> {
     static constexpr rmap_lookup lookup(bool) { return rmap_lookup::scan_every_owner; }
 };
 /// always -EOPNOTSUPP (no reverse mapping)
-struct unsupported : detail::policy_tag<axis::rmap_source, rmap_source_kind::unsupported> {
+struct unsupported : detail::policy_tag<axis::rmap_source, "unsupported"> {
     static constexpr rmap_lookup lookup(bool) { return rmap_lookup::not_supported; }
 };
 }  // namespace rmap_source
@@ -82,28 +66,19 @@ namespace axis {
 struct rmap_source {
     static constexpr std::string_view name = "rmap_source";
     using ops = rmap_source_ops;
-    using legacy = rmap_source_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::rmap_source::rmapbt_query;
     using builtins = detail::type_list<daxfail::rmap_source::rmapbt_query, daxfail::rmap_source::full_inode_scan, daxfail::rmap_source::unsupported>;
-    static constexpr auto& get(auto& c) { return c.rmap_source; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::rmap_source_has_lookup<P>, "daxfail: this rmap_source policy needs `static rmap_lookup lookup(bool has_rmapbt)`");
         return {P::name, &P::lookup};
     }
+    /// config::rmap_source
+    struct field { ops rmap_source = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr rmap_source_ops& rmap_source_ops::operator=(rmap_source_kind e) { return *this = detail::builtin_ops<daxfail::axis::rmap_source>(e); }
-
-
-namespace detail {
-/// config::rmap_source: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::rmap_source> {
-    rmap_source_ops rmap_source = axis::rmap_source::make<daxfail::rmap_source::rmapbt_query>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -20,35 +20,20 @@
 
 namespace daxfail {
 
-/// Names of the built-in rt_device policies (kept for code written against the enum).
-enum class rt_device_kind { unsupported, rtgroups };
-
-constexpr std::string_view value_name(rt_device_kind v) noexcept {
-    switch (v) {
-        case rt_device_kind::unsupported: return "unsupported";
-        case rt_device_kind::rtgroups: return "rtgroups";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(rt_device_kind) noexcept { return "rt_device"; }
-
 /// A rt_device policy as the model runs it.
 struct rt_device_ops {
-    using axis = daxfail::axis::rt_device;
     std::string_view name;
     bool scans_rtgroups;
-    constexpr rt_device_ops& operator=(rt_device_kind e);
     friend constexpr bool operator==(const rt_device_ops&, const rt_device_ops&) = default;
 };
 
 namespace rt_device {
 /// -EOPNOTSUPP (<= v6.13, Debian 6.1)
-struct unsupported : detail::policy_tag<axis::rt_device, rt_device_kind::unsupported> {
+struct unsupported : detail::policy_tag<axis::rt_device, "unsupported"> {
     static constexpr bool scans_rtgroups = false;
 };
 /// scan rtgroup rmap btrees (v6.14+)
-struct rtgroups : detail::policy_tag<axis::rt_device, rt_device_kind::rtgroups> {
+struct rtgroups : detail::policy_tag<axis::rt_device, "rtgroups"> {
     static constexpr bool scans_rtgroups = true;
 };
 }  // namespace rt_device
@@ -68,28 +53,19 @@ namespace axis {
 struct rt_device {
     static constexpr std::string_view name = "rt_device";
     using ops = rt_device_ops;
-    using legacy = rt_device_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::rt_device::unsupported;
     using builtins = detail::type_list<daxfail::rt_device::unsupported, daxfail::rt_device::rtgroups>;
-    static constexpr auto& get(auto& c) { return c.rt_device; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::rt_device_has_scans_rtgroups<P>, "daxfail: this rt_device policy needs `static constexpr bool scans_rtgroups`");
         return {P::name, P::scans_rtgroups};
     }
+    /// config::rt_device
+    struct field { ops rt_device = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr rt_device_ops& rt_device_ops::operator=(rt_device_kind e) { return *this = detail::builtin_ops<daxfail::axis::rt_device>(e); }
-
-
-namespace detail {
-/// config::rt_device: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::rt_device> {
-    rt_device_ops rt_device = axis::rt_device::make<daxfail::rt_device::unsupported>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -34,45 +34,29 @@ struct scan_outcome {
 /// The xfs_force_shutdown after the scan.
 enum class shutdown_action { none, corrupt_ondisk, force_umount };
 
-/// Names of the built-in shutdown policies (kept for code written against the enum).
-enum class shutdown_mode { corrupt_on_error, force_umount_unless_error, force_umount_always };
-
-constexpr std::string_view value_name(shutdown_mode v) noexcept {
-    switch (v) {
-        case shutdown_mode::corrupt_on_error: return "corrupt_on_error";
-        case shutdown_mode::force_umount_unless_error: return "force_umount_unless_error";
-        case shutdown_mode::force_umount_always: return "force_umount_always";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(shutdown_mode) noexcept { return "shutdown"; }
-
 /// A shutdown policy as the model runs it.
 struct shutdown_ops {
-    using axis = daxfail::axis::shutdown;
     std::string_view name;
     shutdown_action (*after_scan)(const scan_outcome&);
-    constexpr shutdown_ops& operator=(shutdown_mode e);
     friend constexpr bool operator==(const shutdown_ops&, const shutdown_ops&) = default;
 };
 
 namespace shutdown {
 /// CORRUPT_ONDISK if error or metadata hit (v6.1-v6.7, Debian 6.1)
-struct corrupt_on_error : detail::policy_tag<axis::shutdown, shutdown_mode::corrupt_on_error> {
+struct corrupt_on_error : detail::policy_tag<axis::shutdown, "corrupt_on_error"> {
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;
     }
 };
 /// as corrupt_on_error, else FORCE_UMOUNT on pre-remove (v12-v14)
-struct force_umount_unless_error : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_unless_error> {
+struct force_umount_unless_error : detail::policy_tag<axis::shutdown, "force_umount_unless_error"> {
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         if (s.error || s.want_shutdown) return shutdown_action::corrupt_ondisk;
         return s.pre_remove ? shutdown_action::force_umount : shutdown_action::none;
     }
 };
 /// FORCE_UMOUNT on every pre-remove, raw error returned (v15, v6.8+)
-struct force_umount_always : detail::policy_tag<axis::shutdown, shutdown_mode::force_umount_always> {
+struct force_umount_always : detail::policy_tag<axis::shutdown, "force_umount_always"> {
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         if (s.pre_remove) return shutdown_action::force_umount;
         return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;
@@ -95,28 +79,19 @@ namespace axis {
 struct shutdown {
     static constexpr std::string_view name = "shutdown";
     using ops = shutdown_ops;
-    using legacy = shutdown_mode;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::shutdown::corrupt_on_error;
     using builtins = detail::type_list<daxfail::shutdown::corrupt_on_error, daxfail::shutdown::force_umount_unless_error, daxfail::shutdown::force_umount_always>;
-    static constexpr auto& get(auto& c) { return c.shutdown; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::shutdown_has_after_scan<P>, "daxfail: this shutdown policy needs `static shutdown_action after_scan(const scan_outcome&)`");
         return {P::name, &P::after_scan};
     }
+    /// config::shutdown
+    struct field { ops shutdown = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr shutdown_ops& shutdown_ops::operator=(shutdown_mode e) { return *this = detail::builtin_ops<daxfail::axis::shutdown>(e); }
-
-
-namespace detail {
-/// config::shutdown: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::shutdown> {
-    shutdown_ops shutdown = axis::shutdown::make<daxfail::shutdown::corrupt_on_error>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

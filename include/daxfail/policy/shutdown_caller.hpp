@@ -26,43 +26,27 @@
 
 namespace daxfail {
 
-/// Names of the built-in shutdown_caller policies (kept for code written against the enum).
-enum class shutdown_caller_kind { out_of_line, ddev_failure_inlined, logdev_failure_inlined };
-
-constexpr std::string_view value_name(shutdown_caller_kind v) noexcept {
-    switch (v) {
-        case shutdown_caller_kind::out_of_line: return "out_of_line";
-        case shutdown_caller_kind::ddev_failure_inlined: return "ddev_failure_inlined";
-        case shutdown_caller_kind::logdev_failure_inlined: return "logdev_failure_inlined";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(shutdown_caller_kind) noexcept { return "shutdown_caller"; }
-
 /// A shutdown_caller policy as the model runs it.
 struct shutdown_caller_ops {
-    using axis = daxfail::axis::shutdown_caller;
     std::string_view name;
     std::string_view (*symbol)(std::string_view function);
-    constexpr shutdown_caller_ops& operator=(shutdown_caller_kind e);
     friend constexpr bool operator==(const shutdown_caller_ops&, const shutdown_caller_ops&) = default;
 };
 
 namespace shutdown_caller {
 /// each function its own symbol; device removal names fs_bdev_mark_dead (Debian 6.12's build, mainline)
-struct out_of_line : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::out_of_line> {
+struct out_of_line : detail::policy_tag<axis::shutdown_caller, "out_of_line"> {
     static constexpr std::string_view symbol(std::string_view function) { return function; }
 };
 /// xfs_dax_notify_ddev_failure inlined into xfs_dax_notify_failure (Debian 6.1's build)
-struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::ddev_failure_inlined> {
+struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, "ddev_failure_inlined"> {
     static constexpr std::string_view symbol(std::string_view function) {
         return function == "xfs_dax_notify_ddev_failure" ? "xfs_dax_notify_failure" : function;
     }
 };
 /// xfs_dax_notify_logdev_failure inlined into xfs_dax_notify_failure (Debian 7.2's build)
 struct logdev_failure_inlined
-    : detail::policy_tag<axis::shutdown_caller, shutdown_caller_kind::logdev_failure_inlined> {
+    : detail::policy_tag<axis::shutdown_caller, "logdev_failure_inlined"> {
     static constexpr std::string_view symbol(std::string_view function) {
         return function == "xfs_dax_notify_logdev_failure" ? "xfs_dax_notify_failure" : function;
     }
@@ -84,29 +68,20 @@ namespace axis {
 struct shutdown_caller {
     static constexpr std::string_view name = "shutdown_caller";
     using ops = shutdown_caller_ops;
-    using legacy = shutdown_caller_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::shutdown_caller::out_of_line;
     using builtins = detail::type_list<daxfail::shutdown_caller::out_of_line, daxfail::shutdown_caller::ddev_failure_inlined,
                                        daxfail::shutdown_caller::logdev_failure_inlined>;
-    static constexpr auto& get(auto& c) { return c.shutdown_caller; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::shutdown_caller_has_symbol<P>, "daxfail: this shutdown_caller policy needs `static std::string_view symbol(std::string_view function)`");
         return {P::name, &P::symbol};
     }
+    /// config::shutdown_caller
+    struct field { ops shutdown_caller = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr shutdown_caller_ops& shutdown_caller_ops::operator=(shutdown_caller_kind e) { return *this = detail::builtin_ops<daxfail::axis::shutdown_caller>(e); }
-
-
-namespace detail {
-/// config::shutdown_caller: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::shutdown_caller> {
-    shutdown_caller_ops shutdown_caller = axis::shutdown_caller::make<daxfail::shutdown_caller::out_of_line>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

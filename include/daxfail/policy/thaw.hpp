@@ -27,37 +27,22 @@ enum class freeze_site {
     ddev_failure     ///< xfs_dax_notify_ddev_failure, the function that thaws (v13+)
 };
 
-/// Names of the built-in thaw policies (kept for code written against the enum).
-enum class thaw_placement { in_callee, where_frozen };
-
-constexpr std::string_view value_name(thaw_placement v) noexcept {
-    switch (v) {
-        case thaw_placement::in_callee: return "in_callee";
-        case thaw_placement::where_frozen: return "where_frozen";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(thaw_placement) noexcept { return "thaw"; }
-
 /// A thaw policy as the model runs it.
 struct thaw_ops {
-    using axis = daxfail::axis::thaw;
     std::string_view name;
     freeze_site freeze_in;
     bool (*thaw_kernel)(bool this_path_froze);
-    constexpr thaw_ops& operator=(thaw_placement e);
     friend constexpr bool operator==(const thaw_ops&, const thaw_ops&) = default;
 };
 
 namespace thaw {
 /// freeze in xfs_dax_notify_failure, thaw(KERNEL) always in the callee (v12)
-struct in_callee : detail::policy_tag<axis::thaw, thaw_placement::in_callee> {
+struct in_callee : detail::policy_tag<axis::thaw, "in_callee"> {
     static constexpr freeze_site freeze_in = freeze_site::notify_failure;
     static constexpr bool thaw_kernel(bool) { return true; }
 };
 /// freeze and thaw in xfs_dax_notify_ddev_failure, thaw(KERNEL) iff we froze (v13+, v6.8+)
-struct where_frozen : detail::policy_tag<axis::thaw, thaw_placement::where_frozen> {
+struct where_frozen : detail::policy_tag<axis::thaw, "where_frozen"> {
     static constexpr freeze_site freeze_in = freeze_site::ddev_failure;
     static constexpr bool thaw_kernel(bool this_path_froze) { return this_path_froze; }
 };
@@ -82,29 +67,20 @@ namespace axis {
 struct thaw {
     static constexpr std::string_view name = "thaw";
     using ops = thaw_ops;
-    using legacy = thaw_placement;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::thaw::where_frozen;
     using builtins = detail::type_list<daxfail::thaw::in_callee, daxfail::thaw::where_frozen>;
-    static constexpr auto& get(auto& c) { return c.thaw; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::thaw_has_freeze_in<P>, "daxfail: this thaw policy needs `static constexpr freeze_site freeze_in`");
         static_assert(detail::thaw_has_thaw_kernel<P>, "daxfail: this thaw policy needs `static bool thaw_kernel(bool this_path_froze)`");
         return {P::name, P::freeze_in, &P::thaw_kernel};
     }
+    /// config::thaw
+    struct field { ops thaw = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr thaw_ops& thaw_ops::operator=(thaw_placement e) { return *this = detail::builtin_ops<daxfail::axis::thaw>(e); }
-
-
-namespace detail {
-/// config::thaw: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::thaw> {
-    thaw_ops thaw = axis::thaw::make<daxfail::thaw::in_callee>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif

@@ -28,37 +28,22 @@ struct freeze_holders_left {
     std::size_t kernel_holds = 0;   ///< kernel freezes still held (online repair; this path's if it kept it)
 };
 
-/// Names of the built-in thaw_userspace policies (kept for code written against the enum).
-enum class thaw_userspace_kind { anyway, never };
-
-constexpr std::string_view value_name(thaw_userspace_kind v) noexcept {
-    switch (v) {
-        case thaw_userspace_kind::anyway: return "anyway";
-        case thaw_userspace_kind::never: return "never";
-    }
-    return "?";
-}
-
-constexpr std::string_view axis_name(thaw_userspace_kind) noexcept { return "thaw_userspace"; }
-
 /// A thaw_userspace policy as the model runs it.
 struct thaw_userspace_ops {
-    using axis = daxfail::axis::thaw_userspace;
     std::string_view name;
     bool may_thaw;
     bool (*drops_userspace_freeze)(const freeze_holders_left&);
-    constexpr thaw_userspace_ops& operator=(thaw_userspace_kind e);
     friend constexpr bool operator==(const thaw_userspace_ops&, const thaw_userspace_ops&) = default;
 };
 
 namespace thaw_userspace {
 /// thaw_super(USERSPACE) after pre-remove, result ignored (v12+, v6.8+)
-struct anyway : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::anyway> {
+struct anyway : detail::policy_tag<axis::thaw_userspace, "anyway"> {
     static constexpr bool may_thaw = true;
     static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return true; }
 };
 /// leave a userspace freeze alone (pre-patch)
-struct never : detail::policy_tag<axis::thaw_userspace, thaw_userspace_kind::never> {
+struct never : detail::policy_tag<axis::thaw_userspace, "never"> {
     static constexpr bool may_thaw = false;
     static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return false; }
 };
@@ -83,29 +68,20 @@ namespace axis {
 struct thaw_userspace {
     static constexpr std::string_view name = "thaw_userspace";
     using ops = thaw_userspace_ops;
-    using legacy = thaw_userspace_kind;
+    /// The value when a variant leaves this axis out: v6.6's, as in presets::pre_patch.
+    using default_policy = daxfail::thaw_userspace::never;
     using builtins = detail::type_list<daxfail::thaw_userspace::anyway, daxfail::thaw_userspace::never>;
-    static constexpr auto& get(auto& c) { return c.thaw_userspace; }
     template <class P>
     static constexpr ops make() {
         static_assert(detail::thaw_userspace_has_may_thaw<P>, "daxfail: this thaw_userspace policy needs `static constexpr bool may_thaw`");
         static_assert(detail::thaw_userspace_has_drops_userspace_freeze<P>, "daxfail: this thaw_userspace policy needs `static bool drops_userspace_freeze(const freeze_holders_left&)`");
         return {P::name, P::may_thaw, &P::drops_userspace_freeze};
     }
+    /// config::thaw_userspace
+    struct field { ops thaw_userspace = make<default_policy>(); };
 };
 }  // namespace axis
 
-constexpr thaw_userspace_ops& thaw_userspace_ops::operator=(thaw_userspace_kind e) { return *this = detail::builtin_ops<daxfail::axis::thaw_userspace>(e); }
-
-
-namespace detail {
-/// config::thaw_userspace: the first built-in policy unless a variant says otherwise.
-template <>
-struct axis_field<axis::thaw_userspace> {
-    thaw_userspace_ops thaw_userspace = axis::thaw_userspace::make<daxfail::thaw_userspace::anyway>();
-    friend constexpr bool operator==(const axis_field&, const axis_field&) = default;
-};
-}  // namespace detail
 }  // namespace daxfail
 
 #endif
