@@ -7,6 +7,8 @@
 #include <daxfail/explore/merge.hpp>
 #include <daxfail/explore/replay_entry.hpp>
 #include <daxfail/explore/run.hpp>
+#include <daxfail/oracle/boot.hpp>
+#include <daxfail/oracle/report.hpp>
 #include <daxfail/oracle/run.hpp>
 #include <daxfail/scenarios.hpp>
 
@@ -131,7 +133,7 @@ TEST_CASE("cli: one table of subcommands gives dispatch, help, completion and th
     const auto table = cli::subcommands();
     std::set<std::string> names;
     for (const auto& c : table) {
-        CHECK(c.run != nullptr);
+        CHECK(static_cast<bool>(c.run));
         CHECK_FALSE(c.spec.summary.empty());
         names.insert(c.spec.name);
         CHECK(cli::usage_main().find("\n  " + c.spec.name + " ") != std::string::npos);
@@ -141,4 +143,36 @@ TEST_CASE("cli: one table of subcommands gives dispatch, help, completion and th
     const auto commands = cli::commands();
     REQUIRE(commands.size() == table.size());
     for (std::size_t i = 0; i < table.size(); ++i) CHECK(commands[i].name == table[i].spec.name);
+}
+
+TEST_CASE("oracle: a boot that reports nothing is a boot error for its first plan, and the next boot goes on") {
+    using namespace daxfail;
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / "daxfail_orchestration_oracle";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "cache");
+    // A boot.sh that boots nothing: no report, as when a guest dies before its first plan.
+    std::ofstream(dir / "boot.sh") << "#!/bin/sh\nexit 0\n";
+    fs::permissions(dir / "boot.sh", fs::perms::owner_all);
+    const auto catalog = scenarios::catalog();
+    auto plan = oracle::plan_run(catalog);
+    REQUIRE(plan.plans.size() >= 2);
+    plan.plans.resize(2);
+    auto kernels = oracle::kernels_named("6.1");
+    REQUIRE(kernels.size() == 1);
+    oracle::agreement result;
+    std::vector<int> boots_seen;
+    oracle::run_hooks hooks;
+    hooks.waiting = [&](std::size_t, int boot) {
+        if (boots_seen.empty() || boots_seen.back() != boot) boots_seen.push_back(boot);
+    };
+    const oracle::boot_paths at{dir.string(), "/bin/true", (dir / "cache").string()};
+    CHECK(oracle::run_on_kernel(kernels[0], plan.plans, at, result, hooks) == 2);
+    CHECK(boots_seen == std::vector<int>{1, 2});
+    REQUIRE(result.results.size() == 2);
+    for (const auto& v : result.results) CHECK(v.boot_error.find("no report from the guest") == 0);
+    REQUIRE(result.kernels.size() == 1);
+    CHECK(result.kernels[0].boots == 2);
+    CHECK(result.kernels[0].uname_r == "(not booted)");
+    fs::remove_all(dir);
 }
