@@ -3,6 +3,12 @@
 
 #include <daxfail/invariants.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <string>
+
 using namespace daxfail;
 using namespace daxfail::scenarios;
 
@@ -96,4 +102,39 @@ TEST_CASE("poison_path_unregressed") {
     CHECK(verdict_of<presets::pre_patch::with<range_math::v6_5>>(poison_one_page(), "poison_path_unregressed").result ==
           verdict::fail);
     CHECK(verdict_of<presets::merged>(unbind_mapped_files(), "poison_path_unregressed").result == verdict::not_applicable);
+}
+
+TEST_CASE("the registry: one entry per invariant id, in id order, each judged where it says") {
+    for (std::size_t k = 0; k < invariant_registry.size(); ++k) {
+        INFO(invariant_registry[k].name);
+        CHECK(static_cast<std::size_t>(invariant_registry[k].id) == k);
+        CHECK(invariant(invariant_registry[k].id).name == invariant_registry[k].name);
+        CHECK_FALSE(invariant_registry[k].property.empty());
+    }
+    // A single run gives one result per run invariant, named as the registry names it, and results are found by id.
+    const auto s = unbind_mapped_files();
+    const auto o = run<presets::merged>(s.world, s.event);
+    const auto results = check_invariants(s, o, run<presets::pre_patch>(s.world, s.event));
+    REQUIRE(results.size() == run_invariants.size());
+    for (const auto& i : invariant_registry) {
+        const bool judged = std::any_of(results.begin(), results.end(), [&](const auto& r) { return r.name == i.name; });
+        CHECK(judged == i.judged_on_a_run());
+    }
+    CHECK(result_of(results, invariant_id::terminates).reason == "returned");
+    CHECK_THROWS_AS(result_of(results, invariant_id::pre_remove_completes), std::out_of_range);
+}
+
+TEST_CASE("docs/invariants.md states each invariant's property as the registry does") {
+    std::ifstream in(std::string(DAXFAIL_SOURCE_DIR) + "/docs/invariants.md");
+    REQUIRE(in);
+    std::map<std::string, std::string> rows;  // name -> property
+    for (std::string l; std::getline(in, l);)
+        if (l.rfind("| `", 0) == 0) {
+            const auto end = l.find('`', 3);
+            rows[l.substr(3, end - 3)] = l.substr(end + 4, l.size() - end - 6);
+        }
+    for (const auto& i : invariant_registry) {
+        INFO(i.name);
+        CHECK(rows[std::string(i.name)] == i.property);
+    }
 }

@@ -2,6 +2,9 @@
 // doctest integration prints them readably.
 #include "support.hpp"
 
+#include <set>
+#include <string_view>
+
 using namespace daxfail;
 using namespace daxfail::scenarios;
 
@@ -82,4 +85,31 @@ TEST_CASE("pfns in log text are printed as the kernel's %#lx: 0 bare, others wit
     CHECK(detail::hex(0x100400) == "0x100400");
     CHECK(detail::hex(0xabcdef) == "0xabcdef");
     CHECK(detail::hex(u64_max) == "0xffffffffffffffff");
+}
+
+TEST_CASE("the table of observables: each entry compares as it lists, and outcomes are equal when every entry is") {
+    std::set<std::string_view> names(all_observable_names.begin(), all_observable_names.end());
+    CHECK(names.size() == all_observable_names.size());
+    const auto listed = observables(outcome{});
+    REQUIRE(listed.size() == all_observable_names.size());
+    std::size_t compared = 0;
+    for (const auto& s : behavior_table()) {
+        const auto a = run<presets::pre_patch>(s.world, s.event), b = run<presets::v12>(s.world, s.event);
+        const auto oa = observables(a), ob = observables(b);
+        std::size_t k = 0;
+        bool all_same = true;
+        for_each_observable([&](auto entry) {
+            INFO(s.name << ": " << entry.name);
+            CHECK(oa[k].name == entry.name);
+            // Entries whose order counts (signals, log) list differently exactly when they differ.
+            CHECK(entry.same(a, b) == (oa[k].items == ob[k].items));
+            CHECK(entry.same(a, a));
+            all_same = all_same && entry.same(a, b);
+            ++k;
+        });
+        CHECK((a == b) == all_same);
+        CHECK(diff(a, b).empty() == all_same);
+        compared += !all_same;
+    }
+    CHECK(compared > 0);
 }
