@@ -59,23 +59,23 @@ TEST_CASE("snapshot: mountinfo lines and options") {
 }
 
 TEST_CASE("snapshot: page runs") {
-    snap::page_runs r;
+    snap::page_spans r;
     r.add(10, 2);
     r.add(12, 3);  // adjacent: merged
     r.add(0, 1);   // before: sorted
     r.add(11, 2);  // inside
-    REQUIRE(r.runs().size() == 2);
-    CHECK(r.runs()[0] == snap::page_run{0, 1});
-    CHECK(r.runs()[1] == snap::page_run{10, 5});
+    REQUIRE(r.spans().size() == 2);
+    CHECK(r.spans()[0] == snap::page_span{0, 1});
+    CHECK(r.spans()[1] == snap::page_span{10, 5});
     CHECK(r.count() == 6);
     CHECK(r.contains(14));
     CHECK_FALSE(r.contains(15));
-    snap::page_runs hole;
+    snap::page_spans hole;
     hole.add(11, 2);
     const auto m = r.minus(hole);
-    REQUIRE(m.runs().size() == 3);
-    CHECK(m.runs()[1] == snap::page_run{10, 1});
-    CHECK(m.runs()[2] == snap::page_run{13, 2});
+    REQUIRE(m.spans().size() == 3);
+    CHECK(m.spans()[1] == snap::page_span{10, 1});
+    CHECK(m.spans()[2] == snap::page_span{13, 2});
     CHECK(snap::page_set_json(r.shifted(100)).dump() == R"([{"first":100,"pages":1},{"first":110,"pages":5}])");
     CHECK(snap::page_set_json({}).dump() == R"("none")");
 }
@@ -94,7 +94,7 @@ TEST_CASE("snapshot: pagemap entries and PMD windows") {
     CHECK(snap::present_pages(runs).count() == 517);
     const auto g = snap::infer_pmd_pages(runs, 0x40000000, 0, 2 << 20);
     CHECK(g.exact);
-    CHECK(g.pmd.runs() == std::vector<snap::page_run>{{0, 512}});
+    CHECK(g.pmd.spans() == std::vector<snap::page_span>{{0, 512}});
     // At a file offset that is not 2 MiB aligned no window can be a PMD.
     CHECK(snap::infer_pmd_pages(runs, 0x40000000, 3, 2 << 20).pmd.empty());
     CHECK_FALSE(snap::infer_pmd_pages(runs, 0x40000000, 3, 2 << 20).exact);
@@ -102,7 +102,7 @@ TEST_CASE("snapshot: pagemap entries and PMD windows") {
     CHECK(snap::pmd_candidates(runs, 0x40001000, 0).empty());
     // Without FilePmdMapped every candidate is taken, as a guess.
     const auto all = snap::infer_pmd_pages(runs, 0x40000000, 0, std::nullopt);
-    CHECK(all.pmd.runs() == std::vector<snap::page_run>{{0, 512}});
+    CHECK(all.pmd.spans() == std::vector<snap::page_span>{{0, 512}});
     CHECK_FALSE(all.exact);
 }
 

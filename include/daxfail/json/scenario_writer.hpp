@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace daxfail::json {
@@ -138,23 +139,53 @@ inline nlohmann::ordered_json actor_to_json(const actor& a) {
 
 }  // namespace detail
 
-/// The scenario as a document, keys in reading order.
-inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
-    using json = nlohmann::ordered_json;
-    const world& w = s.world;
-    json doc = json::object();
-    doc["name"] = s.name;
-    doc["description"] = s.description;
-    json devices = json::array();
+namespace detail {
+
+inline nlohmann::ordered_json devices_json(const world& w) {
+    nlohmann::ordered_json devices = nlohmann::ordered_json::array();
     for (const auto& d : w.devices) {
-        json j = {{"name", d.name}, {"size", d.size}, {"first_pfn", detail::hex(d.first_pfn)}};
+        nlohmann::ordered_json j = {{"name", d.name}, {"size", d.size}, {"first_pfn", detail::hex(d.first_pfn)}};
         if (!d.alive) j["alive"] = false;
         if (!d.has_holder) j["has_holder"] = false;
         if (!d.holder_ops) j["holder_ops"] = false;
         devices.push_back(j);
     }
-    doc["devices"] = devices;
+    return devices;
+}
 
+/// The data section's records that are not file data, less the standard set when it is all there
+/// (`has_standard`: then written as the flag).
+inline std::vector<std::pair<u32, rmap_record>> data_metadata(const xfs_mount& mp, bool& has_standard) {
+    std::vector<std::pair<u32, rmap_record>> meta;
+    for (u32 g = 0; g < mp.data.rmap.size(); ++g)
+        for (const auto& r : mp.data.rmap[g])
+            if (!detail::is_file_record(r)) meta.push_back({g, r});
+    const auto standard = standard_metadata_records(mp.data.group_count, mp.reflink, !mp.log);
+    has_standard = true;
+    for (const auto& st : standard)
+        if (std::find(meta.begin(), meta.end(), st) == meta.end()) {
+            has_standard = false;
+            break;
+        }
+    if (has_standard)
+        for (const auto& st : standard) meta.erase(std::find(meta.begin(), meta.end(), st));
+    return meta;
+}
+
+inline nlohmann::ordered_json metadata_record_json(const char* section, u32 g, const rmap_record& r) {
+    using json = nlohmann::ordered_json;
+    json m = {{"section", section}, {"group", g}, {"agbno", r.startblock}, {"blocks", r.blockcount}};
+    const std::string name = detail::owner_name(r.owner);
+    m["owner"] = name.empty() ? json(r.owner) : json(name);
+    if (r.offset) m["offset"] = r.offset;
+    if (r.attr_fork) m["attr_fork"] = true;
+    if (r.bmbt_block) m["bmbt_block"] = true;
+    return m;
+}
+
+/// filesystem{}: flags, freezes, sections, log and the metadata records that are not the standard set.
+inline nlohmann::ordered_json filesystem_json(const world& w) {
+    using json = nlohmann::ordered_json;
     const auto& mp = w.mp;
     json fs = {{"fsname", mp.fsname}, {"blocksize", mp.blocksize}, {"reflink", mp.reflink}, {"sb_born", mp.sb.born},
                {"shutdown", detail::shutdown_name(mp.shutdown_flags)}};
@@ -167,23 +198,8 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
         freezes.push_back(f);
     }
     if (!freezes.empty()) fs["freeze"] = freezes;
-
-    // Metadata: everything that is not file data; the standard set is written as a flag.
-    std::vector<std::pair<u32, rmap_record>> meta;
-    for (u32 g = 0; g < mp.data.rmap.size(); ++g)
-        for (const auto& r : mp.data.rmap[g])
-            if (!detail::is_file_record(r)) meta.push_back({g, r});
-    const auto standard = standard_metadata_records(mp.data.group_count, mp.reflink, !mp.log);
-    bool has_standard = true;
-    for (const auto& st : standard) {
-        auto it = std::find(meta.begin(), meta.end(), st);
-        if (it == meta.end()) {
-            has_standard = false;
-            break;
-        }
-    }
-    if (has_standard)
-        for (const auto& st : standard) meta.erase(std::find(meta.begin(), meta.end(), st));
+    bool has_standard = false;
+    const auto meta = data_metadata(mp, has_standard);
     fs["data"] = {{"device", mp.data.target.device},
                   {"part_off", mp.data.target.part_off},
                   {"nr_bytes", mp.data.target.nr_bytes},
@@ -194,16 +210,7 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
                   {"standard_metadata", has_standard}};
     if (mp.log) fs["log"] = {{"device", mp.log->device}, {"part_off", mp.log->part_off}, {"nr_bytes", mp.log->nr_bytes}};
     json metadata = json::array();
-    auto add_meta = [&](const char* section, u32 g, const rmap_record& r) {
-        json m = {{"section", section}, {"group", g}, {"agbno", r.startblock}, {"blocks", r.blockcount}};
-        const std::string name = detail::owner_name(r.owner);
-        m["owner"] = name.empty() ? json(r.owner) : json(name);
-        if (r.offset) m["offset"] = r.offset;
-        if (r.attr_fork) m["attr_fork"] = true;
-        if (r.bmbt_block) m["bmbt_block"] = true;
-        metadata.push_back(m);
-    };
-    for (const auto& [g, r] : meta) add_meta("data", g, r);
+    for (const auto& [g, r] : meta) metadata.push_back(metadata_record_json("data", g, r));
     if (mp.rt) {
         fs["realtime"] = {{"device", mp.rt->target.device}, {"part_off", mp.rt->target.part_off},
                           {"nr_bytes", mp.rt->target.nr_bytes}, {"rg_count", mp.rt->group_count},
@@ -211,58 +218,90 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
                           {"rtrmapbt", mp.rt->has_rmapbt}};
         for (u32 g = 0; g < mp.rt->rmap.size(); ++g)
             for (const auto& r : mp.rt->rmap[g])
-                if (!detail::is_file_record(r)) add_meta("realtime", g, r);
+                if (!detail::is_file_record(r)) metadata.push_back(metadata_record_json("realtime", g, r));
     }
     if (!metadata.empty()) fs["metadata"] = metadata;
-    doc["filesystem"] = fs;
+    return fs;
+}
 
-    json inodes = json::array();
-    struct ext {
-        u64 file_block;
-        u32 group, agbno, blocks;
-    };
-    // Each section's file records by owner, read once (not once per inode).
-    auto by_owner = [](const xfs_section& sec) {
-        std::map<u64, std::vector<ext>> m;
-        for (u32 g = 0; g < sec.rmap.size(); ++g)
-            for (const auto& r : sec.rmap[g])
-                if (detail::is_file_record(r)) m[r.owner].push_back({r.offset, g, r.startblock, r.blockcount});
-        return m;
-    };
-    const auto data_exts = by_owner(mp.data);
-    const auto rt_exts = mp.rt ? by_owner(*mp.rt) : std::map<u64, std::vector<ext>>{};
+/// A file extent as the writer sees it: from its rmap record.
+struct file_extent_record {
+    u64 file_block;
+    u32 group, agbno, blocks;
+};
+
+/// Each section's file records by owner, read once (not once per inode).
+inline std::map<u64, std::vector<file_extent_record>> file_records_by_owner(const xfs_section& sec) {
+    std::map<u64, std::vector<file_extent_record>> m;
+    for (u32 g = 0; g < sec.rmap.size(); ++g)
+        for (const auto& r : sec.rmap[g])
+            if (detail::is_file_record(r)) m[r.owner].push_back({r.offset, g, r.startblock, r.blockcount});
+    return m;
+}
+
+/// inodes[ino] `ip` with extents `exts` (in file order): file_block only where an extent does not follow the last,
+/// cached as "all" when every page with a block is, dirty pages.
+inline nlohmann::ordered_json inode_json(u64 ino, const inode& ip, const std::vector<file_extent_record>& exts,
+                                         u32 blocksize) {
+    using json = nlohmann::ordered_json;
+    json extents = json::array();
+    daxfail::page_set all_pages;
+    u64 next = 0;
+    for (const auto& e : exts) {
+        json x = {{"group", e.group}, {"agbno", e.agbno}, {"blocks", e.blocks}};
+        if (e.file_block != next) x["file_block"] = e.file_block;
+        next = e.file_block + e.blocks;
+        extents.push_back(x);
+        if (e.blocks)
+            all_pages.insert((e.file_block * blocksize) >> page_shift, (((e.file_block + e.blocks) * blocksize) >> page_shift) - 1);
+    }
+    daxfail::page_set cached, dirty;
+    for (const auto& r : ip.cache) {
+        cached.insert(r.first, r.last);
+        if (r.value.dirty) dirty.insert(r.first, r.last);
+    }
+    json j = {{"ino", ino}, {"name", ip.name}, {"dax", ip.dax}, {"in_core", ip.in_core}, {"size", ip.size}};
+    if (ip.reclaiming) j["reclaiming"] = true;
+    if (ip.realtime) j["realtime"] = true;
+    j["extents"] = extents;
+    j["cached"] = detail::page_set(cached, all_pages);
+    if (!dirty.empty()) j["dirty"] = detail::page_runs(dirty);
+    return j;
+}
+
+inline nlohmann::ordered_json inodes_json(const world& w) {
+    const auto& mp = w.mp;
+    const auto data_exts = file_records_by_owner(mp.data);
+    const auto rt_exts = mp.rt ? file_records_by_owner(*mp.rt) : std::map<u64, std::vector<file_extent_record>>{};
+    nlohmann::ordered_json inodes = nlohmann::ordered_json::array();
     for (const auto& [ino, ip] : w.inodes) {
         const auto& owners = ip.realtime && mp.rt ? rt_exts : data_exts;
         auto found = owners.find(ino);
-        std::vector<ext> exts = found == owners.end() ? std::vector<ext>{} : found->second;
-        std::stable_sort(exts.begin(), exts.end(), [](const ext& a, const ext& b) { return a.file_block < b.file_block; });
-        json extents = json::array();
-        daxfail::page_set all_pages;
-        u64 next = 0;
-        for (const auto& e : exts) {
-            json x = {{"group", e.group}, {"agbno", e.agbno}, {"blocks", e.blocks}};
-            if (e.file_block != next) x["file_block"] = e.file_block;
-            next = e.file_block + e.blocks;
-            extents.push_back(x);
-            if (e.blocks)
-                all_pages.insert((e.file_block * mp.blocksize) >> page_shift,
-                                 (((e.file_block + e.blocks) * mp.blocksize) >> page_shift) - 1);
-        }
-        daxfail::page_set cached, dirty;
-        for (const auto& r : ip.cache) {
-            cached.insert(r.first, r.last);
-            if (r.value.dirty) dirty.insert(r.first, r.last);
-        }
-        json j = {{"ino", ino}, {"name", ip.name}, {"dax", ip.dax}, {"in_core", ip.in_core}, {"size", ip.size}};
-        if (ip.reclaiming) j["reclaiming"] = true;
-        if (ip.realtime) j["realtime"] = true;
-        j["extents"] = extents;
-        j["cached"] = detail::page_set(cached, all_pages);
-        if (!dirty.empty()) j["dirty"] = detail::page_runs(dirty);
-        inodes.push_back(j);
+        auto exts = found == owners.end() ? std::vector<file_extent_record>{} : found->second;
+        std::stable_sort(exts.begin(), exts.end(), [](const auto& a, const auto& b) { return a.file_block < b.file_block; });
+        inodes.push_back(inode_json(ino, ip, exts, mp.blocksize));
     }
-    doc["inodes"] = inodes;
+    return inodes;
+}
 
+/// A mapping: present as "all" when every page is, PMD pages apart.
+inline nlohmann::ordered_json vma_json(const vma& v) {
+    using json = nlohmann::ordered_json;
+    daxfail::page_set all, present, pmd;
+    if (v.pages) all.insert(v.pgoff, v.pgoff + v.pages - 1);
+    for (const auto& r : v.present) (r.value == mapping_size::pmd ? pmd : present).insert(r.first, r.last);
+    json vj = {{"ino", v.ino}, {"pgoff", v.pgoff}, {"pages", v.pages}, {"start", detail::hex(v.start)}};
+    if (pmd.empty()) {
+        vj["present"] = detail::page_set(present, all);
+    } else {
+        vj["present"] = present.empty() ? json("none") : detail::page_runs(present);
+        vj["pmd"] = detail::page_runs(pmd);
+    }
+    return vj;
+}
+
+inline nlohmann::ordered_json tasks_json(const world& w) {
+    using json = nlohmann::ordered_json;
     json tasks = json::array();
     for (const auto& t : w.tasks) {
         json j = {{"pid", t.pid}, {"comm", t.comm}};
@@ -277,30 +316,30 @@ inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
         }
         if (!threads.empty()) j["threads"] = threads;
         json vmas = json::array();
-        for (const auto& v : t.vmas) {
-            daxfail::page_set all, present, pmd;
-            if (v.pages) all.insert(v.pgoff, v.pgoff + v.pages - 1);
-            for (const auto& r : v.present) (r.value == mapping_size::pmd ? pmd : present).insert(r.first, r.last);
-            json vj = {{"ino", v.ino}, {"pgoff", v.pgoff}, {"pages", v.pages}, {"start", detail::hex(v.start)}};
-            if (pmd.empty()) vj["present"] = detail::page_set(present, all);
-            else {
-                vj["present"] = present.empty() ? json("none") : detail::page_runs(present);
-                vj["pmd"] = detail::page_runs(pmd);
-            }
-            vmas.push_back(vj);
-        }
+        for (const auto& v : t.vmas) vmas.push_back(vma_json(v));
         if (!vmas.empty()) j["vmas"] = vmas;
         tasks.push_back(j);
     }
-    doc["tasks"] = tasks;
-    if (w.early_kill_sysctl) doc["early_kill_sysctl"] = true;
-    if (!w.hwpoison.empty()) {
-        doc["hwpoison"] = detail::page_runs(w.hwpoison, true);
-    }
+    return tasks;
+}
 
+}  // namespace detail
+
+/// The scenario as a document, keys in reading order.
+inline nlohmann::ordered_json scenario_to_json(const scenario& s) {
+    const world& w = s.world;
+    nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+    doc["name"] = s.name;
+    doc["description"] = s.description;
+    doc["devices"] = detail::devices_json(w);
+    doc["filesystem"] = detail::filesystem_json(w);
+    doc["inodes"] = detail::inodes_json(w);
+    doc["tasks"] = detail::tasks_json(w);
+    if (w.early_kill_sysctl) doc["early_kill_sysctl"] = true;
+    if (!w.hwpoison.empty()) doc["hwpoison"] = detail::page_runs(w.hwpoison, true);
     doc["event"] = detail::event_to_json(s.event);
     if (!s.actors.empty()) {
-        json actors = json::array();
+        nlohmann::ordered_json actors = nlohmann::ordered_json::array();
         for (const auto& a : s.actors) actors.push_back(detail::actor_to_json(a));
         doc["actors"] = actors;
     }

@@ -73,13 +73,7 @@ inline std::optional<mount_entry> parse_mountinfo_line(const std::string& line) 
 
 /// Every mount seen by this process under `root`, in mount order.
 inline std::vector<mount_entry> read_mounts(const std::string& root = "/") {
-    std::vector<mount_entry> out;
-    const auto text = read_text(under(root, "/proc/self/mountinfo"));
-    if (!text) return out;
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);)
-        if (auto m = parse_mountinfo_line(line)) out.push_back(std::move(*m));
-    return out;
+    return parse_lines(under(root, "/proc/self/mountinfo"), parse_mountinfo_line);
 }
 
 }  // namespace daxfail::snapshot

@@ -3,7 +3,7 @@
 #ifndef DAXFAIL_SNAPSHOT_PAGEMAP_HPP
 #define DAXFAIL_SNAPSHOT_PAGEMAP_HPP
 
-#include <daxfail/snapshot/page_runs.hpp>
+#include <daxfail/snapshot/page_spans.hpp>
 #include <daxfail/snapshot/root_files.hpp>
 
 #include <fcntl.h>
@@ -74,8 +74,8 @@ inline std::vector<mapped_run> read_pagemap(unsigned pid, std::uint64_t start, s
 }
 
 /// Every present page of the runs, relative to the range read.
-inline page_runs present_pages(const std::vector<mapped_run>& runs) {
-    page_runs out;
+inline page_spans present_pages(const std::vector<mapped_run>& runs) {
+    page_spans out;
     for (const auto& r : runs) out.add(r.first, r.pages);
     return out;
 }
@@ -83,8 +83,8 @@ inline page_runs present_pages(const std::vector<mapped_run>& runs) {
 /// 2 MiB windows of a VMA that can be PMD mappings: aligned in the address space, at a 512-aligned file
 /// page, wholly present with consecutive pfns starting at a 512-aligned pfn (when pfns are visible).
 /// Relative to the VMA start. Pagemap shows a PMD mapping as 512 present pages, like 512 PTEs.
-inline page_runs pmd_candidates(const std::vector<mapped_run>& runs, std::uint64_t vm_start, std::uint64_t pgoff) {
-    page_runs out;
+inline page_spans pmd_candidates(const std::vector<mapped_run>& runs, std::uint64_t vm_start, std::uint64_t pgoff) {
+    page_spans out;
     const std::uint64_t start_page = vm_start / pagemap_page_size;
     for (const auto& r : runs) {
         // First relative index >= r.first whose address is 2 MiB aligned.
@@ -102,13 +102,13 @@ inline page_runs pmd_candidates(const std::vector<mapped_run>& runs, std::uint64
 /// pmd_bytes / 2 MiB candidates are taken and `exact` says whether there were exactly that many; without it
 /// (nullopt) every candidate is taken and `exact` is false unless there is none.
 struct pmd_guess {
-    page_runs pmd;  ///< relative to the VMA start
+    page_spans pmd;  ///< relative to the VMA start
     bool exact = true;
 };
 inline pmd_guess infer_pmd_pages(const std::vector<mapped_run>& runs, std::uint64_t vm_start, std::uint64_t pgoff,
                                  std::optional<std::uint64_t> pmd_bytes) {
     pmd_guess g;
-    const page_runs candidates = pmd_candidates(runs, vm_start, pgoff);
+    const page_spans candidates = pmd_candidates(runs, vm_start, pgoff);
     if (!pmd_bytes) {
         g.pmd = candidates;
         g.exact = candidates.empty();
@@ -116,7 +116,7 @@ inline pmd_guess infer_pmd_pages(const std::vector<mapped_run>& runs, std::uint6
     }
     const std::uint64_t wanted = *pmd_bytes / (pages_per_pmd * pagemap_page_size);
     std::uint64_t taken = 0;
-    for (const auto& r : candidates.runs())
+    for (const auto& r : candidates.spans())
         for (std::uint64_t i = r.first; i < r.end() && taken < wanted; i += pages_per_pmd, ++taken)
             g.pmd.add(i, pages_per_pmd);
     g.exact = candidates.count() / pages_per_pmd == wanted;

@@ -80,13 +80,7 @@ inline std::optional<maps_entry> parse_maps_line(const std::string& line) {
 
 /// Every VMA of process `pid` under `root` (empty if the process is gone or has no mm).
 inline std::vector<maps_entry> read_maps(unsigned pid, const std::string& root = "/") {
-    std::vector<maps_entry> out;
-    const auto text = read_text(under(root, "/proc/" + std::to_string(pid) + "/maps"));
-    if (!text) return out;
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);)
-        if (auto e = parse_maps_line(line)) out.push_back(std::move(*e));
-    return out;
+    return parse_lines(under(root, "/proc/" + std::to_string(pid) + "/maps"), parse_maps_line);
 }
 
 }  // namespace daxfail::snapshot

@@ -7,6 +7,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace daxfail::snapshot {
 
@@ -57,6 +59,18 @@ inline std::optional<std::uint64_t> read_number(const std::string& path) {
     }
     if (digits == 0) return std::nullopt;
     return v;
+}
+
+/// What `parse` makes of each line of the file at `path` it accepts (none when the file cannot be read).
+template <class Parse>
+auto parse_lines(const std::string& path, Parse parse) {
+    std::vector<typename decltype(parse(std::string{}))::value_type> out;
+    const auto text = read_text(path);
+    if (!text) return out;
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);)
+        if (auto item = parse(line)) out.push_back(std::move(*item));
+    return out;
 }
 
 }  // namespace daxfail::snapshot
