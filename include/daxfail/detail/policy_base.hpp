@@ -19,28 +19,6 @@
 #include <string_view>
 #include <type_traits>
 
-namespace daxfail::axis {
-// One tag per axis of variation; a policy names exactly one of them.
-struct kill_dax_flags;
-struct rmap_source;
-struct freeze;
-struct thaw;
-struct thaw_userspace;
-struct shutdown;
-struct collector;
-struct pre_remove_poison;
-struct invalidate;
-struct non_dax_inode;
-struct metadata_record;
-struct range_math;
-struct freeze_api;
-struct log_device;
-struct rt_device;
-struct del_gendisk;
-struct dax_shared_page;
-struct shutdown_caller;
-}  // namespace daxfail::axis
-
 namespace daxfail::detail {
 
 template <class... T>

@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct collector;  // described at the end of this header
+}
+
 /// What collect_procs_fsdax knows about one task.
 struct collector_input {
     bool pre_remove = false;       ///< MF_MEM_PRE_REMOVE

@@ -35,6 +35,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct dax_shared_page;  // described at the end of this header
+}
+
 /// A dax_shared_page policy as the model runs it.
 struct dax_shared_page_ops {
     std::string_view name;

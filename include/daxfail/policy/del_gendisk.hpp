@@ -23,6 +23,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct del_gendisk;  // described at the end of this header
+}
+
 /// A del_gendisk policy as the model runs it.
 struct del_gendisk_ops {
     std::string_view name;

@@ -30,6 +30,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct freeze;  // described at the end of this header
+}
+
 /// What one freeze_super(sb, FREEZE_HOLDER_KERNEL) attempt told the pre-remove path.
 struct freeze_attempt {
     int rc = 0;                   ///< freeze_super's result; 0: this path now holds a kernel freeze

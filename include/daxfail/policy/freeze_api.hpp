@@ -35,6 +35,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct freeze_api;  // described at the end of this header
+}
+
 /// A freeze_api policy as the model runs it.
 struct freeze_api_ops {
     std::string_view name;

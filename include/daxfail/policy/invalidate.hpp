@@ -18,6 +18,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct invalidate;  // described at the end of this header
+}
+
 /// A invalidate policy as the model runs it.
 struct invalidate_ops {
     std::string_view name;

@@ -21,6 +21,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct kill_dax_flags;  // described at the end of this header
+}
+
 /// A kill_dax_flags policy as the model runs it.
 struct kill_dax_flags_ops {
     std::string_view name;

@@ -23,6 +23,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct log_device;  // described at the end of this header
+}
+
 /// A log_device policy as the model runs it.
 struct log_device_ops {
     std::string_view name;

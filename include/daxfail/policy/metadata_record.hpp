@@ -20,6 +20,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct metadata_record;  // described at the end of this header
+}
+
 /// A metadata_record policy as the model runs it.
 struct metadata_record_ops {
     std::string_view name;

@@ -19,6 +19,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct non_dax_inode;  // described at the end of this header
+}
+
 /// A non_dax_inode policy as the model runs it.
 struct non_dax_inode_ops {
     std::string_view name;

@@ -18,6 +18,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct pre_remove_poison;  // described at the end of this header
+}
+
 /// A pre_remove_poison policy as the model runs it.
 struct pre_remove_poison_ops {
     std::string_view name;

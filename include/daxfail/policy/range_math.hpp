@@ -52,6 +52,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct range_math;  // described at the end of this header
+}
+
 /// A device byte range translated onto one filesystem device.
 struct range_translation {
     enum class outcome { ok, ends_before_fs, starts_after_fs };  // the two -ENXIO cases

@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct rmap_source;  // described at the end of this header
+}
+
 /// How owners of a failed range are found.
 enum class rmap_lookup {
     query_rmapbt,      ///< per-group range query of the rmap btree

@@ -20,6 +20,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct rt_device;  // described at the end of this header
+}
+
 /// A rt_device policy as the model runs it.
 struct rt_device_ops {
     std::string_view name;

@@ -24,6 +24,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct shutdown;  // described at the end of this header
+}
+
 /// What the rmap scan left for the shutdown decision.
 struct scan_outcome {
     int error = 0;               ///< the query's error (0, -EIO on a shut-down mount, -EBUSY from a kill, ...)

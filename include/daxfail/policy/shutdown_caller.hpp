@@ -26,6 +26,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct shutdown_caller;  // described at the end of this header
+}
+
 /// A shutdown_caller policy as the model runs it.
 struct shutdown_caller_ops {
     std::string_view name;

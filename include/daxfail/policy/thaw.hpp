@@ -21,6 +21,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct thaw;  // described at the end of this header
+}
+
 /// The function that takes the kernel freeze; the thaw is in xfs_dax_notify_ddev_failure either way.
 enum class freeze_site {
     notify_failure,  ///< xfs_dax_notify_failure, after the range translation (v12)

@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct thaw_userspace;  // described at the end of this header
+}
+
 /// Who holds a freeze when pre-remove decides about the userspace one.
 struct freeze_holders_left {
     bool userspace = false;         ///< a FIFREEZE (or kernel-API userspace) freeze is held
