@@ -7,7 +7,7 @@
 //     make<P>()       checks a policy (static_asserts naming the missing member) and builds its table
 //     builtins        the built-in policies, in the order they are listed
 //     default_policy  the value of a variant that leaves the axis out
-//     field           config's member for the axis: `struct field { ops freeze = make<default_policy>(); };`
+//     field           config's member for the axis: `struct freeze::field { ops freeze = make<default_policy>(); };`
 // config, variant, ::with<>, name parsing and the cross products are all derived from these descriptions and the
 // one list of axes in config.hpp.
 #ifndef DAXFAIL_DETAIL_POLICY_BASE_HPP

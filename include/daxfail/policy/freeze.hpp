@@ -145,8 +145,10 @@ struct freeze {
                       "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
         return {P::name, P::freezes, &P::after_attempt};
     }
-    /// config::freeze
-    struct field { ops freeze = make<default_policy>(); };
+    struct field;  // config::freeze: defined below, where make() is complete
+};
+struct freeze::field {
+    ops freeze = make<default_policy>();
 };
 }  // namespace axis
 

@@ -66,8 +66,10 @@ struct kill_dax_flags {
         static_assert(detail::kill_dax_flags_has_notify_flags<P>, "daxfail: this kill_dax_flags policy needs `static int notify_flags()` (the MF_* flags kill_dax passes)");
         return {P::name, &P::notify_flags};
     }
-    /// config::kill_dax_flags
-    struct field { ops kill_dax_flags = make<default_policy>(); };
+    struct field;  // config::kill_dax_flags: defined below, where make() is complete
+};
+struct kill_dax_flags::field {
+    ops kill_dax_flags = make<default_policy>();
 };
 }  // namespace axis
 

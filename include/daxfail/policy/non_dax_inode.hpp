@@ -64,8 +64,10 @@ struct non_dax_inode {
         static_assert(detail::non_dax_inode_has_kill_procs<P>, "daxfail: this non_dax_inode policy needs `static bool kill_procs(bool inode_is_dax)`");
         return {P::name, &P::kill_procs};
     }
-    /// config::non_dax_inode
-    struct field { ops non_dax_inode = make<default_policy>(); };
+    struct field;  // config::non_dax_inode: defined below, where make() is complete
+};
+struct non_dax_inode::field {
+    ops non_dax_inode = make<default_policy>();
 };
 }  // namespace axis
 

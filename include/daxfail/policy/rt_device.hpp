@@ -65,8 +65,10 @@ struct rt_device {
         static_assert(detail::rt_device_has_scans_rtgroups<P>, "daxfail: this rt_device policy needs `static constexpr bool scans_rtgroups`");
         return {P::name, P::scans_rtgroups};
     }
-    /// config::rt_device
-    struct field { ops rt_device = make<default_policy>(); };
+    struct field;  // config::rt_device: defined below, where make() is complete
+};
+struct rt_device::field {
+    ops rt_device = make<default_policy>();
 };
 }  // namespace axis
 

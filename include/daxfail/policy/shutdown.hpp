@@ -91,8 +91,10 @@ struct shutdown {
         static_assert(detail::shutdown_has_after_scan<P>, "daxfail: this shutdown policy needs `static shutdown_action after_scan(const scan_outcome&)`");
         return {P::name, &P::after_scan};
     }
-    /// config::shutdown
-    struct field { ops shutdown = make<default_policy>(); };
+    struct field;  // config::shutdown: defined below, where make() is complete
+};
+struct shutdown::field {
+    ops shutdown = make<default_policy>();
 };
 }  // namespace axis
 

@@ -81,8 +81,10 @@ struct shutdown_caller {
         static_assert(detail::shutdown_caller_has_symbol<P>, "daxfail: this shutdown_caller policy needs `static std::string_view symbol(std::string_view function)`");
         return {P::name, &P::symbol};
     }
-    /// config::shutdown_caller
-    struct field { ops shutdown_caller = make<default_policy>(); };
+    struct field;  // config::shutdown_caller: defined below, where make() is complete
+};
+struct shutdown_caller::field {
+    ops shutdown_caller = make<default_policy>();
 };
 }  // namespace axis
 
