@@ -7,7 +7,7 @@
 //     make<P>()       checks a policy (static_asserts naming the missing member) and builds its table
 //     builtins        the built-in policies, in the order they are listed
 //     default_policy  the value of a variant that leaves the axis out
-//     field           config's member for the axis: `struct field { ops freeze = make<default_policy>(); };`
+//     field           config's member for the axis: `struct freeze::field { ops freeze = make<default_policy>(); };`
 // config, variant, ::with<>, name parsing and the cross products are all derived from these descriptions and the
 // one list of axes in config.hpp.
 #ifndef DAXFAIL_DETAIL_POLICY_BASE_HPP
@@ -18,28 +18,6 @@
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
-
-namespace daxfail::axis {
-// One tag per axis of variation; a policy names exactly one of them.
-struct kill_dax_flags;
-struct rmap_source;
-struct freeze;
-struct thaw;
-struct thaw_userspace;
-struct shutdown;
-struct collector;
-struct pre_remove_poison;
-struct invalidate;
-struct non_dax_inode;
-struct metadata_record;
-struct range_math;
-struct freeze_api;
-struct log_device;
-struct rt_device;
-struct del_gendisk;
-struct dax_shared_page;
-struct shutdown_caller;
-}  // namespace daxfail::axis
 
 namespace daxfail::detail {
 

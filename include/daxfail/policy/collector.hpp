@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct collector;  // described at the end of this header
+}
+
 /// What collect_procs_fsdax knows about one task.
 struct collector_input {
     bool pre_remove = false;       ///< MF_MEM_PRE_REMOVE
@@ -86,8 +90,10 @@ struct collector {
         static_assert(detail::collector_has_pick<P>, "daxfail: this collector policy needs `static task_pick pick(const collector_input&)`");
         return {P::name, &P::pick};
     }
-    /// config::collector
-    struct field { ops collector = make<default_policy>(); };
+    struct field;  // config::collector: defined below, where make() is complete
+};
+struct collector::field {
+    ops collector = make<default_policy>();
 };
 }  // namespace axis
 

@@ -35,6 +35,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct dax_shared_page;  // described at the end of this header
+}
+
 /// A dax_shared_page policy as the model runs it.
 struct dax_shared_page_ops {
     std::string_view name;
@@ -92,8 +96,10 @@ struct dax_shared_page {
         static_assert(detail::dax_shared_page_has_marks_shared<P>, "daxfail: this dax_shared_page policy needs `static constexpr bool marks_shared`");
         return {P::name, P::marks_shared, detail::dax_shared_page_counts_sharers<P>()};
     }
-    /// config::dax_shared_page
-    struct field { ops dax_shared_page = make<default_policy>(); };
+    struct field;  // config::dax_shared_page: defined below, where make() is complete
+};
+struct dax_shared_page::field {
+    ops dax_shared_page = make<default_policy>();
 };
 }  // namespace axis
 

@@ -23,6 +23,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct del_gendisk;  // described at the end of this header
+}
+
 /// A del_gendisk policy as the model runs it.
 struct del_gendisk_ops {
     std::string_view name;
@@ -64,8 +68,10 @@ struct del_gendisk {
         static_assert(detail::del_gendisk_has_shuts_down_filesystem<P>, "daxfail: this del_gendisk policy needs `static constexpr bool shuts_down_filesystem`");
         return {P::name, P::shuts_down_filesystem};
     }
-    /// config::del_gendisk
-    struct field { ops del_gendisk = make<default_policy>(); };
+    struct field;  // config::del_gendisk: defined below, where make() is complete
+};
+struct del_gendisk::field {
+    ops del_gendisk = make<default_policy>();
 };
 }  // namespace axis
 

@@ -30,6 +30,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct freeze;  // described at the end of this header
+}
+
 /// What one freeze_super(sb, FREEZE_HOLDER_KERNEL) attempt told the pre-remove path.
 struct freeze_attempt {
     int rc = 0;                   ///< freeze_super's result; 0: this path now holds a kernel freeze
@@ -141,8 +145,10 @@ struct freeze {
                       "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
         return {P::name, P::freezes, &P::after_attempt};
     }
-    /// config::freeze
-    struct field { ops freeze = make<default_policy>(); };
+    struct field;  // config::freeze: defined below, where make() is complete
+};
+struct freeze::field {
+    ops freeze = make<default_policy>();
 };
 }  // namespace axis
 

@@ -35,6 +35,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct freeze_api;  // described at the end of this header
+}
+
 /// A freeze_api policy as the model runs it.
 struct freeze_api_ops {
     std::string_view name;
@@ -118,8 +122,10 @@ struct freeze_api {
                       "unborn_freeze_succeeds`, `int thaw_without_hold_rc` and `int thaw_leaving_holders_rc`");
         return {P::name, P::per_holder, P::unborn_freeze_succeeds, P::thaw_without_hold_rc, P::thaw_leaving_holders_rc};
     }
-    /// config::freeze_api
-    struct field { ops freeze_api = make<default_policy>(); };
+    struct field;  // config::freeze_api: defined below, where make() is complete
+};
+struct freeze_api::field {
+    ops freeze_api = make<default_policy>();
 };
 }  // namespace axis
 

@@ -18,6 +18,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct invalidate;  // described at the end of this header
+}
+
 /// A invalidate policy as the model runs it.
 struct invalidate_ops {
     std::string_view name;
@@ -59,8 +63,10 @@ struct invalidate {
         static_assert(detail::invalidate_has_invalidates<P>, "daxfail: this invalidate policy needs `static bool invalidates(bool pre_remove)`");
         return {P::name, &P::invalidates};
     }
-    /// config::invalidate
-    struct field { ops invalidate = make<default_policy>(); };
+    struct field;  // config::invalidate: defined below, where make() is complete
+};
+struct invalidate::field {
+    ops invalidate = make<default_policy>();
 };
 }  // namespace axis
 

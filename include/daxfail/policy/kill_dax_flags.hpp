@@ -21,6 +21,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct kill_dax_flags;  // described at the end of this header
+}
+
 /// A kill_dax_flags policy as the model runs it.
 struct kill_dax_flags_ops {
     std::string_view name;
@@ -62,8 +66,10 @@ struct kill_dax_flags {
         static_assert(detail::kill_dax_flags_has_notify_flags<P>, "daxfail: this kill_dax_flags policy needs `static int notify_flags()` (the MF_* flags kill_dax passes)");
         return {P::name, &P::notify_flags};
     }
-    /// config::kill_dax_flags
-    struct field { ops kill_dax_flags = make<default_policy>(); };
+    struct field;  // config::kill_dax_flags: defined below, where make() is complete
+};
+struct kill_dax_flags::field {
+    ops kill_dax_flags = make<default_policy>();
 };
 }  // namespace axis
 

@@ -23,6 +23,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct log_device;  // described at the end of this header
+}
+
 /// A log_device policy as the model runs it.
 struct log_device_ops {
     std::string_view name;
@@ -77,8 +81,10 @@ struct log_device {
         static_assert(detail::log_device_has_corrupt<P>, "daxfail: this log_device policy needs `static bool corrupt(bool pre_remove)`");
         return {P::name, P::checks_range, &P::corrupt};
     }
-    /// config::log_device
-    struct field { ops log_device = make<default_policy>(); };
+    struct field;  // config::log_device: defined below, where make() is complete
+};
+struct log_device::field {
+    ops log_device = make<default_policy>();
 };
 }  // namespace axis
 

@@ -20,6 +20,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct metadata_record;  // described at the end of this header
+}
+
 /// A metadata_record policy as the model runs it.
 struct metadata_record_ops {
     std::string_view name;
@@ -61,8 +65,10 @@ struct metadata_record {
         static_assert(detail::metadata_record_has_wants_shutdown<P>, "daxfail: this metadata_record policy needs `static bool wants_shutdown(bool pre_remove)`");
         return {P::name, &P::wants_shutdown};
     }
-    /// config::metadata_record
-    struct field { ops metadata_record = make<default_policy>(); };
+    struct field;  // config::metadata_record: defined below, where make() is complete
+};
+struct metadata_record::field {
+    ops metadata_record = make<default_policy>();
 };
 }  // namespace axis
 

@@ -19,6 +19,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct non_dax_inode;  // described at the end of this header
+}
+
 /// A non_dax_inode policy as the model runs it.
 struct non_dax_inode_ops {
     std::string_view name;
@@ -60,8 +64,10 @@ struct non_dax_inode {
         static_assert(detail::non_dax_inode_has_kill_procs<P>, "daxfail: this non_dax_inode policy needs `static bool kill_procs(bool inode_is_dax)`");
         return {P::name, &P::kill_procs};
     }
-    /// config::non_dax_inode
-    struct field { ops non_dax_inode = make<default_policy>(); };
+    struct field;  // config::non_dax_inode: defined below, where make() is complete
+};
+struct non_dax_inode::field {
+    ops non_dax_inode = make<default_policy>();
 };
 }  // namespace axis
 

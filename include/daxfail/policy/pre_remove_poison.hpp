@@ -18,6 +18,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct pre_remove_poison;  // described at the end of this header
+}
+
 /// A pre_remove_poison policy as the model runs it.
 struct pre_remove_poison_ops {
     std::string_view name;
@@ -59,8 +63,10 @@ struct pre_remove_poison {
         static_assert(detail::pre_remove_poison_has_poisons<P>, "daxfail: this pre_remove_poison policy needs `static bool poisons(bool pre_remove)`");
         return {P::name, &P::poisons};
     }
-    /// config::pre_remove_poison
-    struct field { ops pre_remove_poison = make<default_policy>(); };
+    struct field;  // config::pre_remove_poison: defined below, where make() is complete
+};
+struct pre_remove_poison::field {
+    ops pre_remove_poison = make<default_policy>();
 };
 }  // namespace axis
 

@@ -52,6 +52,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct range_math;  // described at the end of this header
+}
+
 /// A device byte range translated onto one filesystem device.
 struct range_translation {
     enum class outcome { ok, ends_before_fs, starts_after_fs };  // the two -ENXIO cases
@@ -263,8 +267,10 @@ struct range_math {
                 detail::range_math_length_is_filesystem<P>(),
                 detail::range_math_checked_before_rmapbt<P>()};
     }
-    /// config::range_math
-    struct field { ops range_math = make<default_policy>(); };
+    struct field;  // config::range_math: defined below, where make() is complete
+};
+struct range_math::field {
+    ops range_math = make<default_policy>();
 };
 }  // namespace axis
 

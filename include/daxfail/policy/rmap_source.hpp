@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct rmap_source;  // described at the end of this header
+}
+
 /// How owners of a failed range are found.
 enum class rmap_lookup {
     query_rmapbt,      ///< per-group range query of the rmap btree
@@ -74,8 +78,10 @@ struct rmap_source {
         static_assert(detail::rmap_source_has_lookup<P>, "daxfail: this rmap_source policy needs `static rmap_lookup lookup(bool has_rmapbt)`");
         return {P::name, &P::lookup};
     }
-    /// config::rmap_source
-    struct field { ops rmap_source = make<default_policy>(); };
+    struct field;  // config::rmap_source: defined below, where make() is complete
+};
+struct rmap_source::field {
+    ops rmap_source = make<default_policy>();
 };
 }  // namespace axis
 

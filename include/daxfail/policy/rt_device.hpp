@@ -20,6 +20,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct rt_device;  // described at the end of this header
+}
+
 /// A rt_device policy as the model runs it.
 struct rt_device_ops {
     std::string_view name;
@@ -61,8 +65,10 @@ struct rt_device {
         static_assert(detail::rt_device_has_scans_rtgroups<P>, "daxfail: this rt_device policy needs `static constexpr bool scans_rtgroups`");
         return {P::name, P::scans_rtgroups};
     }
-    /// config::rt_device
-    struct field { ops rt_device = make<default_policy>(); };
+    struct field;  // config::rt_device: defined below, where make() is complete
+};
+struct rt_device::field {
+    ops rt_device = make<default_policy>();
 };
 }  // namespace axis
 

@@ -24,6 +24,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct shutdown;  // described at the end of this header
+}
+
 /// What the rmap scan left for the shutdown decision.
 struct scan_outcome {
     int error = 0;               ///< the query's error (0, -EIO on a shut-down mount, -EBUSY from a kill, ...)
@@ -87,8 +91,10 @@ struct shutdown {
         static_assert(detail::shutdown_has_after_scan<P>, "daxfail: this shutdown policy needs `static shutdown_action after_scan(const scan_outcome&)`");
         return {P::name, &P::after_scan};
     }
-    /// config::shutdown
-    struct field { ops shutdown = make<default_policy>(); };
+    struct field;  // config::shutdown: defined below, where make() is complete
+};
+struct shutdown::field {
+    ops shutdown = make<default_policy>();
 };
 }  // namespace axis
 

@@ -26,6 +26,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct shutdown_caller;  // described at the end of this header
+}
+
 /// A shutdown_caller policy as the model runs it.
 struct shutdown_caller_ops {
     std::string_view name;
@@ -77,8 +81,10 @@ struct shutdown_caller {
         static_assert(detail::shutdown_caller_has_symbol<P>, "daxfail: this shutdown_caller policy needs `static std::string_view symbol(std::string_view function)`");
         return {P::name, &P::symbol};
     }
-    /// config::shutdown_caller
-    struct field { ops shutdown_caller = make<default_policy>(); };
+    struct field;  // config::shutdown_caller: defined below, where make() is complete
+};
+struct shutdown_caller::field {
+    ops shutdown_caller = make<default_policy>();
 };
 }  // namespace axis
 

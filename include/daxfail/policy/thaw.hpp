@@ -21,6 +21,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct thaw;  // described at the end of this header
+}
+
 /// The function that takes the kernel freeze; the thaw is in xfs_dax_notify_ddev_failure either way.
 enum class freeze_site {
     notify_failure,  ///< xfs_dax_notify_failure, after the range translation (v12)
@@ -76,8 +80,10 @@ struct thaw {
         static_assert(detail::thaw_has_thaw_kernel<P>, "daxfail: this thaw policy needs `static bool thaw_kernel(bool this_path_froze)`");
         return {P::name, P::freeze_in, &P::thaw_kernel};
     }
-    /// config::thaw
-    struct field { ops thaw = make<default_policy>(); };
+    struct field;  // config::thaw: defined below, where make() is complete
+};
+struct thaw::field {
+    ops thaw = make<default_policy>();
 };
 }  // namespace axis
 

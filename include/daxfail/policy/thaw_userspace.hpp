@@ -22,6 +22,10 @@
 
 namespace daxfail {
 
+namespace axis {
+struct thaw_userspace;  // described at the end of this header
+}
+
 /// Who holds a freeze when pre-remove decides about the userspace one.
 struct freeze_holders_left {
     bool userspace = false;         ///< a FIFREEZE (or kernel-API userspace) freeze is held
@@ -77,8 +81,10 @@ struct thaw_userspace {
         static_assert(detail::thaw_userspace_has_drops_userspace_freeze<P>, "daxfail: this thaw_userspace policy needs `static bool drops_userspace_freeze(const freeze_holders_left&)`");
         return {P::name, P::may_thaw, &P::drops_userspace_freeze};
     }
-    /// config::thaw_userspace
-    struct field { ops thaw_userspace = make<default_policy>(); };
+    struct field;  // config::thaw_userspace: defined below, where make() is complete
+};
+struct thaw_userspace::field {
+    ops thaw_userspace = make<default_policy>();
 };
 }  // namespace axis
 
