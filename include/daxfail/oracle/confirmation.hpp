@@ -21,6 +21,7 @@
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/oracle/agreement.hpp>
 #include <daxfail/oracle/verdict.hpp>
+#include <daxfail/verdict.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ namespace daxfail::oracle {
 /// One invariant as one run shows it.
 struct observed {
     std::string invariant;
-    std::string status;    ///< violated | holds | n/a | not observed
+    std::string status;    ///< violated | holds | n/a (verdict_over_runs_name), or not observed
     std::string evidence;  ///< what the report shows
 };
 
@@ -69,10 +70,10 @@ inline bool signalled_during_event(const json& report, const json& task) {
 inline std::vector<observed> observe(const json& plan, const json& report) {
     std::vector<observed> out;
     for (auto name : explore::invariant_names) out.push_back({std::string(name), "not observed", ""});
-    auto set = [&](std::string_view name, std::string status, std::string evidence) {
+    auto set = [&](std::string_view name, daxfail::verdict v, std::string evidence) {
         for (auto& o : out)
             if (o.invariant == name) {
-                o.status = std::move(status);
+                o.status = verdict_over_runs_name(v);
                 o.evidence = std::move(evidence);
             }
     };
@@ -101,15 +102,15 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
     if (!returned) {
         const std::string state = report.contains("event_task") ? report["event_task"].value("state", "") : "";
         const std::string text = "the " + kind + " did not come back (" + end + (state.empty() ? "" : ", " + state) + ")";
-        set("terminates", "violated", text);
-        if (kind == "unbind") set("pre_remove_completes", "violated", text);
+        set("terminates", daxfail::verdict::fail, text);
+        if (kind == "unbind") set("pre_remove_completes", daxfail::verdict::fail, text);
     } else if (blocked_actor) {
-        set("terminates", "violated", blocked_text + " (still in the kernel 20 s after the event came back)");
+        set("terminates", daxfail::verdict::fail, blocked_text + " (still in the kernel 20 s after the event came back)");
     } else {
-        set("terminates", "holds", "the " + kind + " and every actor step came back");
+        set("terminates", daxfail::verdict::pass, "the " + kind + " and every actor step came back");
     }
-    if (returned && (kind == "unbind" || unbind_actor)) set("pre_remove_completes", "holds", "every unbind came back");
-    if (kind != "unbind" && !unbind_actor) set("pre_remove_completes", "n/a", "no device removal");
+    if (returned && (kind == "unbind" || unbind_actor)) set("pre_remove_completes", daxfail::verdict::pass, "every unbind came back");
+    if (kind != "unbind" && !unbind_actor) set("pre_remove_completes", daxfail::verdict::not_applicable, "no device removal");
     // no_live_mapping_after_pre_remove: any page left mapped. mapped_tasks_signaled: of the pages mapped before
     // the event (pfns_before), any left mapped in a task that got no SIGBUS (the model's: "neither signalled nor
     // unmapped"; pages an actor faulted in during the event are not its business).
@@ -132,11 +133,11 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
             if (!kept.empty() && !detail::signalled_during_event(report, tasks[i]))
                 unsignalled += (unsignalled.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(kept, 8);
         }
-        if (live.empty()) set("no_live_mapping_after_pre_remove", "holds", "no task maps a page after the unbind");
-        else set("no_live_mapping_after_pre_remove", "violated", "still mapped after the unbind: " + live);
-        if (!mapped_before) set("mapped_tasks_signaled", "n/a", "no task mapped a page before the unbind");
-        else if (unsignalled.empty()) set("mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
-        else set("mapped_tasks_signaled", "violated", "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
+        if (live.empty()) set("no_live_mapping_after_pre_remove", daxfail::verdict::pass, "no task maps a page after the unbind");
+        else set("no_live_mapping_after_pre_remove", daxfail::verdict::fail, "still mapped after the unbind: " + live);
+        if (!mapped_before) set("mapped_tasks_signaled", daxfail::verdict::not_applicable, "no task mapped a page before the unbind");
+        else if (unsignalled.empty()) set("mapped_tasks_signaled", daxfail::verdict::pass, "every task left mapping the device got a SIGBUS");
+        else set("mapped_tasks_signaled", daxfail::verdict::fail, "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
     }
     // no_foreign_freeze_dropped, freezer_thaw_succeeds: a freezer's own FITHAW after its FIFREEZE returned 0.
     bool froze = false, thawed = false, dropped = false;
@@ -159,18 +160,18 @@ inline std::vector<observed> observe(const json& plan, const json& report) {
         }
     }
     if (dropped) {
-        set("no_foreign_freeze_dropped", "violated", thaw_text);
-        set("freezer_thaw_succeeds", "violated", thaw_text);
+        set("no_foreign_freeze_dropped", daxfail::verdict::fail, thaw_text);
+        set("freezer_thaw_succeeds", daxfail::verdict::fail, thaw_text);
     } else if (thawed) {
-        set("no_foreign_freeze_dropped", "holds", "every freezer still held its freeze when it thawed");
-        set("freezer_thaw_succeeds", "holds", "every FITHAW of a held freeze returned 0");
+        set("no_foreign_freeze_dropped", daxfail::verdict::pass, "every freezer still held its freeze when it thawed");
+        set("freezer_thaw_succeeds", daxfail::verdict::pass, "every FITHAW of a held freeze returned 0");
     } else if (!froze) {
         bool any = false;
         for (const auto& a : report.value("actors", json::array()))
             for (const auto& st : a.value("steps", json::array())) any = any || st.value("op", "") == "FIFREEZE";
         if (!any) {
-            set("no_foreign_freeze_dropped", "n/a", "no actor freezes");
-            set("freezer_thaw_succeeds", "n/a", "no actor thaws");
+            set("no_foreign_freeze_dropped", daxfail::verdict::not_applicable, "no actor freezes");
+            set("freezer_thaw_succeeds", daxfail::verdict::not_applicable, "no actor thaws");
         }
     }
     return out;
