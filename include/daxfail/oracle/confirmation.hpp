@@ -21,6 +21,7 @@
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/oracle/agreement.hpp>
 #include <daxfail/oracle/verdict.hpp>
+#include <daxfail/verdict.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ namespace daxfail::oracle {
 /// One invariant as one run shows it.
 struct observed {
     std::string invariant;
-    std::string status;    ///< violated | holds | n/a | not observed
+    std::string status;    ///< violated | holds | n/a (verdict_over_runs_name), or not observed
     std::string evidence;  ///< what the report shows
 };
 
@@ -64,10 +65,10 @@ inline bool signalled_during_event(const json& report, const json& task) {
 }
 
 /// Sets one invariant's status and evidence in `out`.
-inline void set_observed(std::vector<observed>& out, std::string_view name, std::string status, std::string evidence) {
+inline void set_observed(std::vector<observed>& out, std::string_view name, daxfail::verdict v, std::string evidence) {
     for (auto& o : out)
         if (o.invariant == name) {
-            o.status = std::move(status);
+            o.status = verdict_over_runs_name(v);
             o.evidence = std::move(evidence);
         }
 }
@@ -107,15 +108,15 @@ inline void observe_termination(std::vector<observed>& out, const json& plan, co
     if (!returned) {
         const std::string state = report.contains("event_task") ? report["event_task"].value("state", "") : "";
         const std::string text = "the " + kind + " did not come back (" + end + (state.empty() ? "" : ", " + state) + ")";
-        set_observed(out, "terminates", "violated", text);
-        if (kind == "unbind") set_observed(out, "pre_remove_completes", "violated", text);
+        set_observed(out, "terminates", daxfail::verdict::fail, text);
+        if (kind == "unbind") set_observed(out, "pre_remove_completes", daxfail::verdict::fail, text);
     } else if (actors.blocked_actor) {
-        set_observed(out, "terminates", "violated", actors.blocked_text + " (still in the kernel 20 s after the event came back)");
+        set_observed(out, "terminates", daxfail::verdict::fail, actors.blocked_text + " (still in the kernel 20 s after the event came back)");
     } else {
-        set_observed(out, "terminates", "holds", "the " + kind + " and every actor step came back");
+        set_observed(out, "terminates", daxfail::verdict::pass, "the " + kind + " and every actor step came back");
     }
-    if (returned && (kind == "unbind" || actors.unbind_actor)) set_observed(out, "pre_remove_completes", "holds", "every unbind came back");
-    if (kind != "unbind" && !actors.unbind_actor) set_observed(out, "pre_remove_completes", "n/a", "no device removal");
+    if (returned && (kind == "unbind" || actors.unbind_actor)) set_observed(out, "pre_remove_completes", daxfail::verdict::pass, "every unbind came back");
+    if (kind != "unbind" && !actors.unbind_actor) set_observed(out, "pre_remove_completes", daxfail::verdict::not_applicable, "no device removal");
 }
 
 /// After an unbind that returned. no_live_mapping_after_pre_remove: any page left mapped. mapped_tasks_signaled: of
@@ -140,11 +141,11 @@ inline void observe_mappings(std::vector<observed>& out, const json& plan, const
         if (!kept.empty() && !signalled_during_event(report, tasks[i]))
             unsignalled += (unsignalled.empty() ? "" : "; ") + who + daxfail::detail::numbers_text(kept, 8);
     }
-    if (live.empty()) set_observed(out, "no_live_mapping_after_pre_remove", "holds", "no task maps a page after the unbind");
-    else set_observed(out, "no_live_mapping_after_pre_remove", "violated", "still mapped after the unbind: " + live);
-    if (!mapped_before) set_observed(out, "mapped_tasks_signaled", "n/a", "no task mapped a page before the unbind");
-    else if (unsignalled.empty()) set_observed(out, "mapped_tasks_signaled", "holds", "every task left mapping the device got a SIGBUS");
-    else set_observed(out, "mapped_tasks_signaled", "violated", "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
+    if (live.empty()) set_observed(out, "no_live_mapping_after_pre_remove", daxfail::verdict::pass, "no task maps a page after the unbind");
+    else set_observed(out, "no_live_mapping_after_pre_remove", daxfail::verdict::fail, "still mapped after the unbind: " + live);
+    if (!mapped_before) set_observed(out, "mapped_tasks_signaled", daxfail::verdict::not_applicable, "no task mapped a page before the unbind");
+    else if (unsignalled.empty()) set_observed(out, "mapped_tasks_signaled", daxfail::verdict::pass, "every task left mapping the device got a SIGBUS");
+    else set_observed(out, "mapped_tasks_signaled", daxfail::verdict::fail, "mapped before the unbind, still mapped, no SIGBUS: " + unsignalled);
 }
 
 /// no_foreign_freeze_dropped, freezer_thaw_succeeds: a freezer's own FITHAW after its FIFREEZE returned 0.
@@ -169,18 +170,18 @@ inline void observe_freezes(std::vector<observed>& out, const json& report) {
         }
     }
     if (dropped) {
-        set_observed(out, "no_foreign_freeze_dropped", "violated", thaw_text);
-        set_observed(out, "freezer_thaw_succeeds", "violated", thaw_text);
+        set_observed(out, "no_foreign_freeze_dropped", daxfail::verdict::fail, thaw_text);
+        set_observed(out, "freezer_thaw_succeeds", daxfail::verdict::fail, thaw_text);
     } else if (thawed) {
-        set_observed(out, "no_foreign_freeze_dropped", "holds", "every freezer still held its freeze when it thawed");
-        set_observed(out, "freezer_thaw_succeeds", "holds", "every FITHAW of a held freeze returned 0");
+        set_observed(out, "no_foreign_freeze_dropped", daxfail::verdict::pass, "every freezer still held its freeze when it thawed");
+        set_observed(out, "freezer_thaw_succeeds", daxfail::verdict::pass, "every FITHAW of a held freeze returned 0");
     } else if (!froze) {
         bool any = false;
         for (const auto& a : report.value("actors", json::array()))
             for (const auto& st : a.value("steps", json::array())) any = any || st.value("op", "") == "FIFREEZE";
         if (!any) {
-            set_observed(out, "no_foreign_freeze_dropped", "n/a", "no actor freezes");
-            set_observed(out, "freezer_thaw_succeeds", "n/a", "no actor thaws");
+            set_observed(out, "no_foreign_freeze_dropped", daxfail::verdict::not_applicable, "no actor freezes");
+            set_observed(out, "freezer_thaw_succeeds", daxfail::verdict::not_applicable, "no actor thaws");
         }
     }
 }

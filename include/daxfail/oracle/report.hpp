@@ -39,7 +39,7 @@ struct not_expressible {
 
 struct agreement {
     std::vector<booted_kernel> kernels;
-    std::vector<verdict> results;
+    std::vector<agreement_row> results;
     std::vector<not_expressible> skipped;
 
     bool all_agree() const {

@@ -1,4 +1,4 @@
-// The oracle's verdict on one scenario and one kernel: the model run on the
+// The oracle's judgement of one scenario on one kernel: the model run on the
 // layout the guest reported, compared observable by observable with two boots
 // of the same plan. The boots must agree with each other (nondeterminism is
 // reported, never hidden) and with the model.
@@ -16,10 +16,11 @@
 
 namespace daxfail::oracle {
 
-/// One row of the agreement table.
-struct verdict {
-    verdict() = default;
-    verdict(std::string scenario_name, std::string kernel_label, std::string preset_name)
+/// One row of the agreement table: whether the model and a kernel agree on a scenario. (Not an invariant's
+/// verdict: that is daxfail::verdict.)
+struct agreement_row {
+    agreement_row() = default;
+    agreement_row(std::string scenario_name, std::string kernel_label, std::string preset_name)
         : scenario(std::move(scenario_name)), kernel(std::move(kernel_label)), preset(std::move(preset_name)) {}
 
     std::string scenario, kernel, preset;
@@ -32,6 +33,9 @@ struct verdict {
     std::string boot_error;                ///< non-empty when a boot produced no report
     double seconds = 0;                    ///< wall time per boot
 };
+
+/// The row's former name, while code written against it is renamed.
+using verdict = agreement_row;
 
 namespace detail {
 /// The kernel's side of each row with every planned task's pid replaced by its place in the plan: kernel
@@ -73,9 +77,9 @@ inline run_options guest_run_options(const json& report) {
 }
 
 /// Judges two guest reports of one plan against the model under `cfg`.
-inline verdict judge(const std::string& scenario_name, const std::string& kernel, const std::string& preset,
+inline agreement_row judge(const std::string& scenario_name, const std::string& kernel, const std::string& preset,
                      const config& cfg, const json& plan, const json& report1, const json& report2) {
-    verdict v(scenario_name, kernel, preset);
+    agreement_row v(scenario_name, kernel, preset);
     const auto real1 = scenario_from_report(plan, report1);
     const auto real2 = scenario_from_report(plan, report2);
     const auto rows1 = compare(run(cfg, real1.world, real1.event, guest_run_options(report1)), report1);
