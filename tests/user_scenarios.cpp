@@ -15,6 +15,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 using namespace daxfail;
 
@@ -170,7 +173,9 @@ TEST_CASE("streaming: the same scenario and the same errors whether inodes[] and
 
 TEST_CASE("a file at real size round-trips through the file reader (10^5 extents, 10^4 mappings)") {
     const auto s = test::many(100'000, 1'000, 10'000, u64{1} << 40);
-    const auto path = std::filesystem::temp_directory_path() / "daxfail_test_round_trip.json";
+    // Named after the process: two build trees' tests may run at once on one machine.
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("daxfail_test_round_trip." + std::to_string(::getpid()) + ".json");
     std::ofstream(path) << json::scenario_to_text(s);
     auto r = json::load_scenario_file(path.string());
     std::filesystem::remove(path);
