@@ -40,7 +40,7 @@ std::string lines(const std::vector<std::string>& v) {
     return out;
 }
 
-oracle::verdict judge(const std::string& scenario, const std::string& kernel, const config& cfg) {
+oracle::agreement_row judge(const std::string& scenario, const std::string& kernel, const config& cfg) {
     const auto r = load(scenario, kernel);
     return oracle::judge(scenario, kernel, "preset", cfg, r.plan, r.r1, r.r2);
 }

@@ -8,6 +8,7 @@
 #define DAXFAIL_VALIDATION_ERROR_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/detail/join.hpp>
 
 #include <optional>
 #include <stdexcept>
@@ -105,9 +106,7 @@ public:
 
 private:
     static std::string join(const std::vector<validation_error>& errors) {
-        std::string s;
-        for (const auto& e : errors) s += (s.empty() ? "" : "\n") + e.to_string();
-        return s;
+        return detail::join(errors, "\n", [](const validation_error& e) { return e.to_string(); });
     }
     std::vector<validation_error> errors_;
 };

@@ -13,6 +13,7 @@
 #ifndef DAXFAIL_ORACLE_REPORT_HPP
 #define DAXFAIL_ORACLE_REPORT_HPP
 
+#include <daxfail/detail/join.hpp>
 #include <daxfail/oracle/verdict.hpp>
 #include <daxfail/report/text.hpp>
 
@@ -50,11 +51,7 @@ struct agreement {
 };
 
 namespace detail {
-inline std::string join(const std::vector<std::string>& v, const char* sep) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
-    return s;
-}
+using daxfail::detail::join;
 inline std::string seconds(double s) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", s);

@@ -155,13 +155,13 @@ inline std::size_t judge_boot(const kernel_spec& k, const std::vector<planned_sc
             v.seconds = (r1->second.value("seconds", 0.0) + r2->second.value("seconds", 0.0)) / 2;
             result.results.push_back(v);
         } catch (const std::exception& e) {
-            verdict v(t.name, k.label, k.preset);
+            agreement_row v(t.name, k.label, k.preset);
             v.boot_error = std::string("unreadable guest report (") + e.what() + ")";
             result.results.push_back(v);
         }
     }
     if (done == 0) {  // the first plan itself got no report from one of the boots
-        verdict v(todo[0].name, k.label, k.preset);
+        agreement_row v(todo[0].name, k.label, k.preset);
         v.boot_error = "no report from the guest; see " + batch + ".console1.txt, .console2.txt and .boot1.log";
         result.results.push_back(v);
         done = 1;
@@ -206,7 +206,7 @@ inline std::size_t run_on_kernel(const kernel_spec& k, const std::vector<planned
 
 /// The verdicts in the order of `kernels`, then of `scens` (catalog or command-line order).
 inline void sort_verdicts(agreement& result, const std::vector<kernel_spec>& kernels, const std::vector<scenario>& scens) {
-    auto rank = [&](const verdict& v) {
+    auto rank = [&](const agreement_row& v) {
         std::size_t k = 0, i = 0;
         while (k < kernels.size() && kernels[k].label != v.kernel) ++k;
         while (i < scens.size() && scens[i].name != v.scenario) ++i;

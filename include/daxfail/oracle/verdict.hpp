@@ -34,9 +34,6 @@ struct agreement_row {
     double seconds = 0;                    ///< wall time per boot
 };
 
-/// The row's former name, while code written against it is renamed.
-using verdict = agreement_row;
-
 namespace detail {
 /// The kernel's side of each row with every planned task's pid replaced by its place in the plan: kernel
 /// threads take pids in a different order from one boot to the next, so pids alone do not make a difference.

@@ -8,6 +8,7 @@
 #ifndef DAXFAIL_REPORT_OVERVIEW_HPP
 #define DAXFAIL_REPORT_OVERVIEW_HPP
 
+#include <daxfail/detail/join.hpp>
 #include <daxfail/detail/wrap.hpp>
 #include <daxfail/report/summary.hpp>
 #include <daxfail/report/text.hpp>
@@ -60,7 +61,7 @@ struct variant_labels {
         if (count == 0) return;
         legend = paint(st, "variants", "1") + "\n";
         if (!common.empty() && count > 1)
-            legend += daxfail::detail::wrap("#1-#" + std::to_string(count) + " all have " + join(common), overview_width, "  ", "    ");
+            legend += daxfail::detail::wrap("#1-#" + std::to_string(count) + " all have " + daxfail::detail::join(common, ", "), overview_width, "  ", "    ");
         for (std::size_t v = 0; v < c.variants.size(); ++v) {
             if (number[v] < 0) continue;
             std::vector<std::string> own;
@@ -68,15 +69,9 @@ struct variant_labels {
                 if (count == 1 || std::find(common.begin(), common.end(), x) == common.end()) own.push_back(x);
             std::string head = "  " + label[v];
             head.resize(std::max<std::size_t>(head.size() + 2, 8), ' ');
-            legend += daxfail::detail::wrap(join(own), overview_width, head, std::string(head.size(), ' '));
+            legend += daxfail::detail::wrap(daxfail::detail::join(own, ", "), overview_width, head, std::string(head.size(), ' '));
         }
         legend += "\n";
-    }
-
-    static std::string join(const std::vector<std::string>& items) {
-        std::string out;
-        for (const auto& x : items) out += (out.empty() ? "" : ", ") + x;
-        return out;
     }
 
     /// "{pre_patch, debian_6_1}", with runs of three or more numbered variants as "#4-#9".

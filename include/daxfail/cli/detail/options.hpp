@@ -19,6 +19,7 @@
 #define DAXFAIL_CLI_DETAIL_OPTIONS_HPP
 
 #include <daxfail/detail/did_you_mean.hpp>
+#include <daxfail/detail/join.hpp>
 #include <daxfail/detail/whole_number.hpp>
 #include <daxfail/detail/wrap.hpp>
 
@@ -95,11 +96,7 @@ struct parsed {
 inline constexpr std::size_t any_number = std::numeric_limits<std::size_t>::max();
 inline constexpr std::size_t help_width = 110;  ///< --help fits a 120-column terminal with room to spare
 
-inline std::string join(const std::vector<std::string>& items, std::string_view sep) {
-    std::string out;
-    for (const auto& s : items) out += (out.empty() ? "" : std::string(sep)) + s;
-    return out;
-}
+using daxfail::detail::join;
 
 inline std::string metavar(const option& o) { return o.metavar.empty() ? join(o.choices, "|") : o.metavar; }
 
