@@ -25,17 +25,17 @@ namespace daxfail::oracle {
 /// The oracle's rows (named after what the guest reads; kept as they are, they are a report's contract) and the
 /// model observable each checks.
 inline constexpr std::array<std::pair<std::string_view, std::string_view>, 11> row_observables = {{
-    {"sigbus_sent", observable_names::log},                // "Sending SIGBUS" lines
-    {"memory_failure_log", observable_names::log},         // "Memory failure:" lines
-    {"xfs_log", observable_names::log},                    // "XFS (...)" lines
-    {"live_mappings_after", observable_names::live_mappings},
-    {"live_pmd_mappings_after", observable_names::live_mappings},
-    {"signals_delivered", observable_names::signals},
-    {"entry_return", observable_names::entry_returns},
-    {"end_state", observable_names::terminated},
-    {"open_after", observable_names::shutdown},            // a shut-down filesystem fails open with -EIO
-    {"userspace_freeze_after", observable_names::freeze_holders_after},
-    {"poisoned", observable_names::poisoned},
+    {"sigbus_sent", observable_entries::log::name},                // "Sending SIGBUS" lines
+    {"memory_failure_log", observable_entries::log::name},         // "Memory failure:" lines
+    {"xfs_log", observable_entries::log::name},                    // "XFS (...)" lines
+    {"live_mappings_after", observable_entries::live_mappings::name},
+    {"live_pmd_mappings_after", observable_entries::live_mappings::name},
+    {"signals_delivered", observable_entries::signals::name},
+    {"entry_return", observable_entries::entry_returns::name},
+    {"end_state", observable_entries::terminated::name},
+    {"open_after", observable_entries::shutdown::name},            // a shut-down filesystem fails open with -EIO
+    {"userspace_freeze_after", observable_entries::freeze_holders_after::name},
+    {"poisoned", observable_entries::poisoned::name},
 }};
 
 /// The model observable an oracle row checks ("" for a row not in row_observables).

@@ -220,23 +220,6 @@ constexpr void for_each_observable(F&& f) {
 inline constexpr auto all_observable_names = std::apply(
     [](auto... entry) { return std::array<std::string_view, sizeof...(entry)>{entry.name...}; }, observable_table{});
 
-/// The names as constants, for code that names one observable (the oracle's rows: oracle::row_observables).
-namespace observable_names {
-inline constexpr std::string_view terminated = observable_entries::terminated::name;
-inline constexpr std::string_view entry_returns = observable_entries::entry_returns::name;
-inline constexpr std::string_view notify_returns = observable_entries::notify_returns::name;
-inline constexpr std::string_view signals = observable_entries::signals::name;
-inline constexpr std::string_view unmapped = observable_entries::unmapped::name;
-inline constexpr std::string_view poisoned = observable_entries::poisoned::name;
-inline constexpr std::string_view cache_entries_left = observable_entries::cache_entries_left::name;
-inline constexpr std::string_view live_mappings = observable_entries::live_mappings::name;
-inline constexpr std::string_view shutdown = observable_entries::shutdown::name;
-inline constexpr std::string_view freeze_holders_after = observable_entries::freeze_holders_after::name;
-inline constexpr std::string_view foreign_thaws = observable_entries::foreign_thaws::name;
-inline constexpr std::string_view device_alive = observable_entries::device_alive::name;
-inline constexpr std::string_view log = observable_entries::log::name;
-}  // namespace observable_names
-
 /// Outcomes are equal when every observable is.
 inline bool operator==(const outcome& a, const outcome& b) {
     bool same = true;
