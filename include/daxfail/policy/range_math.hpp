@@ -110,87 +110,65 @@ constexpr range_translation translate_inline(u64 part_off, u64 nr_bytes, u64 off
     return {range_translation::outcome::ok, btobb(offset), btobb(len)};
 }
 
-/// R0, exclusive end, blockcount min(len, high) - low, unbounded loop
-struct v6_0 : detail::policy_tag<axis::range_math, "v6_0"> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return translate_inline(part_off, nr_bytes, offset, len, true, false);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen; }  // the exclusive end as a key
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length, high) - low; }
-    static constexpr bool stops_at_last_group = false;
-};
-/// R1, inclusive end, blockcount one short
-struct v6_5 : detail::policy_tag<axis::range_math, "v6_5"> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return translate_inline(part_off, nr_bytes, offset, len, false, false);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length, high) - low; }
-    static constexpr bool stops_at_last_group = false;
-};
-/// R1, inclusive end, blockcount min(len - 1, high) + 1 - low
-struct v6_6 : detail::policy_tag<axis::range_math, "v6_6"> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return translate_inline(part_off, nr_bytes, offset, len, false, false);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length - 1, high) + 1 - low; }
-    static constexpr bool stops_at_last_group = false;
-};
-/// R2 (whole-device case), blockcount as v6_6
-struct merged : detail::policy_tag<axis::range_math, "merged"> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return translate_inline(part_off, nr_bytes, offset, len, false, true);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) { return std::min(length - 1, high) + 1 - low; }
-    static constexpr bool stops_at_last_group = false;
-};
-/// R2, blockcount min(count, high + 1) - low in u32, bounded group loop
-struct v6_14 : detail::policy_tag<axis::range_math, "v6_14"> {
-    static constexpr range_translation translate(u64 part_off, u64 nr_bytes, u64 offset, u64 len) {
-        return translate_inline(part_off, nr_bytes, offset, len, false, true);
-    }
-    static constexpr u64 last_daddr(u64 daddr, u64 bblen) { return daddr + bblen - 1; }
-    static constexpr u32 blockcount(u32 length, u32 high, u32 low) {
-        return std::min(length, u32(high + 1)) - low;  // high + 1 wraps to 0 for every group but the last: 0 - low
-    }
-    static constexpr bool stops_at_last_group = true;  // xfs_group_next_range
-};
+/// The group's count of v6.0-v6.13 up to v6.5: min(length, high) - low, one short when the range ends in the group.
+constexpr u32 count_one_short(u32 length, u32 high, u32 low) { return std::min(length, high) - low; }
+/// The count of v6.6-v6.13: min(length - 1, high) + 1 - low, which cannot wrap.
+constexpr u32 count_inclusive(u32 length, u32 high, u32 low) { return std::min(length - 1, high) + 1 - low; }
+/// The count of v6.14+: min(length, high + 1) - low in u32. high + 1 wraps to 0 in every group the range goes on
+/// past, so the count is 0 - low.
+constexpr u32 count_u32_wrap(u32 length, u32 high, u32 low) { return std::min(length, u32(high + 1)) - low; }
 }  // namespace range_math
 
 namespace detail {
-/// v6.14's translation and end key with a choice of count and of the 7.x members (the later values differ only
-/// there).
-template <class Count, bool FilesystemLength, bool BeforeRmapbt>
-struct v6_14_family {
-    using v6_14 = daxfail::range_math::v6_14;
+/// One kernel's arithmetic, put together from the pieces that change between versions: R0's or R1's translation
+/// (R0 also keys the rmap query on the exclusive end), R2's whole-device case, the group's count, whether the
+/// group loop stops at the group count, and the two 7.x members.
+template <bool R0, bool WholeDevice, std::uint32_t (*Count)(std::uint32_t, std::uint32_t, std::uint32_t),
+          bool StopsAtLastGroup, bool FilesystemLength = false, bool BeforeRmapbt = false>
+struct range_math_generation {
     static constexpr range_translation translate(std::uint64_t part_off, std::uint64_t nr_bytes, std::uint64_t offset,
                                                  std::uint64_t len) {
-        return v6_14::translate(part_off, nr_bytes, offset, len);
+        return range_math::translate_inline(part_off, nr_bytes, offset, len, R0, WholeDevice);
     }
     static constexpr std::uint64_t last_daddr(std::uint64_t daddr, std::uint64_t bblen) {
-        return v6_14::last_daddr(daddr, bblen);
+        return R0 ? daddr + bblen : daddr + bblen - 1;
     }
     static constexpr std::uint32_t blockcount(std::uint32_t length, std::uint32_t high, std::uint32_t low) {
-        return Count::blockcount(length, high, low);
+        return Count(length, high, low);
     }
-    static constexpr bool stops_at_last_group = true;
+    static constexpr bool stops_at_last_group = StopsAtLastGroup;  // v6.14+: xfs_group_next_range
     static constexpr bool length_is_filesystem = FilesystemLength;
     static constexpr bool checked_before_rmapbt = BeforeRmapbt;
 };
 }  // namespace detail
 
 namespace range_math {
-
+using detail::range_math_generation;
+/// R0, exclusive end, blockcount min(len, high) - low, unbounded loop
+struct v6_0 : detail::policy_tag<axis::range_math, "v6_0">, range_math_generation<true, false, count_one_short, false> {
+};
+/// R1, inclusive end, blockcount one short
+struct v6_5 : detail::policy_tag<axis::range_math, "v6_5">,
+              range_math_generation<false, false, count_one_short, false> {};
+/// R1, inclusive end, blockcount min(len - 1, high) + 1 - low
+struct v6_6 : detail::policy_tag<axis::range_math, "v6_6">,
+              range_math_generation<false, false, count_inclusive, false> {};
+/// R2 (whole-device case), blockcount as v6_6
+struct merged : detail::policy_tag<axis::range_math, "merged">,
+                range_math_generation<false, true, count_inclusive, false> {};
+/// R2, blockcount min(count, high + 1) - low in u32, bounded group loop
+struct v6_14 : detail::policy_tag<axis::range_math, "v6_14">,
+               range_math_generation<false, true, count_u32_wrap, true> {};
 /// v6_14 on the filesystem's own length (bt_nr_sectors)
-struct v6_18 : detail::policy_tag<axis::range_math, "v6_18">, detail::v6_14_family<v6_14, true, false> {};
+struct v6_18 : detail::policy_tag<axis::range_math, "v6_18">,
+               range_math_generation<false, true, count_u32_wrap, true, true> {};
 /// v6_18, translated before the rmapbt test
-struct v7_0 : detail::policy_tag<axis::range_math, "v7_0">, detail::v6_14_family<v6_14, true, true> {};
+struct v7_0 : detail::policy_tag<axis::range_math, "v7_0">,
+              range_math_generation<false, true, count_u32_wrap, true, true, true> {};
 /// A proposed fix of v7_0 (not in any kernel): the group's count as v6.6-v6.13 computed it, min(length - 1,
 /// high) + 1 - low, which cannot wrap
 struct v7_0_count_fixed : detail::policy_tag<axis::range_math, "v7_0_count_fixed">,
-                          detail::v6_14_family<merged, true, true> {};
+                          range_math_generation<false, true, count_inclusive, true, true, true> {};
 }  // namespace range_math
 
 namespace detail {
