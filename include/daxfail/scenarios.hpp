@@ -24,20 +24,47 @@ inline constexpr u32 kworker = 50;
 inline constexpr u64 reader_va = 0x7f0000000000;
 inline constexpr u64 writer_va = 0x7f1000000000;
 
+// The pieces of the common setup that other worlds reuse, so that each is written once. They add to `b` and
+// return it, as the builder's own calls do; the order of files and of tasks is the order reports list them in.
+
+/// File A: 16 blocks at AG 1 block 100.
+inline world_builder& add_file_a(world_builder& b, file_options o = {}) {
+    return b.file(file_a, "A", {{1, 100, 16, 0}}, o);
+}
+
+/// The tasks that map nothing: `kworker/0:1`, a kernel thread (current for a patrol-scrub machine check; worlds
+/// whose event needs no kernel thread leave it out), then the unbinder `sh`.
+inline world_builder& add_idle_tasks(world_builder& b, bool with_kworker = true) {
+    if (with_kworker) b.process(kworker, "kworker/0:1", {}, true);
+    return b.process(unbinder, "sh");
+}
+
+/// `reader` mapping all of A at reader_va; `touched`: every page faulted in.
+inline world_builder& add_reader_of_a(world_builder& b, bool touched = true) {
+    return b.process(reader, "reader").map(reader, file_a, 0, 16, reader_va, {}, touched);
+}
+
 /// The common setup, before any variation. Without `touched`, the same mappings with no page touched yet (the
 /// concurrent scenarios: every mapping the run ends with was faulted in during it).
 inline world_builder base(bool touched = true) {
     world_builder b;
-    b.standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}})
-        .file(file_b, "B", {{2, 200, 8, 0}})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va, {}, touched)
+    add_file_a(b.standard_metadata()).file(file_b, "B", {{2, 200, 8, 0}});
+    add_idle_tasks(b);
+    add_reader_of_a(b, touched)
         .process(writer, "writer")
         .map(writer, file_b, 0, 8, writer_va, touched ? std::vector<u64>{0, 1, 2, 3} : std::vector<u64>{}, touched);
     return b;
+}
+
+/// reader's madvise(MADV_HWPOISON) of page 3 of A (AG 1 block 103) through its mapping at reader_va.
+inline event reader_poisons_page_3(const world_builder& b) {
+    return event::madvise_hwpoison(0, data_block_offset(b.build(), 1, 103), page_size, reader,
+                                   reader_va + 3 * page_size);
+}
+
+/// A patrol-scrub machine check (current: the kworker) in the page of data block `agbno` of AG `group`.
+inline event scrub_machine_check(const world_builder& b, u32 group, u32 agbno) {
+    return event::machine_check(0, data_block_offset(b.build(), group, agbno), page_size, kworker);
 }
 
 inline scenario make(std::string name, std::string description, const world_builder& b, event ev) {
@@ -49,6 +76,21 @@ inline scenario make(std::string name, std::string description, const world_buil
     return s;
 }
 
+/// The common setup with the log on a second namespace, pmem1 (16 MiB at pfn 0x200000).
+inline world_builder base_with_external_log() {
+    auto b = base();
+    b.device("pmem1", 16ull << 20, 0x200000).external_log(1);
+    return b;
+}
+
+/// The common setup after the administrator's XFS_IOC_GOINGDOWN: with LOGFLUSH (or DEFAULT, which syncs first
+/// and sets the same flag) force_umount; with NOLOGFLUSH force_umount and log_io_error.
+inline world_builder gone_down(bool logflush) {
+    auto b = base();
+    b.shut_down(logflush ? shutdown_flag::force_umount : shutdown_flag::force_umount | shutdown_flag::log_io_error);
+    return b;
+}
+
 inline scenario unbind_mapped_files() {
     return make("unbind_mapped_files", "Whole-device unbind of a filesystem with two mapped DAX files: reader maps all 16 pages of A, writer has touched 4 of B's 8 pages. Before the patch (and on Debian 6.1) the unbind is a memory failure of every byte: the cached pages are marked HWPoison although healthy, nobody is signalled, every mapping stays live and the filesystem is shut down as corrupt. From v12 on every mapper gets BUS_MCEERR_AO, mappings and cache entries are revoked, nothing is poisoned, and the filesystem is force-unmounted.", base(),
                 event::unbind(0, unbinder));
@@ -56,21 +98,18 @@ inline scenario unbind_mapped_files() {
 
 inline scenario poison_one_page() {
     auto b = base();
-    const u64 off = data_block_offset(b.build(), 1, 103);
     return make("poison_one_page", "reader poisons page 3 of A with madvise(MADV_HWPOISON). The poison path is the same in every version: reader, being current, gets a forced BUS_MCEERR_AR at the page's address, that page alone is poisoned and unmapped, and memory_failure reports the DAX page as recovered. The patch must not change this.", b,
-                event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+                reader_poisons_page_3(b));
 }
 
 inline scenario metadata_in_range() {
     auto b = base();
-    const u64 off = data_block_offset(b.build(), 1, 2);
     return make("metadata_in_range", "A patrol-scrub machine check (current is a kworker, a kernel thread with no mm) reports poison in AG 1's AGI block. The rmap record belongs to a non-inode owner, so every version shuts the filesystem down as corrupt and memory_failure reports the page as failed.", b,
-                event::machine_check(0, off, page_size, kworker));
+                scrub_machine_check(b, 1, 2));
 }
 
 inline scenario log_on_separate_device() {
-    auto b = base();
-    b.device("pmem1", 16ull << 20, 0x200000).external_log(1);
+    const auto b = base_with_external_log();
     return make("log_on_separate_device", "The filesystem keeps its log on a second pmem namespace (pmem1), which is unbound. Before the patch the notification shuts the filesystem down as if the log were corrupt; from v12 on a pre-remove of the log device does nothing in the notification, and only the block layer's device-removal shutdown (v6.6+) ends the filesystem.", b, event::unbind(1, unbinder));
 }
 
@@ -97,25 +136,17 @@ inline scenario not_sb_born() {
 
 inline scenario inode_not_in_core() {
     world_builder b;
-    b.standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}}, {.in_core = false, .cached = false})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh");
-    const u64 off = data_block_offset(b.build(), 1, 105);
+    add_file_a(b.standard_metadata(), {.in_core = false, .cached = false});
+    add_idle_tasks(b);
     return make("inode_not_in_core", "A kworker reports poison in file A, whose inode is not cached (nobody has it open). xfs_iget(INCORE) answers -ENODATA and the record is skipped: the page is not even marked poisoned, and memory_failure reports recovery.", b,
-                event::machine_check(0, off, page_size, kworker));
+                scrub_machine_check(b, 1, 105));
 }
 
 inline scenario non_dax_file() {
     world_builder b;
-    b.standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}}, {.dax = false})
-        .file(file_b, "B", {{2, 200, 8, 0}})
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va)
-        .process(writer, "writer")
-        .map(writer, file_b, 0, 8, writer_va, {0, 1, 2, 3});
+    add_file_a(b.standard_metadata(), {.dax = false}).file(file_b, "B", {{2, 200, 8, 0}});
+    add_idle_tasks(b, false);
+    add_reader_of_a(b).process(writer, "writer").map(writer, file_b, 0, 8, writer_va, {0, 1, 2, 3});
     return make("non_dax_file", "Unbind while file A is not a DAX file (dax=inode) and reader maps it through the page cache. Before the patch mf_dax_kill_procs fails with -EBUSY on A, which aborts the whole scan: B is never reached and the filesystem is shut down as corrupt. From v12 the kill is skipped for A but invalidate_inode_pages2_range still zaps reader's page-cache mappings, and writer is signalled for B.", b,
                 event::unbind(0, unbinder));
 }
@@ -148,16 +179,13 @@ inline scenario already_shut_down() {
 }
 
 inline scenario poison_after_shutdown() {
-    auto b = base();
-    b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);  // XFS_IOC_GOINGDOWN, NOLOGFLUSH
-    const u64 off = data_block_offset(b.build(), 1, 103);
+    const auto b = gone_down(false);
     return make("poison_after_shutdown", "reader poisons page 3 of A with madvise(MADV_HWPOISON) after the administrator shut the filesystem down (XFS_IOC_GOINGDOWN with NOLOGFLUSH: force_umount and log_io_error). The notification's first AGF read fails with -EIO, as every buffer read of a shut-down mount does, so no rmap record is looked at: in every version nobody is signalled, the page is neither poisoned nor unmapped, memory_failure reports the DAX page as failed and madvise returns -EIO.", b,
-                event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+                reader_poisons_page_3(b));
 }
 
 inline scenario unbind_after_goingdown() {
-    auto b = base();
-    b.shut_down(shutdown_flag::force_umount);  // XFS_IOC_GOINGDOWN, LOGFLUSH
+    const auto b = gone_down(true);
     return make("unbind_after_goingdown", "Unbind after the administrator shut the filesystem down with XFS_IOC_GOINGDOWN (LOGFLUSH: force_umount). As in already_shut_down, the versions that freeze fail to (sync_filesystem returns -EIO), and every version's first AGF read fails with -EIO before any rmap query: nobody is signalled, unmapped or invalidated, and the device goes away under reader's and writer's live DAX mappings.", b,
                 event::unbind(0, unbinder));
 }
@@ -185,10 +213,8 @@ inline std::vector<scenario> behavior_table() {
 
 inline scenario ag_boundary_poison() {
     world_builder b;
-    b.standard_metadata()
-        .file(150, "X", {{1, 4000, 96, 0}, {3, 500, 32, 96}})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh")
+    b.standard_metadata().file(150, "X", {{1, 4000, 96, 0}, {3, 500, 32, 96}});
+    add_idle_tasks(b)
         .process(reader, "reader")
         .map(reader, 150, 0, 128, reader_va)
         .process(early, "early", {.mce_kill_early = true})
@@ -204,15 +230,19 @@ inline scenario ag_boundary_poison() {
                 b, ev);
 }
 
-inline scenario range_partly_outside_fs() {
+/// The filesystem on a partition that starts 1 MiB into pmem0 (the namespace grows by as much): A, mapped by
+/// reader, and the idle tasks.
+inline world_builder on_partition(bool with_kworker) {
     world_builder b;
     b.geometry(4, 4096, 1 << 20).standard_metadata();
-    b.edit().devices[0].size = (64ull << 20) + (1 << 20);
-    b.file(file_a, "A", {{1, 100, 16, 0}})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va);
+    add_file_a(b);
+    add_idle_tasks(b, with_kworker);
+    add_reader_of_a(b);
+    return b;
+}
+
+inline scenario range_partly_outside_fs() {
+    const auto b = on_partition(true);
     return make("range_partly_outside_fs",
                 "The filesystem starts 1 MiB into its pmem namespace (a partition) and a machine check covers the "
                 "last page before it and the first page of the filesystem. memory_failure handles one page at a "
@@ -221,16 +251,17 @@ inline scenario range_partly_outside_fs() {
                 b, event::machine_check(0, (1 << 20) - page_size, 2 * page_size, kworker));
 }
 
-inline scenario reflinked_files() {
+/// A and its reflink clone (inode 136, the same blocks), reader mapping A and reader2 (pid 1006) the clone.
+inline world_builder reflinked_clone(bool rmapbt, bool with_kworker, thread_options reader2) {
     world_builder b;
-    b.reflink().standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}})
-        .file(136, "A-clone", {{1, 100, 16, 0}})
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va)
-        .process(1006, "reader2")
-        .map(1006, 136, 0, 16, 0x7f5000000000);
+    add_file_a(b.reflink().rmapbt(rmapbt).standard_metadata()).file(136, "A-clone", {{1, 100, 16, 0}});
+    add_idle_tasks(b, with_kworker);
+    add_reader_of_a(b).process(1006, "reader2", reader2).map(1006, 136, 0, 16, 0x7f5000000000);
+    return b;
+}
+
+inline scenario reflinked_files() {
+    const auto b = reflinked_clone(true, false, {});
     return make("reflinked_files",
                 "A and its reflink clone share AG 1 blocks 100-115; reader maps A and reader2 maps the clone. The "
                 "rmap has two overlapping records for the shared blocks, one per file, so a pre-remove signals "
@@ -241,12 +272,11 @@ inline scenario reflinked_files() {
 inline scenario same_page_mapped_twice() {
     auto b = base();
     b.map(reader, file_a, 0, 16, 0x7f6000000000);
-    const u64 off = data_block_offset(b.build(), 1, 103);
     return make("same_page_mapped_twice",
                 "reader maps file A twice, at two addresses, and poisons page 3 through the first mapping. "
                 "collect_procs_fsdax adds one victim per VMA, so every version sends reader two forced "
                 "BUS_MCEERR_AR signals, one for each address, and unmaps the page in both mappings.",
-                b, event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+                b, reader_poisons_page_3(b));
 }
 
 inline scenario early_kill_sysctl_on() {
@@ -268,7 +298,7 @@ inline scenario huge_file_all_ags() {
            {.cached = false});
     auto& ip = b.edit().inodes.at(160);
     for (u64 part = 0; part < 4; ++part) ip.cache.assign(part << 20, part << 20, {});
-    b.process(unbinder, "sh").process(reader, "reader");
+    add_idle_tasks(b, false).process(reader, "reader");
     b.map(reader, 160, 0, 4ull << 20, 0x7e0000000000, {0, 1u << 20, 2u << 20, 3u << 20});
     return make("huge_file_all_ags",
                 "A 1 TiB filesystem with a 16 GiB file spread over all four allocation groups; reader has touched "
@@ -280,7 +310,7 @@ inline scenario huge_file_all_ags() {
 
 inline scenario empty_filesystem() {
     world_builder b;
-    b.standard_metadata().process(unbinder, "sh");
+    add_idle_tasks(b.standard_metadata(), false);
     return make("empty_filesystem",
                 "Whole-device unbind of a freshly made filesystem with no files. Before the patch the scan meets "
                 "only metadata and shuts the filesystem down as corrupt; from v12 metadata is skipped on "
@@ -289,13 +319,7 @@ inline scenario empty_filesystem() {
 }
 
 inline scenario partitioned_pmem_unbind() {
-    world_builder b;
-    b.geometry(4, 4096, 1 << 20).standard_metadata();
-    b.edit().devices[0].size = (64ull << 20) + (1 << 20);
-    b.file(file_a, "A", {{1, 100, 16, 0}})
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va);
+    const auto b = on_partition(false);
     return make("partitioned_pmem_unbind",
                 "Whole-device unbind of a filesystem on a partition that starts 1 MiB into the namespace. The "
                 "v6.5-v6.7 arithmetic (also Debian 6.1.112+) clamps the range to the partition's end relative to "
@@ -340,23 +364,18 @@ inline scenario fs_smaller_than_device() {
 inline scenario attr_fork_poison() {
     auto b = base();
     b.edit().mp.data.rmap[2].push_back({300, 1, file_a, 0, true, false});
-    const u64 off = data_block_offset(b.build(), 2, 300);
     return make("attr_fork_poison",
                 "A machine check in the block holding file A's extended attributes (an attr-fork rmap record). "
                 "It is not file data, so every version shuts the filesystem down as corrupt and signals nobody.",
-                b, event::machine_check(0, off, page_size, kworker));
+                b, scrub_machine_check(b, 2, 300));
 }
 
 inline scenario pmd_mapped_file() {
     world_builder b;
-    b.standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}})
-        .file(137, "P", {{1, 512, 1024, 0}})  // 4 MiB at AG 1 block 512: 2 MiB aligned on the device
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va)
-        .process(1007, "db")
-        .map_huge(1007, 137, 0, 1024, 0x7f7000000000);
+    add_file_a(b.standard_metadata())
+        .file(137, "P", {{1, 512, 1024, 0}});  // 4 MiB at AG 1 block 512: 2 MiB aligned on the device
+    add_idle_tasks(b, false);
+    add_reader_of_a(b).process(1007, "db").map_huge(1007, 137, 0, 1024, 0x7f7000000000);
     return make("pmd_mapped_file",
                 "Whole-device unbind while db maps all of the 4 MiB DAX file P, which lies 2 MiB aligned on the device (AG 1 block 512), at a 2 MiB aligned address with two PMDs, and reader maps the 16 pages of A with PTEs. Before the patch (and on Debian 6.1) nobody is signalled and both mappings stay live; the page-by-page walk poisons every cached page of A but only the head page of each of P's 2 MiB entries (dax_lock_mapping_entry gives the entry's first page for every index in it), and the filesystem is shut down as corrupt. From v12 on db gets one BUS_MCEERR_AO per 2 MiB, at its start with si_addr_lsb 21, and kill_proc logs the head pfn of each entry; the whole PMD is zapped, reader gets its 16 page-sized signals, nothing is poisoned and the filesystem is force-unmounted.",
                 b, event::unbind(0, unbinder));
@@ -383,7 +402,7 @@ inline scenario file_in_every_ag() {
            {.cached = false});
     const std::vector<u64> firsts = {0, 65248, 130776, 196304};
     for (u64 p : firsts) b.edit().inodes.at(170).cache.assign(p, p, {});
-    b.process(unbinder, "sh").process(reader, "reader");
+    add_idle_tasks(b, false).process(reader, "reader");
     b.map(reader, 170, 0, 229376, 0x7e0000000000, firsts);
     return make("file_in_every_ag",
                 "Whole-device unbind of a 1 GiB filesystem holding one 896 MiB file with an extent in each of its "
@@ -409,8 +428,7 @@ inline scenario realtime_without_rmapbt() {
 }
 
 inline scenario unbind_data_with_external_log() {
-    auto b = base();
-    b.device("pmem1", 16ull << 20, 0x200000).external_log(1);
+    const auto b = base_with_external_log();
     return make("unbind_data_with_external_log",
                 "log_on_separate_device's machine, but the data namespace (pmem0) is the one unbound while the log "
                 "stays on pmem1. The notification is the data device's, as in unbind_mapped_files: before the "
@@ -421,8 +439,7 @@ inline scenario unbind_data_with_external_log() {
 }
 
 inline scenario unbind_after_goingdown_nologflush() {
-    auto b = base();
-    b.shut_down(shutdown_flag::force_umount | shutdown_flag::log_io_error);  // XFS_IOC_GOINGDOWN, NOLOGFLUSH
+    const auto b = gone_down(false);
     return make("unbind_after_goingdown_nologflush",
                 "unbind_after_goingdown with the shutdown that skips the log flush (XFS_IOC_GOINGDOWN with "
                 "NOLOGFLUSH: force_umount and log_io_error). The log error changes nothing on this path: the "
@@ -432,54 +449,38 @@ inline scenario unbind_after_goingdown_nologflush() {
 }
 
 inline scenario poison_after_goingdown_logflush() {
-    auto b = base();
-    b.shut_down(shutdown_flag::force_umount);  // XFS_IOC_GOINGDOWN, LOGFLUSH (DEFAULT sets the same flags)
-    const u64 off = data_block_offset(b.build(), 1, 103);
+    const auto b = gone_down(true);
     return make("poison_after_goingdown_logflush",
                 "poison_after_shutdown after a shutdown with the log flushed (XFS_IOC_GOINGDOWN with LOGFLUSH, or "
                 "DEFAULT, which syncs first and sets the same flag: force_umount). reader's madvise(MADV_HWPOISON) "
                 "of page 3 of A meets the same failed AGF read: nobody is signalled, the page is neither poisoned "
                 "nor unmapped, and madvise returns -EIO.",
-                b, event::madvise_hwpoison(0, off, page_size, reader, reader_va + 3 * page_size));
+                b, reader_poisons_page_3(b));
 }
 
-/// A and its clone mapped by reader and by reader2 (PR_MCE_KILL_EARLY), and a machine check in the shared block
-/// behind page 3 of both.
-inline world_builder reflinked_pair(bool rmapbt) {
-    world_builder b;
-    b.reflink().rmapbt(rmapbt).standard_metadata()
-        .file(file_a, "A", {{1, 100, 16, 0}})
-        .file(136, "A-clone", {{1, 100, 16, 0}})
-        .process(kworker, "kworker/0:1", {}, true)
-        .process(unbinder, "sh")
-        .process(reader, "reader")
-        .map(reader, file_a, 0, 16, reader_va)
-        .process(1006, "reader2", {.mce_kill_early = true})
-        .map(1006, 136, 0, 16, 0x7f5000000000);
-    return b;
-}
+/// reflinked_clone for a machine check in the shared block behind page 3 of both: with the kworker, and reader2
+/// an early-kill task (PR_MCE_KILL_EARLY).
+inline world_builder reflinked_pair(bool rmapbt) { return reflinked_clone(rmapbt, true, {.mce_kill_early = true}); }
 
 inline scenario reflinked_poison() {
     auto b = reflinked_pair(true);
-    const u64 off = data_block_offset(b.build(), 1, 103);
     return make("reflinked_poison",
                 "A machine check in a block that A and its reflink clone share (page 3 of both); reader maps A, "
                 "reader2, an early-kill task, maps the clone. The rmap has a record per file, so XFS walks both: "
                 "the page is poisoned, reader2 gets BUS_MCEERR_AO for the clone's page and loses it, and reader, "
                 "not early-kill, keeps its mapping. The same in every version.",
-                b, event::machine_check(0, off, page_size, kworker));
+                b, scrub_machine_check(b, 1, 103));
 }
 
 inline scenario reflinked_poison_no_rmapbt() {
     auto b = reflinked_pair(false);
-    const u64 off = data_block_offset(b.build(), 1, 103);
     return make("reflinked_poison_no_rmapbt",
                 "reflinked_poison on a filesystem without rmapbt: XFS declines and the generic path follows "
                 "page->mapping. Up to v6.1 (Debian 6.1) that is the file that faulted the page last, the clone "
                 "(reader2 ran after reader): reader2 is signalled and unmapped, reader is not looked at. From v6.2 "
                 "a fault of a shared extent sets page->mapping to the PAGE_MAPPING_DAX_SHARED marker, and "
                 "dax_lock_folio reads it as an address_space: a NULL pointer dereference.",
-                b, event::machine_check(0, off, page_size, kworker));
+                b, scrub_machine_check(b, 1, 103));
 }
 
 /// The behaviour table plus the cases that tell the range arithmetic, the collectors and the cost model apart.

@@ -144,6 +144,15 @@ inline detail::option scenario_option(std::string default_text) {
             .default_text = std::move(default_text),
             .completion = detail::completes::files};
 }
+/// --dot: Graphviz DOT written to `metavar` (a file or a directory, as `completion` says); off by default.
+inline detail::option dot_option(std::string metavar, std::string help, detail::completes completion) {
+    return {.name = "--dot",
+            .arg = detail::takes::one,
+            .metavar = std::move(metavar),
+            .help = std::move(help),
+            .default_text = "no DOT",
+            .completion = completion};
+}
 /// --color: whether to paint stdout.
 inline detail::option color_option() {
     return {.name = "--color",

@@ -34,13 +34,10 @@ inline detail::command explain_command() {
                          .help = "the variant: a preset or a policy combination, as for compare --variants (required).",
                          .default_text = "none",
                          .completion = completes::variants},
-                        {.name = "--dot",
-                         .arg = takes::one,
-                         .metavar = "OUT",
-                         .help = "write the step trace as Graphviz DOT to the file OUT; with '-' only the DOT goes to "
-                                 "standard output, instead of the text.",
-                         .default_text = "no DOT",
-                         .completion = completes::files},
+                        dot_option("OUT",
+                                   "write the step trace as Graphviz DOT to the file OUT; with '-' only the DOT goes "
+                                   "to standard output, instead of the text.",
+                                   completes::files),
                         max_seconds_option("the run")}};
 }
 

@@ -4,6 +4,7 @@
 #define DAXFAIL_KERNEL_FREEZE_SUPER_HPP
 
 #include <daxfail/detail/context.hpp>
+#include <daxfail/detail/freeze_call.hpp>
 #include <daxfail/errno.hpp>
 #include <daxfail/kernel/sync_filesystem.hpp>
 
@@ -15,11 +16,10 @@ namespace daxfail::kernel {
 /// Freezes the superblock for `who`; `owner` names the caller for the holder record.
 inline int freeze_super(detail::kernel_context& ctx, freeze_holder who, const std::string& owner) {
     // Yield: freeze_super takes s_umount (down_write) and the freeze locks; another freezer or a fault may go first.
-    ctx.yield("freeze_super", [&] { return holder_name(who); });
-    auto& sb = ctx.w.mp.sb;
+    auto& sb = detail::enter_freeze_call(ctx, "freeze_super", who);
     const auto& api = ctx.cfg.freeze_api;
     auto result = [&](int rc) {
-        ctx.step("freeze_super", holder_name(who) + " by " + owner + " = " + err::name(rc));
+        ctx.step("freeze_super", detail::freeze_call_detail(who, owner, rc));
         return rc;
     };
     const bool holder_has_one =

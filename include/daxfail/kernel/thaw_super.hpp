@@ -6,6 +6,7 @@
 #define DAXFAIL_KERNEL_THAW_SUPER_HPP
 
 #include <daxfail/detail/context.hpp>
+#include <daxfail/detail/freeze_call.hpp>
 #include <daxfail/errno.hpp>
 
 #include <string>
@@ -17,11 +18,10 @@ namespace daxfail::kernel {
 /// only counts holders, it cannot tell xfs_scrub's kernel freeze from ours.
 inline int thaw_super(detail::kernel_context& ctx, freeze_holder who, const std::string& by) {
     // Yield: thaw_super takes s_umount (down_write); another freezer may go first.
-    ctx.yield("thaw_super", [&] { return holder_name(who); });
-    auto& sb = ctx.w.mp.sb;
+    auto& sb = detail::enter_freeze_call(ctx, "thaw_super", who);
     std::string dropped;
     auto result = [&](int rc) {
-        ctx.step("thaw_super", holder_name(who) + " by " + by + " = " + err::name(rc) +
+        ctx.step("thaw_super", detail::freeze_call_detail(who, by, rc) +
                                    (dropped.empty() ? std::string{} : ", dropped the freeze of " + dropped));
         return rc;
     };
