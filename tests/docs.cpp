@@ -8,6 +8,8 @@
 // (any build tree's daxfail_tests will do; it writes the file in the source tree).
 #include "support.hpp"
 
+#include <daxfail/parametric.hpp>
+
 #include <daxfail/cli.hpp>
 #include <daxfail/cli/reference.hpp>
 #include <daxfail/concurrent_scenarios.hpp>
@@ -418,10 +420,23 @@ TEST_CASE("docs: docs/policies.md lists every axis with its default and its buil
         CHECK(unquote(rows[a][0]) == axis);
         CHECK(unquote(rows[a][2]) == default_value);
         std::set<std::string> builtins, listed;
-        daxfail::policy_catalog{}.for_each_value(axis, [&](std::string_view v, auto) { builtins.emplace(v); });
+        daxfail::policy_catalog{}.for_each_value(axis, [&](std::string_view v, auto) {
+            if (v.find('(') == std::string_view::npos) builtins.emplace(v);  // parametric values: their own table
+        });
         for (const auto& s : code_spans(rows[a].back())) listed.insert(s);
         CHECK(listed == builtins);
     });
+}
+
+TEST_CASE("docs: docs/policies.md lists every parametric family with its axis and grammar") {
+    const auto rows = table_after(slurp(source_dir / "docs" / "policies.md"), "## Parametric values");
+    REQUIRE(rows.size() == daxfail::parametric_families.size() + 1);
+    for (std::size_t i = 0; i < daxfail::parametric_families.size(); ++i) {
+        const auto& f = daxfail::parametric_families[i];
+        INFO(f.name);
+        CHECK(unquote(rows[i + 1][0]) == f.axis);
+        CHECK(unquote(rows[i + 1][1]) == f.grammar);
+    }
 }
 
 TEST_CASE("docs: docs/invariants.md names every invariant") {

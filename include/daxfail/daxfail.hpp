@@ -7,8 +7,9 @@
 // This header is the sequential model: worlds (world, builder with the
 // size-only layout, scenario, scenarios), their checks (validate, and
 // xfs_limits through it), the policies (config, variant, presets,
-// combinations), and a run with what it records (run, outcome, event, errno,
-// constants). It needs Boost.Hana and the standard library only.
+// combinations, and the parametric values: parametric, freeze::retry,
+// collector::filter), and a run with what it records (run, outcome, event,
+// errno, constants). It needs Boost.Hana and the standard library only.
 //
 // Left out, each for a reason of its own; include them by name:
 // - <daxfail/invariants.hpp>: judging a run (about 0.6 s more to parse), and
@@ -23,8 +24,9 @@
 //   and the machine daxfail runs on; POSIX processes and files, Linux only.
 // - <daxfail/cli.hpp>: the command, all of the above together.
 // - <daxfail/doctest.hpp>: the doctest integration, for a test's own file.
-// - <daxfail/kernel/...>, <daxfail/policy/...>: reached through run.hpp and
-//   config.hpp; naming one alone is for a reader, not a user.
+// - <daxfail/kernel/...>, <daxfail/policy/...>: reached through run.hpp,
+//   config.hpp and parametric.hpp; naming one alone is for a reader, not a
+//   user.
 // - <daxfail/detail/...>: not for users.
 #ifndef DAXFAIL_DAXFAIL_HPP
 #define DAXFAIL_DAXFAIL_HPP
@@ -36,6 +38,7 @@
 #include <daxfail/errno.hpp>
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
+#include <daxfail/parametric.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/run.hpp>
 #include <daxfail/scenario.hpp>

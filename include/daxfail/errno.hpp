@@ -3,7 +3,9 @@
 #ifndef DAXFAIL_ERRNO_HPP
 #define DAXFAIL_ERRNO_HPP
 
+#include <array>
 #include <string>
+#include <string_view>
 
 namespace daxfail::err {
 
@@ -19,21 +21,34 @@ inline constexpr int euclean = 117;
 /// XFS spells EUCLEAN as EFSCORRUPTED.
 inline constexpr int efscorrupted = euclean;
 
+/// A negated error code and how the kernel spells it.
+struct symbol_entry {
+    int rc;
+    std::string_view text;
+};
+/// The codes the model returns, by name: for reports, and for reading them back ("-EBUSY").
+inline constexpr std::array<symbol_entry, 9> symbols{{{-eintr, "-EINTR"},
+                                                     {-eio, "-EIO"},
+                                                     {-enxio, "-ENXIO"},
+                                                     {-eagain, "-EAGAIN"},
+                                                     {-ebusy, "-EBUSY"},
+                                                     {-einval, "-EINVAL"},
+                                                     {-enodata, "-ENODATA"},
+                                                     {-eopnotsupp, "-EOPNOTSUPP"},
+                                                     {-efscorrupted, "-EFSCORRUPTED"}}};
+
+/// "-EBUSY" for -16; "" for a code without a name here.
+constexpr std::string_view symbol(int rc) {
+    for (const auto& e : symbols)
+        if (e.rc == rc) return e.text;
+    return {};
+}
+
 /// "0", "-EBUSY", ... ; unknown codes print as numbers.
 inline std::string name(int rc) {
-    switch (rc) {
-        case 0: return "0";
-        case -eintr: return "-EINTR";
-        case -eio: return "-EIO";
-        case -enxio: return "-ENXIO";
-        case -eagain: return "-EAGAIN";
-        case -ebusy: return "-EBUSY";
-        case -einval: return "-EINVAL";
-        case -enodata: return "-ENODATA";
-        case -eopnotsupp: return "-EOPNOTSUPP";
-        case -efscorrupted: return "-EFSCORRUPTED";
-        default: return std::to_string(rc);
-    }
+    if (rc == 0) return "0";
+    const std::string_view s = symbol(rc);
+    return s.empty() ? std::to_string(rc) : std::string(s);
 }
 
 }  // namespace daxfail::err

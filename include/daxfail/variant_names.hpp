@@ -8,6 +8,7 @@
 #include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/detail/did_you_mean.hpp>
+#include <daxfail/parametric.hpp>
 #include <daxfail/presets.hpp>
 
 #include <boost/hana/for_each.hpp>
@@ -42,6 +43,57 @@ void for_each_builtin(F&& f, type_list<P...>) {
     (f(ops_of<P>), ...);
 }
 
+/// Calls f(table) for the representative values of Axis' parametric families (parametric_family::examples).
+template <class Axis, class F>
+void for_each_parametric_example(F&& f) {
+    for (const auto& family : parametric_families) {
+        if (family.axis != Axis::name) continue;
+        for (const auto example : family.examples) {
+            config c;
+            const auto open = example.find('(');
+            if (family.read(example.substr(open + 1, example.size() - open - 2), c).empty()) f(field_of<Axis>(c));
+        }
+    }
+}
+
+/// `text` cut at each `separator` outside parentheses ("freeze=retry(3,10ms,-EBUSY),thaw=where_frozen" at ',').
+inline std::vector<std::string_view> split_outside_parentheses(std::string_view text, char separator) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '(') ++depth;
+        else if (text[i] == ')' && depth > 0) --depth;
+        else if (text[i] == separator && depth == 0) {
+            out.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    out.push_back(text.substr(start));
+    return out;
+}
+
+/// Reads a parametric value ("retry(3,10ms,-EBUSY)") of `axis` into `c`; the error, or "".
+inline std::string set_parametric(config& c, std::string_view axis, std::string_view value) {
+    const auto open = value.find('(');
+    const std::string_view family = value.substr(0, open);
+    std::vector<std::string> families;
+    std::string grammars;
+    for (const auto& f : parametric_families)
+        if (f.axis == axis) {
+            families.emplace_back(f.name);
+            grammars += (grammars.empty() ? "" : ", ") + std::string(f.grammar);
+        }
+    const parametric_family* f = parametric_family_of(axis, family);
+    if (!f)
+        return "axis " + std::string(axis) + " has no parametric value \"" + std::string(value) + "\" (" +
+               (grammars.empty() ? std::string("it has none") : grammars) + ")" +
+               did_you_mean_suffix(family, families);
+    if (value.back() != ')') return std::string(axis) + "=" + std::string(value) + ": no closing parenthesis";
+    const std::string error = f->read(value.substr(open + 1, value.size() - open - 2), c);
+    return error.empty() ? error : std::string(axis) + "=" + std::string(value) + ": " + error;
+}
+
 }  // namespace detail
 
 /// Policies known by name at run time beyond the built-ins: those of the user's variants (cli::main registers
@@ -56,12 +108,14 @@ struct policy_catalog {
                 if (A::name != axis) return;
                 const auto set = [](const typename A::ops& o) { return [o](config& c) { detail::field_of<A>(c) = o; }; };
                 detail::for_each_builtin<A>([&](const typename A::ops& o) { f(o.name, set(o)); }, typename A::builtins{});
+                detail::for_each_parametric_example<A>([&](const typename A::ops& o) { f(o.name, set(o)); });
                 for (const auto& src : sources) {
                     const auto o = detail::field_of<A>(src);
-                    bool builtin = false;
-                    detail::for_each_builtin<A>([&](const typename A::ops& b) { builtin = builtin || b == o; },
-                                                typename A::builtins{});
-                    if (!builtin) f(o.name, set(o));
+                    bool known = false;
+                    const auto same = [&](const typename A::ops& b) { known = known || b == o; };
+                    detail::for_each_builtin<A>(same, typename A::builtins{});
+                    detail::for_each_parametric_example<A>(same);
+                    if (!known) f(o.name, set(o));
                 }
             },
             detail::all_axes{});
@@ -75,6 +129,7 @@ inline std::string set_axis(config& c, std::string_view axis, std::string_view v
     if (std::find(axes.begin(), axes.end(), axis) == axes.end())
         return "unknown axis \"" + std::string(axis) + "\"" + detail::did_you_mean_suffix(axis, axes);
     value = detail::canonical_value(axis, value);
+    if (value.find('(') != std::string_view::npos) return detail::set_parametric(c, axis, value);
     std::vector<std::string> names;
     bool found = false;
     known.for_each_value(axis, [&](std::string_view name, auto apply) {
@@ -84,11 +139,19 @@ inline std::string set_axis(config& c, std::string_view axis, std::string_view v
             found = true;
             return;
         }
-        if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+        if (name.find('(') == std::string_view::npos && std::find(names.begin(), names.end(), name) == names.end())
+            names.emplace_back(name);
     });
     if (found) return {};
     std::string known_names;
     for (const auto& n : names) known_names += (known_names.empty() ? "" : ", ") + n;
+    for (const auto& f : parametric_families)
+        if (f.axis == axis) {
+            known_names += (known_names.empty() ? "" : ", ") + std::string(f.grammar);
+            if (value == f.name) return "axis " + std::string(axis) + "'s " + std::string(f.name) + " takes arguments: " +
+                                        std::string(f.grammar) + ", e.g. " + std::string(f.examples[0]);
+            names.emplace_back(f.name);
+        }
     return "axis " + std::string(axis) + " has no value \"" + std::string(value) + "\" (values: " + known_names + ")" +
            detail::did_you_mean_suffix(value, names);
 }
@@ -130,10 +193,7 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
     if (auto p = preset_config(text)) return variant_spec{std::string(text), *p};
     config c = presets::merged::config;
     std::vector<std::pair<std::string, std::string>> pairs;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t comma = std::min(text.find(',', start), text.size());
-        const std::string_view item = text.substr(start, comma - start);
+    for (const std::string_view item : detail::split_outside_parentheses(text, ',')) {
         const std::size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
             error = "\"" + std::string(item) + "\" is neither a preset (" + presets::name_list() + ") nor axis=value" +
@@ -141,7 +201,6 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
             return std::nullopt;
         }
         pairs.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
-        start = comma + 1;
     }
     for (const auto& [axis, value] : pairs)
         if (axis == "base") {
@@ -175,12 +234,8 @@ inline std::optional<variant_spec> parse_variant(std::string_view text, std::str
 inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_view text, std::string& error,
                                                                    const std::vector<variant_spec>& extras = {}) {
     std::vector<variant_spec> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t semi = std::min(text.find(';', start), text.size());
-        const std::string_view group = text.substr(start, semi - start);
+    for (const std::string_view group : detail::split_outside_parentheses(text, ';')) {
         // Within a group, runs of axis=value items form one variant; bare names are presets.
-        std::size_t i = 0;
         std::string pending;
         auto flush = [&]() -> bool {
             if (pending.empty()) return true;
@@ -190,9 +245,7 @@ inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_v
             pending.clear();
             return true;
         };
-        while (i <= group.size()) {
-            const std::size_t comma = std::min(group.find(',', i), group.size());
-            const std::string_view item = group.substr(i, comma - i);
+        for (const std::string_view item : detail::split_outside_parentheses(group, ',')) {
             if (!item.empty()) {
                 if (item.find('=') == std::string_view::npos) {
                     if (!flush()) return std::nullopt;
@@ -203,10 +256,8 @@ inline std::optional<std::vector<variant_spec>> parse_variant_list(std::string_v
                     pending += (pending.empty() ? "" : ",") + std::string(item);
                 }
             }
-            i = comma + 1;
         }
         if (!flush()) return std::nullopt;
-        start = semi + 1;
     }
     if (out.empty()) {
         error = "no variant given";

@@ -16,9 +16,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -78,6 +80,8 @@ struct kernel_context {
     /// Per task, the thread a notification signals, once per run for each kernel::picker (the generic path's
     /// task_early_kill, the collector policy outside and on pre-remove).
     std::optional<std::vector<const thread*>> candidates[3];
+    /// Pages each task maps in a walk's range (task index, ino, first, last), for collectors that read the page.
+    std::map<std::tuple<std::size_t, u64, u64, u64>, u64> pages_in_range;
     std::string scratch;  ///< a reusable buffer for text built on hot paths
     std::vector<to_kill> spare_victims;  ///< a victim list's storage, handed back after use (one allocation per run)
     yield_hook* hook = nullptr;  ///< set by the explorer; null in a sequential run

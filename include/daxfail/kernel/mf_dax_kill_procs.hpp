@@ -50,12 +50,13 @@ inline detail::stop_run mf_dax_walk_spins(const detail::kernel_context& ctx, con
 /// One stretch of the walk, pages [p, e.last] of cache run `e`: collect, poison, unmap and kill as far as one pfn
 /// run and one set of victims reach. Returns the last page handled.
 inline u64 mf_dax_kill_entry_run(detail::kernel_context& ctx, u64 ino, const page_run<cache_entry>& e, u64 p,
-                                 picker who, bool poison, int mf_flags) {
+                                 picker who, bool poison, int mf_flags, u64 index, u64 last) {
     const u64 head = e.value.pmd ? p & ~(pmd_pages - 1) : p;
     const auto pr = ctx.pfn_run_at(ino, head);
     if (!pr) return p;  // no page behind the entry
     u64 q = e.value.pmd ? p : std::min(e.last, p + pr->pages - 1);
-    auto c = collect_run(ctx, ino, p, q, who);
+    const page_walk walk{e.value.dirty, index, last};
+    auto c = collect_run(ctx, ino, p, q, who, &walk);
     q = c.last;
     const bool huge = std::any_of(c.victims.begin(), c.victims.end(),
                                   [](const detail::to_kill& tk) { return tk.size_shift > int(page_shift); });
@@ -91,7 +92,7 @@ inline int mf_dax_kill_procs(detail::kernel_context& ctx, u64 ino, u64 index, u6
     const bool poison = ctx.cfg.pre_remove_poison.poisons(pre_remove);
     const picker who = fsdax_picker(pre_remove);
     auto handle = [&](const page_run<cache_entry>& e, u64 p) {
-        return mf_dax_kill_entry_run(ctx, ino, e, p, who, poison, mf_flags);
+        return mf_dax_kill_entry_run(ctx, ino, e, p, who, poison, mf_flags, index, last);
     };
     if (ctx.hook) {
         // Under the explorer other actors run between runs of pages, and a fault may add entries: look the

@@ -25,6 +25,17 @@ namespace daxfail::kernel {
 
 inline constexpr const char* notify_failure_owner = "xfs_dax_notify_failure";
 
+/// One freeze_super(KERNEL) attempt, with who holds the freeze after it.
+inline void attempt_freeze(detail::kernel_context& ctx, freeze_attempt& attempt) {
+    attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+    attempt.userspace_holds = false;
+    attempt.kernel_holds = 0;
+    for (const auto& h : ctx.w.mp.sb.holds) {
+        if (h.holder == freeze_holder::userspace) attempt.userspace_holds = true;
+        else ++attempt.kernel_holds;
+    }
+}
+
 /// What the caller does after trying to freeze.
 struct freeze_result {
     bool proceed = true;        ///< false: return `rc` at once
@@ -45,7 +56,7 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
     if (!policy.freezes) return {true, 0, false, mf_flags};
     using action = freeze_decision::action;
     freeze_attempt attempt;
-    attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+    attempt_freeze(ctx, attempt);
     freeze_decision d = policy.after_attempt(attempt);
     while (d.what == action::retry && attempt.rc != 0) {
         // Another actor (under the explorer) can act at any yield; a scheduled thaw only while time passes.
@@ -55,7 +66,7 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
             delay(ctx, d.retry_after_ms);
             attempt.waited_ms += d.retry_after_ms;
             ++attempt.attempts;
-            attempt.rc = freeze_super(ctx, freeze_holder::kernel, notify_failure_owner);
+            attempt_freeze(ctx, attempt);
             d = policy.after_attempt(attempt);
             continue;
         }
@@ -96,7 +107,7 @@ inline freeze_result xfs_dax_notify_failure_freeze(detail::kernel_context& ctx, 
     switch (d.what) {
         case action::proceed:
         case action::retry: return {true, 0, false, mf_flags};  // not reached: a failed attempt's retry loops
-        case action::return_error: return {false, attempt.rc, false, mf_flags};
+        case action::return_error: return {false, d.rc != 0 ? d.rc : attempt.rc, false, mf_flags};
         case action::proceed_without_pre_remove:
             ctx.step("xfs_dax_notify_failure_freeze", "freeze failed, continuing without MF_MEM_PRE_REMOVE");
             return {true, 0, false, mf_flags & ~mf::mem_pre_remove};

@@ -22,6 +22,7 @@
 #ifndef DAXFAIL_POLICY_FREEZE_HPP
 #define DAXFAIL_POLICY_FREEZE_HPP
 
+#include <daxfail/detail/decision.hpp>
 #include <daxfail/detail/policy_base.hpp>
 #include <daxfail/errno.hpp>
 
@@ -39,6 +40,9 @@ struct freeze_attempt {
     int rc = 0;                   ///< freeze_super's result; 0: this path now holds a kernel freeze
     std::uint64_t waited_ms = 0;  ///< time slept in retries before this attempt
     unsigned attempts = 1;        ///< attempts so far, this one included
+    // Who holds the superblock's freeze after the attempt (sb->s_writers.freeze_holders on v6.6+):
+    bool userspace_holds = false;  ///< FREEZE_HOLDER_USERSPACE (FIFREEZE, xfs_freeze)
+    unsigned kernel_holds = 0;     ///< FREEZE_HOLDER_KERNEL freezes, this path's own included
 };
 
 /// What the pre-remove path does after an attempt.
@@ -52,9 +56,15 @@ struct freeze_decision {
     action what = action::proceed;
     std::uint64_t retry_after_ms = 0;
     bool log_already_frozen = false;  ///< xfs_emerg "already frozen by kernel, err=%d" first
+    int rc = 0;                       ///< with return_error: the error to return instead of the attempt's (0: the attempt's)
 
     static constexpr freeze_decision proceed(bool log = false) { return {action::proceed, 0, log}; }
     static constexpr freeze_decision return_error(bool log = false) { return {action::return_error, 0, log}; }
+    /// Return `error` (negative) from the notification at once, whatever the attempt returned: "-EBUSY after a
+    /// timeout" when the last attempt met another holder's -EBUSY or anything else.
+    static constexpr freeze_decision fail_with(int error, bool log = false) {
+        return {action::return_error, 0, log, error};
+    }
     static constexpr freeze_decision retry(std::uint64_t ms) { return {action::retry, ms, false}; }
     static constexpr freeze_decision proceed_without_pre_remove() { return {action::proceed_without_pre_remove, 0, false}; }
     friend constexpr bool operator==(const freeze_decision&, const freeze_decision&) = default;
@@ -64,7 +74,7 @@ struct freeze_decision {
 struct freeze_ops {
     std::string_view name;
     bool freezes;
-    freeze_decision (*after_attempt)(const freeze_attempt&);
+    detail::decision<freeze_decision(const freeze_attempt&)> after_attempt;
     friend constexpr bool operator==(const freeze_ops&, const freeze_ops&) = default;
 };
 
@@ -143,7 +153,7 @@ struct freeze {
                       "daxfail: this freeze policy needs `static constexpr bool freezes` (does it call freeze_super?)");
         static_assert(detail::freeze_has_after_attempt<P>,
                       "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
-        return {P::name, P::freezes, &P::after_attempt};
+        return {P::name, P::freezes, detail::decision_of<decltype(ops::after_attempt), P>(&P::after_attempt)};
     }
     struct field;  // config::freeze: defined below, where make() is complete
 };
