@@ -20,6 +20,15 @@
 // false when left out) whether sharing is counted, so the page names its file
 // until a second file maps it and no file afterwards.
 //
+// What the kernel can see at this point (dax_associate_entry, called by
+// dax_insert_entry during a DAX fault): the fault's VMA, address and file
+// mapping, the old xarray entry, the page's current ->mapping (and share
+// count) and the iomap's IOMAP_F_SHARED bit (xfs_read_iomap_begin sets it for
+// DAX reads in 6.12 and 7.2, in 6.1 only for IOMAP_REPORT). The policy takes
+// none of them: it is a constant. Not in reach: which other files share the
+// extent; the bit names no owner and ->mapping has room for one file, so no
+// version can record every sharer for a later memory failure to find.
+//
 //     struct my_policy {                       // satisfies daxfail::dax_shared_page_policy
 //         using axis = daxfail::axis::dax_shared_page;
 //         static constexpr std::string_view name = "my_policy";

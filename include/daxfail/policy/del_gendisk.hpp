@@ -9,6 +9,16 @@
 // on any of its devices down (SHUTDOWN_DEVICE_REMOVED), or only syncs and
 // invalidates the data device.
 //
+// What the kernel can see at this point (del_gendisk(disk), called by
+// pmem_release_disk after kill_dax): the disk, its partitions, GD_DEAD (6.12
+// and 7.2 report only a disk not yet dead) and each block device's holder,
+// which through fs_holder_ops (fs_bdev_mark_dead) leads to the superblock from
+// any XFS device. 6.1 has no holder ops: it finds only a superblock on the
+// whole disk (get_super in fsync_bdev, __invalidate_device). The policy is a
+// constant. Not in reach: whether kill_dax already told the filesystem
+// (another channel) or XFS is shut down (xfs_do_force_shutdown checks that
+// itself).
+//
 //     struct my_policy {                       // satisfies daxfail::del_gendisk_policy
 //         using axis = daxfail::axis::del_gendisk;
 //         static constexpr std::string_view name = "my_policy";

@@ -13,6 +13,17 @@
 // function of the attempt: when nothing left in the world can change
 // freeze_super's answer the model replays the retries without running them.
 //
+// What the kernel can see at this point (xfs_dax_notify_failure_freeze(mp),
+// called once by xfs_dax_notify_ddev_failure; xfs_dax_notify_dev_failure in
+// 7.2): freeze_super's rc and the superblock behind mp. From v6.8 a userspace
+// freeze is joined (rc 0) and -EBUSY means another KERNEL hold (6.12, 7.2).
+// `attempts` and `waited_ms` are what a retrying path counts itself.
+// `userspace_holds` and `kernel_holds` are s_writers.freeze_ucount and
+// freeze_kcount from v6.8 (v6.6-v6.7's freeze_holders bits: not verified),
+// stable only under s_umount, which freeze_super has dropped; 6.1 has one
+// anonymous freeze (s_writers.frozen) and no holder. Not in reach: who is
+// behind a count (FIFREEZE and block-device freezes are both USERSPACE).
+//
 //     struct my_freeze {                       // satisfies daxfail::freeze_policy
 //         using axis = daxfail::axis::freeze;
 //         static constexpr std::string_view name = "my_freeze";

@@ -17,6 +17,15 @@
 // superblock that is not SB_BORN returns 0 without freezing, and what a thaw
 // returns when its holder held nothing or when another holder remains.
 //
+// What the kernel can see at this point (freeze_super(sb, who) and
+// thaw_super(sb, who), under s_umount): the freeze level s_writers.frozen,
+// SB_BORN (tested by 6.1's freeze_super only), read-only state, `who`, and
+// from v6.8 the per-holder counts freeze_kcount and freeze_ucount (6.12, 7.2;
+// 7.2 adds freeze_owner for FREEZE_EXCL kernel freezes). The policy is the set
+// of constants those functions apply to that state. Not in reach: which caller
+// is behind a count (this path and 7.2's suspend are both KERNEL, FIFREEZE and
+// block-device freezes both USERSPACE); on 6.1 not even which kind froze.
+//
 //     struct my_api {                          // satisfies daxfail::freeze_api_policy
 //         using axis = daxfail::axis::freeze_api;
 //         static constexpr std::string_view name = "my_api";

@@ -4,6 +4,15 @@
 // The decision: xfs_dax_failure_fn asks, given whether this is a pre-remove,
 // whether to drop the file's DAX entries in the failed range.
 //
+// What the kernel can see at this point (xfs_dax_failure_fn, for one rmap
+// record, after its mf_dax_kill_procs call): mf_flags, the in-core inode and
+// its mapping, the record's file range, whether the mapping is DAX and the
+// kill's error. The policy gets only pre_remove; 6.12 and 7.2 invalidate even
+// when the kill failed or the mapping is not DAX. Each entry's dirty mark is
+// in reach: invalidate_inode_pages2_range keeps dirty DAX entries
+// (__dax_invalidate_entry), and its -EBUSY is ignored. Other files sharing the
+// blocks (reflink) are not in reach; the walk meets them in their own records.
+//
 //     struct my_policy {                       // satisfies daxfail::invalidate_policy
 //         using axis = daxfail::axis::invalidate;
 //         static constexpr std::string_view name = "my_policy";

@@ -6,6 +6,14 @@
 // The decision: kill_dax asks the policy for the mf_flags of its whole-device
 // notification.
 //
+// What the kernel can see at this point (kill_dax(dax_dev), called by
+// pmem_release_disk on unbind; other drivers' callers not checked): only the
+// dax_device: whether it has a holder (holder_data; without one nothing is
+// sent), its holder_ops and DAXDEV_ALIVE. The policy takes no input. Not in
+// reach: whether the holder understands MF_MEM_PRE_REMOVE (holder_ops has no
+// feature bits), which pages are mapped, or how the holder fared: kill_dax
+// drops dax_holder_notify_failure's return and removes the device anyway.
+//
 //     struct my_policy {                       // satisfies daxfail::kill_dax_flags_policy
 //         using axis = daxfail::axis::kill_dax_flags;
 //         static constexpr std::string_view name = "my_policy";

@@ -8,6 +8,15 @@
 // then, given whether this is a pre-remove, whether the log is declared corrupt
 // (CORRUPT_ONDISK, -EFSCORRUPTED) or nothing is done (0).
 //
+// What the kernel can see at this point (xfs_dax_notify_failure; from
+// f4ed93037966 xfs_dax_notify_logdev_failure, which Debian's 6.12 also has):
+// mf_flags, the byte range and the log's buftarg (partition offset; length
+// from bdev_nr_bytes, or sb_logblocks through bt_nr_sectors in 7.2). The
+// policy gets pre_remove; `checks_range` is a constant. The log's state
+// (mp->m_log) is in reach but unread. On a pre-remove nothing here shuts down:
+// del_gendisk does later, through the log device's holder ops (6.12, 7.2; 6.1
+// has none).
+//
 //     struct my_policy {                       // satisfies daxfail::log_device_policy
 //         using axis = daxfail::axis::log_device;
 //         static constexpr std::string_view name = "my_policy";

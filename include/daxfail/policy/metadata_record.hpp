@@ -6,6 +6,14 @@
 // The decision: xfs_dax_failure_fn asks, given whether this is a pre-remove,
 // whether a metadata record sets want_shutdown (else it is skipped).
 //
+// What the kernel can see at this point (xfs_dax_failure_fn, for one rmap
+// record): the record (owner, which for metadata is a special owner code such
+// as the log's or an AG btree's, the attr-fork and bmbt-block flags, start and
+// length) and the notification's mf_flags. The policy gets only pre_remove;
+// the kind of metadata is in reach (rm_owner) but every version treats all
+// kinds alike. Not in reach: whether the blocks' contents are bad; on a
+// pre-remove the memory is fine, and a real failure reports only the range.
+//
 //     struct my_policy {                       // satisfies daxfail::metadata_record_policy
 //         using axis = daxfail::axis::metadata_record;
 //         static constexpr std::string_view name = "my_policy";

@@ -5,6 +5,15 @@
 // The decision: xfs_dax_failure_fn asks, given whether the in-core inode's
 // mapping is DAX, whether to call mf_dax_kill_procs.
 //
+// What the kernel can see at this point (xfs_dax_failure_fn, once xfs_iget
+// with XFS_IGET_INCORE found the record's owner in memory; uncached owners
+// were skipped, -ENODATA): the inode, its mapping, dax_mapping(mapping) (the
+// policy's input), the record's file range and mf_flags. A non-DAX inode
+// (per-file DAX) keeps the range in ordinary page cache, whose folios and
+// dirty marks are in the mapping, in reach but unread. mf_dax_kill_procs only
+// walks DAX entries: on another mapping dax_lock_mapping_entry finds none,
+// hence its -EBUSY.
+//
 //     struct my_policy {                       // satisfies daxfail::non_dax_inode_policy
 //         using axis = daxfail::axis::non_dax_inode;
 //         static constexpr std::string_view name = "my_policy";

@@ -4,6 +4,14 @@
 // The decision: mf_dax_kill_procs asks, given whether this is a pre-remove,
 // whether to SetPageHWPoison the pages it visits.
 //
+// What the kernel can see at this point (mf_dax_kill_procs(mapping, index,
+// count, mf_flags), called by xfs_dax_failure_fn, for each page whose DAX
+// entry it locked): the mapping, the index, the page (its flags, PageHWPoison
+// included) and mf_flags, which carry the pre-remove the policy gets. Not in
+// reach: whether this page's memory is actually bad. A pre-remove comes from
+// kill_dax for the whole device and says nothing per page, and pmem's list of
+// bad blocks is private to the driver.
+//
 //     struct my_policy {                       // satisfies daxfail::pre_remove_poison_policy
 //         using axis = daxfail::axis::pre_remove_poison;
 //         static constexpr std::string_view name = "my_policy";

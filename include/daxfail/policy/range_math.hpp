@@ -30,6 +30,15 @@
 // `blockcount` is the notification's count for a group; `stops_at_last_group`
 // bounds the group loop by the group count (else group agcount is looked up).
 //
+// What the kernel can see at this point (xfs_dax_translate_range, inline in
+// 6.1's xfs_dax_notify_failure, and the group loop after it): the byte range
+// the driver passed (pmem_pagemap_memory_failure, or kill_dax's 0 and
+// U64_MAX), the buftarg's partition offset and length (bdev_nr_bytes; the
+// filesystem's own, bt_nr_sectors, in 7.2), the group count and each group's
+// length (agf_length in 6.1 and 6.12, xg_block_count in 7.2). The policy gets
+// these as numbers: the versions differ in arithmetic, not in the facts they
+// had.
+//
 //     struct my_math {                         // satisfies daxfail::range_math_policy
 //         using axis = daxfail::axis::range_math;
 //         static constexpr std::string_view name = "my_math";

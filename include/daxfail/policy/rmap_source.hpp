@@ -8,6 +8,15 @@
 // The decision: given whether the failed section has an rmap btree, the policy
 // says how its owners are found.
 //
+// What the kernel can see at this point (the xfs_has_rmapbt(mp) test in
+// xfs_dax_notify_failure; in 7.2 in xfs_dax_notify_dev_failure, after the
+// range is translated): the mount's feature bits, the dax_device, the range
+// and mf_flags. The policy gets has_rmapbt. Without rmapbt no index leads from
+// a block to its owner: only every inode's extent map does, which no version
+// walks. A memory failure answered -EOPNOTSUPP falls back to
+// mf_generic_kill_procs (page->mapping, see dax_shared_page); kill_dax drops
+// the answer, so an unbind then revokes nothing here.
+//
 //     struct my_policy {                       // satisfies daxfail::rmap_source_policy
 //         using axis = daxfail::axis::rmap_source;
 //         static constexpr std::string_view name = "my_policy";

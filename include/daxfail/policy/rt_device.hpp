@@ -6,6 +6,15 @@
 // The decision: whether a notification for the realtime device walks the
 // rtgroups' rmap btrees (else -EOPNOTSUPP).
 //
+// What the kernel can see at this point (xfs_dax_notify_failure's comparison
+// of the dax_device with m_rtdev_targp->bt_daxdev): the mount, the range and
+// mf_flags. Up to 6.13 no index leads from realtime blocks to files: 6.12 will
+// not mount rmapbt with a realtime section ("reverse mapping btree not
+// compatible with realtime device!", xfs_fs_fill_super), so only a walk of
+// every realtime inode's extents could find owners. 7.2 has rtgroups with
+// their own rmap btrees and walks them in the data device's loop
+// (xfs_dax_notify_dev_failure, XG_TYPE_RTG). The policy is a constant.
+//
 //     struct my_policy {                       // satisfies daxfail::rt_device_policy
 //         using axis = daxfail::axis::rt_device;
 //         static constexpr std::string_view name = "my_policy";

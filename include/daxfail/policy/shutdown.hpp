@@ -10,6 +10,15 @@
 // return into -EFSCORRUPTED (every version); a force-umount keeps the scan's
 // error.
 //
+// What the kernel can see at this point (the end of
+// xfs_dax_notify_ddev_failure, xfs_dax_notify_dev_failure in 7.2, after the
+// group loop): the loop's error, notify.want_shutdown, mf_flags, whether this
+// path froze, and the mount (xfs_is_shutdown(mp), unread: a second shutdown
+// returns early anyway). The policy gets error, want_shutdown and pre_remove.
+// Not in reach: what want_shutdown stood for (a metadata record and an
+// xfs_iget failure set the same bool), how many owners were killed, or whether
+// the AGF read, the query or a kill failed (one int).
+//
 //     struct my_policy {                       // satisfies daxfail::shutdown_policy
 //         using axis = daxfail::axis::shutdown;
 //         static constexpr std::string_view name = "my_policy";

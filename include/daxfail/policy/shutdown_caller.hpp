@@ -12,6 +12,15 @@
 // The decision: the symbol a shutdown message prints for a function of the
 // source (what the build inlined).
 //
+// What the kernel can see at this point (xfs_do_force_shutdown(mp, flags,
+// fname, lnnum), through the xfs_force_shutdown macro): the flags, the
+// caller's source file and line (__FILE__, __LINE__) and __return_address, the
+// code address the call returns to, printed with %pS. Only a mount's first
+// shutdown prints (a later one returns early). Not in reach: the calling
+// function as the source writes it; the symbol is the function the compiler
+// put the call in (inlining, tail calls), which only the build shows, and
+// which the policy encodes.
+//
 //     struct my_policy {                       // satisfies daxfail::shutdown_caller_policy
 //         using axis = daxfail::axis::shutdown_caller;
 //         static constexpr std::string_view name = "my_policy";

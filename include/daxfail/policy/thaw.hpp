@@ -6,6 +6,15 @@
 // The decision: where the pre-remove path freezes (which decides where it
 // thaws), and whether it thaws the kernel holder given whether this path froze.
 //
+// What the kernel can see at this point (xfs_dax_notify_failure_thaw(mp,
+// kernel_frozen), called at the end of xfs_dax_notify_ddev_failure, or of
+// xfs_dax_notify_dev_failure in 7.2, after the force-umount shutdown): the
+// superblock and kernel_frozen, whether this path's freeze_super returned 0
+// (the policy's `this_path_froze`). Not in reach: whether the KERNEL hold a
+// thaw would drop is this path's; from v6.8 it is a bare count (7.2 protects
+// only an owned FREEZE_EXCL freeze), so a path that did not freeze would drop
+// another kernel user's freeze. Hence the remembered flag.
+//
 //     struct my_policy {                       // satisfies daxfail::thaw_policy
 //         using axis = daxfail::axis::thaw;
 //         static constexpr std::string_view name = "my_policy";

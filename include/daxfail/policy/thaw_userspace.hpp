@@ -6,6 +6,15 @@
 // policy says whether to call thaw_super(USERSPACE); `may_thaw` says whether it
 // ever does (that call needs freeze_api with holders).
 //
+// What the kernel can see at this point (the thaw_super(sb,
+// FREEZE_HOLDER_USERSPACE) that xfs_dax_notify_failure_thaw makes after the
+// kernel thaw, whatever is held; its rc is ignored): the superblock, whose
+// freeze_ucount and freeze_kcount (from v6.8; 6.12, 7.2) give the policy's
+// `userspace` and `kernel_holds`; the kernel reads neither. Not in reach: who
+// took the userspace hold (FIFREEZE and block-device freezes, fs_bdev_freeze,
+// both count as USERSPACE and may nest, so one call drops one of several) and
+// whether that holder will later thaw and be refused.
+//
 //     struct my_policy {                       // satisfies daxfail::thaw_userspace_policy
 //         using axis = daxfail::axis::thaw_userspace;
 //         static constexpr std::string_view name = "my_policy";
