@@ -1,6 +1,8 @@
 // What happens to the filesystem when the pmem disk is deleted after kill_dax.
-// Debian 6.1's del_gendisk only syncs and invalidates the block device. From the
-// block-device holder ops (v6.6) the disk is marked dead and the filesystem's
+// Debian 6.1's del_gendisk syncs a filesystem on the whole disk and drops its
+// unused inodes and dentries, but never shuts it down, and never reaches a
+// filesystem on a partition or an external log. From the block-device holder
+// ops (v6.6) the disk is marked dead and the filesystem's
 // ->shutdown runs: XFS shuts down with SHUTDOWN_DEVICE_REMOVED, unless it already
 // is shut down. This is the "second notification after it goes away" that review
 // of v12 relied on.

@@ -1,7 +1,8 @@
 // Axis `freeze`: how xfs_dax_notify_failure keeps new mappings from being
 // created while it revokes the old ones on MF_MEM_PRE_REMOVE. Before the
 // patch nothing is frozen. v12 loops on freeze_super(KERNEL) with 100 ms sleeps
-// until it succeeds (a shut-down filesystem never freezes, so unbind hangs).
+// until it succeeds (a shut-down read-write filesystem never freezes: the
+// freeze's sync forces the log, which fails with -EIO; so unbind hangs).
 // Review of v12 asked to return the error instead. v13 continued on -EBUSY and
 // returned other errors. v14 and the merged version (v6.8+) try once, carry on
 // unfrozen and remember whether they froze. A fallback proposed on the list
@@ -51,7 +52,7 @@ struct freeze_attempt {
     int rc = 0;                   ///< freeze_super's result; 0: this path now holds a kernel freeze
     std::uint64_t waited_ms = 0;  ///< time slept in retries before this attempt
     unsigned attempts = 1;        ///< attempts so far, this one included
-    // Who holds the superblock's freeze after the attempt (sb->s_writers.freeze_holders on v6.6+):
+    // Who holds the superblock's freeze after the attempt (v6.8+: s_writers.freeze_ucount, freeze_kcount):
     bool userspace_holds = false;  ///< FREEZE_HOLDER_USERSPACE (FIFREEZE, xfs_freeze)
     unsigned kernel_holds = 0;     ///< FREEZE_HOLDER_KERNEL freezes, this path's own included
 };

@@ -1,5 +1,7 @@
 // Whether xfs_dax_failure_fn drops the file's cached entries in the failed range
-// with invalidate_inode_pages2_range on pre-remove (v12, v6.8+).
+// with invalidate_inode_pages2_range on pre-remove (v12, v6.8+). Dirty entries
+// stay (the -EBUSY that says so is ignored), and 6.12 and 7.2 call it even when
+// mf_dax_kill_procs failed or the mapping is not DAX.
 //
 // The decision: xfs_dax_failure_fn asks, given whether this is a pre-remove,
 // whether to drop the file's DAX entries in the failed range.

@@ -1,7 +1,8 @@
 // What a notification for an external log device does. Up to v6.7 and in
 // Debian 6.1: "ondisk log corrupt, shutting down fs!", CORRUPT_ONDISK,
 // -EFSCORRUPTED. v12 and v6.8+: a pre-remove returns 0 and does nothing. v6.14
-// (f4ed93037966): the range is checked against the log first (-ENXIO beyond it).
+// (f4ed93037966, backported to Debian's 6.12): the range is checked against the
+// log first (-ENXIO beyond it).
 //
 // The decision: `checks_range`: the notification's range is translated against
 // the log first (-ENXIO outside it; v6.14's xfs_dax_notify_logdev_failure);

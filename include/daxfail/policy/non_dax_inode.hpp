@@ -1,5 +1,5 @@
-// What xfs_dax_failure_fn does with an in-core inode whose mapping is not DAX
-//. Before the patch it calls mf_dax_kill_procs anyway, which fails with
+// What xfs_dax_failure_fn does with an in-core inode whose mapping is not
+// DAX. Before the patch it calls mf_dax_kill_procs anyway, which fails with
 // -EBUSY and aborts the whole scan; v12 and v6.8+ skip the kill.
 //
 // The decision: xfs_dax_failure_fn asks, given whether the in-core inode's

@@ -1,6 +1,6 @@
 // How the filesystem is shut down after the scan. Before the patch: as
-// corrupt (SHUTDOWN_CORRUPT_ONDISK) when the scan failed or met metadata, and the
-// return value becomes -EFSCORRUPTED. v12-v14: the same, else force-umount on
+// corrupt (SHUTDOWN_CORRUPT_ONDISK) when the scan failed or met metadata, and a
+// 0 return becomes -EFSCORRUPTED (a failed scan returns its own error). v12-v14: the same, else force-umount on
 // pre-remove. v15 / merged (v6.8+): force-umount on every pre-remove and return
 // the raw scan error.
 //

@@ -1,6 +1,8 @@
-// Whether pre-remove also drops a userspace (FIFREEZE) freeze "anyway, because
-// the device is about to be removed": v12 and every later version do, so
-// that the mount can be unmounted after unbind.
+// Whether pre-remove also drops a userspace freeze (FIFREEZE, or a block-device
+// freeze) "anyway, because the device is about to be removed": v12 and every
+// later version do, so that the mount can be unmounted after unbind. From v6.8
+// userspace freezes are counted and can stack, so one thaw may leave the
+// filesystem frozen; the model keeps at most one userspace hold.
 //
 // The decision: after the kernel thaw, given who still holds a freeze, the
 // policy says whether to call thaw_super(USERSPACE); `may_thaw` says whether it
