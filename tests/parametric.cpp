@@ -159,3 +159,18 @@ TEST_CASE("collector=filter: v6.8's collector narrowed on pre-remove") {
         }
     }
 }
+
+TEST_CASE("parametric: the C++ spelling of a value parsed from text names the template that gives its table") {
+    const config retry = parsed("freeze=retry(3,10ms,-EBUSY)");
+    const parametric_family* f = parametric_family_in(retry, "freeze");
+    REQUIRE(f);
+    CHECK(f->cpp(retry) == "freeze::retry<3, 10, -err::ebusy>");
+    CHECK(retry.freeze == ops_of<freeze::retry<3, 10, -err::ebusy>>);
+    const config proceed = parsed("freeze=retry(50,2s,proceed)");
+    CHECK(parametric_family_in(proceed, "freeze")->cpp(proceed) == "freeze::retry<50, 2000, freeze::then_proceed>");
+    CHECK(proceed.freeze == ops_of<freeze::retry<50, 2000, freeze::then_proceed>>);
+    const config pages = parsed("collector=filter(pages>=4)");
+    CHECK(parametric_family_in(pages, "collector")->cpp(pages) == "collector::filter<collector::pages_at_least<4>>");
+    CHECK(pages.collector == ops_of<collector::filter<collector::pages_at_least<4>>>);
+    CHECK_FALSE(parametric_family_in(presets::merged::config, "freeze"));  // a built-in is not parametric
+}
