@@ -86,11 +86,15 @@ inline std::optional<detail::parsed> parse_or_exit(const detail::command& c, con
 inline detail::option variants_option(const std::vector<variant_spec>& extras) {
     std::string names = presets::name_list();
     for (const auto& e : extras) names += ", " + e.name;
+    std::string parametric;
+    for (const auto& f : parametric_families)
+        parametric += (parametric.empty() ? "" : ", ") + std::string(f.axis) + "=" + std::string(f.grammar);
     return {.name = "--variants",
             .arg = detail::takes::one,
             .metavar = "LIST|all",
             .help = "presets (" + names + ") and policy combinations, comma-separated; axis=value items form one "
-                    "combination on top of merged (or base=PRESET), ';' starts another; repeatable. 'all': "
+                    "combination on top of merged (or base=PRESET), ';' starts another; repeatable. Values with "
+                    "arguments: " + parametric + " (docs/policies.md). 'all': "
                     "rmap_source x freeze x thaw x shutdown x collector over merged (216 variants).",
             .default_text = "the presets" + std::string(extras.empty() ? "" : " and the program's own variants"),
             .completion = detail::completes::variants};
