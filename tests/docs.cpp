@@ -20,6 +20,7 @@
 #include <daxfail/json/scenario_reader.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/scenarios.hpp>
+#include <daxfail/sources.hpp>
 #include <daxfail/variant_names.hpp>
 
 #include <algorithm>
@@ -437,6 +438,22 @@ TEST_CASE("docs: docs/policies.md lists every parametric family with its axis an
         CHECK(unquote(rows[i + 1][0]) == f.axis);
         CHECK(unquote(rows[i + 1][1]) == f.grammar);
     }
+}
+
+TEST_CASE("docs: docs/policies.md gives the source of every built-in value as the code has it") {
+    const auto rows = table_after(slurp(source_dir / "docs" / "policies.md"), "## Where each built-in value comes from");
+    REQUIRE(!rows.empty());
+    CHECK(rows[0] == std::vector<std::string>{"axis", "value", "source"});
+    std::size_t r = 0;
+    daxfail::test::for_each_builtin_value([&](std::string_view axis, std::string_view value) {
+        ++r;
+        INFO(axis << "=" << value);
+        REQUIRE(r < rows.size());
+        CHECK(unquote(rows[r][0]) == axis);
+        CHECK(unquote(rows[r][1]) == value);
+        CHECK(rows[r][2] == daxfail::source_line(*daxfail::source_of(axis, value)));
+    });
+    CHECK(rows.size() == r + 1);
 }
 
 TEST_CASE("docs: docs/invariants.md names every invariant") {

@@ -403,7 +403,10 @@ TEST_CASE("debian_6_12 behaves as merged on every behaviour-table scenario but t
 TEST_CASE("the preset registry is the README's preset table, row for row") {
     std::ifstream in(std::string(DAXFAIL_SOURCE_DIR) + "/README.md");
     REQUIRE(in.good());
-    std::vector<std::pair<std::string, std::string>> rows;
+    struct readme_row {
+        std::string name, models, source;
+    };
+    std::vector<readme_row> rows;
     bool in_table = false;
     for (std::string line; std::getline(in, line);) {
         if (line.rfind("## Presets", 0) == 0) in_table = true;
@@ -411,13 +414,17 @@ TEST_CASE("the preset registry is the README's preset table, row for row") {
         else if (in_table && line.rfind("| `", 0) == 0) {
             const auto name_end = line.find("` | ");
             REQUIRE(name_end != std::string::npos);
-            rows.emplace_back(line.substr(3, name_end - 3), line.substr(name_end + 4, line.size() - name_end - 6));
+            const std::string rest = line.substr(name_end + 4, line.size() - name_end - 6);
+            const auto source_at = rest.rfind(" | ");  // the source column is the last
+            REQUIRE(source_at != std::string::npos);
+            rows.push_back({line.substr(3, name_end - 3), rest.substr(0, source_at), rest.substr(source_at + 3)});
         }
     }
     REQUIRE(rows.size() == presets::count);
     for (std::size_t i = 0; i < presets::count; ++i) {
-        CHECK(rows[i].first == presets::names[i]);
-        CHECK(rows[i].second == presets::models[i]);
+        CHECK(rows[i].name == presets::names[i]);
+        CHECK(rows[i].models == presets::models[i]);
+        CHECK(rows[i].source == source_line(presets::sources[i]));
     }
     // And the type lists follow the registry.
     CHECK(std::tuple_size_v<testing::presets> == presets::count);

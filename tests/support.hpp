@@ -3,6 +3,7 @@
 #define DAXFAIL_TESTS_SUPPORT_HPP
 
 #include <daxfail/daxfail.hpp>
+#include <daxfail/variant_names.hpp>
 
 #include <doctest/doctest.h>
 
@@ -54,6 +55,14 @@ inline std::vector<freeze_holder> holders(const outcome& o) {
     std::vector<freeze_holder> h;
     for (const auto& x : o.freeze_holders_after) h.push_back(x.holder);
     return h;
+}
+
+/// Calls f(axis, value) for every built-in value of every axis, in report order.
+template <class F>
+void for_each_builtin_value(F&& f) {
+    detail::for_each_axis_tag(
+        [&]<class A>(A*) { policy_catalog{}.for_each_value(A::name, [&](std::string_view v, auto) { f(A::name, v); }); },
+        detail::all_axes{});
 }
 
 inline bool traced(const outcome& o, const std::string& fn, const std::string& detail_part = {}) {

@@ -7,9 +7,10 @@
 // This header is the sequential model: worlds (world, builder with the
 // size-only layout, scenario, scenarios), their checks (validate, and
 // xfs_limits through it), the policies (config, variant, presets,
-// combinations, and the parametric values: parametric, freeze::retry,
-// collector::filter), and a run with what it records (run, outcome, event,
-// errno, constants). It needs Boost.Hana and the standard library only.
+// combinations, the parametric values: parametric, freeze::retry,
+// collector::filter, and where each comes from: policy_source, sources), and a
+// run with what it records (run, outcome, event, errno, constants). It needs
+// Boost.Hana and the standard library only.
 //
 // Left out, each for a reason of its own; include them by name:
 // - <daxfail/invariants.hpp>: judging a run (about 0.6 s more to parse), and
@@ -39,11 +40,13 @@
 #include <daxfail/event.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/parametric.hpp>
+#include <daxfail/policy_source.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/run.hpp>
 #include <daxfail/scenario.hpp>
 #include <daxfail/scenarios.hpp>
 #include <daxfail/setup_warnings.hpp>
+#include <daxfail/sources.hpp>
 #include <daxfail/validate.hpp>
 #include <daxfail/variant.hpp>
 #include <daxfail/world.hpp>

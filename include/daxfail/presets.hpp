@@ -6,6 +6,8 @@
 #define DAXFAIL_PRESETS_HPP
 
 #include <daxfail/config.hpp>
+#include <daxfail/detail/known_sources.hpp>
+#include <daxfail/policy_source.hpp>
 #include <daxfail/variant.hpp>
 
 #include <boost/hana/size.hpp>
@@ -14,6 +16,7 @@
 #include <boost/hana/type.hpp>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -63,35 +66,49 @@ using debian_6_1 = variant<freeze_api::no_holders, del_gendisk::no_fs_shutdown, 
 /// nested thaw" (6.12.111), which makes a thaw that leaves another holder return 0.
 using debian_6_12 = merged::with<freeze_api::holder_counts_nested_thaw_ok, log_device::range_checked>;
 
-/// One preset of the registry: its variant, its name, and what it models (one line: the README's preset table
-/// is this text, and a test checks that they agree).
+/// One preset of the registry: its variant, its name, what it models (one line: the README's preset table
+/// is this text, and a test checks that they agree) and where it comes from (the table's source column).
 template <class V>
 struct preset {
     using variant = V;
     std::string_view name;
     std::string_view models;
+    policy_source source;
 };
 
 /// Every preset, once, in release order of what they model. Names, configs, the type lists, the command's usage
 /// text and the README's table all come from here: a new preset is one line here (plus its tests).
 inline constexpr auto registry = boost::hana::make_tuple(
-    preset<pre_patch>{"pre_patch", "v6.6-v6.7, the tree the patch applies to: unbind is a whole-device memory failure (flags 0)"},
-    preset<v12>{"v12", "the patch as posted on 29 Jun 2023 (freeze loop, thaw in the callee), on the v6.6 freeze API"},
-    preset<v12_reviewed>{"v12_reviewed", "`v12::with<freeze::return_ebusy, thaw::where_frozen>`: both review points applied"},
-    preset<merged>{"merged", "commit fa422b353d21, first released in v6.8, unchanged through v6.13"},
-    preset<v6_14>{"v6_14", "v6.14: rtgroups, the log range check and the u32 group blockcount"},
-    preset<v6_15>{"v6_15", "v6.15: `v6_14` with shared DAX pages counted, not marked: no oops on a reflinked poison"},
-    preset<v6_18>{"v6_18", "v6.18: `v6_15` with the range translated on the filesystem's own length"},
+    preset<pre_patch>{"pre_patch", "v6.6-v6.7, the tree the patch applies to: unbind is a whole-device memory failure (flags 0)",
+                      {"v6.6", "", "the tree the patch applies to (v6.6 and v6.7)", "", ""}},
+    preset<v12>{"v12", "the patch as posted on 29 Jun 2023 (freeze loop, thaw in the callee), on the v6.6 freeze API",
+                detail::known_sources::v12_only},
+    preset<v12_reviewed>{"v12_reviewed", "`v12::with<freeze::return_ebusy, thaw::where_frozen>`: both review points applied",
+                         detail::known_sources::v12_reviewed},
+    preset<merged>{"merged", "commit fa422b353d21, first released in v6.8, unchanged through v6.13",
+                   {"v6.8", "fa422b353d21", detail::known_sources::pre_remove_subject,
+                    "linux-xfs, 28 Sep 2023, Shiyang Ruan, \"[PATCH v15] mm, pmem, xfs: Introduce "
+                    "MF_MEM_PRE_REMOVE for unbind\" (merged as v15.1, the same code rebased on v6.6-rc7)",
+                    "20230928103227.250550-1-ruansy.fnst@fujitsu.com"}},
+    preset<v6_14>{"v6_14", "v6.14: rtgroups, the log range check and the u32 group blockcount",
+                  detail::known_sources::rtgroups},
+    preset<v6_15>{"v6_15", "v6.15: `v6_14` with shared DAX pages counted, not marked: no oops on a reflinked poison",
+                  {"v6.15", "38607c62b34b", "fs/dax: properly refcount fs dax pages", "", ""}},
+    preset<v6_18>{"v6_18", "v6.18: `v6_15` with the range translated on the filesystem's own length",
+                  {"v6.18", "6ef2175fce30", "xfs: use bt_nr_sectors in xfs_dax_translate_range", "", ""}},
     preset<v7_2>{"v7_2",
                  "v7.2: `v6_18` translating before the rmapbt test, with 7.2's thaw return codes and Debian's build "
-                 "symbols; still the u32 blockcount (the unbind spins)"},
+                 "symbols; still the u32 blockcount (the unbind spins)",
+                 {"v7.2", "", "Linux 7.2, read in Debian's linux-source-7.2 7.2.13-1", "", ""}},
     preset<debian_6_1>{"debian_6_1",
                        "Debian 12's 6.1.192: no pre-remove flag, no freeze holders, del_gendisk leaves the fs alone, a "
                        "read fault of a reflinked page re-associates it, and its build inlines "
-                       "`xfs_dax_notify_ddev_failure`"},
+                       "`xfs_dax_notify_ddev_failure`",
+                       {"Debian 6.1.192", "", "linux-image-amd64 6.1.192, read in linux-source-6.1", "", ""}},
     preset<debian_6_12>{"debian_6_12",
                         "Debian 12's 6.12.117: `merged` plus two stable backports (the log range check, and a thaw "
-                        "that leaves another holder returns 0)"});
+                        "that leaves another holder returns 0)",
+                        {"Debian 6.12.117", "", "linux-image-6.12-amd64 6.12.117, read in linux-source-6.12", "", ""}});
 
 /// How many presets there are.
 inline constexpr std::size_t count = decltype(boost::hana::size(registry))::value;
@@ -106,6 +123,9 @@ inline constexpr std::array<std::string_view, count> names =
 /// What each models, in the order of `all`.
 inline constexpr std::array<std::string_view, count> models =
     boost::hana::unpack(registry, [](auto... p) { return std::array<std::string_view, count>{p.models...}; });
+/// Where each comes from, in the order of `all`.
+inline constexpr std::array<policy_source, count> sources =
+    boost::hana::unpack(registry, [](auto... p) { return std::array<policy_source, count>{p.source...}; });
 /// Configs, in the order of `all`.
 inline constexpr std::array<config, count> configs = boost::hana::unpack(registry, [](auto... p) {
     return std::array<config, count>{decltype(p)::variant::config...};
@@ -114,6 +134,12 @@ inline constexpr std::array<config, count> configs = boost::hana::unpack(registr
 using as_tuple = decltype(boost::hana::unpack(registry, [](auto... p) {
     return std::tuple<typename decltype(p)::variant...>{};
 }));
+/// Where the preset named `name` comes from; nullopt if no preset has that name.
+inline std::optional<policy_source> source_of(std::string_view name) {
+    for (std::size_t i = 0; i < count; ++i)
+        if (names[i] == name) return sources[i];
+    return std::nullopt;
+}
 /// "pre_patch, v12, ...".
 inline std::string name_list() {
     std::string s;

@@ -8,6 +8,7 @@
 #include <daxfail/report/dot.hpp>
 #include <daxfail/report/text.hpp>
 #include <daxfail/scenarios.hpp>
+#include <daxfail/sources.hpp>
 #include <daxfail/variant_names.hpp>
 
 #include <fstream>
@@ -27,7 +28,9 @@ inline detail::command explain_command() {
             .max_operands = 1,
             .operand_completion = completes::scenarios,
             .description = "Prints the kernel steps of one run of the scenario (a file, or the name of a built-in "
-                           "catalog scenario) under one variant, the outcome and the verdict of every invariant.",
+                           "catalog scenario) under one variant, where the variant and each of its policies come "
+                           "from (release, commit, the message that argued for it), the outcome and the verdict of "
+                           "every invariant.",
             .options = {{.name = "--variant",
                          .arg = takes::one,
                          .metavar = "NAME",
@@ -75,7 +78,11 @@ inline int cmd_explain(const std::vector<std::string>& args, const std::vector<v
     }
     std::cout << "scenario: " << sc->name << "\n";
     if (!sc->description.empty()) std::cout << sc->description << "\n";
-    std::cout << "variant:  " << v->name << "\n\nkernel steps:\n";
+    std::cout << "variant:  " << v->name << "\n";
+    if (const auto s = presets::source_of(v->name)) std::cout << "source:   " << source_line(*s) << "\n";
+    std::cout << "policies and where they come from:\n";
+    for (const auto& line : policy_source_lines(v->cfg)) std::cout << "  " << line << "\n";
+    std::cout << "\nkernel steps:\n";
     for (std::size_t i = 0; i < r.out.trace.size(); ++i)
         std::cout << "  " << i + 1 << ". " << r.out.trace[i].function
                   << (r.out.trace[i].detail.empty() ? "" : ": " + r.out.trace[i].detail) << "\n";

@@ -8,10 +8,14 @@
 //     builtins        the built-in policies, in the order they are listed
 //     default_policy  the value of a variant that leaves the axis out
 //     field           config's member for the axis: `struct freeze::field { ops freeze = make<default_policy>(); };`
+// Each built-in policy also says where it comes from (`static constexpr policy_source source`, policy_source.hpp).
 // config, variant, ::with<>, name parsing and the cross products are all derived from these descriptions and the
 // one list of axes in config.hpp.
 #ifndef DAXFAIL_DETAIL_POLICY_BASE_HPP
 #define DAXFAIL_DETAIL_POLICY_BASE_HPP
+
+#include <daxfail/detail/known_sources.hpp>
+#include <daxfail/policy_source.hpp>
 
 #include <algorithm>
 #include <concepts>

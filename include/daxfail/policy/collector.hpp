@@ -80,10 +80,12 @@ struct collector_ops {
 namespace collector {
 /// task_early_kill(tsk, 1) (pre-patch, Debian 6.1)
 struct early_kill : detail::policy_tag<axis::collector, "early_kill"> {
+    static constexpr policy_source source = detail::known_sources::mf_dax_kill_procs;
     static constexpr task_pick pick(const collector_input& t) { return task_early_kill_pick(t); }
 };
 /// every thread-group leader mapping the page (v12, v6.8+)
 struct all_mapping_tasks : detail::policy_tag<axis::collector, "all_mapping_tasks"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr task_pick pick(const collector_input& t) {
         return t.pre_remove ? task_pick::leader : task_early_kill_pick(t);
     }

@@ -59,15 +59,20 @@ struct dax_shared_page_ops {
 namespace dax_shared_page {
 /// page->mapping is the file that faulted the page last (<= v6.1, Debian 6.1)
 struct last_faulter : detail::policy_tag<axis::dax_shared_page, "last_faulter"> {
+    static constexpr policy_source source{
+        "before v6.2", "", "dax_associate_entry names the faulting file (read in Debian 6.1.192)", "", ""};
     static constexpr bool marks_shared = false;
 };
 /// page->mapping is PAGE_MAPPING_DAX_SHARED; read faults unmap the file's other PTEs (v6.2+, Debian 6.12)
 struct shared_marker : detail::policy_tag<axis::dax_shared_page, "shared_marker"> {
+    static constexpr policy_source source{
+        "v6.2", "", "fsdax,xfs: set the shared flag when file extent is shared", "", ""};
     static constexpr bool marks_shared = true;
 };
 /// page->mapping is the first faulting file until a second file maps the page, then NULL with a share count;
 /// read faults unmap the file's other PTEs (v6.15+, Debian 7.2)
 struct share_count : detail::policy_tag<axis::dax_shared_page, "share_count"> {
+    static constexpr policy_source source{"v6.15", "38607c62b34b", "fs/dax: properly refcount fs dax pages", "", ""};
     static constexpr bool marks_shared = true;
     static constexpr bool counts_sharers = true;
 };

@@ -49,10 +49,13 @@ struct del_gendisk_ops {
 namespace del_gendisk {
 /// del_gendisk does not touch the filesystem (Debian 6.1)
 struct no_fs_shutdown : detail::policy_tag<axis::del_gendisk, "no_fs_shutdown"> {
+    static constexpr policy_source source{
+        "before v6.6", "", "del_gendisk syncs and invalidates the block device only (read in Debian 6.1.192)", "", ""};
     static constexpr bool shuts_down_filesystem = false;
 };
 /// bdev marked dead, xfs_fs_shutdown(SHUTDOWN_DEVICE_REMOVED) (v6.6+)
 struct device_removed_shutdown : detail::policy_tag<axis::del_gendisk, "device_removed_shutdown"> {
+    static constexpr policy_source source{"v6.6", "", "xfs: wire up sops->shutdown", "", ""};
     static constexpr bool shuts_down_filesystem = true;
 };
 }  // namespace del_gendisk

@@ -94,11 +94,13 @@ namespace freeze {
 using decision = freeze_decision;
 /// no freeze (pre-patch, Debian 6.1)
 struct none : detail::policy_tag<axis::freeze, "none"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool freezes = false;
     static constexpr decision after_attempt(const freeze_attempt&) { return decision::proceed(); }
 };
 /// retry every 100 ms until frozen (v12)
 struct loop_until_frozen : detail::policy_tag<axis::freeze, "loop_until_frozen"> {
+    static constexpr policy_source source = detail::known_sources::v12_only;
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::retry(100);  // delay(HZ / 10)
@@ -106,6 +108,7 @@ struct loop_until_frozen : detail::policy_tag<axis::freeze, "loop_until_frozen">
 };
 /// one attempt; on failure return its error, do nothing else (review of v12)
 struct return_ebusy : detail::policy_tag<axis::freeze, "return_ebusy"> {
+    static constexpr policy_source source = detail::known_sources::v12_reviewed;
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::return_error();
@@ -113,6 +116,11 @@ struct return_ebusy : detail::policy_tag<axis::freeze, "return_ebusy"> {
 };
 /// one attempt; -EBUSY carries on unfrozen, other errors are returned (v13)
 struct ebusy_continues : detail::policy_tag<axis::freeze, "ebusy_continues"> {
+    static constexpr policy_source source{
+        "proposed on the list", "", "[PATCH v13] mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for unbind",
+        "linux-xfs, 23 Aug 2023, Shiyang Ruan, \"[PATCH v13] mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for unbind\": "
+        "carry on when another holder has the kernel freeze",
+        "20230823081706.2970430-1-ruansy.fnst@fujitsu.com"};
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         if (a.rc == 0) return decision::proceed();
@@ -121,11 +129,21 @@ struct ebusy_continues : detail::policy_tag<axis::freeze, "ebusy_continues"> {
 };
 /// one attempt; carry on either way, remember whether we froze (v14, v6.8+)
 struct proceed_and_remember : detail::policy_tag<axis::freeze, "proceed_and_remember"> {
+    static constexpr policy_source source{
+        "v6.8", "fa422b353d21", detail::known_sources::pre_remove_subject,
+        "linux-xfs, 23 Aug 2023, Darrick J. Wong, \"Re: [PATCH v13] mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for "
+        "unbind\": remember whether the freeze returned 0, and keep going on any error",
+        "20230823233601.GH11263@frogsfrogsfrogs"};
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) { return decision::proceed(a.rc != 0); }
 };
 /// one attempt; on failure continue as a plain notification without MF_MEM_PRE_REMOVE (proposed on the list)
 struct fallback_without_pre_remove : detail::policy_tag<axis::freeze, "fallback_without_pre_remove"> {
+    static constexpr policy_source source{
+        "proposed on the list", "", detail::known_sources::v12_subject,
+        "linux-xfs, 31 Jul 2023, Darrick J. Wong, \"Re: [PATCH v12 2/2] mm, pmem, xfs: Introduce MF_MEM_REMOVE for "
+        "unbind\": if MF_MEM_PRE_REMOVE fails with -EBUSY, call it again without it and let it kill processes",
+        "20230801032542.GK11352@frogsfrogsfrogs"};
     static constexpr bool freezes = true;
     static constexpr decision after_attempt(const freeze_attempt& a) {
         return a.rc == 0 ? decision::proceed() : decision::proceed_without_pre_remove();

@@ -61,6 +61,9 @@ struct freeze_api_ops {
 namespace freeze_api {
 /// freeze_super(sb)/thaw_super(sb) (<= v6.5, Debian 6.1)
 struct no_holders : detail::policy_tag<axis::freeze_api, "no_holders"> {
+    static constexpr policy_source source{
+        "before v6.6", "", "freeze_super(sb) and thaw_super(sb): one freeze, no holders (read in Debian 6.1.192)", "",
+        ""};
     static constexpr bool per_holder = false;
     static constexpr bool unborn_freeze_succeeds = true;
     static constexpr int thaw_without_hold_rc = 0;     // not reached: any thaw ends the one freeze
@@ -68,6 +71,8 @@ struct no_holders : detail::policy_tag<axis::freeze_api, "no_holders"> {
 };
 /// freeze_holders bitmask (v6.6-v6.7)
 struct holder_bitmask : detail::policy_tag<axis::freeze_api, "holder_bitmask"> {
+    static constexpr policy_source source{
+        "v6.6", "880b9577855e", "fs: distinguish between user initiated freeze and kernel initiated freeze", "", ""};
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = true;
     static constexpr int thaw_without_hold_rc = -err::einval;
@@ -75,6 +80,7 @@ struct holder_bitmask : detail::policy_tag<axis::freeze_api, "holder_bitmask"> {
 };
 /// freeze_kcount/freeze_ucount (v6.8+)
 struct holder_counts : detail::policy_tag<axis::freeze_api, "holder_counts"> {
+    static constexpr policy_source source{"v6.8", "7366f8b6fc6a", "fs: handle freezing from multiple devices", "", ""};
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;  // the dead SB_BORN check is gone
     static constexpr int thaw_without_hold_rc = -err::einval;
@@ -83,6 +89,8 @@ struct holder_counts : detail::policy_tag<axis::freeze_api, "holder_counts"> {
 /// counts, and a thaw that leaves another holder returns 0 (6.12.111+ stable)
 struct holder_counts_nested_thaw_ok
     : detail::policy_tag<axis::freeze_api, "holder_counts_nested_thaw_ok"> {
+    static constexpr policy_source source{
+        "Debian 6.12.111", "", "fs: don't return -EINVAL for successful nested thaw", "", ""};
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;
     static constexpr int thaw_without_hold_rc = 0;
@@ -92,6 +100,7 @@ struct holder_counts_nested_thaw_ok
 /// returns 0 (7.2)
 struct holder_counts_may_unfreeze
     : detail::policy_tag<axis::freeze_api, "holder_counts_may_unfreeze"> {
+    static constexpr policy_source source{"v6.16", "", "fs: add owner of freeze/thaw", "", ""};
     static constexpr bool per_holder = true;
     static constexpr bool unborn_freeze_succeeds = false;
     static constexpr int thaw_without_hold_rc = -err::einval;

@@ -43,10 +43,12 @@ struct invalidate_ops {
 namespace invalidate {
 /// no cache drop (pre-patch)
 struct none : detail::policy_tag<axis::invalidate, "none"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool invalidates(bool) { return false; }
 };
 /// invalidate_inode_pages2_range(pgoff, pgoff + pgcnt - 1), result ignored (v12, v6.8+)
 struct on_pre_remove : detail::policy_tag<axis::invalidate, "on_pre_remove"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr bool invalidates(bool pre_remove) { return pre_remove; }
 };
 }  // namespace invalidate

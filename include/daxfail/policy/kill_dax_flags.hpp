@@ -43,10 +43,12 @@ struct kill_dax_flags_ops {
 namespace kill_dax_flags {
 /// flags 0: unbind looks like poison of the whole device (v6.0-v6.7, Debian 6.1)
 struct none : detail::policy_tag<axis::kill_dax_flags, "none"> {
+    static constexpr policy_source source{"v6.0", "", "dax: introduce holder for dax_device", "", ""};
     static constexpr int notify_flags() { return 0; }
 };
 /// MF_MEM_PRE_REMOVE (v12, v6.8+)
 struct pre_remove : detail::policy_tag<axis::kill_dax_flags, "pre_remove"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr int notify_flags() { return mf::mem_pre_remove; }
 };
 }  // namespace kill_dax_flags

@@ -48,16 +48,20 @@ struct log_device_ops {
 namespace log_device {
 /// always a corrupt shutdown (<= v6.7, Debian 6.1)
 struct corrupt_always : detail::policy_tag<axis::log_device, "corrupt_always"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool checks_range = false;
     static constexpr bool corrupt(bool) { return true; }
 };
 /// pre-remove returns 0, else corrupt shutdown (v12, v6.8-v6.13)
 struct ignore_pre_remove : detail::policy_tag<axis::log_device, "ignore_pre_remove"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr bool checks_range = false;
     static constexpr bool corrupt(bool pre_remove) { return !pre_remove; }
 };
 /// -ENXIO outside the log, then as ignore_pre_remove (v6.14+)
 struct range_checked : detail::policy_tag<axis::log_device, "range_checked"> {
+    static constexpr policy_source source{
+        "v6.14", "f4ed93037966", "xfs: don't shut down the filesystem for media failures beyond end of log", "", ""};
     static constexpr bool checks_range = true;
     static constexpr bool corrupt(bool pre_remove) { return !pre_remove; }
 };

@@ -42,10 +42,12 @@ struct metadata_record_ops {
 namespace metadata_record {
 /// set want_shutdown, continue (v6.1-v6.7, Debian 6.1)
 struct want_shutdown : detail::policy_tag<axis::metadata_record, "want_shutdown"> {
+    static constexpr policy_source source = detail::known_sources::scan_then_shutdown;
     static constexpr bool wants_shutdown(bool) { return true; }
 };
 /// on pre-remove continue without shutdown request (v12, v6.8+)
 struct skip_on_pre_remove : detail::policy_tag<axis::metadata_record, "skip_on_pre_remove"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr bool wants_shutdown(bool pre_remove) { return !pre_remove; }
 };
 }  // namespace metadata_record

@@ -42,10 +42,12 @@ struct non_dax_inode_ops {
 namespace non_dax_inode {
 /// call mf_dax_kill_procs, -EBUSY aborts the query (pre-patch, Debian 6.1)
 struct kill_anyway : detail::policy_tag<axis::non_dax_inode, "kill_anyway"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool kill_procs(bool) { return true; }
 };
 /// only DAX mappings are killed (v12, v6.8+)
 struct skip : detail::policy_tag<axis::non_dax_inode, "skip"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr bool kill_procs(bool inode_is_dax) { return inode_is_dax; }
 };
 }  // namespace non_dax_inode

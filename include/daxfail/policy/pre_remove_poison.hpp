@@ -40,10 +40,12 @@ struct pre_remove_poison_ops {
 namespace pre_remove_poison {
 /// poison every page it visits (pre-patch code)
 struct set_hwpoison : detail::policy_tag<axis::pre_remove_poison, "set_hwpoison"> {
+    static constexpr policy_source source = detail::known_sources::mf_dax_kill_procs;
     static constexpr bool poisons(bool) { return true; }
 };
 /// no SetPageHWPoison under MF_MEM_PRE_REMOVE (v12, v6.8+)
 struct leave_clean : detail::policy_tag<axis::pre_remove_poison, "leave_clean"> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
     static constexpr bool poisons(bool pre_remove) { return !pre_remove; }
 };
 }  // namespace pre_remove_poison

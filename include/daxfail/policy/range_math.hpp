@@ -155,29 +155,50 @@ namespace range_math {
 using detail::range_math_generation;
 /// R0, exclusive end, blockcount min(len, high) - low, unbounded loop
 struct v6_0 : detail::policy_tag<axis::range_math, "v6_0">, range_math_generation<true, false, count_one_short, false> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
 };
 /// R1, inclusive end, blockcount one short
 struct v6_5 : detail::policy_tag<axis::range_math, "v6_5">,
-              range_math_generation<false, false, count_one_short, false> {};
+              range_math_generation<false, false, count_one_short, false> {
+    static constexpr policy_source source{
+        "v6.5", "5cf32f63b0f4", "xfs: fix the calculation for \"end\" and \"length\"", "", ""};
+};
 /// R1, inclusive end, blockcount min(len - 1, high) + 1 - low
 struct v6_6 : detail::policy_tag<axis::range_math, "v6_6">,
-              range_math_generation<false, false, count_inclusive, false> {};
+              range_math_generation<false, false, count_inclusive, false> {
+    static constexpr policy_source source{
+        "v6.6", "3c90c01e4934", "xfs: correct calculation for agend and blockcount", "", ""};
+};
 /// R2 (whole-device case), blockcount as v6_6
 struct merged : detail::policy_tag<axis::range_math, "merged">,
-                range_math_generation<false, true, count_inclusive, false> {};
+                range_math_generation<false, true, count_inclusive, false> {
+    static constexpr policy_source source = detail::known_sources::pre_remove_patch;
+};
 /// R2, blockcount min(count, high + 1) - low in u32, bounded group loop
 struct v6_14 : detail::policy_tag<axis::range_math, "v6_14">,
-               range_math_generation<false, true, count_u32_wrap, true> {};
+               range_math_generation<false, true, count_u32_wrap, true> {
+    static constexpr policy_source source = detail::known_sources::rtgroups;
+};
 /// v6_14 on the filesystem's own length (bt_nr_sectors)
 struct v6_18 : detail::policy_tag<axis::range_math, "v6_18">,
-               range_math_generation<false, true, count_u32_wrap, true, true> {};
+               range_math_generation<false, true, count_u32_wrap, true, true> {
+    static constexpr policy_source source{
+        "v6.18", "6ef2175fce30", "xfs: use bt_nr_sectors in xfs_dax_translate_range", "", ""};
+};
 /// v6_18, translated before the rmapbt test
 struct v7_0 : detail::policy_tag<axis::range_math, "v7_0">,
-              range_math_generation<false, true, count_u32_wrap, true, true, true> {};
+              range_math_generation<false, true, count_u32_wrap, true, true, true> {
+    static constexpr policy_source source{
+        "v7.0", "e76e0e3fc995", "xfs: convey externally discovered fsdax media errors to the health monitor", "", ""};
+};
 /// A proposed fix of v7_0 (not in any kernel): the group's count as v6.6-v6.13 computed it, min(length - 1,
 /// high) + 1 - low, which cannot wrap
 struct v7_0_count_fixed : detail::policy_tag<axis::range_math, "v7_0_count_fixed">,
-                          range_math_generation<false, true, count_inclusive, true, true, true> {};
+                          range_math_generation<false, true, count_inclusive, true, true, true> {
+    static constexpr policy_source source{
+        "proposed by daxfail", "",
+        "v7_0 with the group count of v6.6-v6.13, min(length - 1, high) + 1 - low, which cannot wrap", "", ""};
+};
 }  // namespace range_math
 
 namespace detail {

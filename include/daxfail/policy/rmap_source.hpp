@@ -52,14 +52,22 @@ struct rmap_source_ops {
 namespace rmap_source {
 /// per-group rmapbt range query; -EOPNOTSUPP without rmapbt (all kernels)
 struct rmapbt_query : detail::policy_tag<axis::rmap_source, "rmapbt_query"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr rmap_lookup lookup(bool has_rmapbt) { return has_rmapbt ? rmap_lookup::query_rmapbt : rmap_lookup::not_supported; }
 };
 /// walk every inode's extents and the static metadata (hypothetical)
 struct full_inode_scan : detail::policy_tag<axis::rmap_source, "full_inode_scan"> {
+    static constexpr policy_source source{
+        "proposed by daxfail", "",
+        "find the owners by walking every inode's extents and the static metadata, as a filesystem without a reverse "
+        "map would",
+        "", ""};
     static constexpr rmap_lookup lookup(bool) { return rmap_lookup::scan_every_owner; }
 };
 /// always -EOPNOTSUPP (no reverse mapping)
 struct unsupported : detail::policy_tag<axis::rmap_source, "unsupported"> {
+    static constexpr policy_source source{
+        "proposed by daxfail", "", "a holder that cannot map a range to its owners at all", "", ""};
     static constexpr rmap_lookup lookup(bool) { return rmap_lookup::not_supported; }
 };
 }  // namespace rmap_source

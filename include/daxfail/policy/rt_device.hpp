@@ -43,10 +43,12 @@ struct rt_device_ops {
 namespace rt_device {
 /// -EOPNOTSUPP (<= v6.13, Debian 6.1)
 struct unsupported : detail::policy_tag<axis::rt_device, "unsupported"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool scans_rtgroups = false;
 };
 /// scan rtgroup rmap btrees (v6.14+)
 struct rtgroups : detail::policy_tag<axis::rt_device, "rtgroups"> {
+    static constexpr policy_source source = detail::known_sources::rtgroups;
     static constexpr bool scans_rtgroups = true;
 };
 }  // namespace rt_device

@@ -57,12 +57,14 @@ struct shutdown_ops {
 namespace shutdown {
 /// CORRUPT_ONDISK if error or metadata hit (v6.1-v6.7, Debian 6.1)
 struct corrupt_on_error : detail::policy_tag<axis::shutdown, "corrupt_on_error"> {
+    static constexpr policy_source source = detail::known_sources::scan_then_shutdown;
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;
     }
 };
 /// as corrupt_on_error, else FORCE_UMOUNT on pre-remove (v12-v14)
 struct force_umount_unless_error : detail::policy_tag<axis::shutdown, "force_umount_unless_error"> {
+    static constexpr policy_source source = detail::known_sources::v12_only;
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         if (s.error || s.want_shutdown) return shutdown_action::corrupt_ondisk;
         return s.pre_remove ? shutdown_action::force_umount : shutdown_action::none;
@@ -70,6 +72,11 @@ struct force_umount_unless_error : detail::policy_tag<axis::shutdown, "force_umo
 };
 /// FORCE_UMOUNT on every pre-remove, raw error returned (v15, v6.8+)
 struct force_umount_always : detail::policy_tag<axis::shutdown, "force_umount_always"> {
+    static constexpr policy_source source{
+        "v6.8", "fa422b353d21", detail::known_sources::pre_remove_subject,
+        "linux-xfs, 28 Sep 2023, Shiyang Ruan, \"[PATCH v15] mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for unbind\": "
+        "force-unmount on every pre-remove",
+        "20230928103227.250550-1-ruansy.fnst@fujitsu.com"};
     static constexpr shutdown_action after_scan(const scan_outcome& s) {
         if (s.pre_remove) return shutdown_action::force_umount;
         return s.error || s.want_shutdown ? shutdown_action::corrupt_ondisk : shutdown_action::none;

@@ -49,10 +49,14 @@ struct shutdown_caller_ops {
 namespace shutdown_caller {
 /// each function its own symbol; device removal names fs_bdev_mark_dead (Debian 6.12's build, mainline)
 struct out_of_line : detail::policy_tag<axis::shutdown_caller, "out_of_line"> {
+    static constexpr policy_source source{
+        "Debian 6.12.117", "", "the build keeps every function of the source out of line", "", ""};
     static constexpr std::string_view symbol(std::string_view function) { return function; }
 };
 /// xfs_dax_notify_ddev_failure inlined into xfs_dax_notify_failure (Debian 6.1's build)
 struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, "ddev_failure_inlined"> {
+    static constexpr policy_source source{
+        "Debian 6.1.192", "", "the build inlines xfs_dax_notify_ddev_failure into xfs_dax_notify_failure", "", ""};
     static constexpr std::string_view symbol(std::string_view function) {
         return function == "xfs_dax_notify_ddev_failure" ? "xfs_dax_notify_failure" : function;
     }
@@ -60,6 +64,8 @@ struct ddev_failure_inlined : detail::policy_tag<axis::shutdown_caller, "ddev_fa
 /// xfs_dax_notify_logdev_failure inlined into xfs_dax_notify_failure (Debian 7.2's build)
 struct logdev_failure_inlined
     : detail::policy_tag<axis::shutdown_caller, "logdev_failure_inlined"> {
+    static constexpr policy_source source{
+        "Debian 7.2.13", "", "the build inlines xfs_dax_notify_logdev_failure into xfs_dax_notify_failure", "", ""};
     static constexpr std::string_view symbol(std::string_view function) {
         return function == "xfs_dax_notify_logdev_failure" ? "xfs_dax_notify_failure" : function;
     }

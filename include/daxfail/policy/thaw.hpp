@@ -51,11 +51,14 @@ struct thaw_ops {
 namespace thaw {
 /// freeze in xfs_dax_notify_failure, thaw(KERNEL) always in the callee (v12)
 struct in_callee : detail::policy_tag<axis::thaw, "in_callee"> {
+    static constexpr policy_source source = detail::known_sources::v12_only;
     static constexpr freeze_site freeze_in = freeze_site::notify_failure;
     static constexpr bool thaw_kernel(bool) { return true; }
 };
 /// freeze and thaw in xfs_dax_notify_ddev_failure, thaw(KERNEL) iff we froze (v13+, v6.8+)
 struct where_frozen : detail::policy_tag<axis::thaw, "where_frozen"> {
+    static constexpr policy_source source{"v6.8", "fa422b353d21", detail::known_sources::pre_remove_subject,
+                                          detail::known_sources::v12_review, detail::known_sources::v12_review_id};
     static constexpr freeze_site freeze_in = freeze_site::ddev_failure;
     static constexpr bool thaw_kernel(bool this_path_froze) { return this_path_froze; }
 };

@@ -54,11 +54,17 @@ struct thaw_userspace_ops {
 namespace thaw_userspace {
 /// thaw_super(USERSPACE) after pre-remove, result ignored (v12+, v6.8+)
 struct anyway : detail::policy_tag<axis::thaw_userspace, "anyway"> {
+    static constexpr policy_source source{
+        "v6.8", "fa422b353d21", detail::known_sources::pre_remove_subject,
+        "linux-xfs, 24 Aug 2023, Shiyang Ruan, \"Re: [PATCH v13] mm, pmem, xfs: Introduce MF_MEM_PRE_REMOVE for "
+        "unbind\": a userspace freeze left behind makes umount fail after the removal",
+        "999e83ca-df65-4a43-9d32-ff13a252c2d7@fujitsu.com"};
     static constexpr bool may_thaw = true;
     static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return true; }
 };
 /// leave a userspace freeze alone (pre-patch)
 struct never : detail::policy_tag<axis::thaw_userspace, "never"> {
+    static constexpr policy_source source = detail::known_sources::xfs_notify_failure;
     static constexpr bool may_thaw = false;
     static constexpr bool drops_userspace_freeze(const freeze_holders_left&) { return false; }
 };
