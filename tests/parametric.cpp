@@ -174,3 +174,13 @@ TEST_CASE("parametric: the C++ spelling of a value parsed from text names the te
     CHECK(pages.collector == ops_of<collector::filter<collector::pages_at_least<4>>>);
     CHECK_FALSE(parametric_family_in(presets::merged::config, "freeze"));  // a built-in is not parametric
 }
+
+TEST_CASE("parametric: every value of a family carries the family's source, in C++ and from text") {
+    const auto from_text = source_of("freeze", "retry(7,1s,-EAGAIN)");
+    REQUIRE(from_text);
+    CHECK(*from_text == freeze::retry_source);
+    CHECK(source_of<freeze::retry<3, 10, -err::ebusy>>() == freeze::retry_source);
+    CHECK(source_of("collector", "filter(dirty)") == collector::filter_source);
+    CHECK(freeze::retry_source.version == "proposed by daxfail");
+    CHECK_FALSE(source_of("thaw", "retry(3,10ms,-EBUSY)"));  // no such family on that axis
+}

@@ -28,6 +28,8 @@ struct parametric_family {
     std::string (*read)(std::string_view args, config& c);
     /// The C++ spelling of `c`'s value of this family: "freeze::retry<3, 10, -err::ebusy>".
     std::string (*cpp)(const config& c);
+    /// Where the family comes from (every value of it shares it).
+    policy_source source;
 };
 
 namespace detail {
@@ -79,7 +81,7 @@ inline constexpr std::array<parametric_family, 2> parametric_families{{
          const auto read = freeze::read_retry(args, error);
          return detail::set_from(read, error, c.freeze);
      },
-     &detail::cpp_retry},
+     &detail::cpp_retry, freeze::retry_source},
     {"collector", "filter", "filter(WHAT)",
      "v6.8's collector keeping, on pre-remove, only the tasks WHAT says: dirty, pages>=N, mapcount>=N, early_kill",
      {"filter(dirty)", "filter(pages>=2)", "filter(mapcount>=2)", "filter(early_kill)"},
@@ -88,7 +90,7 @@ inline constexpr std::array<parametric_family, 2> parametric_families{{
          const auto read = collector::read_filter(args, error);
          return detail::set_from(read, error, c.collector);
      },
-     &detail::cpp_filter},
+     &detail::cpp_filter, collector::filter_source},
 }};
 
 /// The family of `c`'s value on `axis` when it is parametric, else null.

@@ -5,6 +5,7 @@
 #define DAXFAIL_SOURCES_HPP
 
 #include <daxfail/config.hpp>
+#include <daxfail/parametric.hpp>
 #include <daxfail/policy_source.hpp>
 
 #include <concepts>
@@ -35,8 +36,13 @@ std::optional<policy_source> builtin_source(std::string_view value, type_list<P.
 }  // namespace detail
 
 /// The source of the built-in value `value` of axis `axis` (both as spelled on the command line, "freeze",
-/// "return_ebusy"); nullopt for an unknown axis or value (a user's policy included).
+/// "return_ebusy"), or of its parametric family ("retry(3,10ms,-EBUSY)"); nullopt for an unknown axis or value
+/// (a user's policy included).
 inline std::optional<policy_source> source_of(std::string_view axis, std::string_view value) {
+    if (const auto open = value.find('('); open != std::string_view::npos) {
+        const parametric_family* f = parametric_family_of(axis, value.substr(0, open));
+        return f ? std::optional<policy_source>(f->source) : std::nullopt;
+    }
     std::optional<policy_source> found;
     detail::for_each_axis_tag(
         [&]<class A>(A*) {

@@ -77,6 +77,13 @@ constexpr detail::short_text filter_name(const policy_args& a) {
     return t;
 }
 
+/// Where the family comes from.
+inline constexpr policy_source filter_source{
+    "proposed by daxfail", "",
+    "v6.8's collector narrowed on pre-remove to the tasks a reviewer names: dirty entries, pages mapped in the "
+    "range, processes mapping the page, early kill",
+    "", ""};
+
 /// What to keep, in C++.
 struct dirty {
     static constexpr policy_args arguments{std::int64_t(filter_kind::dirty), 0, 0, 0};
@@ -100,6 +107,7 @@ struct filter {
     static constexpr policy_args arguments = Keep::arguments;
     static constexpr const auto& rule = filter_rule;
     static constexpr std::string_view name = detail::static_text<filter_name(arguments)>;
+    static constexpr policy_source source = filter_source;
     static constexpr bool reads_page = filter_reads_page(arguments);
     static constexpr task_pick pick(const collector_input& t) { return filter_pick(arguments, t); }
 };

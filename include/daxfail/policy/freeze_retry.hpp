@@ -59,6 +59,13 @@ constexpr detail::short_text retry_name(const policy_args& a) {
     return t;
 }
 
+/// Where the family comes from: the freeze choices of v12, of its review and of v6.8 as one family of numbers.
+inline constexpr policy_source retry_source{
+    "proposed by daxfail", "",
+    "freeze_super at most N times, T apart, then an error, proceed, or a plain memory failure: v12's loop, its "
+    "review's returned error and v6.8's single attempt as one family",
+    detail::known_sources::v12_review, detail::known_sources::v12_review_id};
+
 /// The C++ spelling of a template.
 template <unsigned Attempts, std::uint64_t IntervalMs, std::int64_t Then>
 struct retry {
@@ -69,6 +76,7 @@ struct retry {
     static constexpr policy_args arguments{Attempts, std::int64_t(IntervalMs), Then, 0};
     static constexpr const auto& rule = retry_rule;
     static constexpr std::string_view name = detail::static_text<retry_name(arguments)>;
+    static constexpr policy_source source = retry_source;
     static constexpr bool freezes = true;
     static constexpr freeze_decision after_attempt(const freeze_attempt& a) { return retry_decide(arguments, a); }
 };
