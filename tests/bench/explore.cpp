@@ -2,7 +2,7 @@
 // threads that take turns): schedules and distinct states per
 // second on the catalog's concurrent scenarios, and the time each finding of
 // issue 12 takes to be found. Run a Release build:
-//     build/release/tests/bench/daxfail_bench_explore
+//     build/bench/tests/bench/daxfail_bench_explore
 #include <daxfail/concurrent_scenarios.hpp>
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/presets.hpp>

@@ -1,5 +1,5 @@
 // Loading scenario files at real-machine sizes (Google Benchmark; run a Release build):
-//     build/release/tests/bench/daxfail_bench_load
+//     build/bench/tests/bench/daxfail_bench_load
 // The file is the world the scale benchmark runs in C++ (test::many: 1 TiB, 10^6 extents in 10^5 files,
 // 10^4 tasks with 10^5 mappings), written once by scenario_to_text into the temporary directory. Memory is
 // measured from each process's starting RSS: the world built in C++ (what the model holds) and

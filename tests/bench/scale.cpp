@@ -1,5 +1,5 @@
 // Scale benchmarks (Google Benchmark): the model's cost at real machine sizes.
-// Run a Release build: build/release/tests/bench/daxfail_bench_scale
+// Run a Release build: build/bench/tests/bench/daxfail_bench_scale
 // After the runs it prints each figure next to its target. Peak memory is the
 // process's (getrusage), so measure it one benchmark at a time:
 //     daxfail_bench_scale --benchmark_filter=unbind_1TiB_device
