@@ -88,7 +88,8 @@ struct collector {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::collector_has_pick<P>, "daxfail: this collector policy needs `static task_pick pick(const collector_input&)`");
-        return {P::name, &P::pick};
+        if constexpr (!collector_policy<P>) return ops{};
+        else return {P::name, &P::pick};
     }
     struct field;  // config::collector: defined below, where make() is complete
 };
