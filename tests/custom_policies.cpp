@@ -223,13 +223,20 @@ TEST_CASE("a user's variant is named in the JSON and CSV reports") {
     CHECK(report::to_csv(c, false).find("wait_5s") != std::string::npos);
 }
 
-TEST_CASE("the README's own-command program is tests/user_command/main.cpp") {
+/// Whether the README shows the source file `path` (under the source tree) as a C++ block, but for its first line.
+static bool readme_shows(const std::string& path) {
     std::ifstream readme(std::string(DAXFAIL_SOURCE_DIR) + "/README.md");
-    std::ifstream program(std::string(DAXFAIL_SOURCE_DIR) + "/tests/user_command/main.cpp");
+    std::ifstream program(std::string(DAXFAIL_SOURCE_DIR) + "/" + path);
     std::stringstream r, p;
     r << readme.rdbuf();
     p << program.rdbuf();
     std::string code = p.str();
     code = code.substr(code.find('\n') + 1);  // its first line says where it comes from
-    CHECK(r.str().find("```cpp\n" + code + "```") != std::string::npos);
+    return !code.empty() && r.str().find("```cpp\n" + code + "```") != std::string::npos;
 }
+
+TEST_CASE("the README's own-command program is tests/user_command/main.cpp") {
+    CHECK(readme_shows("tests/user_command/main.cpp"));
+}
+
+TEST_CASE("the README's idea file is tests/ideas/wait_5s.cpp") { CHECK(readme_shows("tests/ideas/wait_5s.cpp")); }

@@ -92,6 +92,14 @@ struct append_new_axes<variant<Ps...>, Q, Qs...>
                                          variant<Ps...>>,
                       Qs...> {};
 
+/// Builds P's table (its axis' static_asserts name what P lacks) before config does, so that a diagnostic about P
+/// names the variant once, not once per step of config's initializer.
+template <class P>
+constexpr bool table_builds() {
+    if constexpr (any_policy<P>) static_cast<void>(ops_of<P>);
+    return true;
+}
+
 template <class... Qs>
 constexpr bool valid_override() {
     return ((must_be_policy<Qs>::ok && ...)) &&
@@ -104,6 +112,7 @@ template <class... Ps>
 struct variant {
     static_assert((detail::must_be_policy<Ps>::ok && ...));
     static_assert(detail::no_axis_twice<Ps...>());
+    static_assert((detail::table_builds<Ps>() && ...));
 
     /// The policies as a Hana type list.
     static constexpr auto policies = boost::hana::tuple_t<Ps...>;

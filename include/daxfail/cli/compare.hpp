@@ -5,6 +5,7 @@
 #define DAXFAIL_CLI_COMPARE_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/cli/idea.hpp>
 #include <daxfail/compare.hpp>
 #include <daxfail/report/csv.hpp>
 #include <daxfail/report/json.hpp>
@@ -31,6 +32,7 @@ inline detail::command compare_command(const std::vector<variant_spec>& extras =
             "invariants each variant fails, in at most 120 columns; --wide adds the scenario x variant matrix and every "
             "pair of classes, as the md format does.",
         .options = {variants_option(extras),
+                    idea_option(),
                     scenario_option("the built-in catalog (examples/scenarios/)"),
                     format_option({"table", "md", "csv", "json"}, "table, Markdown, CSV or JSON."),
                     {.name = "--wide",
@@ -52,7 +54,9 @@ inline int cmd_compare(const std::vector<std::string>& args, const std::vector<v
     const bool only_differences = p->has("--only-differences");
     run_options opts;
     opts.max_seconds = seconds_value(*p, opts.max_seconds);
-    auto variants = variants_given(*p, extras, "compare");
+    const auto known = with_ideas(*p, extras, "compare");
+    if (!known) return exit_bad_input;
+    auto variants = variants_given(*p, *known, "compare");
     if (!variants) return exit_bad_input;
     std::vector<scenario> scens;
     if (!p->has("--scenario")) scens = scenarios::catalog();

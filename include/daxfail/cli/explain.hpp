@@ -4,6 +4,7 @@
 #define DAXFAIL_CLI_EXPLAIN_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/cli/idea.hpp>
 #include <daxfail/compare.hpp>
 #include <daxfail/report/dot.hpp>
 #include <daxfail/report/text.hpp>
@@ -37,6 +38,7 @@ inline detail::command explain_command() {
                          .help = "the variant: a preset or a policy combination, as for compare --variants (required).",
                          .default_text = "none",
                          .completion = completes::variants},
+                        idea_option(),
                         dot_option("OUT",
                                    "write the step trace as Graphviz DOT to the file OUT; with '-' only the DOT goes "
                                    "to standard output, instead of the text.",
@@ -56,8 +58,10 @@ inline int cmd_explain(const std::vector<std::string>& args, const std::vector<v
     opts.max_seconds = seconds_value(*p, opts.max_seconds);
     const auto sc = scenario_named(p->operands.front(), {scenarios::catalog()}, "explain");
     if (!sc) return exit_bad_input;
+    const auto known = with_ideas(*p, extras, "explain");
+    if (!known) return exit_bad_input;
     std::string error;
-    auto v = parse_variant(p->value("--variant"), error, extras);
+    auto v = parse_variant(p->value("--variant"), error, *known);
     if (!v) {
         std::cerr << "daxfail explain: --variant: " << error << "\n";
         return exit_bad_input;

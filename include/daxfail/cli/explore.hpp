@@ -5,6 +5,7 @@
 #define DAXFAIL_CLI_EXPLORE_HPP
 
 #include <daxfail/cli/common.hpp>
+#include <daxfail/cli/idea.hpp>
 #include <daxfail/cli/races.hpp>
 #include <daxfail/cli/replay.hpp>
 #include <daxfail/concurrent_scenarios.hpp>
@@ -39,6 +40,7 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                        "concurrent scenario files (or directories of them); default: the catalog's concurrent "
                        "scenarios.",
         .options = {variants_option(extras),
+                    idea_option(),
                     number_option("--depth", "steps per schedule before it is cut (1 to 100000).", "200",
                                   detail::whole_number_from<1, 100000>),
                     number_option("--preemptions", "switches away from an actor that could go on, per schedule (0 to 64).",
@@ -183,13 +185,15 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     int status = exit_ok;
     const auto p = parse_or_exit(explore_command(extras), args, status);
     if (!p) return status;
+    const auto known = with_ideas(*p, extras, "explore");
+    if (!known) return exit_bad_input;
     const bool sharded = p->has("--shard");
-    if (p->has("--replay")) return detail::replay_file(p->value("--replay"), p->value("--dot"), extras, p->operands);
+    if (p->has("--replay")) return detail::replay_file(p->value("--replay"), p->value("--dot"), *known, p->operands);
     if (sharded && p->has("--confirm")) {
         std::cerr << "daxfail explore: --confirm runs after the whole exploration; it does not go with --shard\n";
         return exit_bad_input;
     }
-    const auto q = detail::exploration(*p, extras);
+    const auto q = detail::exploration(*p, *known);
     if (!q) return exit_bad_input;
     detail::progress bar("explore", "parts", p->has("--progress"));
     explore::run_hooks hooks;

@@ -5,6 +5,8 @@
 //     name            the axis' name in reports and on the command line
 //     ops             the run-time table a policy becomes (its name, its decisions as function pointers or constants)
 //     make<P>()       checks a policy (static_asserts naming the missing member) and builds its table
+//                     (`if constexpr (!<axis>_policy<P>) return ops{};` first, so that the static_assert is
+//                     the only error: no follow-up errors on the variant that uses the policy)
 //     builtins        the built-in policies, in the order they are listed
 //     default_policy  the value of a variant that leaves the axis out
 //     field           config's member for the axis: `struct freeze::field { ops freeze = make<default_policy>(); };`

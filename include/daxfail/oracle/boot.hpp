@@ -8,6 +8,7 @@
 #define DAXFAIL_ORACLE_BOOT_HPP
 
 #include <daxfail/config.hpp>
+#include <daxfail/detail/program_dir.hpp>
 #include <daxfail/oracle/kernel_preset.hpp>
 #include <daxfail/presets.hpp>
 
@@ -44,12 +45,7 @@
 
 namespace daxfail::oracle {
 
-/// The directory of the running program (through /proc/self/exe); empty when unknown.
-inline std::filesystem::path program_dir() {
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::filesystem::path() : exe.parent_path();
-}
+using daxfail::detail::program_dir;
 
 /// The oracle's scripts (boot.sh, ...): an installed program's share/daxfail/oracle, else DAXFAIL_ORACLE_DIR.
 inline std::string oracle_dir() {

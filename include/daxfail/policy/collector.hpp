@@ -124,7 +124,8 @@ struct collector {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::collector_has_pick<P>, "daxfail: this collector policy needs `static task_pick pick(const collector_input&)`");
-        return {P::name, detail::decision_of<decltype(ops::pick), P>(&P::pick), detail::collector_reads_page<P>()};
+        if constexpr (!collector_policy<P>) return ops{};
+        else return {P::name, detail::decision_of<decltype(ops::pick), P>(&P::pick), detail::collector_reads_page<P>()};
     }
     struct field;  // config::collector: defined below, where make() is complete
 };

@@ -108,7 +108,8 @@ struct dax_shared_page {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::dax_shared_page_has_marks_shared<P>, "daxfail: this dax_shared_page policy needs `static constexpr bool marks_shared`");
-        return {P::name, P::marks_shared, detail::dax_shared_page_counts_sharers<P>()};
+        if constexpr (!dax_shared_page_policy<P>) return ops{};
+        else return {P::name, P::marks_shared, detail::dax_shared_page_counts_sharers<P>()};
     }
     struct field;  // config::dax_shared_page: defined below, where make() is complete
 };

@@ -81,7 +81,8 @@ struct del_gendisk {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::del_gendisk_has_shuts_down_filesystem<P>, "daxfail: this del_gendisk policy needs `static constexpr bool shuts_down_filesystem`");
-        return {P::name, P::shuts_down_filesystem};
+        if constexpr (!del_gendisk_policy<P>) return ops{};
+        else return {P::name, P::shuts_down_filesystem};
     }
     struct field;  // config::del_gendisk: defined below, where make() is complete
 };

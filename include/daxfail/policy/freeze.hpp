@@ -183,7 +183,8 @@ struct freeze {
                       "daxfail: this freeze policy needs `static constexpr bool freezes` (does it call freeze_super?)");
         static_assert(detail::freeze_has_after_attempt<P>,
                       "daxfail: this freeze policy needs `static freeze_decision after_attempt(const freeze_attempt&)`");
-        return {P::name, P::freezes, detail::decision_of<decltype(ops::after_attempt), P>(&P::after_attempt)};
+        if constexpr (!freeze_policy<P>) return ops{};
+        else return {P::name, P::freezes, detail::decision_of<decltype(ops::after_attempt), P>(&P::after_attempt)};
     }
     struct field;  // config::freeze: defined below, where make() is complete
 };

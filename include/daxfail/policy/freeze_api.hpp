@@ -138,7 +138,8 @@ struct freeze_api {
         static_assert(detail::freeze_api_has_rules<P>,
                       "daxfail: this freeze_api policy needs static constexpr `bool per_holder`, `bool "
                       "unborn_freeze_succeeds`, `int thaw_without_hold_rc` and `int thaw_leaving_holders_rc`");
-        return {P::name, P::per_holder, P::unborn_freeze_succeeds, P::thaw_without_hold_rc, P::thaw_leaving_holders_rc};
+        if constexpr (!freeze_api_policy<P>) return ops{};
+        else return {P::name, P::per_holder, P::unborn_freeze_succeeds, P::thaw_without_hold_rc, P::thaw_leaving_holders_rc};
     }
     struct field;  // config::freeze_api: defined below, where make() is complete
 };

@@ -74,7 +74,8 @@ struct invalidate {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::invalidate_has_invalidates<P>, "daxfail: this invalidate policy needs `static bool invalidates(bool pre_remove)`");
-        return {P::name, &P::invalidates};
+        if constexpr (!invalidate_policy<P>) return ops{};
+        else return {P::name, &P::invalidates};
     }
     struct field;  // config::invalidate: defined below, where make() is complete
 };

@@ -74,7 +74,8 @@ struct kill_dax_flags {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::kill_dax_flags_has_notify_flags<P>, "daxfail: this kill_dax_flags policy needs `static int notify_flags()` (the MF_* flags kill_dax passes)");
-        return {P::name, &P::notify_flags};
+        if constexpr (!kill_dax_flags_policy<P>) return ops{};
+        else return {P::name, &P::notify_flags};
     }
     struct field;  // config::kill_dax_flags: defined below, where make() is complete
 };

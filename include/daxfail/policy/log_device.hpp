@@ -93,7 +93,8 @@ struct log_device {
     static constexpr ops make() {
         static_assert(detail::log_device_has_checks_range<P>, "daxfail: this log_device policy needs `static constexpr bool checks_range`");
         static_assert(detail::log_device_has_corrupt<P>, "daxfail: this log_device policy needs `static bool corrupt(bool pre_remove)`");
-        return {P::name, P::checks_range, &P::corrupt};
+        if constexpr (!log_device_policy<P>) return ops{};
+        else return {P::name, P::checks_range, &P::corrupt};
     }
     struct field;  // config::log_device: defined below, where make() is complete
 };

@@ -73,7 +73,8 @@ struct metadata_record {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::metadata_record_has_wants_shutdown<P>, "daxfail: this metadata_record policy needs `static bool wants_shutdown(bool pre_remove)`");
-        return {P::name, &P::wants_shutdown};
+        if constexpr (!metadata_record_policy<P>) return ops{};
+        else return {P::name, &P::wants_shutdown};
     }
     struct field;  // config::metadata_record: defined below, where make() is complete
 };

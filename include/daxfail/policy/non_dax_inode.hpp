@@ -73,7 +73,8 @@ struct non_dax_inode {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::non_dax_inode_has_kill_procs<P>, "daxfail: this non_dax_inode policy needs `static bool kill_procs(bool inode_is_dax)`");
-        return {P::name, &P::kill_procs};
+        if constexpr (!non_dax_inode_policy<P>) return ops{};
+        else return {P::name, &P::kill_procs};
     }
     struct field;  // config::non_dax_inode: defined below, where make() is complete
 };

@@ -71,7 +71,8 @@ struct pre_remove_poison {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::pre_remove_poison_has_poisons<P>, "daxfail: this pre_remove_poison policy needs `static bool poisons(bool pre_remove)`");
-        return {P::name, &P::poisons};
+        if constexpr (!pre_remove_poison_policy<P>) return ops{};
+        else return {P::name, &P::poisons};
     }
     struct field;  // config::pre_remove_poison: defined below, where make() is complete
 };

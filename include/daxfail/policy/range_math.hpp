@@ -267,13 +267,14 @@ struct range_math {
                       "low)`");
         static_assert(detail::range_math_has_stops_at_last_group<P>,
                       "daxfail: this range_math policy needs `static constexpr bool stops_at_last_group`");
-        return {P::name,
-                &P::translate,
-                &P::last_daddr,
-                &P::blockcount,
-                P::stops_at_last_group,
-                detail::range_math_length_is_filesystem<P>(),
-                detail::range_math_checked_before_rmapbt<P>()};
+        if constexpr (!range_math_policy<P>) return ops{};
+        else return {P::name,
+                     &P::translate,
+                     &P::last_daddr,
+                     &P::blockcount,
+                     P::stops_at_last_group,
+                     detail::range_math_length_is_filesystem<P>(),
+                     detail::range_math_checked_before_rmapbt<P>()};
     }
     struct field;  // config::range_math: defined below, where make() is complete
 };

@@ -93,7 +93,8 @@ struct rmap_source {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::rmap_source_has_lookup<P>, "daxfail: this rmap_source policy needs `static rmap_lookup lookup(bool has_rmapbt)`");
-        return {P::name, &P::lookup};
+        if constexpr (!rmap_source_policy<P>) return ops{};
+        else return {P::name, &P::lookup};
     }
     struct field;  // config::rmap_source: defined below, where make() is complete
 };

@@ -74,7 +74,8 @@ struct rt_device {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::rt_device_has_scans_rtgroups<P>, "daxfail: this rt_device policy needs `static constexpr bool scans_rtgroups`");
-        return {P::name, P::scans_rtgroups};
+        if constexpr (!rt_device_policy<P>) return ops{};
+        else return {P::name, P::scans_rtgroups};
     }
     struct field;  // config::rt_device: defined below, where make() is complete
 };

@@ -105,7 +105,8 @@ struct shutdown {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::shutdown_has_after_scan<P>, "daxfail: this shutdown policy needs `static shutdown_action after_scan(const scan_outcome&)`");
-        return {P::name, &P::after_scan};
+        if constexpr (!shutdown_policy<P>) return ops{};
+        else return {P::name, &P::after_scan};
     }
     struct field;  // config::shutdown: defined below, where make() is complete
 };

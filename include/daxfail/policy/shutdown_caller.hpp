@@ -94,7 +94,8 @@ struct shutdown_caller {
     template <class P>
     static constexpr ops make() {
         static_assert(detail::shutdown_caller_has_symbol<P>, "daxfail: this shutdown_caller policy needs `static std::string_view symbol(std::string_view function)`");
-        return {P::name, &P::symbol};
+        if constexpr (!shutdown_caller_policy<P>) return ops{};
+        else return {P::name, &P::symbol};
     }
     struct field;  // config::shutdown_caller: defined below, where make() is complete
 };

@@ -90,7 +90,8 @@ struct thaw {
     static constexpr ops make() {
         static_assert(detail::thaw_has_freeze_in<P>, "daxfail: this thaw policy needs `static constexpr freeze_site freeze_in`");
         static_assert(detail::thaw_has_thaw_kernel<P>, "daxfail: this thaw policy needs `static bool thaw_kernel(bool this_path_froze)`");
-        return {P::name, P::freeze_in, &P::thaw_kernel};
+        if constexpr (!thaw_policy<P>) return ops{};
+        else return {P::name, P::freeze_in, &P::thaw_kernel};
     }
     struct field;  // config::thaw: defined below, where make() is complete
 };

@@ -96,7 +96,8 @@ struct thaw_userspace {
     static constexpr ops make() {
         static_assert(detail::thaw_userspace_has_may_thaw<P>, "daxfail: this thaw_userspace policy needs `static constexpr bool may_thaw`");
         static_assert(detail::thaw_userspace_has_drops_userspace_freeze<P>, "daxfail: this thaw_userspace policy needs `static bool drops_userspace_freeze(const freeze_holders_left&)`");
-        return {P::name, P::may_thaw, &P::drops_userspace_freeze};
+        if constexpr (!thaw_userspace_policy<P>) return ops{};
+        else return {P::name, P::may_thaw, &P::drops_userspace_freeze};
     }
     struct field;  // config::thaw_userspace: defined below, where make() is complete
 };

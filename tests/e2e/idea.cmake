@@ -1,0 +1,67 @@
+# daxfail --idea FILE.cpp end to end, with the compiler and headers the command was built with:
+#   1. an idea file's variant is named in compare and differs from merged where its policy decides otherwise;
+#   2. its policy is an axis value, and merged with it is that variant (the built-in axes compare equal);
+#   3. a second run takes the cached shared object: no "compiled" line, the same file, the same time stamp;
+#   4. a wrong signature: exit status 2, nothing on stdout, at most 10 lines on stderr, the first naming the
+#      policy and the member, the last a log file that exists.
+#   -DPROGRAM=<daxfail> -DIDEAS=<tests/ideas> -DWORK=<scratch directory>
+file(REMOVE_RECURSE "${WORK}")
+set(ENV{XDG_CACHE_HOME} "${WORK}/cache")
+unset(ENV{DAXFAIL_CXX})
+unset(ENV{DAXFAIL_INCLUDE})
+
+function(daxfail expect_status)
+  execute_process(COMMAND "${PROGRAM}" ${ARGN} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL expect_status)
+    message(FATAL_ERROR "daxfail ${ARGN}: exit status ${status}, expected ${expect_status}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+function(expect what text regex)
+  if(NOT "${text}" MATCHES "${regex}")
+    message(FATAL_ERROR "${what} does not match '${regex}':\n${text}")
+  endif()
+endfunction()
+
+set(wait "${IDEAS}/wait_5s.cpp")
+daxfail(0 compare --idea "${wait}" --variants merged,wait_5s --only-differences)
+expect("stderr of the first run" "${err}" "^daxfail compare: --idea [^\n]*wait_5s.cpp: compiled in [0-9.]+ s into ")
+expect("compare" "${out}" "kernel_holder_thaws_later: 1 {merged} / 2 {wait_5s}\n")
+set(first "${out}")
+file(GLOB objects "${WORK}/cache/daxfail/ideas/*.so")
+list(LENGTH objects count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "${count} shared objects in the cache, expected 1: ${objects}")
+endif()
+file(TIMESTAMP "${objects}" built "%s")
+
+daxfail(0 compare --idea "${wait}" --variants merged,freeze=wait_5s_then_proceed --only-differences)
+expect("compare with the policy as an axis value" "${out}" "kernel_holder_thaws_later: 1 {merged} / 2 {wait_5s}\n")
+if(err MATCHES "compiled")
+  message(FATAL_ERROR "the second run compiled the idea again:\n${err}")
+endif()
+file(GLOB again "${WORK}/cache/daxfail/ideas/*.so")
+file(TIMESTAMP "${objects}" reused "%s")
+if(NOT again STREQUAL objects OR NOT reused STREQUAL built)
+  message(FATAL_ERROR "the cache changed: ${objects} (${built}) before, ${again} (${reused}) after")
+endif()
+if(NOT out STREQUAL first)
+  message(FATAL_ERROR "the cached idea compares otherwise:\n${first}\nthen\n${out}")
+endif()
+
+daxfail(2 compare --idea "${IDEAS}/wrong_signature.cpp" --variants merged,wait_5s)
+if(NOT out STREQUAL "")
+  message(FATAL_ERROR "a failed idea wrote on stdout:\n${out}")
+endif()
+string(REGEX MATCHALL "\n" newlines "${err}")
+list(LENGTH newlines lines)
+if(lines GREATER 10)
+  message(FATAL_ERROR "${lines} lines for a wrong signature, at most 10 expected:\n${err}")
+endif()
+expect("the first line" "${err}"
+       "^daxfail compare: --idea [^\n]*wrong_signature.cpp:5: wait_5s_then_proceed: this freeze policy needs `static freeze_decision after_attempt\\(const freeze_attempt&\\)`\n")
+string(REGEX MATCH "the compiler's whole output: ([^\n]*)\n$" log_line "${err}")
+if(NOT log_line OR NOT EXISTS "${CMAKE_MATCH_1}")
+  message(FATAL_ERROR "no compiler log named last, or it does not exist:\n${err}")
+endif()
