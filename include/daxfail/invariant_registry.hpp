@@ -45,7 +45,9 @@ struct invariant_info {
     std::string_view name;
     invariant_scope scope;
     std::string_view property;  ///< what it says, as docs/invariants.md says it
-    // A severity goes here when variants are ranked by weighted invariants.
+    /// Its weight when variants are ranked (ranking.hpp): what breaking it once costs. docs/invariants.md gives
+    /// the weights and why; a test holds them equal.
+    int severity = 0;
 
     constexpr bool judged_on_a_run() const noexcept { return scope != invariant_scope::schedule; }
     constexpr bool judged_on_a_schedule() const noexcept { return scope != invariant_scope::run; }
@@ -54,26 +56,26 @@ struct invariant_info {
 /// Every invariant; reports list them in this order.
 inline constexpr std::array<invariant_info, 10> invariant_registry = {{
     {invariant_id::no_live_mapping_after_pre_remove, "no_live_mapping_after_pre_remove", invariant_scope::both,
-     "after an unbind completes, no task maps a page of the removed device"},
+     "after an unbind completes, no task maps a page of the removed device", 60},
     {invariant_id::mapped_tasks_signaled, "mapped_tasks_signaled", invariant_scope::both,
-     "every live mapping of a failed page is signalled (SIGBUS at that address) or unmapped"},
+     "every live mapping of a failed page is signalled (SIGBUS at that address) or unmapped", 40},
     {invariant_id::no_bystander_signaled, "no_bystander_signaled", invariant_scope::both,
-     "every signal is for a page its task mapped in the failed range"},
+     "every signal is for a page its task mapped in the failed range", 10},
     {invariant_id::no_foreign_freeze_dropped, "no_foreign_freeze_dropped", invariant_scope::both,
-     "no freeze is released by anyone but the freezer that took it"},
+     "no freeze is released by anyone but the freezer that took it", 20},
     {invariant_id::not_left_frozen, "not_left_frozen", invariant_scope::both,
-     "after an unbind, no freeze remains (freezers that thaw by themselves later excepted)"},
+     "after an unbind, no freeze remains (freezers that thaw by themselves later excepted)", 15},
     {invariant_id::terminates, "terminates", invariant_scope::both,
      "the path returns: no loop without progress, no wait nothing ends, no walk that outlasts the model's patience "
-     "(`spins`, see [json-report.md](json-report.md)), no oops (`n/a` when a user limit stopped the run)"},
+     "(`spins`, see [json-report.md](json-report.md)), no oops (`n/a` when a user limit stopped the run)", 100},
     {invariant_id::metadata_failure_shuts_down_corrupt, "metadata_failure_shuts_down_corrupt", invariant_scope::both,
-     "a memory failure in metadata shuts the filesystem down as corrupt"},
+     "a memory failure in metadata shuts the filesystem down as corrupt", 10},
     {invariant_id::poison_path_unregressed, "poison_path_unregressed", invariant_scope::run,
-     "a plain memory failure has exactly the outcome `pre_patch` has"},
+     "a plain memory failure has exactly the outcome `pre_patch` has", 5},
     {invariant_id::pre_remove_completes, "pre_remove_completes", invariant_scope::schedule,
-     "liveness: every unbind returns, whatever the other actors do"},
+     "liveness: every unbind returns, whatever the other actors do", 100},
     {invariant_id::freezer_thaw_succeeds, "freezer_thaw_succeeds", invariant_scope::schedule,
-     "a freezer's own FITHAW, or a kernel holder's thaw of the freeze it holds, returns 0"},
+     "a freezer's own FITHAW, or a kernel holder's thaw of the freeze it holds, returns 0", 10},
 }};
 
 constexpr const invariant_info& invariant(invariant_id id) {

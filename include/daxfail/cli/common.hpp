@@ -224,6 +224,36 @@ inline std::optional<scenario> scenario_named(const std::string& name_or_path,
     return loaded.front();
 }
 
+/// --scenario NAME|FILE|DIR... for the commands that take catalog scenarios by name too.
+inline detail::option scenario_names_option(std::string default_text) {
+    return {.name = "--scenario",
+            .arg = detail::takes::some,
+            .metavar = "NAME|FILE|DIR...",
+            .help = "catalog scenarios by name (the concurrent ones too), scenario files, or directories of *.json "
+                    "files.",
+            .default_text = std::move(default_text),
+            .completion = detail::completes::scenarios};
+}
+
+/// The scenarios of --scenario (scenario_names_option): each word a directory of files, else as scenario_named
+/// finds it; nullopt, said on stderr, when one is bad.
+inline std::optional<std::vector<scenario>> scenarios_named(const std::vector<std::string>& words,
+                                                            const std::vector<std::vector<scenario>>& catalogs,
+                                                            const std::string& command) {
+    std::vector<scenario> out;
+    for (const auto& w : words) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(w, ec)) {
+            if (!load_all(expand_paths({w}), out, std::cerr)) return std::nullopt;
+            continue;
+        }
+        auto s = scenario_named(w, catalogs, command);
+        if (!s) return std::nullopt;
+        out.push_back(std::move(*s));
+    }
+    return out;
+}
+
 inline bool use_color(const detail::parsed& p) {
     const std::string when = p.value("--color", "auto");
     if (when != "auto") return when == "always";

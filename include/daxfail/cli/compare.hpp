@@ -7,9 +7,14 @@
 #include <daxfail/cli/common.hpp>
 #include <daxfail/cli/idea.hpp>
 #include <daxfail/compare.hpp>
+#include <daxfail/concurrent_scenarios.hpp>
+#include <daxfail/explore/ranking.hpp>
+#include <daxfail/explore/run.hpp>
+#include <daxfail/ranking.hpp>
 #include <daxfail/report/csv.hpp>
 #include <daxfail/report/json.hpp>
 #include <daxfail/report/overview.hpp>
+#include <daxfail/report/ranking.hpp>
 #include <daxfail/report/text.hpp>
 #include <daxfail/scenarios.hpp>
 #include <daxfail/variant_names.hpp>
@@ -30,7 +35,10 @@ inline detail::command compare_command(const std::vector<variant_spec>& extras =
             "outcomes, names the observables that separate the classes, and judges the invariants of every run.\n\n"
             "The table (the default format) shows, per scenario, the classes and what separates them, then the "
             "invariants each variant fails, in at most 120 columns; --wide adds the scenario x variant matrix and every "
-            "pair of classes, as the md format does.",
+            "pair of classes, as the md format does.\n\n"
+            "Every format but CSV ends with a ranking: per variant, the invariants it breaks weighted by their "
+            "severity (docs/invariants.md), lowest score first; a run that does not terminate also counts as "
+            "breaking the invariants it could not be judged on.",
         .options = {variants_option(extras),
                     idea_option(),
                     scenario_option("the built-in catalog (examples/scenarios/)"),
@@ -42,8 +50,35 @@ inline detail::command compare_command(const std::vector<variant_spec>& extras =
                     {.name = "--only-differences", .help = "only the scenarios on which the variants differ."},
                     fail_on_invariant_option(),
                     max_seconds_option("any one run"),
+                    {.name = "--explore",
+                     .help = "the ranking also counts every explored schedule (explore's default bounds) of the "
+                             "concurrent catalog, or of the scenarios given that have actors."},
                     progress_option()}};
 }
+
+namespace detail {
+
+/// compare --explore: explores the concurrent catalog (or the scenarios given that have actors) under the
+/// comparison's variants and adds the pairs to `ranking`; returns how many scenarios were explored.
+inline std::size_t rank_explored(const parsed& p, const comparison& c, std::vector<variant_breakage>& ranking) {
+    explore::run_request q;
+    q.variants = c.variants;
+    if (!p.has("--scenario")) q.scenarios = scenarios::concurrent();
+    else
+        for (const auto& s : c.scenarios)
+            if (!s.actors.empty()) q.scenarios.push_back(s);
+    q.files.assign(q.scenarios.size(), "");
+    progress bar("compare --explore", "parts", p.has("--progress"));
+    explore::run_hooks hooks;
+    hooks.stop = [] { return interrupted != 0; };
+    hooks.progress = [&](std::size_t done, std::size_t mine, u64) { bar.update(done, mine); };
+    const auto r = explore::explore_all(q, hooks);
+    bar.finish();
+    explore::add_schedules(ranking, r.results);
+    return q.scenarios.size();
+}
+
+}  // namespace detail
 
 inline int cmd_compare(const std::vector<std::string>& args, const std::vector<variant_spec>& extras = {}) {
     detail::sigint_scope sigint;  // from the start: a SIGINT while getting ready still ends with the partial report
@@ -75,22 +110,31 @@ inline int cmd_compare(const std::vector<std::string>& args, const std::vector<v
         return detail::interrupted == 0;
     });
     bar.finish();
+    auto ranking = breakage_of(c);
+    report::ranking_basis basis{c.scenarios.size(), 0};
+    if (p->has("--explore") && detail::interrupted == 0) basis.explored = detail::rank_explored(*p, c, ranking);
     const bool partial = detail::interrupted != 0;
     const std::string mark = "partial: interrupted after " + std::to_string(done) + " of " + std::to_string(total) +
                              " runs; the " + std::to_string(c.scenarios.size()) + " scenario(s) finished are shown";
     if (partial && format != "json") (format == "csv" ? std::cerr : std::cout) << mark << "\n";
     if (format == "json") {
         auto j = report::to_json(c, only_differences);
+        j["ranking"] = report::ranking_to_json(ranking, basis);
         if (partial) j["partial"] = mark;
         std::cout << j.dump(2) << "\n";
     } else if (format == "csv") {
         std::cout << report::to_csv(c, only_differences);
     } else if (format == "md") {
-        std::cout << report::to_markdown(c, only_differences);
-    } else if (p->has("--wide")) {
-        std::cout << report::to_table(c, only_differences, use_color(*p));
+        std::cout << report::to_markdown(c, only_differences) << "\n" << report::ranking_to_markdown(ranking, basis);
     } else {
-        std::cout << report::to_overview(c, only_differences, {false, use_color(*p)});
+        const report::text_style st{false, use_color(*p)};
+        std::vector<std::string> names;  // --wide names every variant; the overview labels long names "#k"
+        for (const auto& v : c.variants) names.push_back(v.name);
+        if (p->has("--wide")) std::cout << report::to_table(c, only_differences, st.color);
+        else std::cout << report::to_overview(c, only_differences, st);
+        std::cout << "\n"
+                  << report::ranking_to_text(ranking, p->has("--wide") ? names : report::detail::variant_labels(c, st).label,
+                                             basis, st, p->has("--wide") ? 0 : report::overview_width);
     }
     if (partial) return detail::exit_interrupted;
     return p->has("--fail-on-invariant") && c.any_invariant_failed() ? exit_invariant : exit_ok;

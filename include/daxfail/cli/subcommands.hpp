@@ -10,11 +10,13 @@
 #include <daxfail/cli/compare.hpp>
 #include <daxfail/cli/completion.hpp>
 #include <daxfail/cli/detail/options.hpp>
+#include <daxfail/cli/diff.hpp>
 #include <daxfail/cli/explain.hpp>
 #include <daxfail/cli/explore.hpp>
 #include <daxfail/cli/merge.hpp>
 #include <daxfail/cli/oracle.hpp>
 #include <daxfail/cli/snapshot.hpp>
+#include <daxfail/cli/suggest.hpp>
 #include <daxfail/variant_names.hpp>
 
 #include <string>
@@ -40,7 +42,8 @@ inline std::vector<subcommand> subcommands(const std::vector<variant_spec>& extr
     const subcommand_handler completion = [](const std::vector<std::string>& args, const std::vector<variant_spec>& e) {
         return cmd_completion(args, commands(e), e);
     };
-    return {{compare_command(extras), cmd_compare}, {explain_command(), cmd_explain},
+    return {{compare_command(extras), cmd_compare}, {diff_command(), cmd_diff},
+            {suggest_command(), cmd_suggest},       {explain_command(), cmd_explain},
             {explore_command(extras), cmd_explore}, {merge_command(), cmd_merge},
             {check_command(), cmd_check},           {oracle_command(), cmd_oracle},
             {snapshot_command(), cmd_snapshot},     {completion_command(), completion}};
