@@ -181,6 +181,12 @@ TEST_CASE("suggest: the C++ line and the command-line name of a variant reproduc
     CHECK(line == "base=merged,freeze=return_ebusy,thaw=where_frozen");
     CHECK(ranking_variant(line).cfg == presets::merged::with<freeze::return_ebusy, thaw::where_frozen>::config);
     CHECK(variant_command_line("v12", {}) == "v12");
+    // A parametric value: its family's template, and the name reads back to the same table.
+    const std::vector<axis_change> retry{{"freeze", "retry(3,10ms,-EBUSY)"}, {"collector", "filter(pages>=4)"}};
+    CHECK(variant_cpp_spelling("merged", retry) ==
+          "presets::merged::with<freeze::retry<3, 10, -err::ebusy>, collector::filter<collector::pages_at_least<4>>>");
+    CHECK(ranking_variant(variant_command_line("merged", retry)).cfg ==
+          presets::merged::with<freeze::retry<3, 10, -err::ebusy>, collector::filter<collector::pages_at_least<4>>>::config);
 }
 
 TEST_CASE("suggest: finds a variant that fixes each kernel bug a policy can fix (docs/kernel-bugs.md)") {

@@ -10,12 +10,13 @@
 #include <daxfail/detail/wrap.hpp>
 #include <daxfail/ranking.hpp>
 #include <daxfail/report/summary.hpp>
+#include <daxfail/sources.hpp>
 
 #include <algorithm>
 #include <cstddef>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace daxfail {
@@ -84,9 +85,18 @@ inline variant_diff diff_variants(const variant_spec& a, const variant_spec& b, 
 }
 
 namespace detail {
-/// What is said of one policy besides its values. The place where per-policy details (such as where each value
-/// comes from in the kernel: policy_source's source_line(axis, value)) are added: empty for now.
-inline std::string policy_details(const policy_difference&) { return {}; }
+/// Where each of the two values comes from, briefly (release and commit; `daxfail explain` prints the whole
+/// source_line with the message that argued for it): one line, so the diff stays one screen.
+inline std::string policy_details(const policy_difference& p) {
+    const auto brief = [&](const std::string& value) {
+        const auto s = source_of(p.axis, value);
+        if (!s) return std::string("no source (not a built-in value)");
+        std::string out(s->version);
+        if (!s->commit.empty()) out.append(" ").append(s->commit);
+        return out;
+    };
+    return "from: A " + brief(p.a) + ", B " + brief(p.b);
+}
 }  // namespace detail
 
 /// The diff in at most `width` columns: "A: name" and "B: name", the policies, the outcomes, the invariants,

@@ -6,6 +6,8 @@
 #ifndef DAXFAIL_VARIANT_SPELLING_HPP
 #define DAXFAIL_VARIANT_SPELLING_HPP
 
+#include <daxfail/parametric.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +21,14 @@ struct axis_change {
 };
 
 /// How C++ names the policy `value` of `axis`: "freeze::return_ebusy" for a built-in (the policy's struct in
-/// the axis' namespace). The one place that knows it: a policy value spelled otherwise in C++ is added here.
+/// the axis' namespace), the family's template for a parametric value ("retry(3,10ms,-EBUSY)":
+/// "freeze::retry<3, 10, -err::ebusy>"). The one place that knows it.
 inline std::string policy_cpp_spelling(std::string_view axis, std::string_view value) {
+    if (const auto open = value.find('('); open != std::string_view::npos && value.back() == ')') {
+        config c;
+        const parametric_family* f = parametric_family_of(axis, value.substr(0, open));
+        if (f && f->read(value.substr(open + 1, value.size() - open - 2), c).empty()) return f->cpp(c);
+    }
     return std::string(axis) + "::" + std::string(value);
 }
 
