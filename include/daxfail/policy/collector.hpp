@@ -95,7 +95,7 @@ struct all_mapping_tasks : detail::policy_tag<axis::collector, "all_mapping_task
 namespace detail {
 template <class P>
 concept collector_has_pick = requires {
-    { &P::pick } -> std::convertible_to<decltype(collector_ops::pick)>;
+    { &P::pick } -> std::convertible_to<decltype(collector_ops::pick)::plain_function>;
 };
 }  // namespace detail
 

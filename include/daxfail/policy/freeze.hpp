@@ -158,7 +158,7 @@ concept freeze_has_freezes = requires {
 };
 template <class P>
 concept freeze_has_after_attempt = requires {
-    { &P::after_attempt } -> std::convertible_to<decltype(freeze_ops::after_attempt)>;
+    { &P::after_attempt } -> std::convertible_to<decltype(freeze_ops::after_attempt)::plain_function>;
 };
 }  // namespace detail
 
