@@ -8,6 +8,7 @@
 #include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/detail/did_you_mean.hpp>
+#include <daxfail/detail/parametric_args.hpp>
 #include <daxfail/parametric.hpp>
 #include <daxfail/presets.hpp>
 
@@ -54,23 +55,6 @@ void for_each_parametric_example(F&& f) {
             if (family.read(example.substr(open + 1, example.size() - open - 2), c).empty()) f(field_of<Axis>(c));
         }
     }
-}
-
-/// `text` cut at each `separator` outside parentheses ("freeze=retry(3,10ms,-EBUSY),thaw=where_frozen" at ',').
-inline std::vector<std::string_view> split_outside_parentheses(std::string_view text, char separator) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    int depth = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '(') ++depth;
-        else if (text[i] == ')' && depth > 0) --depth;
-        else if (text[i] == separator && depth == 0) {
-            out.push_back(text.substr(start, i - start));
-            start = i + 1;
-        }
-    }
-    out.push_back(text.substr(start));
-    return out;
 }
 
 /// Reads a parametric value ("retry(3,10ms,-EBUSY)") of `axis` into `c`; the error, or "".

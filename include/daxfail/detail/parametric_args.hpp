@@ -15,19 +15,31 @@
 
 namespace daxfail::detail {
 
-/// The comma-separated arguments between a value's parentheses, trimmed of blanks.
-inline std::vector<std::string_view> split_arguments(std::string_view args) {
+/// `text` cut at each `separator` outside parentheses ("freeze=retry(3,10ms,-EBUSY),thaw=where_frozen" at ',').
+inline std::vector<std::string_view> split_outside_parentheses(std::string_view text, char separator) {
     std::vector<std::string_view> out;
     std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = std::min(args.find(',', start), args.size());
-        std::string_view a = args.substr(start, comma - start);
+    int depth = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '(') ++depth;
+        else if (text[i] == ')' && depth > 0) --depth;
+        else if (text[i] == separator && depth == 0) {
+            out.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    out.push_back(text.substr(start));
+    return out;
+}
+
+/// The comma-separated arguments between a value's parentheses, trimmed of blanks.
+inline std::vector<std::string_view> split_arguments(std::string_view args) {
+    std::vector<std::string_view> out = split_outside_parentheses(args, ',');
+    for (auto& a : out) {
         while (!a.empty() && a.front() == ' ') a.remove_prefix(1);
         while (!a.empty() && a.back() == ' ') a.remove_suffix(1);
-        out.push_back(a);
-        if (comma == args.size()) return out;
-        start = comma + 1;
     }
+    return out;
 }
 
 /// A whole number in [low, high]; otherwise nullopt and `error` says which argument and what it takes.
