@@ -135,6 +135,15 @@ inline detail::option number_option(std::string name, std::string help, std::str
             .default_text = std::move(default_text),
             .check = check};
 }
+/// --jobs N (-j N): work items explored at once, each on a thread of its own.
+inline detail::option jobs_option() {
+    auto o = number_option("--jobs",
+                           "work items (variant x scenario x first step) explored at once, each on a thread of its own "
+                           "(1 to 1024); the output is the same bytes whatever N is.",
+                           "the machine's cores", detail::whole_number_from<1, 1024>);
+    o.alias = "-j";
+    return o;
+}
 /// --wide: the table as long as its lines are (the default wraps at 120 columns).
 inline detail::option wide_option() {
     return {.name = "--wide", .help = "with the table format: lines as long as they are (the default wraps at 120 columns)."};

@@ -45,6 +45,7 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                                   detail::whole_number_from<1, 100000>),
                     number_option("--preemptions", "switches away from an actor that could go on, per schedule (0 to 64).",
                                   "2", detail::whole_number_from<0, 64>),
+                    jobs_option(),
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
                     wide_option(),
                     dot_option("DIR", "write each counterexample as Graphviz DOT (one lane per actor) into DIR.",
@@ -140,6 +141,7 @@ inline std::optional<explore::run_request> exploration(const parsed& p, const st
         const std::string shard = p.value("--shard");
         q.shard = explore::shard{std::stoul(shard.substr(0, shard.find('/'))), std::stoul(shard.substr(shard.find('/') + 1))};
     }
+    q.jobs = p.has("--jobs") ? static_cast<unsigned>(std::stoul(p.value("--jobs"))) : explore::detail::default_jobs();
     auto given = variants_given(p, extras, "explore");
     if (!given) return std::nullopt;
     q.variants = std::move(*given);

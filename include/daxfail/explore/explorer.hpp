@@ -242,6 +242,11 @@ public:
         return stack_.back().pos;
     }
 
+    /// A replayed prefix is not looked up again: its states are in the table already.
+    bool wants_key(std::size_t depth) const override {
+        return opts_.state_hashing && depth > 0 && depth >= stack_.size();
+    }
+
     /// Moves to the next schedule; false when this item is exhausted.
     bool next() {
         while (!stack_.empty()) {
@@ -301,45 +306,60 @@ struct first_step_probe final : chooser {
 
 }  // namespace detail
 
-/// How many work items (first choices) the scenario has: the actors that can take the first step.
-inline std::size_t first_choices(const config& cfg, const scenario& s) {
-    detail::check_explorable(s);
-    const world w = detail::sorted_world(s);
-    detail::first_step_probe probe;
+namespace detail {
+
+/// first_choices() on the fibers of the calling thread.
+inline std::size_t first_choices_on(fiber_pool& fibers, const config& cfg, const scenario& s) {
+    check_explorable(s);
+    const world w = sorted_world(s);
+    first_step_probe probe;
     options o;
     o.state_hashing = false;
-    detail::worker_pool pool;
-    detail::schedule_run run(s, w, cfg, probe, o, pool);
+    schedule_run run(s, w, cfg, probe, o, fibers);
     (void)run.run();
     return probe.count;
 }
 
-/// Explores the schedules whose first step is the `first`-th actor able to go first; `item` orders ties.
-inline result explore_item(const config& cfg, std::string variant, const scenario& s, std::size_t first,
-                           const options& o = {}, u64 item = 0) {
-    detail::check_explorable(s);
-    const double t0 = detail::wall_seconds();
-    result r = detail::empty_result(std::move(variant), s, o);
-    const world w = detail::sorted_world(s);
-    detail::dfs search(o, first);
-    detail::worker_pool pool;
+/// explore_item() on the fibers of the calling thread.
+inline result explore_item_on(fiber_pool& fibers, const config& cfg, std::string variant, const scenario& s,
+                              std::size_t first, const options& o, u64 item) {
+    check_explorable(s);
+    const double t0 = wall_seconds();
+    result r = empty_result(std::move(variant), s, o);
+    const world w = sorted_world(s);
+    dfs search(o, first);
     u64 number = 0;
     do {
-        detail::schedule_run run(s, w, cfg, search, o, pool);
+        schedule_run run(s, w, cfg, search, o, fibers);
         auto rec = run.run();
         switch (rec.end) {
             case schedule_end::cut: ++r.cut; break;
             case schedule_end::pruned: ++r.pruned; break;
             case schedule_end::complete:
             case schedule_end::deadlock:
-                detail::add_schedule(r, judge(s, run, rec), rec, item, number, first == 0 && number == 0);
+                add_schedule(r, explore::judge(s, run, rec), rec, item, number, first == 0 && number == 0);
                 break;
         }
         ++number;
     } while (search.next());
     r.states = search.states();
-    r.seconds = detail::wall_seconds() - t0;
+    r.seconds = wall_seconds() - t0;
     return r;
+}
+
+}  // namespace detail
+
+/// How many work items (first choices) the scenario has: the actors that can take the first step.
+inline std::size_t first_choices(const config& cfg, const scenario& s) {
+    detail::fiber_pool fibers;
+    return detail::first_choices_on(fibers, cfg, s);
+}
+
+/// Explores the schedules whose first step is the `first`-th actor able to go first; `item` orders ties.
+inline result explore_item(const config& cfg, std::string variant, const scenario& s, std::size_t first,
+                           const options& o = {}, u64 item = 0) {
+    detail::fiber_pool fibers;
+    return detail::explore_item_on(fibers, cfg, std::move(variant), s, first, o, item);
 }
 
 /// Adds the counts and keeps the shortest examples (ties: the earlier item) of two parts of one exploration.

@@ -75,7 +75,7 @@ inline placed_result run_placed(const config& cfg, const scenario& s, const plac
     o.preemptions = std::numeric_limits<u32>::max();
     const world w = detail::sorted_world(s);
     detail::placed chooser(p);
-    detail::worker_pool pool;
+    detail::fiber_pool pool;
     detail::schedule_run run(s, w, cfg, chooser, o, pool);
     chooser.attach(run.actors());
     const auto rec = run.run();

@@ -74,7 +74,7 @@ inline replay_result replay(const config& cfg, const scenario& s, const std::vec
     o.depth = static_cast<u32>(schedule.size() + 1);
     const world w = detail::sorted_world(s);
     detail::follow f(schedule);
-    detail::worker_pool pool;
+    detail::fiber_pool pool;
     detail::schedule_run run(s, w, cfg, f, o, pool);
     f.attach(run.actors());
     auto rec = run.run();

@@ -5,6 +5,7 @@
 #ifndef DAXFAIL_EXPLORE_RUN_HPP
 #define DAXFAIL_EXPLORE_RUN_HPP
 
+#include <daxfail/explore/detail/parallel.hpp>
 #include <daxfail/explore/explorer.hpp>
 #include <daxfail/explore/report.hpp>
 #include <daxfail/scenario.hpp>
@@ -14,6 +15,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +42,7 @@ struct run_request {
     std::vector<std::string> files;
     options bounds;
     std::optional<explore::shard> shard;  ///< none: the whole run, combined into a report
+    unsigned jobs = 1;                     ///< work items explored at once, each on a thread (explore -j N)
 };
 
 struct run_result {
@@ -56,42 +59,54 @@ struct run_result {
     }
 };
 
-/// Explores the shard's work items in order; a sharded run keeps its parts, a whole one combines them.
+/// Explores the shard's work items, `q.jobs` at a time; a sharded run keeps its parts, a whole one combines them,
+/// both in item order whatever order the items finished in.
 inline run_result explore_all(const run_request& q, const run_hooks& hooks = {}) {
     struct item {
         std::size_t pair, first, items;
     };
     const std::size_t nv = q.variants.size(), pairs = nv * q.scenarios.size();
+    const auto never = [] { return false; };
+    std::vector<std::size_t> choices(pairs, 0);
+    detail::for_each_item(pairs, q.jobs, never, [&](std::size_t p, detail::fiber_pool& fibers) {
+        choices[p] = detail::first_choices_on(fibers, q.variants[p % nv].cfg, q.scenarios[p / nv]);
+    });
     std::vector<item> work;
-    for (std::size_t s = 0; s < q.scenarios.size(); ++s)
-        for (std::size_t v = 0; v < nv; ++v) {
-            const std::size_t n = first_choices(q.variants[v].cfg, q.scenarios[s]);
-            for (std::size_t k = 0; k < n; ++k) work.push_back({s * nv + v, k, n});
-        }
+    for (std::size_t p = 0; p < pairs; ++p)
+        for (std::size_t k = 0; k < choices[p]; ++k) work.push_back({p, k, choices[p]});
     const explore::shard sh = q.shard.value_or(explore::shard{});
-    const auto mine = [&](std::size_t w) { return w % sh.n == sh.k - 1; };
+    std::vector<std::size_t> mine;  // this shard's items: every N-th from the K-th
+    for (std::size_t w = 0; w < work.size(); ++w)
+        if (w % sh.n == sh.k - 1) mine.push_back(w);
     run_result out;
-    for (std::size_t w = 0; w < work.size(); ++w) out.mine += mine(w);
-    std::vector<std::size_t> combined(pairs, 0), items(pairs, 0);
-    for (const auto& it : work) ++items[it.pair];
+    out.mine = mine.size();
     for (std::size_t p = 0; p < pairs; ++p) {
         out.results.push_back(detail::empty_result(q.variants[p % nv].name, q.scenarios[p / nv], q.bounds));
         out.results.back().file = q.files[p / nv];
     }
+    std::vector<std::optional<result>> parts(mine.size());
+    std::mutex progress_lock;
     u64 schedules = 0;
-    for (std::size_t w = 0; w < work.size() && !hooks.stop(); ++w) {
-        if (!mine(w)) continue;
-        const auto& it = work[w];
+    detail::for_each_item(mine.size(), q.jobs, hooks.stop, [&](std::size_t m, detail::fiber_pool& fibers) {
+        const auto& it = work[mine[m]];
         const auto& v = q.variants[it.pair % nv];
-        auto part = explore_item(v.cfg, v.name, q.scenarios[it.pair / nv], it.first, q.bounds, it.first);
+        auto part = detail::explore_item_on(fibers, v.cfg, v.name, q.scenarios[it.pair / nv], it.first, q.bounds,
+                                            it.first);
         part.file = q.files[it.pair / nv];
+        const std::lock_guard<std::mutex> hold(progress_lock);
         schedules += part.schedules;
-        if (q.shard) out.parts.push_back(part_to_json(part, it.pair, it.first, it.items));
-        else combine(out.results[it.pair], part);
-        ++combined[it.pair];
+        parts[m] = std::move(part);
         hooks.progress(++out.done, out.mine, schedules);
+    });
+    std::vector<std::size_t> combined(pairs, 0);
+    for (std::size_t m = 0; m < mine.size(); ++m) {
+        if (!parts[m]) continue;
+        const auto& it = work[mine[m]];
+        if (q.shard) out.parts.push_back(part_to_json(*parts[m], it.pair, it.first, it.items));
+        else combine(out.results[it.pair], *parts[m]);
+        ++combined[it.pair];
     }
-    for (std::size_t p = 0; p < pairs; ++p) out.complete.push_back(combined[p] == items[p]);
+    for (std::size_t p = 0; p < pairs; ++p) out.complete.push_back(combined[p] == choices[p]);
     return out;
 }
 

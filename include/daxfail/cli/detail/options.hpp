@@ -208,6 +208,11 @@ inline parse_status option_at(state& s, const std::vector<std::string>& args, st
     const std::size_t eq = a.rfind("--", 0) == 0 ? a.find('=') : std::string::npos;
     const std::string word = a.substr(0, eq);
     const option* o = s.find(word);
+    if (!o && eq == std::string::npos && a.size() > 2 && a[1] != '-')  // "-j2": an alias with its value attached
+        if (const option* x = s.find(a.substr(0, 2)); x && x->arg == takes::one) {
+            if (!accept(s, *x, a.substr(2))) return parse_status::error;
+            return parse_status::ok;
+        }
     if (!o) {
         std::vector<std::string> names{"--help"};
         for (const auto& x : s.c.options) names.push_back(x.name);

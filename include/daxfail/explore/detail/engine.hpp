@@ -1,21 +1,24 @@
-// Runs one schedule: the scenario's event and every actor, each on a thread of
-// its own, exactly one of them running at any time. An actor runs until its
+// Runs one schedule: the scenario's event and every actor, each on a fiber of
+// its own (a stack of its own on the caller's thread), exactly one of them
+// running at any time. An actor runs until its
 // kernel path reaches a yield point (kernel_context::yield) or its step ends;
 // then the chooser picks who goes next and the baton passes. Nothing runs
 // concurrently, so a schedule is as deterministic as a sequential run.
 //
-// Why threads rather than C++20 coroutines: the yield points sit ten calls deep
-// in the kernel path, inside callbacks (the rmap walk), and a stackless
-// coroutine would turn every function on the way into one (a heap frame per
-// call on the 10^6-record sequential walk, co_await at every call site).
-// Neither can be copied, so the explorer re-executes schedules from the start
-// either way; threads keep the sequential model unchanged and cost one branch
-// per yield when nothing explores.
+// Why stackful fibers rather than C++20 coroutines: the yield points sit ten
+// calls deep in the kernel path, inside callbacks (the rmap walk), and a
+// stackless coroutine would turn every function on the way into one (a heap
+// frame per call on the 10^6-record sequential walk, co_await at every call
+// site). Neither can be copied, so the explorer re-executes schedules from the
+// start either way; fibers keep the sequential model unchanged and cost one
+// branch per yield when nothing explores. They replaced one OS thread per
+// actor, whose every step waited for the kernel's scheduler (fiber.hpp).
 #ifndef DAXFAIL_EXPLORE_DETAIL_ENGINE_HPP
 #define DAXFAIL_EXPLORE_DETAIL_ENGINE_HPP
 
 #include <daxfail/actor.hpp>
 #include <daxfail/config.hpp>
+#include <daxfail/explore/detail/fiber.hpp>
 #include <daxfail/explore/detail/state_hash.hpp>
 #include <daxfail/explore/schedule.hpp>
 #include <daxfail/kernel/dax_iomap_fault.hpp>
@@ -25,13 +28,11 @@
 #include <daxfail/scenario.hpp>
 
 #include <cstddef>
+#include <cstdlib>
 #include <exception>
-#include <functional>
 #include <memory>
 #include <optional>
-#include <semaphore>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace daxfail::explore::detail {
@@ -41,51 +42,19 @@ inline constexpr std::size_t nobody = ~std::size_t{0};
 /// Thrown from a yield to unwind an actor whose schedule has ended.
 struct abandon_schedule {};
 
-/// Threads kept from one schedule to the next (creating a thread costs more than a whole small schedule).
-class worker_pool {
+/// Fibers kept from one schedule to the next (a stack is mapped once), and the context of the thread that drives
+/// them. One pool per thread.
+class fiber_pool {
 public:
-    worker_pool() = default;
-    worker_pool(const worker_pool&) = delete;
-    worker_pool& operator=(const worker_pool&) = delete;
-    ~worker_pool() {
-        for (auto& w : workers_) {
-            w->quit = true;
-            w->start.release();
-            w->th.join();
-        }
+    fiber& at(std::size_t i) {
+        while (fibers_.size() <= i) fibers_.push_back(std::make_unique<fiber>());
+        return *fibers_[i];
     }
-    /// Runs `job` on worker `i` (started on first use).
-    void run(std::size_t i, std::function<void()> job) {
-        while (workers_.size() <= i) {
-            workers_.push_back(std::make_unique<worker>());
-            worker* w = workers_.back().get();
-            w->th = std::thread([this, w] { loop(*w); });
-        }
-        workers_[i]->job = std::move(job);
-        workers_[i]->start.release();
-    }
-    /// Waits until `n` jobs have returned.
-    void wait(std::size_t n) {
-        for (std::size_t k = 0; k < n; ++k) done_.acquire();
-    }
+    fiber_context& home() { return home_; }
 
 private:
-    struct worker {
-        std::thread th;
-        std::binary_semaphore start{0};
-        std::function<void()> job;
-        bool quit = false;
-    };
-    void loop(worker& w) {
-        for (;;) {
-            w.start.acquire();
-            if (w.quit) return;
-            w.job();
-            done_.release();
-        }
-    }
-    std::vector<std::unique_ptr<worker>> workers_;
-    std::counting_semaphore<> done_{0};
+    std::vector<std::unique_ptr<fiber>> fibers_;
+    fiber_context home_ = thread_context();
 };
 
 /// One actor during one schedule.
@@ -94,6 +63,7 @@ struct actor_run {
     const actor* decl = nullptr;  ///< null: the scenario's event
     std::size_t pc = 0;           ///< next step of decl
     bool finished = false;
+    bool started = false;         ///< its fiber has run
     bool returned = false;        ///< its body returned (finished, or unwound when the schedule ended)
     std::string next;             ///< label of the step it takes when it next runs
     std::vector<std::string> taken;
@@ -110,7 +80,6 @@ struct actor_run {
     std::vector<faulted_page> faulted;  ///< pages its faults mapped
     std::vector<std::string> thaw_failures;  ///< a thaw of a freeze it held that did not return 0
     bool holds_freeze = false;
-    std::binary_semaphore go{0};
     digest seen_trace;            ///< folded trace of `out` and `paths`, for state keys
     std::size_t folded = 0, folded_paths = 0, folded_path_trace = 0;
 };
@@ -121,6 +90,8 @@ struct chooser {
     /// `depth`: steps taken; `key`: the state's digest. Returns an index into `enabled`, or nobody to prune.
     virtual std::size_t pick(const std::vector<std::size_t>& enabled, std::size_t current, std::size_t depth,
                              u64 key) = 0;
+    /// Whether pick() at `depth` looks at the key (computing it hashes the whole world); 0 is passed otherwise.
+    virtual bool wants_key(std::size_t /*depth*/) const { return false; }
 
 protected:
     ~chooser() = default;
@@ -137,7 +108,7 @@ struct schedule_record {
 class schedule_run {
 public:
     schedule_run(const scenario& s, const world& sorted_world, const config& cfg, chooser& c, const options& o,
-                 worker_pool& pool)
+                 fiber_pool& pool)
         : s_(s), w_(sorted_world), cfg_(cfg), chooser_(c), opts_(o), pool_(pool) {
         actors_.push_back(std::make_unique<actor_run>());
         actors_[0]->name = event_actor_name(s.event);
@@ -153,24 +124,18 @@ public:
     }
     schedule_run(const schedule_run&) = delete;
     schedule_run& operator=(const schedule_run&) = delete;
-    ~schedule_run() { stop_threads(); }
+    ~schedule_run() { stop_fibers(); }
 
     schedule_record run() {
         try {
-            for (std::size_t i = 0; i < actors_.size(); ++i) {
-                pool_.run(i, [this, i] { body(i); });
-                ++launched_;
-            }
+            for (std::size_t i = 0; i < actors_.size(); ++i) pool_.at(i).start(&schedule_run::entry, &hooks_[i]);
             const std::size_t first = decide(nobody);
-            if (first != nobody) {
-                actors_[first]->go.release();
-                done_.acquire();
-            }
+            if (first != nobody) switch_fiber(pool_.home(), pool_.at(first).context());
         } catch (...) {
-            stop_threads();
+            stop_fibers();
             throw;
         }
-        stop_threads();
+        stop_fibers();
         if (error_) std::rethrow_exception(error_);
         return std::move(rec_);
     }
@@ -287,7 +252,7 @@ private:
             rec_.end = schedule_end::cut;
             return nobody;
         }
-        const u64 key = opts_.state_hashing ? state_key(current) : 0;
+        const u64 key = opts_.state_hashing && chooser_.wants_key(rec_.steps.size()) ? state_key(current) : 0;
         const std::size_t pos = chooser_.pick(en, current, rec_.steps.size(), key);
         if (pos == nobody) {
             rec_.end = schedule_end::pruned;
@@ -302,48 +267,55 @@ private:
         return next;
     }
 
+    /// Where the baton goes: an actor's fiber, or back to run() (nobody).
+    fiber_context& context_of(std::size_t j) { return j == nobody ? pool_.home() : pool_.at(j).context(); }
+
     /// Hands the baton from actor `i` (still running) to whoever decide() picks, and waits for it back.
     void yield_from(std::size_t i, std::string label) {
         auto& a = *actors_[i];
         a.next = std::move(label);
         const std::size_t next = decide(i);
         if (next == i) return;
-        if (next == nobody) done_.release();
-        else actors_[next]->go.release();
-        a.go.acquire();
+        switch_fiber(pool_.at(i).context(), context_of(next));
         if (aborting_) throw abandon_schedule{};
     }
 
-    // ---- actor threads ----
+    // ---- actor fibers ----
 
+    static void entry(void* h) {
+        fiber_entered();
+        auto& hk = *static_cast<hook*>(h);
+        hk.r->body(hk.i);
+    }
+
+    /// Runs actor `i` to its end (or until the schedule is abandoned), then hands the baton on for good.
     void body(std::size_t i) {
         auto& a = *actors_[i];
-        a.go.acquire();
-        if (aborting_) {
-            a.returned = true;
-            return;
-        }
+        a.started = true;
+        std::size_t next = nobody;
         try {
             if (!a.decl) run_event_path(i, a.out, s_.event);
             else run_steps(i, a);
+            a.finished = true;
         } catch (const abandon_schedule&) {
-            a.returned = true;
-            return;
         } catch (const std::exception& e) {
             a.active->end = end_state::oops;
             a.active->end_detail = std::string("model error: ") + e.what();
-        }
-        a.finished = true;
-        a.returned = true;
-        a.next = "(finished)";
-        std::size_t next = nobody;
-        try {
-            next = decide(i);
+            a.finished = true;
         } catch (...) {
-            error_ = std::current_exception();  // ends the schedule; run() rethrows
+            error_ = std::current_exception();  // nothing may unwind past a fiber's bottom; run() rethrows
         }
-        if (next == nobody) done_.release();
-        else actors_[next]->go.release();
+        a.returned = true;
+        if (a.finished && !error_) {
+            a.next = "(finished)";
+            try {
+                next = decide(i);
+            } catch (...) {
+                error_ = std::current_exception();  // ends the schedule; run() rethrows
+            }
+        }
+        switch_fiber(pool_.at(i).context(), context_of(aborting_ ? nobody : next), true);
+        std::abort();  // a finished fiber is never resumed
     }
 
     /// Every step is traced: each actor's trace stands for its local state in the state key.
@@ -455,14 +427,11 @@ private:
         }
     }
 
-    /// Wakes every actor still waiting (each unwinds at once) and waits until every body has returned.
-    void stop_threads() {
-        if (launched_ == 0) return;
+    /// Resumes every actor still in the middle of its body, one at a time: each unwinds at once and comes back.
+    void stop_fibers() {
         aborting_ = true;
-        for (std::size_t j = 0; j < launched_; ++j)
-            if (!actors_[j]->returned) actors_[j]->go.release();
-        pool_.wait(launched_);
-        launched_ = 0;
+        for (std::size_t j = 0; j < actors_.size(); ++j)
+            if (actors_[j]->started && !actors_[j]->returned) switch_fiber(pool_.home(), pool_.at(j).context());
     }
 
     const scenario& s_;
@@ -470,12 +439,10 @@ private:
     const config& cfg_;
     chooser& chooser_;
     options opts_;
-    worker_pool& pool_;
-    std::size_t launched_ = 0;    ///< bodies handed to the pool (each returns exactly once)
+    fiber_pool& pool_;
     std::exception_ptr error_;    ///< what escaped the scheduling itself (the chooser, out of memory): rethrown by run()
     std::vector<std::unique_ptr<actor_run>> actors_;
     std::vector<hook> hooks_;
-    std::binary_semaphore done_{0};
     bool aborting_ = false;
     schedule_record rec_;
 };

@@ -11,21 +11,25 @@
 
 namespace daxfail::explore::detail {
 
-/// FNV-1a over 64-bit words and strings: stable across runs, builds and compilers (std::hash is neither).
+/// A multiply-xorshift digest of 64-bit words and strings: stable across runs, builds and compilers (std::hash is
+/// neither), and one multiplication per word (byte-wise FNV-1a took a tenth of an exploration's time).
 struct digest {
     u64 h = 0xcbf29ce484222325ull;
     void word(u64 v) noexcept {
-        for (int i = 0; i < 8; ++i) {
-            h ^= (v >> (8 * i)) & 0xff;
-            h *= 0x100000001b3ull;
-        }
+        h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 32;
     }
     void text(std::string_view s) noexcept {
         word(s.size());
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 0x100000001b3ull;
+        std::size_t k = 0;
+        for (; k + 8 <= s.size(); k += 8) {
+            u64 v = 0;
+            for (std::size_t b = 0; b < 8; ++b) v |= u64{static_cast<unsigned char>(s[k + b])} << (8 * b);
+            word(v);
         }
+        u64 tail = 0;
+        for (std::size_t b = 0; k + b < s.size(); ++b) tail |= u64{static_cast<unsigned char>(s[k + b])} << (8 * b);
+        word(tail);
     }
 };
 
