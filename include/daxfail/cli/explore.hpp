@@ -46,6 +46,31 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                     number_option("--preemptions", "switches away from an actor that could go on, per schedule (0 to 64).",
                                   "2", detail::whole_number_from<0, 64>),
                     jobs_option(),
+                    {.name = "--strategy",
+                     .arg = takes::one,
+                     .help = "which schedules run: dfs, every one within the bounds; random, --runs schedules each "
+                             "taking any actor that can go with equal chances; pct, --runs schedules of "
+                             "probabilistic concurrency testing, with the probability bound it reaches for bugs of "
+                             "depth --pct-depth. random and pct ignore --preemptions and report the (actor, yield "
+                             "point) pairs they covered.",
+                     .default_text = "dfs",
+                     .choices = {"dfs", "random", "pct"}},
+                    number_option("--runs", "with --strategy random or pct: schedules per variant and scenario (1 to "
+                                  "999999999).", "1000", detail::whole_number_from<1, 999999999>),
+                    number_option("--seed", "with --strategy random or pct: where every run's choices come from (0 to "
+                                  "999999999); the same seed gives the same schedules, whatever -j and --shard are.",
+                                  "1", detail::whole_number_from<0, 999999999>),
+                    number_option("--pct-depth", "with --strategy pct: the bug depth d (ordering constraints) the "
+                                  "probability bound is for; each run changes priorities d-1 times (1 to 10).",
+                                  "3", detail::whole_number_from<1, 10>),
+                    {.name = "--max-seconds",
+                     .arg = takes::one,
+                     .metavar = "S",
+                     .help = "start no work item or schedule after S seconds of wall-clock time; the report covers "
+                             "every pair with a schedule run, the verdicts found so far, and is marked partial (a "
+                             "pair cut short: \"stopped\" in JSON, (stopped) in the table).",
+                     .default_text = "no limit",
+                     .check = detail::positive_seconds},
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
                     wide_option(),
                     dot_option("DIR", "write each counterexample as Graphviz DOT (one lane per actor) into DIR.",
@@ -112,10 +137,11 @@ inline bool write_dots(const std::string& dir, const variant_spec& v, const scen
     return true;
 }
 
-/// Prints the report; `partial` (when not empty) says what an interrupted run left out, and the status is 130.
+/// Prints the report; `partial` (when not empty) says what an interrupted or time-limited run left out, and the
+/// status is `partial_status` (130 for an interruption).
 inline int print_exploration(const std::vector<explore::result>& results, const explore::options& o,
                              const std::string& format, bool wide, bool timing, bool fail_on_invariant,
-                             const std::string& partial = {}) {
+                             const std::string& partial = {}, int partial_status = exit_interrupted) {
     if (format == "json") {
         auto j = explore::to_json(results, o, timing);
         if (!partial.empty()) j["partial"] = partial;
@@ -125,7 +151,7 @@ inline int print_exploration(const std::vector<explore::result>& results, const 
         std::cout << (format == "md" ? explore::to_markdown(results)
                                       : explore::to_table(results, wide ? 0 : explore::table_width));
     }
-    if (!partial.empty()) return exit_interrupted;
+    if (!partial.empty() && partial_status != exit_ok) return partial_status;
     bool violated = false;
     for (const auto& r : results) violated = violated || r.any_violated();
     return fail_on_invariant && violated ? exit_invariant : exit_ok;
@@ -141,6 +167,20 @@ inline std::optional<explore::run_request> exploration(const parsed& p, const st
         const std::string shard = p.value("--shard");
         q.shard = explore::shard{std::stoul(shard.substr(0, shard.find('/'))), std::stoul(shard.substr(shard.find('/') + 1))};
     }
+    if (p.has("--strategy")) q.bounds.strategy = *explore::strategy_from_name(p.value("--strategy"));
+    for (const char* flag : {"--runs", "--seed", "--pct-depth"})
+        if (p.has(flag) && q.bounds.strategy == explore::strategy::dfs) {
+            std::cerr << "daxfail explore: " << flag << " goes with --strategy random or pct\n";
+            return std::nullopt;
+        }
+    if (p.has("--pct-depth") && q.bounds.strategy != explore::strategy::pct) {
+        std::cerr << "daxfail explore: --pct-depth goes with --strategy pct\n";
+        return std::nullopt;
+    }
+    if (p.has("--runs")) q.bounds.runs = std::stoull(p.value("--runs"));
+    if (p.has("--seed")) q.bounds.seed = std::stoull(p.value("--seed"));
+    if (p.has("--pct-depth")) q.bounds.pct_depth = static_cast<u32>(std::stoul(p.value("--pct-depth")));
+    if (p.has("--max-seconds")) q.bounds.max_seconds = std::stod(p.value("--max-seconds"));
     q.jobs = p.has("--jobs") ? static_cast<unsigned>(std::stoul(p.value("--jobs"))) : explore::detail::default_jobs();
     auto given = variants_given(p, extras, "explore");
     if (!given) return std::nullopt;
@@ -211,6 +251,11 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
         std::cerr << "daxfail explore: " << mark << "; no shard written\n";
         return detail::exit_interrupted;
     }
+    if (r.timed_out && sharded) {
+        std::cerr << "daxfail explore: stopped at the time limit after " << r.done << " of " << r.mine
+                  << " parts; no shard written\n";
+        return exit_bad_input;
+    }
     if (sharded) {
         std::cout << explore::shard_to_json(*q, r, !p->has("--no-timing")).dump(2) << "\n";
         return exit_ok;
@@ -218,6 +263,13 @@ inline int cmd_explore(const std::vector<std::string>& args, const std::vector<v
     if (detail::interrupted)  // the pairs explored to the end, in order
         return detail::print_exploration(r.complete_results(), q->bounds, p->value("--format", "table"),
                                          p->has("--wide"), !p->has("--no-timing"), false, mark);
+    if (r.timed_out)  // what ran, marked; not an error
+        return detail::print_exploration(r.explored_results(), q->bounds, p->value("--format", "table"),
+                                         p->has("--wide"), !p->has("--no-timing"), p->has("--fail-on-invariant"),
+                                         "partial: stopped at the time limit (--max-seconds " +
+                                             p->value("--max-seconds") + ") after " + std::to_string(r.done) + " of " +
+                                             std::to_string(r.mine) + " parts",
+                                         exit_ok);
     auto results = r.results;
     return detail::finish_exploration(*p, *q, results);
 }

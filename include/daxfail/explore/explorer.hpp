@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -71,6 +72,14 @@ struct result {
     double seconds = 0;
     u32 depth = 0, preemptions = 0;
     bool sequential_known = false;  ///< this part holds the sequential schedule (the first of item 0)
+    // Sampled strategies (options::strategy random or pct) only:
+    u64 runs = 0;                  ///< schedules sampled
+    u64 longest = 0;               ///< most steps any of them took
+    u64 actors = 0;                ///< the event and the actors (PCT's n)
+    u64 pct_steps = 0;             ///< the k PCT drew its priority changes from (the sequential schedule's length)
+    u32 pct_depth = 0;             ///< the d of PCT's probability bound (options::pct_depth)
+    std::set<std::string> covered; ///< (actor, yield point) pairs some run took a step from, as "actor: point"
+    bool stopped = false;          ///< options::max_seconds ended it before its last schedule
     std::vector<invariant_summary> invariants;  ///< in registry order (invariant_names)
 
     const invariant_summary& invariant(std::string_view name) const {
@@ -320,9 +329,9 @@ inline std::size_t first_choices_on(fiber_pool& fibers, const config& cfg, const
     return probe.count;
 }
 
-/// explore_item() on the fibers of the calling thread.
+/// explore_item() on the fibers of the calling thread; no schedule starts after wall time `deadline` (0: none).
 inline result explore_item_on(fiber_pool& fibers, const config& cfg, std::string variant, const scenario& s,
-                              std::size_t first, const options& o, u64 item) {
+                              std::size_t first, const options& o, u64 item, double deadline = 0) {
     check_explorable(s);
     const double t0 = wall_seconds();
     result r = empty_result(std::move(variant), s, o);
@@ -341,6 +350,10 @@ inline result explore_item_on(fiber_pool& fibers, const config& cfg, std::string
                 break;
         }
         ++number;
+        if (deadline > 0 && wall_seconds() > deadline) {
+            r.stopped = true;
+            break;
+        }
     } while (search.next());
     r.states = search.states();
     r.seconds = wall_seconds() - t0;
@@ -370,6 +383,13 @@ inline void combine(result& into, const result& part) {
     into.pruned += part.pruned;
     into.seconds += part.seconds;
     into.sequential_known = into.sequential_known || part.sequential_known;
+    into.runs += part.runs;
+    into.longest = std::max(into.longest, part.longest);
+    into.actors = std::max(into.actors, part.actors);
+    into.pct_steps = std::max(into.pct_steps, part.pct_steps);
+    into.pct_depth = std::max(into.pct_depth, part.pct_depth);
+    into.covered.insert(part.covered.begin(), part.covered.end());
+    into.stopped = into.stopped || part.stopped;
     for (const auto& b : part.invariants) {
         auto& a = into.invariant(b.name);
         if (part.sequential_known) a.sequential = b.sequential;

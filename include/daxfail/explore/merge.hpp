@@ -40,12 +40,24 @@ class shard_merger {
         const u32 depth = j.at("depth").get<u32>(), pre = j.at("preemptions").get<u32>();
         const u64 np = j.at("pairs").get<u64>();
         const std::string names = j.at("names").get<std::string>();
-        if (pairs_ && (*pairs_ != np || depth != out_.bounds.depth || pre != out_.bounds.preemptions || names != names_))
+        options b;
+        b.depth = depth;
+        b.preemptions = pre;
+        if (j.contains("strategy")) {  // random, pct
+            const auto st = strategy_from_name(j.at("strategy").get<std::string>());
+            if (!st) throw std::invalid_argument("unknown strategy");
+            b.strategy = *st;
+            b.runs = j.at("runs").get<u64>();
+            b.seed = j.at("seed").get<u64>();
+            b.pct_depth = j.value("pct_depth", b.pct_depth);
+        }
+        if (pairs_ && (*pairs_ != np || depth != out_.bounds.depth || pre != out_.bounds.preemptions || names != names_ ||
+                       b.strategy != out_.bounds.strategy || b.runs != out_.bounds.runs || b.seed != out_.bounds.seed ||
+                       b.pct_depth != out_.bounds.pct_depth))
             throw std::invalid_argument("explored with other variants, scenarios or bounds than the first file");
         pairs_ = np;
         names_ = names;
-        out_.bounds.depth = depth;
-        out_.bounds.preemptions = pre;
+        out_.bounds = b;
         out_.timing = out_.timing && j.at("timing").get<bool>();
         for (const auto& p : j.at("parts")) {
             const u64 pair = p.at("pair").get<u64>(), item = p.at("item").get<u64>(), items = p.at("items").get<u64>();
@@ -118,7 +130,9 @@ class shard_merger {
             none.name = i.name;
             i = none;
         }
-        r.schedules = r.states = r.cut = r.pruned = 0;
+        r.schedules = r.states = r.cut = r.pruned = r.runs = 0;
+        r.covered.clear();
+        r.stopped = false;
         r.seconds = 0;
         r.sequential_known = false;
         return r;

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,17 @@ inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true
     j["seconds"] = timing ? r.seconds : 0.0;
     j["cut"] = r.cut;
     j["pruned"] = r.pruned;
+    if (r.runs) {  // random, pct
+        j["runs"] = r.runs;
+        j["longest"] = r.longest;
+        j["coverage"] = {{"pairs", r.covered.size()}, {"covered", r.covered}};
+        if (r.pct_depth)
+            j["pct"] = {{"depth", r.pct_depth},
+                        {"actors", r.actors},
+                        {"steps", r.pct_steps},
+                        {"bound", pct_probability_bound(r.runs, r.actors, r.pct_steps, r.pct_depth)}};
+    }
+    if (r.stopped) j["stopped"] = true;
     nlohmann::ordered_json inv = nlohmann::ordered_json::object();
     for (const auto& i : r.invariants) {
         inv[i.name] = {{"verdict", i.verdict},
@@ -84,6 +96,12 @@ inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true
 /// The whole report: the bounds and one entry per variant x scenario.
 inline nlohmann::ordered_json to_json(const std::vector<result>& results, const options& o, bool timing = true) {
     nlohmann::ordered_json j = {{"depth", o.depth}, {"preemptions", o.preemptions}};
+    if (o.strategy != strategy::dfs) {
+        j["strategy"] = strategy_name(o.strategy);
+        j["runs"] = o.runs;
+        j["seed"] = o.seed;
+        if (o.strategy == strategy::pct) j["pct_depth"] = o.pct_depth;
+    }
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : results) arr.push_back(result_to_json(r, timing));
     j["results"] = arr;
@@ -120,6 +138,15 @@ inline result part_from_json(const nlohmann::json& j) {
     r.cut = j.at("cut").get<u64>();
     r.pruned = j.at("pruned").get<u64>();
     r.sequential_known = j.at("sequential_known").get<bool>();
+    r.runs = j.value("runs", u64{0});
+    r.longest = j.value("longest", u64{0});
+    r.stopped = j.value("stopped", false);
+    if (j.contains("coverage")) r.covered = j.at("coverage").at("covered").get<std::set<std::string>>();
+    if (j.contains("pct")) {
+        r.pct_depth = j.at("pct").at("depth").get<u32>();
+        r.actors = j.at("pct").at("actors").get<u64>();
+        r.pct_steps = j.at("pct").at("steps").get<u64>();
+    }
     for (auto n : invariant_names) {
         const auto& x = j.at("invariants").at(std::string(n));
         invariant_summary i;
@@ -148,6 +175,13 @@ namespace detail {
 inline std::string pad(std::string s, std::size_t n) {
     if (s.size() < n) s.append(n - s.size(), ' ');
     return s;
+}
+/// " P(d=3) >= 0.93": PCT's bound for the result's runs.
+inline std::string pct_bound_text(const result& r) {
+    char text[48];
+    std::snprintf(text, sizeof text, " P(d=%u) >= %.3g", static_cast<unsigned>(r.pct_depth),
+                  pct_probability_bound(r.runs, r.actors, r.pct_steps, r.pct_depth));
+    return text;
 }
 inline std::string violated_list(const result& r, bool markdown) {
     std::string out;
@@ -178,15 +212,20 @@ inline std::string to_table(const std::vector<result>& results, std::size_t widt
             if (!out.empty()) out += "\n";
             out += current + "\n";
         }
-        char counts[96];
-        std::snprintf(counts, sizeof counts, "%7llu sched %7llu states", static_cast<unsigned long long>(r.schedules),
-                      static_cast<unsigned long long>(r.states));
+        char counts[128];
+        if (r.runs)  // random, pct: runs, (actor, yield point) pairs covered, PCT's bound
+            std::snprintf(counts, sizeof counts, "%7llu runs %4zu pairs%s", static_cast<unsigned long long>(r.runs),
+                          r.covered.size(), r.pct_depth ? detail::pct_bound_text(r).c_str() : "");
+        else
+            std::snprintf(counts, sizeof counts, "%7llu sched %7llu states", static_cast<unsigned long long>(r.schedules),
+                          static_cast<unsigned long long>(r.states));
         std::string name = r.variant;
         if (width && name.size() > 20) {  // `--variants all` names every axis
             out += daxfail::detail::wrap(name, width, "  ", "    ");
             name.clear();
         }
-        line("  " + detail::pad(name, 20) + counts + "  violated: " + detail::violated_list(r, false), 6);
+        line("  " + detail::pad(name, 20) + counts + (r.stopped ? " (stopped)" : "") +
+                 "  violated: " + detail::violated_list(r, false), 6);
         for (const auto& i : r.invariants)
             for (const auto& c : i.confirmations)
                 line("    on " + c.kernel + ": " + i.name + " " + rate_text(c) + " (model: " + i.verdict +

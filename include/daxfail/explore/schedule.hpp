@@ -4,6 +4,7 @@
 #define DAXFAIL_EXPLORE_SCHEDULE_HPP
 
 #include <daxfail/constants.hpp>
+#include <daxfail/explore/strategy.hpp>
 #include <daxfail/outcome.hpp>
 #include <daxfail/run_options.hpp>
 
@@ -24,6 +25,14 @@ struct options {
     /// How long a walk the kernel paths are waited for (run_options::walk_patience; 0: every walk to its end, which
     /// explores what v6.14+ do once their 2^32-index walks are over). The other run_options do not apply.
     double walk_patience = run_options{}.walk_patience;
+    /// Which schedules run (strategy.hpp): every one within the bounds (dfs), or `runs` sampled ones (random,
+    /// pct; the preemption bound does not apply to them, the depth bound does).
+    explore::strategy strategy = explore::strategy::dfs;
+    u64 runs = 1000;    ///< random, pct: schedules sampled per variant and scenario
+    u64 seed = 1;       ///< random, pct: where every run's choices come from
+    u32 pct_depth = 3;  ///< pct: the bug depth d its probability bound is stated for (d-1 priority changes per run)
+    /// Wall seconds after which no schedule starts (0: no limit); what ran is reported, marked partial.
+    double max_seconds = 0;
 };
 
 /// One step of a schedule: `actor` ran from the point named `step` to its next yield.
