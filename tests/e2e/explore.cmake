@@ -1,5 +1,6 @@
 # daxfail explore end to end on the concurrent catalog:
-#   - shards merge into exactly the single run's JSON, for N = 1, 2 and 4;
+#   - shards merge into exactly the single run's JSON, for N = 1, 2 and 4, and for a PCT sample;
+#   - -j 1 gives the bytes of the default -j;
 #   - one results[] entry saved to a file replays its counterexamples;
 #   - --fail-on-invariant, --dot and bad bounds.
 #   -DPROGRAM=<daxfail>  -DWORK=<scratch directory>
@@ -26,6 +27,24 @@ foreach(n 1 2 4)
     message(FATAL_ERROR "merging ${n} shards differs from the single run: diff ${WORK}/single.json ${WORK}/merged_${n}.json")
   endif()
 endforeach()
+# -j 1 gives the bytes the default (every core) gives.
+run(single_j1.json 0 explore --format json --no-timing -j 1)
+execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORK}/single.json" "${WORK}/single_j1.json"
+                RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "-j 1 differs from the default -j: diff ${WORK}/single.json ${WORK}/single_j1.json")
+endif()
+# A PCT sample: its shards merge into the single run's bytes too (the runs are seeded by their number).
+set(pct --strategy pct --runs 40 --variants merged,debian_6_1 --no-timing)
+run(pct.json 0 explore ${pct} --format json -j 2)
+run(pct_1_of_2.json 0 explore ${pct} --shard 1/2)
+run(pct_2_of_2.json 0 explore ${pct} --shard 2/2)
+run(pct_merged.json 0 merge "${WORK}/pct_1_of_2.json" "${WORK}/pct_2_of_2.json" --format json)
+execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${WORK}/pct.json" "${WORK}/pct_merged.json"
+                RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "merged PCT shards differ from the single run: diff ${WORK}/pct.json ${WORK}/pct_merged.json")
+endif()
 # A missing shard is an error, not a smaller report; so are a shard given twice and shards of another run.
 run(partial.json 2 merge "${WORK}/shard_1_of_4.json" "${WORK}/shard_2_of_4.json")
 run(twice.json 2 merge "${WORK}/shard_1_of_2.json" "${WORK}/shard_1_of_2.json")
