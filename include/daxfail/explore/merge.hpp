@@ -40,12 +40,16 @@ class shard_merger {
         const u32 depth = j.at("depth").get<u32>(), pre = j.at("preemptions").get<u32>();
         const u64 np = j.at("pairs").get<u64>();
         const std::string names = j.at("names").get<std::string>();
-        if (pairs_ && (*pairs_ != np || depth != out_.bounds.depth || pre != out_.bounds.preemptions || names != names_))
+        const auto red = reduction_from_name(j.value("reduction", std::string("none")));
+        if (!red) throw std::invalid_argument("unknown reduction \"" + j.at("reduction").get<std::string>() + "\"");
+        if (pairs_ && (*pairs_ != np || depth != out_.bounds.depth || pre != out_.bounds.preemptions ||
+                       *red != out_.bounds.reduction || names != names_))
             throw std::invalid_argument("explored with other variants, scenarios or bounds than the first file");
         pairs_ = np;
         names_ = names;
         out_.bounds.depth = depth;
         out_.bounds.preemptions = pre;
+        out_.bounds.reduction = *red;
         out_.timing = out_.timing && j.at("timing").get<bool>();
         for (const auto& p : j.at("parts")) {
             const u64 pair = p.at("pair").get<u64>(), item = p.at("item").get<u64>(), items = p.at("items").get<u64>();

@@ -84,6 +84,7 @@ inline nlohmann::ordered_json result_to_json(const result& r, bool timing = true
 /// The whole report: the bounds and one entry per variant x scenario.
 inline nlohmann::ordered_json to_json(const std::vector<result>& results, const options& o, bool timing = true) {
     nlohmann::ordered_json j = {{"depth", o.depth}, {"preemptions", o.preemptions}};
+    if (o.reduction != reduction_kind::none) j["reduction"] = reduction_name(o.reduction);
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : results) arr.push_back(result_to_json(r, timing));
     j["results"] = arr;

@@ -122,13 +122,15 @@ inline std::string shard_fingerprint(const run_request& q) {
 /// A shard as `daxfail explore --shard K/N` writes it, for `daxfail merge`.
 inline nlohmann::ordered_json shard_to_json(const run_request& q, const run_result& r, bool timing) {
     const explore::shard sh = q.shard.value_or(explore::shard{});
-    return {{"shard", std::to_string(sh.k) + "/" + std::to_string(sh.n)},
-            {"depth", q.bounds.depth},
-            {"preemptions", q.bounds.preemptions},
-            {"pairs", q.variants.size() * q.scenarios.size()},
-            {"names", shard_fingerprint(q)},
-            {"timing", timing},
-            {"parts", r.parts}};
+    nlohmann::ordered_json j = {{"shard", std::to_string(sh.k) + "/" + std::to_string(sh.n)},
+                                {"depth", q.bounds.depth},
+                                {"preemptions", q.bounds.preemptions}};
+    if (q.bounds.reduction != reduction_kind::none) j["reduction"] = reduction_name(q.bounds.reduction);
+    j["pairs"] = q.variants.size() * q.scenarios.size();
+    j["names"] = shard_fingerprint(q);
+    j["timing"] = timing;
+    j["parts"] = r.parts;
+    return j;
 }
 
 }  // namespace daxfail::explore
