@@ -45,6 +45,13 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                                   detail::whole_number_from<1, 100000>),
                     number_option("--preemptions", "switches away from an actor that could go on, per schedule (0 to 64).",
                                   "2", detail::whole_number_from<0, 64>),
+                    {.name = "--reduction",
+                     .arg = takes::one,
+                     .help = "skip schedules that only swap two independent steps of a schedule explored already "
+                             "(sleep-sets; docs/explore.md): the verdicts, the sequential results and the "
+                             "counterexample lengths stay those of none, the counts of schedules and states shrink.",
+                     .default_text = "none",
+                     .choices = {"none", "sleep-sets"}},
                     jobs_option(),
                     {.name = "--strategy",
                      .arg = takes::one,
@@ -163,6 +170,7 @@ inline std::optional<explore::run_request> exploration(const parsed& p, const st
     explore::run_request q;
     if (p.has("--depth")) q.bounds.depth = static_cast<u32>(std::stoul(p.value("--depth")));
     if (p.has("--preemptions")) q.bounds.preemptions = static_cast<u32>(std::stoul(p.value("--preemptions")));
+    if (p.has("--reduction")) q.bounds.reduction = *explore::reduction_from_name(p.value("--reduction"));
     if (p.has("--shard")) {
         const std::string shard = p.value("--shard");
         q.shard = explore::shard{std::stoul(shard.substr(0, shard.find('/'))), std::stoul(shard.substr(shard.find('/') + 1))};

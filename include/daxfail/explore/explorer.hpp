@@ -25,6 +25,7 @@
 #include <daxfail/verdict.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <ctime>
 #include <set>
 #include <stdexcept>
@@ -228,6 +229,9 @@ public:
         f.enabled = enabled;
         f.current = current;
         f.used = used_at(depth);
+        f.asleep = depth > 0 ? asleep_after(stack_[depth - 1]) : 0;
+        f.tried.assign(enabled.size(), false);
+        for (std::size_t k = 0; k < enabled.size(); ++k) f.tried[k] = sleeps(f, k);
         if (depth == 0) {
             if (first_ >= enabled.size()) return nobody;
             f.pos = first_;
@@ -238,17 +242,36 @@ public:
                 if (enabled[k] == current) f.pos = k;  // the actor that ran goes on: no preemption
         }
         if (opts_.state_hashing && depth > 0) {
+            // Explored before with no more depth and no fewer preemptions left: every step that was awake there
+            // was tried from there, so only a step asleep there and awake here is left to try (a sleeping step
+            // is tried elsewhere; with no sleep sets, nothing is left).
             const u32 left = opts_.preemptions - f.used;
-            auto [it, fresh] = seen_.try_emplace(key, seen_state{static_cast<u32>(depth), left});
+            auto [it, fresh] = seen_.try_emplace(key, seen_state{static_cast<u32>(depth), left, f.asleep});
             if (!fresh) {
-                if (it->second.depth <= depth && it->second.left >= left) return nobody;
-                it->second = {static_cast<u32>(depth), left};
+                auto& old = it->second;
+                if (old.depth <= depth && old.left >= left) {
+                    if ((old.asleep & ~f.asleep) == 0) return nobody;
+                    for (std::size_t k = 0; k < enabled.size(); ++k)
+                        f.tried[k] = f.tried[k] || !(enabled[k] < 64 && (old.asleep >> enabled[k] & 1));
+                    if (old.depth == depth && old.left == left) old.asleep &= f.asleep;
+                } else {
+                    old = {static_cast<u32>(depth), left, f.asleep};
+                }
             }
         }
-        f.tried.assign(enabled.size(), false);
+        if (f.tried[f.pos] && !next_awake(f)) return nobody;  // every step from here swaps one explored already
         f.tried[f.pos] = true;
+        f.order.push_back(f.pos);
+        f.footprints.resize(enabled.size());
         stack_.push_back(std::move(f));
         return stack_.back().pos;
+    }
+
+    bool wants_footprint(std::size_t depth) const override {
+        return opts_.reduction == reduction_kind::sleep_sets && depth + 1 >= stack_.size();
+    }
+    void step_ended(std::size_t depth, footprint&& fp) override {
+        if (depth < stack_.size()) stack_[depth].footprints[stack_[depth].pos] = std::move(fp);
     }
 
     /// A replayed prefix is not looked up again: its states are in the table already.
@@ -260,17 +283,10 @@ public:
     bool next() {
         while (!stack_.empty()) {
             auto& f = stack_.back();
-            if (!f.last_alternative) {
-                const bool cur_enabled =
-                    std::find(f.enabled.begin(), f.enabled.end(), f.current) != f.enabled.end();
-                for (std::size_t k = 0; k < f.enabled.size(); ++k) {
-                    if (f.tried[k]) continue;
-                    const u32 cost = cur_enabled && f.enabled[k] != f.current ? 1 : 0;
-                    if (f.used + cost > opts_.preemptions) continue;
-                    f.tried[k] = true;
-                    f.pos = k;
-                    return true;
-                }
+            if (!f.last_alternative && next_awake(f)) {
+                f.tried[f.pos] = true;
+                f.order.push_back(f.pos);
+                return true;
             }
             stack_.pop_back();
         }
@@ -284,14 +300,57 @@ private:
         std::size_t current = nobody;
         std::size_t pos = 0;
         u32 used = 0;  ///< preemptions before this point
-        std::vector<bool> tried;
+        std::vector<bool> tried;  ///< taken, or asleep
         bool last_alternative = false;
+        u64 asleep = 0;                        ///< actors whose next step sleeps here (bit per actor)
+        std::vector<std::size_t> order;        ///< the positions taken, in order
+        std::vector<std::optional<footprint>> footprints;  ///< per position taken: its step's (sleep sets)
         std::size_t chosen() const { return enabled[pos]; }
+        u32 cost(std::size_t actor) const {
+            const bool cur_enabled = std::find(enabled.begin(), enabled.end(), current) != enabled.end();
+            return cur_enabled && actor != current ? 1 : 0;
+        }
     };
     struct seen_state {
         u32 depth;
         u32 left;
+        u64 asleep;
     };
+    static bool sleeps(const frame& f, std::size_t k) { return f.enabled[k] < 64 && (f.asleep >> f.enabled[k] & 1); }
+
+    /// Moves f.pos to the first position neither taken nor asleep that the preemption bound allows.
+    bool next_awake(frame& f) const {
+        for (std::size_t k = 0; k < f.enabled.size(); ++k) {
+            if (f.tried[k]) continue;
+            if (f.used + f.cost(f.enabled[k]) > opts_.preemptions) continue;
+            f.pos = k;
+            return true;
+        }
+        return false;
+    }
+
+    /// The sleep set after parent frame `p`'s chosen step l: each step e taken before l at p, independent of l,
+    /// whose swap costs no preemption: every schedule p·l·e·w has the same steps as p·e·l·w, which was explored
+    /// (or is covered in turn) within the bound. Its cost differs in three places: where e and l start, where
+    /// the second of them starts, and where w starts (after e, or after l, when that actor could go on).
+    /// One level only: e wakes again at the next step.
+    u64 asleep_after(const frame& p) const {
+        if (opts_.reduction != reduction_kind::sleep_sets) return 0;
+        const auto& l = p.footprints[p.pos];
+        if (!l) return 0;
+        u64 z = 0;
+        for (std::size_t e_pos : p.order) {
+            if (e_pos == p.pos) break;
+            const auto& e = p.footprints[e_pos];
+            if (!e || e->actor >= 64 || !independent(*e, *l)) continue;
+            // cost(p·e·l·w) - cost(p·l·e·w) <= cost(e) + [e's actor can go on after e] + [l's can after l·e]
+            //                                  - cost(l) - [l's actor can go on after l]
+            const u32 swapped = p.cost(e->actor) + e->enabled_after + !l->finished;
+            const u32 taken = p.cost(l->actor) + l->enabled_after;
+            if (swapped <= taken) z |= u64{1} << e->actor;
+        }
+        return z;
+    }
     u32 used_at(std::size_t depth) const {
         if (depth == 0) return 0;
         const auto& p = stack_[depth - 1];

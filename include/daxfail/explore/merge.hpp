@@ -51,9 +51,12 @@ class shard_merger {
             b.seed = j.at("seed").get<u64>();
             b.pct_depth = j.value("pct_depth", b.pct_depth);
         }
+        const auto red = reduction_from_name(j.value("reduction", std::string("none")));
+        if (!red) throw std::invalid_argument("unknown reduction \"" + j.at("reduction").get<std::string>() + "\"");
+        b.reduction = *red;
         if (pairs_ && (*pairs_ != np || depth != out_.bounds.depth || pre != out_.bounds.preemptions || names != names_ ||
                        b.strategy != out_.bounds.strategy || b.runs != out_.bounds.runs || b.seed != out_.bounds.seed ||
-                       b.pct_depth != out_.bounds.pct_depth))
+                       b.pct_depth != out_.bounds.pct_depth || b.reduction != out_.bounds.reduction))
             throw std::invalid_argument("explored with other variants, scenarios or bounds than the first file");
         pairs_ = np;
         names_ = names;

@@ -102,6 +102,7 @@ inline nlohmann::ordered_json to_json(const std::vector<result>& results, const 
         j["seed"] = o.seed;
         if (o.strategy == strategy::pct) j["pct_depth"] = o.pct_depth;
     }
+    if (o.reduction != reduction_kind::none) j["reduction"] = reduction_name(o.reduction);
     auto arr = nlohmann::ordered_json::array();
     for (const auto& r : results) arr.push_back(result_to_json(r, timing));
     j["results"] = arr;

@@ -178,6 +178,7 @@ inline nlohmann::ordered_json shard_to_json(const run_request& q, const run_resu
         j["seed"] = q.bounds.seed;
         j["pct_depth"] = q.bounds.pct_depth;
     }
+    if (q.bounds.reduction != reduction_kind::none) j["reduction"] = reduction_name(q.bounds.reduction);
     j["pairs"] = q.variants.size() * q.scenarios.size();
     j["names"] = shard_fingerprint(q);
     j["timing"] = timing;

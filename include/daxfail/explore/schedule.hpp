@@ -8,10 +8,29 @@
 #include <daxfail/outcome.hpp>
 #include <daxfail/run_options.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace daxfail::explore {
+
+/// How the explorer avoids running schedules that only reorder independent steps (docs/explore.md, "Partial-order
+/// reduction"). Every reduction keeps every verdict, the sequential results and the counterexample lengths.
+enum class reduction_kind {
+    none,        ///< every schedule the bounds allow (the visited-state table aside)
+    sleep_sets,  ///< sleep sets over the steps' footprints, one level deep, never costing a preemption
+};
+
+/// "none", "sleep-sets": the spelling of `explore --reduction`.
+constexpr std::string_view reduction_name(reduction_kind r) noexcept {
+    return r == reduction_kind::sleep_sets ? "sleep-sets" : "none";
+}
+inline std::optional<reduction_kind> reduction_from_name(std::string_view n) noexcept {
+    if (n == "none") return reduction_kind::none;
+    if (n == "sleep-sets") return reduction_kind::sleep_sets;
+    return std::nullopt;
+}
 
 /// The bounds of an exploration. Schedules longer than `depth` steps are cut (counted, never judged); a
 /// schedule switches away from an actor that could go on at most `preemptions` times.
@@ -33,6 +52,8 @@ struct options {
     u32 pct_depth = 3;  ///< pct: the bug depth d its probability bound is stated for (d-1 priority changes per run)
     /// Wall seconds after which no schedule starts (0: no limit); what ran is reported, marked partial.
     double max_seconds = 0;
+    /// Schedules that only swap independent steps of a schedule explored already are not run again.
+    reduction_kind reduction = reduction_kind::none;
 };
 
 /// One step of a schedule: `actor` ran from the point named `step` to its next yield.

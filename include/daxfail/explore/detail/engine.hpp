@@ -19,6 +19,7 @@
 #include <daxfail/actor.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/explore/detail/fiber.hpp>
+#include <daxfail/explore/detail/footprint.hpp>
 #include <daxfail/explore/detail/state_hash.hpp>
 #include <daxfail/explore/schedule.hpp>
 #include <daxfail/kernel/dax_iomap_fault.hpp>
@@ -27,6 +28,7 @@
 #include <daxfail/run.hpp>
 #include <daxfail/scenario.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <exception>
@@ -92,6 +94,10 @@ struct chooser {
                              u64 key) = 0;
     /// Whether pick() at `depth` looks at the key (computing it hashes the whole world); 0 is passed otherwise.
     virtual bool wants_key(std::size_t /*depth*/) const { return false; }
+    /// Whether the step taken at `depth` should be reported to step_ended() (it hashes the world twice).
+    virtual bool wants_footprint(std::size_t /*depth*/) const { return false; }
+    /// The step taken at `depth` ended (only those wants_footprint() asked for): what it touched.
+    virtual void step_ended(std::size_t /*depth*/, footprint&& /*f*/) {}
 
 protected:
     ~chooser() = default;
@@ -151,7 +157,10 @@ private:
         void yield(const char* point, std::string detail) override {
             r->yield_from(i, detail.empty() ? std::string(point) : std::string(point) + " " + detail);
         }
-        bool others_may_act() const override { return r->others_may_act(i); }
+        bool others_may_act() const override {
+            r->asked_others_ = true;
+            return r->others_may_act(i);
+        }
     };
 
     // ---- scheduling (runs on whichever thread holds the baton) ----
@@ -228,6 +237,40 @@ private:
         a.trace_mark = tr.size();
     }
 
+    // ---- footprints (a reduction asks for them) ----
+
+    /// Starts watching the step just picked: the world's objects before it, and the operation it runs.
+    void begin_step(std::size_t actor) {
+        const std::size_t depth = rec_.steps.size() - 1;
+        if (opts_.reduction == reduction_kind::none || !chooser_.wants_footprint(depth)) return;
+        step_probe p;
+        p.depth = depth;
+        const auto& a = *actors_[actor];
+        p.fp.actor = actor;
+        const actor_step* op = a.decl && a.pc < a.decl->steps.size() ? &a.decl->steps[a.pc] : nullptr;
+        p.fp.any_object = !op || op->op == actor_op::notify || op->op == actor_op::madvise_hwpoison;
+        if (op && !p.fp.any_object) p.fp.may_touch = operation_objects(*op, cfg_);
+        p.before = last_objects_ && last_objects_->first == depth ? std::move(last_objects_->second) : object_digests(w_);
+        asked_others_ = false;
+        probe_ = std::move(p);
+    }
+    /// Reports the step that just ended (if watched): what it changed, and where its actor stands.
+    void end_step(const std::vector<std::size_t>& en) {
+        if (!probe_) return;
+        auto p = std::move(*probe_);
+        probe_.reset();
+        auto after = object_digests(w_);
+        p.fp.changed = changed_objects(p.before, after);
+        for (u64 x : p.fp.changed)  // a change the operation's objects do not cover: trust nothing about it
+            p.fp.any_object = p.fp.any_object || std::none_of(p.fp.may_touch.begin(), p.fp.may_touch.end(),
+                                                              [&](u64 y) { return world_object::overlap(x, y); });
+        p.fp.asked_others = asked_others_;
+        p.fp.finished = actors_[p.fp.actor]->finished;
+        p.fp.enabled_after = std::find(en.begin(), en.end(), p.fp.actor) != en.end();
+        last_objects_.emplace(p.depth + 1, std::move(after));
+        chooser_.step_ended(p.depth, std::move(p.fp));
+    }
+
     /// Picks who runs next after `current` stopped; nobody ends the schedule (rec_.end says why).
     std::size_t decide(std::size_t current) {
         // The step that just ended may have been cut short by a new active outcome; later lines belong to it too.
@@ -235,6 +278,7 @@ private:
         std::vector<std::size_t> en;
         for (std::size_t j = 0; j < actors_.size(); ++j)
             if (enabled(j)) en.push_back(j);
+        end_step(en);
         if (en.empty()) {
             bool all = true;
             for (const auto& a : actors_) all = all && a->finished;
@@ -264,6 +308,7 @@ private:
         rec_.steps.push_back({a.name, a.next, {}});
         a.taken.push_back(a.next);
         a.trace_mark = a.active->trace.size();
+        begin_step(next);
         return next;
     }
 
@@ -445,6 +490,14 @@ private:
     std::vector<hook> hooks_;
     bool aborting_ = false;
     schedule_record rec_;
+    struct step_probe {
+        std::size_t depth = 0;
+        footprint fp;
+        std::vector<std::pair<u64, u64>> before;
+    };
+    std::optional<step_probe> probe_;  ///< the step being watched
+    std::optional<std::pair<std::size_t, std::vector<std::pair<u64, u64>>>> last_objects_;  ///< at that depth
+    bool asked_others_ = false;       ///< the watched step called others_may_act
 };
 
 }  // namespace daxfail::explore::detail
