@@ -107,14 +107,18 @@ inline detail::option progress_option() {
 inline detail::option fail_on_invariant_option() {
     return {.name = "--fail-on-invariant", .help = "exit with status 1 when any run fails an invariant."};
 }
-inline detail::option max_seconds_option(const char* what) {
+/// --max-seconds S, saying what the limit does.
+inline detail::option time_limit_option(std::string help) {
     return {.name = "--max-seconds",
             .arg = detail::takes::one,
             .metavar = "S",
-            .help = std::string("stop ") + what + " after S seconds of wall-clock time; it is reported as 'limit "
-                    "reached', not as a kernel that does not terminate.",
+            .help = std::move(help),
             .default_text = "no limit",
             .check = detail::positive_seconds};
+}
+inline detail::option max_seconds_option(const char* what) {
+    return time_limit_option(std::string("stop ") + what + " after S seconds of wall-clock time; it is reported as "
+                             "'limit reached', not as a kernel that does not terminate.");
 }
 /// --format with `choices`, the first the default; `help` names them in words.
 inline detail::option format_option(std::vector<std::string> choices, std::string help) {

@@ -70,14 +70,10 @@ inline detail::command explore_command(const std::vector<variant_spec>& extras =
                     number_option("--pct-depth", "with --strategy pct: the bug depth d (ordering constraints) the "
                                   "probability bound is for; each run changes priorities d-1 times (1 to 10).",
                                   "3", detail::whole_number_from<1, 10>),
-                    {.name = "--max-seconds",
-                     .arg = takes::one,
-                     .metavar = "S",
-                     .help = "start no work item or schedule after S seconds of wall-clock time; the report covers "
-                             "every pair with a schedule run, the verdicts found so far, and is marked partial (a "
-                             "pair cut short: \"stopped\" in JSON, (stopped) in the table).",
-                     .default_text = "no limit",
-                     .check = detail::positive_seconds},
+                    time_limit_option("start no work item or schedule after S seconds of wall-clock time; the "
+                                      "report covers every pair with a schedule run, the verdicts found so far, and "
+                                      "is marked partial (a pair cut short: \"stopped\" in JSON, (stopped) in the "
+                                      "table)."),
                     format_option({"table", "md", "json"}, "table, Markdown or JSON."),
                     wide_option(),
                     dot_option("DIR", "write each counterexample as Graphviz DOT (one lane per actor) into DIR.",
@@ -181,6 +177,10 @@ inline std::optional<explore::run_request> exploration(const parsed& p, const st
             std::cerr << "daxfail explore: " << flag << " goes with --strategy random or pct\n";
             return std::nullopt;
         }
+    if (p.has("--reduction") && q.bounds.strategy != explore::strategy::dfs) {
+        std::cerr << "daxfail explore: --reduction goes with --strategy dfs (random and pct run each sample as drawn)\n";
+        return std::nullopt;
+    }
     if (p.has("--pct-depth") && q.bounds.strategy != explore::strategy::pct) {
         std::cerr << "daxfail explore: --pct-depth goes with --strategy pct\n";
         return std::nullopt;

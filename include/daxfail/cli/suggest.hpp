@@ -41,13 +41,8 @@ inline detail::command suggest_command() {
                                  "actors."},
                         number_option("--max-axes", "the most axes a suggestion changes (1 to 18).", "3",
                                       detail::whole_number_from<1, 18>),
-                        {.name = "--max-seconds",
-                         .arg = detail::takes::one,
-                         .metavar = "S",
-                         .help = "stop the search after S seconds of wall-clock time and print what it found, "
-                                 "marked as stopped.",
-                         .default_text = "no limit",
-                         .check = detail::positive_seconds},
+                        time_limit_option("stop the search after S seconds of wall-clock time and print what it "
+                                          "found, marked as stopped."),
                         progress_option()}};
 }
 
