@@ -472,8 +472,9 @@ inline void combine(result& into, const result& part) {
 /// Explores every schedule of `s` under `cfg`. Throws invalid_scenario when validate_actors(s) reports errors.
 inline result explore(const config& cfg, const std::string& variant, const scenario& s, const options& o = {}) {
     result r = detail::empty_result(variant, s, o);
-    const std::size_t n = first_choices(cfg, s);
-    for (std::size_t k = 0; k < n; ++k) combine(r, explore_item(cfg, variant, s, k, o, k));
+    detail::fiber_pool fibers;  // one set of stacks for every item
+    const std::size_t n = detail::first_choices_on(fibers, cfg, s);
+    for (std::size_t k = 0; k < n; ++k) combine(r, detail::explore_item_on(fibers, cfg, variant, s, k, o, k));
     return r;
 }
 

@@ -275,7 +275,8 @@ private:
     std::size_t decide(std::size_t current) {
         // The step that just ended may have been cut short by a new active outcome; later lines belong to it too.
         close_step(current);
-        std::vector<std::size_t> en;
+        auto& en = enabled_;
+        en.clear();
         for (std::size_t j = 0; j < actors_.size(); ++j)
             if (enabled(j)) en.push_back(j);
         end_step(en);
@@ -490,6 +491,7 @@ private:
     std::vector<hook> hooks_;
     bool aborting_ = false;
     schedule_record rec_;
+    std::vector<std::size_t> enabled_;  ///< decide()'s, kept to spare an allocation per step
     struct step_probe {
         std::size_t depth = 0;
         footprint fp;
