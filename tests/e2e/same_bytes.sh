@@ -20,6 +20,8 @@ runs=(
   "explore $concurrent --variants merged,v12 --no-timing"
   "explore $concurrent --variants merged,v12 --no-timing --format md"
   "explore $concurrent --variants merged,v12 --no-timing --format json"
+  "explore $concurrent --variants merged,v12 --no-timing --format json --strategy pct --runs 64"
+  "explore $concurrent --variants merged,v12 --no-timing --format json --reduction sleep-sets"
   "check $here/examples/scenarios"
   "oracle --dry-run"
 )
