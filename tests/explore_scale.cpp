@@ -5,6 +5,7 @@
 #include <daxfail/concurrent_scenarios.hpp>
 #include <daxfail/explore/merge.hpp>
 #include <daxfail/explore/run.hpp>
+#include <daxfail/explore/sampling.hpp>
 #include <daxfail/json/scenario_reader.hpp>
 #include <daxfail/presets.hpp>
 #include <daxfail/variant_names.hpp>
@@ -64,6 +65,10 @@ TEST_CASE("PCT's bound: 1 - (1 - 1/(n k^(d-1)))^runs") {
     CHECK(explore::pct_probability_bound(2, 2, 10, 2) == doctest::Approx(1 - 0.95 * 0.95));
     CHECK(explore::pct_probability_bound(1000, 5, 30, 3) == doctest::Approx(1 - std::pow(1 - 1.0 / 4500, 1000)));
     CHECK(explore::pct_probability_bound(0, 5, 30, 3) == 0);
+    // A pair's runs go into at most 32 work items, of at least 16 runs each.
+    CHECK(explore::runs_per_item(40) == 16);
+    CHECK(explore::runs_per_item(1'000'000) * 32 >= 1'000'000);
+    CHECK((1'000'000 + explore::runs_per_item(1'000'000) - 1) / explore::runs_per_item(1'000'000) <= 32);
     CHECK(explore::strategy_from_name("pct") == explore::strategy::pct);
     CHECK_FALSE(explore::strategy_from_name("bfs"));
 }

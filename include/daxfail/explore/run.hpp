@@ -76,7 +76,7 @@ struct run_result {
 
 /// Explores the shard's work items, `q.jobs` at a time; a sharded run keeps its parts, a whole one combines them,
 /// both in item order whatever order the items finished in. dfs deals a pair's schedules into items by the first
-/// step's choice, random and pct by runs (runs_per_item each). With q.bounds.max_seconds, no item or schedule
+/// step's choice, random and pct by runs (runs_per_item(runs) each). With q.bounds.max_seconds, no item or schedule
 /// starts after the limit: `timed_out` says so, and `complete` is false for the pairs it cut short (for random
 /// and pct, for the pairs that got no run at all: a shorter sample is still a sample).
 inline run_result explore_all(const run_request& q, const run_hooks& hooks = {}) {
@@ -86,6 +86,7 @@ inline run_result explore_all(const run_request& q, const run_hooks& hooks = {})
     };
     const double deadline = q.bounds.max_seconds > 0 ? detail::wall_seconds() + q.bounds.max_seconds : 0;
     const bool sampled = q.bounds.strategy != strategy::dfs;
+    const u64 per_item = runs_per_item(q.bounds.runs);
     const std::size_t nv = q.variants.size(), pairs = nv * q.scenarios.size();
     const auto never = [] { return false; };
     std::vector<std::size_t> choices(pairs, 0);
@@ -95,15 +96,15 @@ inline run_result explore_all(const run_request& q, const run_hooks& hooks = {})
         const auto& sc = q.scenarios[p / nv];
         if (!sampled) choices[p] = detail::first_choices_on(fibers, cfg, sc);
         else {
-            choices[p] = static_cast<std::size_t>((q.bounds.runs + runs_per_item - 1) / runs_per_item);
+            choices[p] = static_cast<std::size_t>((q.bounds.runs + per_item - 1) / per_item);
             if (q.bounds.strategy == strategy::pct) steps[p] = detail::sequential_steps_on(fibers, cfg, sc, q.bounds);
         }
     });
     std::vector<item> work;
     for (std::size_t p = 0; p < pairs; ++p)
         for (std::size_t k = 0; k < choices[p]; ++k) {
-            const u64 first_run = k * runs_per_item;
-            work.push_back({p, k, choices[p], first_run, std::min<u64>(runs_per_item, q.bounds.runs - first_run)});
+            const u64 first_run = k * per_item;
+            work.push_back({p, k, choices[p], first_run, std::min<u64>(per_item, q.bounds.runs - first_run)});
         }
     const explore::shard sh = q.shard.value_or(explore::shard{});
     std::vector<std::size_t> mine;  // this shard's items: every N-th from the K-th

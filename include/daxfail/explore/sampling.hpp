@@ -1,5 +1,5 @@
 // The sampled strategies (strategy.hpp) as work items: a variant x scenario
-// pair's runs are dealt into items of `runs_per_item` consecutive runs, each
+// pair's runs are dealt into items of runs_per_item(runs) consecutive runs, each
 // run seeded by its number, so items can go to any thread or shard and the
 // report is the same. Counterexamples are schedules like the exhaustive
 // search's: `explore --replay` runs them again step by step.
@@ -16,8 +16,10 @@
 
 namespace daxfail::explore {
 
-/// Consecutive runs of one pair explored as one work item.
-inline constexpr u64 runs_per_item = 16;
+/// Consecutive runs of one pair explored as one work item: 16, or more so that a pair has at most 32 items
+/// (a million runs of 1,728 pairs would otherwise be 10^8 items). It depends on `runs` alone, so every shard
+/// and thread deals the same items.
+constexpr u64 runs_per_item(u64 runs) noexcept { return std::max<u64>(16, (runs + 31) / 32); }
 
 namespace detail {
 
