@@ -1,7 +1,10 @@
 // The comparison engine and run-time variant names.
 #include "support.hpp"
 
+#include <daxfail/combinations.hpp>
 #include <daxfail/compare.hpp>
+
+#include <boost/hana/for_each.hpp>
 
 using namespace daxfail;
 using namespace daxfail::scenarios;
@@ -97,4 +100,17 @@ TEST_CASE("all: 216 distinct combinations of the main axes, each named so that t
     }
     // merged itself is one of them, and is named as the preset.
     CHECK(std::count_if(all.begin(), all.end(), [](const variant_spec& v) { return v.name == "merged"; }) == 1);
+}
+
+TEST_CASE("all at run time is main_axis_combinations' types, config for config and in the same order") {
+    const auto all = all_combination_specs();
+    std::size_t i = 0;
+    boost::hana::for_each(main_axis_combinations<presets::merged>(), [&](auto t) {
+        using V = typename decltype(t)::type;
+        REQUIRE(i < all.size());
+        CHECK(all[i].cfg == V::config);
+        CHECK(all[i].name == variant_name<V>());
+        ++i;
+    });
+    CHECK(i == all.size());
 }

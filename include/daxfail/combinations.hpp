@@ -46,6 +46,10 @@ template <class... P>
 constexpr auto builtin_types(type_list<P...>) {
     return boost::hana::tuple_t<P...>;
 }
+template <class... A>
+constexpr auto builtin_lists(type_list<A...>) {
+    return boost::hana::make_tuple(builtin_types(typename A::builtins{})...);
+}
 }  // namespace detail
 
 /// The built-in policies of Axis as a Hana type list.
@@ -53,11 +57,10 @@ template <class Axis>
 inline constexpr auto builtins = detail::builtin_types(typename Axis::builtins{});
 
 /// The main axes of the design: rmap source x freeze strategy x thaw placement x shutdown mode x collector.
-inline constexpr auto main_axes = boost::hana::make_tuple(builtins<axis::rmap_source>, builtins<axis::freeze>,
-                                                          builtins<axis::thaw>, builtins<axis::shutdown>,
-                                                          builtins<axis::collector>);
+inline constexpr auto main_axes = detail::builtin_lists(detail::main_axes{});
 
-/// Every combination of the main axes on top of Base (216 variants).
+/// Every combination of the main axes on top of Base (216 variants), as types; all_combination_specs
+/// (variant_names.hpp) gives the same configs in the same order without instantiating them.
 template <variant_type Base>
 constexpr auto main_axis_combinations() {
     return boost::hana::unpack(main_axes, [](auto... lists) { return all_combinations<Base>(lists...); });

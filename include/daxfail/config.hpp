@@ -39,6 +39,10 @@ using all_axes = type_list<axis::kill_dax_flags, axis::rmap_source, axis::freeze
                            axis::log_device, axis::rt_device, axis::del_gendisk, axis::dax_shared_page,
                            axis::shutdown_caller>;
 
+/// The main axes of the design, whose cross product is `--variants all`: rmap source x freeze strategy x thaw
+/// placement x shutdown mode x collector.
+using main_axes = type_list<axis::rmap_source, axis::freeze, axis::thaw, axis::shutdown, axis::collector>;
+
 template <class Axes>
 struct axis_fields;
 template <class... A>

@@ -5,14 +5,11 @@
 #ifndef DAXFAIL_VARIANT_NAMES_HPP
 #define DAXFAIL_VARIANT_NAMES_HPP
 
-#include <daxfail/combinations.hpp>
 #include <daxfail/config.hpp>
 #include <daxfail/detail/did_you_mean.hpp>
 #include <daxfail/detail/parametric_args.hpp>
 #include <daxfail/parametric.hpp>
 #include <daxfail/presets.hpp>
-
-#include <boost/hana/for_each.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -296,13 +293,27 @@ inline std::vector<variant_spec> preset_specs() {
     return out;
 }
 
-/// `all`: the main-axis cross product over merged (rmap source x freeze x thaw x shutdown x collector).
+/// `all`: the main-axis cross product over merged (rmap source x freeze x thaw x shutdown x collector), in
+/// main_axis_combinations' order (the last axis varies fastest), built from the policies' tables at run time: the
+/// 216 variant types are instantiated only where a program runs them by type.
 inline std::vector<variant_spec> all_combination_specs() {
+    std::vector<config> configs{presets::merged::config};
+    detail::for_each_axis_tag(
+        [&]<class A>(A*) {
+            std::vector<config> product;
+            for (const config& c : configs)
+                detail::for_each_builtin<A>(
+                    [&](const typename A::ops& o) {
+                        product.push_back(c);
+                        detail::field_of<A>(product.back()) = o;
+                    },
+                    typename A::builtins{});
+            configs = std::move(product);
+        },
+        detail::main_axes{});
     std::vector<variant_spec> out;
-    boost::hana::for_each(main_axis_combinations<presets::merged>(), [&](auto t) {
-        using V = typename decltype(t)::type;
-        out.push_back({variant_name<V>(), V::config});
-    });
+    out.reserve(configs.size());
+    for (const config& c : configs) out.push_back({variant_name(c), c});
     return out;
 }
 

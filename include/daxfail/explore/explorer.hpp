@@ -376,22 +376,26 @@ struct first_step_probe final : chooser {
 
 namespace detail {
 
-/// first_choices() on the fibers of the calling thread.
-inline std::size_t first_choices_on(fiber_pool& fibers, const config& cfg, const scenario& s) {
-    check_explorable(s);
+/// One schedule of `s` under `cfg` picked by `c`, on the calling thread's fibers, without state keys.
+inline schedule_record run_one_schedule(fiber_pool& fibers, const config& cfg, const scenario& s, chooser& c,
+                                        options o = {}) {
     const world w = sorted_world(s);
-    first_step_probe probe;
-    options o;
     o.state_hashing = false;
-    schedule_run run(s, w, cfg, probe, o, fibers);
-    (void)run.run();
+    schedule_run run(s, w, cfg, c, o, fibers);
+    return run.run();
+}
+
+/// first_choices() on the fibers of the calling thread; `s` is explorable (check_explorable).
+inline std::size_t first_choices_on(fiber_pool& fibers, const config& cfg, const scenario& s) {
+    first_step_probe probe;
+    (void)run_one_schedule(fibers, cfg, s, probe);
     return probe.count;
 }
 
 /// explore_item() on the fibers of the calling thread; no schedule starts after wall time `deadline` (0: none).
+/// `s` is explorable: the public entry points check it once, not once per item.
 inline result explore_item_on(fiber_pool& fibers, const config& cfg, std::string variant, const scenario& s,
                               std::size_t first, const options& o, u64 item, double deadline = 0) {
-    check_explorable(s);
     const double t0 = wall_seconds();
     result r = empty_result(std::move(variant), s, o);
     const world w = sorted_world(s);
@@ -423,6 +427,7 @@ inline result explore_item_on(fiber_pool& fibers, const config& cfg, std::string
 
 /// How many work items (first choices) the scenario has: the actors that can take the first step.
 inline std::size_t first_choices(const config& cfg, const scenario& s) {
+    detail::check_explorable(s);
     detail::fiber_pool fibers;
     return detail::first_choices_on(fibers, cfg, s);
 }
@@ -430,6 +435,7 @@ inline std::size_t first_choices(const config& cfg, const scenario& s) {
 /// Explores the schedules whose first step is the `first`-th actor able to go first; `item` orders ties.
 inline result explore_item(const config& cfg, std::string variant, const scenario& s, std::size_t first,
                            const options& o = {}, u64 item = 0) {
+    detail::check_explorable(s);
     detail::fiber_pool fibers;
     return detail::explore_item_on(fibers, cfg, std::move(variant), s, first, o, item);
 }
@@ -471,6 +477,7 @@ inline void combine(result& into, const result& part) {
 
 /// Explores every schedule of `s` under `cfg`. Throws invalid_scenario when validate_actors(s) reports errors.
 inline result explore(const config& cfg, const std::string& variant, const scenario& s, const options& o = {}) {
+    detail::check_explorable(s);
     result r = detail::empty_result(variant, s, o);
     detail::fiber_pool fibers;  // one set of stacks for every item
     const std::size_t n = detail::first_choices_on(fibers, cfg, s);

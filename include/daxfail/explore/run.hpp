@@ -84,6 +84,7 @@ inline run_result explore_all(const run_request& q, const run_hooks& hooks = {})
         std::size_t pair, first, items;
         u64 first_run = 0, count = 0;  ///< random, pct
     };
+    for (const auto& sc : q.scenarios) detail::check_explorable(sc);  // once, before any thread starts
     const double deadline = q.bounds.max_seconds > 0 ? detail::wall_seconds() + q.bounds.max_seconds : 0;
     const bool sampled = q.bounds.strategy != strategy::dfs;
     const u64 per_item = runs_per_item(q.bounds.runs);

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,22 +71,17 @@ struct sequential_choice final : chooser {
 /// How many steps the sequential schedule of `s` takes: PCT's k (the steps are the actors' own, in whatever
 /// order, so other schedules take about as many; the report gives the longest seen).
 inline u64 sequential_steps_on(fiber_pool& fibers, const config& cfg, const scenario& s, const options& bounds) {
-    check_explorable(s);
-    const world w = sorted_world(s);
     sequential_choice c;
-    options o = bounds;
-    o.state_hashing = false;
-    schedule_run run(s, w, cfg, c, o, fibers);
-    return run.run().steps.size();
+    return run_one_schedule(fibers, cfg, s, c, bounds).steps.size();
 }
 
 /// The yield point a step label starts from: its first word.
 inline std::string yield_point(const std::string& label) { return label.substr(0, label.find(' ')); }
 
-/// Runs `count` sampled schedules from run number `first_run`, judged as the exhaustive search judges them.
+/// Runs `count` sampled schedules from run number `first_run`, judged as the exhaustive search judges them;
+/// `s` is explorable (check_explorable).
 inline result sample_item_on(fiber_pool& fibers, const config& cfg, std::string variant, const scenario& s,
                              const options& o, u64 item, u64 first_run, u64 count, u64 pct_steps, double deadline = 0) {
-    check_explorable(s);
     const double t0 = wall_seconds();
     result r = empty_result(std::move(variant), s, o);
     r.actors = s.actors.size() + 1;
@@ -100,9 +96,10 @@ inline result sample_item_on(fiber_pool& fibers, const config& cfg, std::string 
             break;
         }
         const auto g = run_generator(o.seed, n);
-        random_choice uniform(g);
-        pct_choice pct(g, r.actors, pct_steps, o.pct_depth);
-        chooser& c = o.strategy == strategy::pct ? static_cast<chooser&>(pct) : uniform;
+        std::optional<random_choice> uniform;
+        std::optional<pct_choice> pct;  // allocates: built only for pct
+        chooser& c = o.strategy == strategy::pct ? static_cast<chooser&>(pct.emplace(g, r.actors, pct_steps, o.pct_depth))
+                                                 : uniform.emplace(g);
         schedule_run run(s, w, cfg, c, run_opts, fibers);
         auto rec = run.run();
         ++r.runs;
